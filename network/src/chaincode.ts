@@ -1,0 +1,249 @@
+// Deploys the TypeScript chaincode by the real lifecycle and runs it as a chaincode service.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { FabricInstall } from './binaries';
+import { chaincodeTlsDir, peerAdminEnv } from './config';
+import { run } from './exec';
+import { log, NetworkError } from './log';
+import { dirs, ordererTlsCa, peerDir, REPO_ROOT } from './paths';
+import { isRunning, readPid, startProcess, stopProcess, waitHealthy } from './process';
+import {
+  CHAINCODE_NAME,
+  CHAINCODE_PORT,
+  CHANNEL,
+  DIAL_HOST,
+  ENDORSEMENT_POLICY,
+  HOST,
+  ORDERERS,
+  PEER_ORGS,
+  networkProcesses,
+  type PeerOrg,
+} from './topology';
+
+export const CHAINCODE_DIR = path.join(REPO_ROOT, 'chaincode');
+const COLLECTIONS = path.join(CHAINCODE_DIR, 'collections.json');
+const CURRENT = (): string => path.join(dirs.chaincode, 'current.json');
+
+export interface ChaincodePackage {
+  readonly label: string;
+  readonly file: string;
+  readonly packageId: string;
+  /** Content digest of the built chaincode and its definition inputs: the chaincode version. */
+  readonly version: string;
+}
+
+export interface Definition {
+  readonly sequence: number;
+  readonly version: string;
+}
+
+function listFiles(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? listFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]))
+    .sort();
+}
+
+/** Compiles the chaincode; the result's digest decides whether a redeploy is needed. */
+export function buildChaincode(): string {
+  const tsc = require.resolve('typescript/bin/tsc', { paths: [CHAINCODE_DIR] });
+  fs.rmSync(path.join(CHAINCODE_DIR, 'dist'), { recursive: true, force: true });
+  try {
+    execFileSync(process.execPath, [tsc, '-p', path.join(CHAINCODE_DIR, 'tsconfig.build.json')], { stdio: 'pipe' });
+  } catch (err) {
+    const out = (err as { stdout?: Buffer }).stdout?.toString() ?? '';
+    throw new NetworkError(`the chaincode does not compile:\n${out}`);
+  }
+  const hash = createHash('sha256');
+  const inputs = [...listFiles(path.join(CHAINCODE_DIR, 'dist')), path.join(CHAINCODE_DIR, 'package.json')];
+  if (fs.existsSync(COLLECTIONS)) inputs.push(COLLECTIONS);
+  inputs.push(ENDORSEMENT_POLICY);
+  for (const file of inputs) {
+    hash.update(path.relative(CHAINCODE_DIR, file));
+    hash.update(fs.existsSync(file) ? fs.readFileSync(file) : Buffer.from(file));
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** A tar.gz whose bytes depend only on its content, so the package id is stable. */
+function reproducibleTarGz(cwd: string, entries: readonly string[], out: string): void {
+  const tar = execFileSync(
+    'tar',
+    ['--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner', '--format=ustar', '-cf', '-', ...entries],
+    { cwd },
+  );
+  fs.writeFileSync(out, execFileSync('gzip', ['-n', '-9'], { input: tar }));
+}
+
+/** The ccaas package: where the peer dials the chaincode service, with the TLS root to trust. */
+export async function packageChaincode(fabric: FabricInstall, version: string): Promise<ChaincodePackage> {
+  const label = `${CHAINCODE_NAME}_${version}`;
+  const work = path.join(dirs.chaincode, label);
+  fs.rmSync(work, { recursive: true, force: true });
+  fs.mkdirSync(path.join(work, 'src'), { recursive: true });
+  const connection = {
+    address: `${DIAL_HOST}:${CHAINCODE_PORT}`,
+    dial_timeout: '10s',
+    tls_required: true,
+    client_auth_required: false,
+    root_cert: fs.readFileSync(path.join(chaincodeTlsDir(), 'ca.crt'), 'utf8'),
+  };
+  fs.writeFileSync(path.join(work, 'src', 'connection.json'), JSON.stringify(connection));
+  reproducibleTarGz(path.join(work, 'src'), ['connection.json'], path.join(work, 'code.tar.gz'));
+  fs.writeFileSync(path.join(work, 'metadata.json'), JSON.stringify({ type: 'ccaas', label }));
+  const file = path.join(dirs.chaincode, `${label}.tar.gz`);
+  reproducibleTarGz(work, ['code.tar.gz', 'metadata.json'], file);
+  fs.rmSync(work, { recursive: true, force: true });
+  const { stdout } = await run(path.join(fabric.binDir, 'peer'), ['lifecycle', 'chaincode', 'calculatepackageid', file], {
+    env: peerAdminEnv(fabric, PEER_ORGS[0] as PeerOrg),
+  });
+  return { label, file, packageId: stdout.trim(), version };
+}
+
+const peerBin = (fabric: FabricInstall): string => path.join(fabric.binDir, 'peer');
+
+async function installOn(fabric: FabricInstall, org: PeerOrg, pkg: ChaincodePackage): Promise<boolean> {
+  const env = peerAdminEnv(fabric, org);
+  const { stdout } = await run(peerBin(fabric), ['lifecycle', 'chaincode', 'queryinstalled', '--output', 'json'], { env });
+  if (stdout.includes(pkg.packageId)) return false;
+  await run(peerBin(fabric), ['lifecycle', 'chaincode', 'install', pkg.file], { env });
+  return true;
+}
+
+/** The definition committed on the channel, or undefined before the first deploy. */
+export async function committedDefinition(fabric: FabricInstall): Promise<Definition | undefined> {
+  const regulator = PEER_ORGS[0] as PeerOrg;
+  try {
+    const { stdout } = await run(
+      peerBin(fabric),
+      ['lifecycle', 'chaincode', 'querycommitted', '-C', CHANNEL, '-n', CHAINCODE_NAME, '--output', 'json'],
+      { env: peerAdminEnv(fabric, regulator) },
+    );
+    const parsed = JSON.parse(stdout) as { sequence: number; version: string };
+    return { sequence: parsed.sequence, version: parsed.version };
+  } catch (err) {
+    if (/not found|does not exist|is not defined/i.test((err as Error).message)) return undefined;
+    throw err;
+  }
+}
+
+function definitionArgs(pkgVersion: string, sequence: number): string[] {
+  const args = [
+    '-C',
+    CHANNEL,
+    '-n',
+    CHAINCODE_NAME,
+    '--version',
+    pkgVersion,
+    '--sequence',
+    String(sequence),
+    '--signature-policy',
+    ENDORSEMENT_POLICY,
+  ];
+  if (fs.existsSync(COLLECTIONS)) args.push('--collections-config', COLLECTIONS);
+  return args;
+}
+
+const ordererArgs = (): string[] => {
+  const first = ORDERERS[0];
+  if (!first) throw new Error('topology has no orderer');
+  return ['-o', `${DIAL_HOST}:${first.port}`, '--tls', '--cafile', ordererTlsCa()];
+};
+
+function peerTargets(): string[] {
+  return PEER_ORGS.flatMap((org) => [
+    '--peerAddresses',
+    `${DIAL_HOST}:${org.peer.port}`,
+    '--tlsRootCertFiles',
+    path.join(peerDir(org), 'tls', 'ca.crt'),
+  ]);
+}
+
+/** Starts (or keeps) the chaincode service under the given package id. */
+export async function startChaincodeServer(pkg: ChaincodePackage): Promise<void> {
+  const proc = networkProcesses().find((p) => p.kind === 'chaincode');
+  if (!proc) throw new Error('topology has no chaincode process');
+  const current = readCurrent();
+  if (isRunning(readPid(proc.name)) && current?.packageId === pkg.packageId) return;
+  await stopProcess(proc.name);
+  const tls = chaincodeTlsDir();
+  startProcess({
+    name: proc.name,
+    command: process.execPath,
+    args: [
+      require.resolve('fabric-shim/cli', { paths: [CHAINCODE_DIR] }),
+      'server',
+      '--chaincode-address',
+      `${HOST}:${CHAINCODE_PORT}`,
+      '--chaincode-id',
+      pkg.packageId,
+      '--chaincode-tls-cert-file',
+      path.join(tls, 'server.crt'),
+      '--chaincode-tls-key-file',
+      path.join(tls, 'server.key'),
+      '--module-path',
+      CHAINCODE_DIR,
+    ],
+    // Only what the server needs: fabric-chaincode-node reads any CORE_* variable as an option.
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'production' },
+    cwd: CHAINCODE_DIR,
+  });
+  await waitHealthy(proc, 20_000);
+}
+
+export function readCurrent(): ChaincodePackage | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(CURRENT(), 'utf8')) as ChaincodePackage;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Builds, packages, installs, approves and commits the chaincode when its content changed since the
+ * committed definition; each change bumps the sequence. Returns the sequence in force.
+ */
+export async function deployChaincode(fabric: FabricInstall): Promise<{ sequence: number; changed: boolean; pkg: ChaincodePackage }> {
+  fs.mkdirSync(dirs.chaincode, { recursive: true });
+  const version = buildChaincode();
+  const committed = await committedDefinition(fabric);
+  const pkg = await packageChaincode(fabric, version);
+  fs.writeFileSync(CURRENT(), JSON.stringify(pkg, null, 2));
+  if (committed?.version === version) {
+    await Promise.all(PEER_ORGS.map((org) => installOn(fabric, org, pkg)));
+    await startChaincodeServer(pkg);
+    return { sequence: committed.sequence, changed: false, pkg };
+  }
+  const sequence = (committed?.sequence ?? 0) + 1;
+  log.step(`deploying chaincode ${pkg.label} as sequence ${sequence}`);
+  await Promise.all(PEER_ORGS.map((org) => installOn(fabric, org, pkg)));
+  await startChaincodeServer(pkg);
+  await Promise.all(
+    PEER_ORGS.map((org) =>
+      run(
+        peerBin(fabric),
+        [
+          'lifecycle',
+          'chaincode',
+          'approveformyorg',
+          ...ordererArgs(),
+          ...definitionArgs(version, sequence),
+          '--package-id',
+          pkg.packageId,
+          '--waitForEventTimeout',
+          '60s',
+        ],
+        { env: peerAdminEnv(fabric, org) },
+      ),
+    ),
+  );
+  await run(
+    peerBin(fabric),
+    ['lifecycle', 'chaincode', 'commit', ...ordererArgs(), ...definitionArgs(version, sequence), ...peerTargets(), '--waitForEventTimeout', '60s'],
+    { env: peerAdminEnv(fabric, PEER_ORGS[0] as PeerOrg) },
+  );
+  return { sequence, changed: true, pkg };
+}

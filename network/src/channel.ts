@@ -1,0 +1,100 @@
+// Creates channel "supervision": orderers join through the channel participation API, then every peer joins.
+import * as path from 'node:path';
+import type { FabricInstall } from './binaries';
+import { peerAdminEnv } from './config';
+import { run } from './exec';
+import { NetworkError } from './log';
+import { genesisBlock, ordererAdminDir, ordererDir } from './paths';
+import { httpGet } from './process';
+import { CHANNEL, DIAL_HOST, HOST, ORDERERS, PEER_ORGS, type Orderer, type PeerOrg } from './topology';
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function osnadminArgs(o: Orderer): string[] {
+  const admin = path.join(ordererAdminDir(), 'tls');
+  return [
+    '-o',
+    `${DIAL_HOST}:${o.adminPort}`,
+    '--ca-file',
+    path.join(ordererDir(o), 'tls', 'ca.crt'),
+    '--client-cert',
+    path.join(admin, 'client.crt'),
+    '--client-key',
+    path.join(admin, 'client.key'),
+  ];
+}
+
+async function ordererHasChannel(fabric: FabricInstall, o: Orderer): Promise<boolean> {
+  try {
+    const { stdout } = await run(path.join(fabric.binDir, 'osnadmin'), ['channel', 'list', '--channelID', CHANNEL, ...osnadminArgs(o)]);
+    return stdout.includes(`"name": "${CHANNEL}"`) || stdout.includes(`"name":"${CHANNEL}"`);
+  } catch {
+    return false;
+  }
+}
+
+/** Joins each orderer that has not joined yet. */
+export async function joinOrderers(fabric: FabricInstall): Promise<number> {
+  const pending: Orderer[] = [];
+  for (const o of ORDERERS) if (!(await ordererHasChannel(fabric, o))) pending.push(o);
+  await Promise.all(
+    pending.map((o) =>
+      run(path.join(fabric.binDir, 'osnadmin'), [
+        'channel',
+        'join',
+        '--channelID',
+        CHANNEL,
+        '--config-block',
+        genesisBlock(),
+        ...osnadminArgs(o),
+      ]),
+    ),
+  );
+  return pending.length;
+}
+
+/** Waits until one orderer reports itself Raft leader of the channel (from its Prometheus metrics). */
+export async function waitForRaftLeader(timeoutMs = 30_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  const pattern = new RegExp(`consensus_etcdraft_is_leader\\{channel="${CHANNEL}"\\} 1`);
+  while (Date.now() < deadline) {
+    for (const o of ORDERERS) {
+      try {
+        const { body } = await httpGet(`http://${HOST}:${o.opsPort}/metrics`);
+        if (pattern.test(body)) return o.name;
+      } catch {
+        // not answering yet
+      }
+    }
+    await sleep(200);
+  }
+  throw new NetworkError(`no Raft leader for channel ${CHANNEL} after ${timeoutMs / 1000} s; read .regchain/logs/orderer*.log`);
+}
+
+async function peerHasChannel(fabric: FabricInstall, org: PeerOrg): Promise<boolean> {
+  const { stdout } = await run(path.join(fabric.binDir, 'peer'), ['channel', 'list'], { env: peerAdminEnv(fabric, org) });
+  return stdout.split('\n').some((line) => line.trim() === CHANNEL);
+}
+
+/** Joins each peer that has not joined yet, from the genesis block. */
+export async function joinPeers(fabric: FabricInstall): Promise<number> {
+  let joined = 0;
+  await Promise.all(
+    PEER_ORGS.map(async (org) => {
+      if (await peerHasChannel(fabric, org)) return;
+      await run(path.join(fabric.binDir, 'peer'), ['channel', 'join', '-b', genesisBlock()], { env: peerAdminEnv(fabric, org) });
+      joined += 1;
+    }),
+  );
+  return joined;
+}
+
+/** Block height of the channel on one org's peer. */
+export async function peerHeight(fabric: FabricInstall, org: PeerOrg): Promise<number> {
+  const { stdout } = await run(path.join(fabric.binDir, 'peer'), ['channel', 'getinfo', '-c', CHANNEL], {
+    env: peerAdminEnv(fabric, org),
+  });
+  const match = /"height":(\d+)/.exec(stdout);
+  if (!match?.[1]) throw new NetworkError(`peer of ${org.mspId} gave no channel height: ${stdout}`);
+  return Number(match[1]);
+}

@@ -1,0 +1,74 @@
+// Command line for the local network: install, up, down [--purge], status, deploy.
+import { ensureFabric } from './binaries';
+import { deployChaincode } from './chaincode';
+import { log, NetworkError } from './log';
+import { down, endpoints, status, up, waitEndorsable } from './network';
+
+const USAGE = `usage: network <command>
+  install          find or install the pinned Fabric binaries
+  up               start the network (or reuse a healthy one) and deploy the chaincode
+  down [--purge]   stop the processes the network started; --purge also deletes its state
+  status           show each process, its PID, health and memory
+  deploy           rebuild the chaincode and redeploy it if it changed (bumps the sequence)`;
+
+async function main(argv: readonly string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'install': {
+      const fabric = await ensureFabric();
+      log.done(`Fabric binaries in ${fabric.binDir} (from ${fabric.source})`);
+      return;
+    }
+    case 'up': {
+      const t0 = Date.now();
+      const report = await up();
+      const total = ((Date.now() - t0) / 1000).toFixed(1);
+      log.done(report.alreadyRunning ? `network was already up (checked in ${total} s)` : `network up in ${total} s`);
+      for (const [phase, ms] of Object.entries(report.timings)) log.step(`  ${phase.padEnd(14)} ${(ms / 1000).toFixed(2)} s`);
+      for (const line of endpoints()) process.stdout.write(`${line}\n`);
+      return;
+    }
+    case 'down': {
+      const purge = rest.includes('--purge');
+      const stopped = await down({ purge });
+      log.done(`stopped ${stopped.length} process(es)${stopped.length ? `: ${stopped.join(', ')}` : ''}${purge ? '; state purged' : ''}`);
+      return;
+    }
+    case 'status': {
+      const rows = await status();
+      let total = 0;
+      for (const r of rows) {
+        total += r.rssKiB ?? 0;
+        const mem = r.rssKiB ? `${(r.rssKiB / 1024).toFixed(0)} MiB` : '';
+        process.stdout.write(
+          `${r.name.padEnd(16)} ${r.state.padEnd(8)} ${r.healthy ? 'healthy  ' : '         '} ${String(r.pid ?? '').padEnd(8)} ${mem.padEnd(8)} ${r.ports}\n`,
+        );
+      }
+      process.stdout.write(`total resident memory: ${(total / 1024).toFixed(0)} MiB\n`);
+      if (rows.some((r) => r.state === 'stale')) process.stdout.write('stale PID files found: `npm run network:up` removes them\n');
+      return;
+    }
+    case 'deploy': {
+      const t0 = Date.now();
+      const fabric = await ensureFabric();
+      const result = await deployChaincode(fabric);
+      if (result.changed) await waitEndorsable();
+      log.done(
+        `${result.changed ? 'deployed' : 'unchanged:'} ${result.pkg.label} sequence ${result.sequence} in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+      );
+      return;
+    }
+    default:
+      process.stderr.write(`${USAGE}\n`);
+      process.exitCode = 2;
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof NetworkError) {
+    process.stderr.write(`\nerror: ${err.message}\n`);
+  } else {
+    process.stderr.write(`\nunexpected error: ${(err as Error).stack ?? String(err)}\n`);
+  }
+  process.exitCode = 1;
+});

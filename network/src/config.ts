@@ -1,0 +1,278 @@
+// Generates the network's configuration: crypto material, configtx.yaml over Fabric's sample, and one env file per process.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import YAML from 'yaml';
+import type { FabricInstall } from './binaries';
+import { run } from './exec';
+import { log } from './log';
+import {
+  caHome,
+  caTlsDir,
+  dirs,
+  envFile,
+  genesisBlock,
+  orgCaCert,
+  ordererDir,
+  ordererOrgDir,
+  peerDir,
+  peerOrgDir,
+} from './paths';
+import {
+  CHANNEL,
+  DIAL_HOST,
+  HOST,
+  ORDERER_ORG,
+  ORDERERS,
+  PEER_ORGS,
+  type Orderer,
+  type PeerOrg,
+  caName,
+  peerName,
+} from './topology';
+
+const SANS = [DIAL_HOST, HOST];
+export const PROFILE = 'Supervision';
+
+/** Host name of the chaincode service's TLS certificate, issued under the regulator's TLS CA. */
+export const chaincodeTlsDir = (): string => {
+  const regulator = PEER_ORGS.find((o) => o.key === 'regulator');
+  if (!regulator) throw new Error('topology has no regulator org');
+  return path.join(peerOrgDir(regulator), 'peers', `chaincode.${regulator.domain}`, 'tls');
+};
+
+function cryptoConfig(): unknown {
+  return {
+    OrdererOrgs: [
+      {
+        Name: 'Orderer',
+        Domain: ORDERER_ORG.domain,
+        EnableNodeOUs: true,
+        Specs: ORDERERS.map((o) => ({ Hostname: o.name, SANS })),
+      },
+    ],
+    PeerOrgs: PEER_ORGS.map((org) => ({
+      Name: org.mspId.replace(/MSP$/, ''),
+      Domain: org.domain,
+      EnableNodeOUs: true,
+      // "ca" gets the TLS certificate of the org's fabric-ca-server; "chaincode" that of the chaincode service.
+      Specs: [
+        { Hostname: 'peer0', SANS },
+        { Hostname: 'ca', SANS },
+        ...(org.key === 'regulator' ? [{ Hostname: 'chaincode', SANS }] : []),
+      ],
+      Users: { Count: 0 },
+    })),
+  };
+}
+
+/** Creates every org's keys and certificates once; later starts reuse them. */
+export async function ensureCrypto(fabric: FabricInstall): Promise<boolean> {
+  if (fs.existsSync(path.join(dirs.crypto, 'peerOrganizations')) && fs.existsSync(ordererOrgDir())) return false;
+  fs.mkdirSync(dirs.config, { recursive: true });
+  const file = path.join(dirs.config, 'crypto-config.yaml');
+  fs.writeFileSync(file, YAML.stringify(cryptoConfig()));
+  fs.rmSync(dirs.crypto, { recursive: true, force: true });
+  await run(path.join(fabric.binDir, 'cryptogen'), ['generate', `--config=${file}`, `--output=${dirs.crypto}`]);
+  return true;
+}
+
+const signature = (rule: string): { Type: string; Rule: string } => ({ Type: 'Signature', Rule: rule });
+
+function ordererOrgSection(): Record<string, unknown> {
+  const id = ORDERER_ORG.mspId;
+  return {
+    Name: 'OrdererOrg',
+    ID: id,
+    MSPDir: path.join(ordererOrgDir(), 'msp'),
+    Policies: {
+      Readers: signature(`OR('${id}.member')`),
+      Writers: signature(`OR('${id}.member')`),
+      Admins: signature(`OR('${id}.admin')`),
+    },
+    OrdererEndpoints: ORDERERS.map((o) => `${DIAL_HOST}:${o.port}`),
+  };
+}
+
+function peerOrgSection(org: PeerOrg): Record<string, unknown> {
+  const id = org.mspId;
+  return {
+    Name: id,
+    ID: id,
+    MSPDir: path.join(peerOrgDir(org), 'msp'),
+    Policies: {
+      Readers: signature(`OR('${id}.admin','${id}.peer','${id}.client')`),
+      Writers: signature(`OR('${id}.admin','${id}.client')`),
+      Admins: signature(`OR('${id}.admin')`),
+      Endorsement: signature(`OR('${id}.peer')`),
+    },
+    AnchorPeers: [{ Host: DIAL_HOST, Port: org.peer.port }],
+  };
+}
+
+const consenter = (o: Orderer): Record<string, unknown> => ({
+  Host: DIAL_HOST,
+  Port: o.port,
+  ClientTLSCert: path.join(ordererDir(o), 'tls', 'server.crt'),
+  ServerTLSCert: path.join(ordererDir(o), 'tls', 'server.crt'),
+});
+
+/**
+ * Builds configtx.yaml from Fabric's sample: its channel, orderer and application defaults (policies,
+ * ACLs, capabilities, Raft options) stay; our organisations, consenters and batch settings go on top.
+ */
+export function configtx(sampleConfigtx: string): Record<string, unknown> {
+  const sample = YAML.parse(sampleConfigtx, { merge: true }) as {
+    Channel: Record<string, unknown>;
+    Orderer: Record<string, unknown> & { BatchSize: Record<string, unknown>; EtcdRaft: { Options: unknown } };
+    Application: Record<string, unknown>;
+  };
+  const { ConsenterMapping: _bft, Addresses: _legacy, ...ordererDefaults } = sample.Orderer;
+  const ordererOrg = ordererOrgSection();
+  const peerOrgs = PEER_ORGS.map(peerOrgSection);
+  return {
+    Organizations: [ordererOrg, ...peerOrgs],
+    Profiles: {
+      [PROFILE]: {
+        ...sample.Channel,
+        Orderer: {
+          ...ordererDefaults,
+          OrdererType: 'etcdraft',
+          // Small blocks cut quickly give the lowest latency at a consortium's load.
+          BatchTimeout: '250ms',
+          BatchSize: { ...sample.Orderer.BatchSize, MaxMessageCount: 10 },
+          EtcdRaft: { Consenters: ORDERERS.map(consenter), Options: sample.Orderer.EtcdRaft.Options },
+          Organizations: [ordererOrg],
+        },
+        Application: { ...sample.Application, Organizations: peerOrgs },
+      },
+    },
+  };
+}
+
+/** Writes configtx.yaml and the channel's genesis block once. */
+export async function ensureGenesis(fabric: FabricInstall): Promise<boolean> {
+  if (fs.existsSync(genesisBlock())) return false;
+  const sample = fs.readFileSync(path.join(fabric.sampleConfig, 'configtx.yaml'), 'utf8');
+  fs.writeFileSync(path.join(dirs.config, 'configtx.yaml'), YAML.stringify(configtx(sample)));
+  await run(path.join(fabric.binDir, 'configtxgen'), [
+    '-configPath',
+    dirs.config,
+    '-profile',
+    PROFILE,
+    '-channelID',
+    CHANNEL,
+    '-outputBlock',
+    genesisBlock(),
+  ]);
+  log.done(`genesis block for channel ${CHANNEL} written`);
+  return true;
+}
+
+export type Env = Record<string, string>;
+
+export function ordererEnv(fabric: FabricInstall, o: Orderer): Env {
+  const tls = path.join(ordererDir(o), 'tls');
+  const data = path.join(dirs.data, o.name);
+  return {
+    FABRIC_CFG_PATH: fabric.sampleConfig,
+    FABRIC_LOGGING_SPEC: 'INFO',
+    ORDERER_GENERAL_LISTENADDRESS: HOST,
+    ORDERER_GENERAL_LISTENPORT: String(o.port),
+    ORDERER_GENERAL_LOCALMSPID: ORDERER_ORG.mspId,
+    ORDERER_GENERAL_LOCALMSPDIR: path.join(ordererDir(o), 'msp'),
+    ORDERER_GENERAL_TLS_ENABLED: 'true',
+    ORDERER_GENERAL_TLS_PRIVATEKEY: path.join(tls, 'server.key'),
+    ORDERER_GENERAL_TLS_CERTIFICATE: path.join(tls, 'server.crt'),
+    ORDERER_GENERAL_TLS_ROOTCAS: `[${path.join(tls, 'ca.crt')}]`,
+    ORDERER_GENERAL_CLUSTER_CLIENTCERTIFICATE: path.join(tls, 'server.crt'),
+    ORDERER_GENERAL_CLUSTER_CLIENTPRIVATEKEY: path.join(tls, 'server.key'),
+    ORDERER_GENERAL_CLUSTER_ROOTCAS: `[${path.join(tls, 'ca.crt')}]`,
+    ORDERER_GENERAL_BOOTSTRAPMETHOD: 'none',
+    ORDERER_CHANNELPARTICIPATION_ENABLED: 'true',
+    ORDERER_ADMIN_LISTENADDRESS: `${HOST}:${o.adminPort}`,
+    ORDERER_ADMIN_TLS_ENABLED: 'true',
+    ORDERER_ADMIN_TLS_CERTIFICATE: path.join(tls, 'server.crt'),
+    ORDERER_ADMIN_TLS_PRIVATEKEY: path.join(tls, 'server.key'),
+    ORDERER_ADMIN_TLS_ROOTCAS: `[${path.join(tls, 'ca.crt')}]`,
+    ORDERER_ADMIN_TLS_CLIENTAUTHREQUIRED: 'true',
+    ORDERER_ADMIN_TLS_CLIENTROOTCAS: `[${path.join(tls, 'ca.crt')}]`,
+    ORDERER_OPERATIONS_LISTENADDRESS: `${HOST}:${o.opsPort}`,
+    ORDERER_METRICS_PROVIDER: 'prometheus',
+    ORDERER_FILELEDGER_LOCATION: path.join(data, 'ledger'),
+    ORDERER_CONSENSUS_WALDIR: path.join(data, 'etcdraft', 'wal'),
+    ORDERER_CONSENSUS_SNAPDIR: path.join(data, 'etcdraft', 'snapshot'),
+  };
+}
+
+export function peerEnv(fabric: FabricInstall, org: PeerOrg): Env {
+  const dir = peerDir(org);
+  const endpoint = `${DIAL_HOST}:${org.peer.port}`;
+  const data = path.join(dirs.data, `peer-${org.key}`);
+  return {
+    FABRIC_CFG_PATH: fabric.sampleConfig,
+    FABRIC_LOGGING_SPEC: 'INFO',
+    CORE_PEER_ID: peerName(org),
+    CORE_PEER_ADDRESS: endpoint,
+    CORE_PEER_LISTENADDRESS: `${HOST}:${org.peer.port}`,
+    CORE_PEER_CHAINCODEADDRESS: `${DIAL_HOST}:${org.peer.chaincodePort}`,
+    CORE_PEER_CHAINCODELISTENADDRESS: `${HOST}:${org.peer.chaincodePort}`,
+    CORE_PEER_GOSSIP_BOOTSTRAP: endpoint,
+    CORE_PEER_GOSSIP_EXTERNALENDPOINT: endpoint,
+    CORE_PEER_LOCALMSPID: org.mspId,
+    CORE_PEER_MSPCONFIGPATH: path.join(dir, 'msp'),
+    CORE_PEER_TLS_ENABLED: 'true',
+    CORE_PEER_TLS_CERT_FILE: path.join(dir, 'tls', 'server.crt'),
+    CORE_PEER_TLS_KEY_FILE: path.join(dir, 'tls', 'server.key'),
+    CORE_PEER_TLS_ROOTCERT_FILE: path.join(dir, 'tls', 'ca.crt'),
+    CORE_PEER_FILESYSTEMPATH: data,
+    CORE_LEDGER_STATE_STATEDATABASE: 'goleveldb',
+    CORE_LEDGER_SNAPSHOTS_ROOTDIR: path.join(data, 'snapshots'),
+    CORE_OPERATIONS_LISTENADDRESS: `${HOST}:${org.peer.opsPort}`,
+    CORE_METRICS_PROVIDER: 'prometheus',
+    // Set and empty: no Docker daemon is used; chaincode runs as a service through the ccaas builder.
+    CORE_VM_ENDPOINT: '',
+    CORE_CHAINCODE_EXTERNALBUILDERS: `[{name: ccaas, path: ${fabric.ccaasBuilder}, propagateEnvironment: [CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG]}]`,
+  };
+}
+
+export function caEnv(org: PeerOrg): Env {
+  const tls = caTlsDir(org);
+  return {
+    FABRIC_CA_HOME: caHome(org),
+    FABRIC_CA_SERVER_CA_NAME: caName(org),
+    // The org's own root from cryptogen, so enrolled users belong to the org's MSP.
+    FABRIC_CA_SERVER_CA_CERTFILE: orgCaCert(org),
+    FABRIC_CA_SERVER_CA_KEYFILE: path.join(path.dirname(orgCaCert(org)), 'priv_sk'),
+    FABRIC_CA_SERVER_ADDRESS: HOST,
+    FABRIC_CA_SERVER_PORT: String(org.ca.port),
+    FABRIC_CA_SERVER_TLS_ENABLED: 'true',
+    FABRIC_CA_SERVER_TLS_CERTFILE: path.join(tls, 'server.crt'),
+    FABRIC_CA_SERVER_TLS_KEYFILE: path.join(tls, 'server.key'),
+    FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS: `${HOST}:${org.ca.opsPort}`,
+  };
+}
+
+/** Env file format shared by the native runtime and docker-compose's env_file. */
+export function writeEnvFile(name: string, env: Env): void {
+  fs.mkdirSync(dirs.env, { recursive: true });
+  const lines = Object.keys(env)
+    .sort()
+    .map((k) => `${k}=${env[k] ?? ''}`);
+  fs.writeFileSync(envFile(name), `${lines.join('\n')}\n`);
+}
+
+/** Environment for the peer CLI acting as an org's admin against its peer. */
+export function peerAdminEnv(fabric: FabricInstall, org: PeerOrg): Env {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    FABRIC_CFG_PATH: fabric.sampleConfig,
+    FABRIC_LOGGING_SPEC: 'error',
+    CORE_VM_ENDPOINT: '',
+    CORE_PEER_LOCALMSPID: org.mspId,
+    CORE_PEER_MSPCONFIGPATH: path.join(peerOrgDir(org), 'users', `Admin@${org.domain}`, 'msp'),
+    CORE_PEER_ADDRESS: `${DIAL_HOST}:${org.peer.port}`,
+    CORE_PEER_TLS_ENABLED: 'true',
+    CORE_PEER_TLS_ROOTCERT_FILE: path.join(peerDir(org), 'tls', 'ca.crt'),
+  };
+}

@@ -1,0 +1,261 @@
+// Network up, down and status: the orchestration of every step, idempotent and stopped by PID.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ensureFabric, type FabricInstall } from './binaries';
+import { caStartArgs, ensureUsers } from './ca';
+import { joinOrderers, joinPeers, waitForRaftLeader } from './channel';
+import { deployChaincode, readCurrent } from './chaincode';
+import { connectAs } from './client';
+import { caEnv, ensureCrypto, ensureGenesis, type Env, ordererEnv, peerEnv, writeEnvFile } from './config';
+import { log, NetworkError } from './log';
+import { dirs, envFile, logFile } from './paths';
+import {
+  assertPortsFree,
+  isHealthy,
+  processState,
+  readPid,
+  startProcess,
+  stopProcess,
+  waitHealthy,
+} from './process';
+import {
+  CHAINCODE_NAME,
+  CHANNEL,
+  DIAL_HOST,
+  ORDERERS,
+  PEER_ORGS,
+  type NodeProcess,
+  networkProcesses,
+  orgByKey,
+} from './topology';
+
+export interface UpReport {
+  readonly alreadyRunning: boolean;
+  /** Milliseconds per phase. */
+  readonly timings: Record<string, number>;
+  readonly chaincodeSequence: number;
+  readonly fabricSource: FabricInstall['source'];
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const infra = (): NodeProcess[] => networkProcesses().filter((p) => p.kind !== 'chaincode');
+
+function launchSpec(fabric: FabricInstall, proc: NodeProcess): { command: string; args: string[]; env: Env } {
+  const base: Env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
+  switch (proc.kind) {
+    case 'ca': {
+      const org = orgByKey(proc.name.replace(/^ca-/, ''));
+      return { command: path.join(fabric.binDir, 'fabric-ca-server'), args: caStartArgs(org), env: { ...base, ...caEnv(org) } };
+    }
+    case 'orderer': {
+      const o = ORDERERS.find((x) => x.name === proc.name);
+      if (!o) throw new Error(`no orderer ${proc.name}`);
+      return { command: path.join(fabric.binDir, 'orderer'), args: [], env: { ...base, ...ordererEnv(fabric, o) } };
+    }
+    case 'peer': {
+      const org = orgByKey(proc.name.replace(/^peer-/, ''));
+      return { command: path.join(fabric.binDir, 'peer'), args: ['node', 'start'], env: { ...base, ...peerEnv(fabric, org) } };
+    }
+    case 'chaincode':
+      throw new Error('the chaincode service is started by the deploy step');
+  }
+}
+
+/** Writes every process's env file: the native runtime and docker-compose read the same settings. */
+export function writeEnvFiles(fabric: FabricInstall): void {
+  for (const o of ORDERERS) writeEnvFile(o.name, ordererEnv(fabric, o));
+  for (const org of PEER_ORGS) {
+    writeEnvFile(`peer-${org.key}`, peerEnv(fabric, org));
+    writeEnvFile(`ca-${org.key}`, caEnv(org));
+  }
+}
+
+async function startAll(fabric: FabricInstall, procs: readonly NodeProcess[], started: string[]): Promise<void> {
+  for (const proc of procs) {
+    const spec = launchSpec(fabric, proc);
+    startProcess({ name: proc.name, ...spec });
+    started.push(proc.name);
+  }
+  await Promise.all(procs.map((p) => waitHealthy(p, 30_000)));
+}
+
+/**
+ * Waits until a transaction can be endorsed under the chaincode's policy: right after start-up the
+ * peers' discovery may not yet know every org. Endorses a probe without submitting it.
+ */
+export async function waitEndorsable(timeoutMs = 90_000): Promise<number> {
+  const regulator = orgByKey('regulator');
+  const user = regulator.users[0];
+  if (!user) throw new Error('regulator has no user');
+  const connection = connectAs(regulator, user.name);
+  const t0 = Date.now();
+  let lastError = '';
+  try {
+    const contract = connection.gateway.getNetwork(CHANNEL).getContract(CHAINCODE_NAME);
+    while (Date.now() - t0 < timeoutMs) {
+      try {
+        await contract.newProposal('system:recordProbe', { arguments: [`readiness-${t0}`] }).endorse();
+        return Date.now() - t0;
+      } catch (err) {
+        lastError = (err as Error).message;
+        await sleep(500);
+      }
+    }
+  } finally {
+    connection.close();
+  }
+  throw new NetworkError(`the chaincode could not be endorsed within ${timeoutMs / 1000} s: ${lastError}. Read ${logFile('chaincode')} and the peer logs.`);
+}
+
+function removeStalePidFiles(): void {
+  for (const proc of networkProcesses()) {
+    if (processState(proc.name) === 'stale') {
+      const record = readPid(proc.name);
+      log.warn(`stale PID file for ${proc.name} (process ${record?.pid ?? '?'} is gone); removing it`);
+      fs.rmSync(path.join(dirs.pids, `${proc.name}.pid`), { force: true });
+    }
+  }
+}
+
+export async function up(): Promise<UpReport> {
+  const timings: Record<string, number> = {};
+  const mark = (phase: string, t0: number): void => {
+    timings[phase] = Date.now() - t0;
+  };
+  let t = Date.now();
+  const fabric = await ensureFabric();
+  mark('binaries', t);
+
+  removeStalePidFiles();
+  const running = infra().filter((p) => processState(p.name) === 'running');
+  if (running.length === infra().length) {
+    const unhealthy: string[] = [];
+    for (const p of running) if (!(await isHealthy(p))) unhealthy.push(p.name);
+    if (unhealthy.length > 0) {
+      throw new NetworkError(`the network is running but ${unhealthy.join(', ')} is unhealthy; read ${dirs.logs}, then run \`npm run network:down\` and up again`);
+    }
+    log.done('network already running; checking the chaincode');
+    t = Date.now();
+    const deployed = await deployChaincode(fabric);
+    if (deployed.changed) await waitEndorsable();
+    mark('chaincode', t);
+    return { alreadyRunning: true, timings, chaincodeSequence: deployed.sequence, fabricSource: fabric.source };
+  }
+  if (running.length > 0) {
+    const stopped = infra()
+      .filter((p) => !running.includes(p))
+      .map((p) => p.name);
+    throw new NetworkError(
+      `the network is half-started: ${running.map((p) => p.name).join(', ')} running; ${stopped.join(', ')} not. ` +
+        'Run `npm run network:down` to stop what is left, then `npm run network:up`.',
+    );
+  }
+
+  const chaincodeProc = networkProcesses().filter((p) => p.kind === 'chaincode');
+  if (processState('chaincode') === 'running') await stopProcess('chaincode');
+  await assertPortsFree([...infra(), ...chaincodeProc]);
+
+  const started: string[] = [];
+  try {
+    t = Date.now();
+    if (await ensureCrypto(fabric)) log.done('crypto material generated');
+    await ensureGenesis(fabric);
+    writeEnvFiles(fabric);
+    mark('config', t);
+
+    t = Date.now();
+    log.step('starting 4 fabric-ca servers and 3 orderers');
+    await startAll(fabric, infra().filter((p) => p.kind === 'ca' || p.kind === 'orderer'), started);
+    mark('orderersAndCas', t);
+
+    t = Date.now();
+    const joined = await joinOrderers(fabric);
+    const leader = await waitForRaftLeader();
+    mark('raft', t);
+    log.done(`${joined > 0 ? `${joined} orderers joined` : 'orderers already on'} ${CHANNEL}; Raft leader is ${leader}`);
+
+    t = Date.now();
+    log.step('starting 4 peers');
+    await startAll(fabric, infra().filter((p) => p.kind === 'peer'), started);
+    await joinPeers(fabric);
+    mark('peers', t);
+    log.done(`peers of ${PEER_ORGS.map((o) => o.mspId).join(', ')} joined ${CHANNEL}`);
+
+    t = Date.now();
+    const users = await ensureUsers(fabric);
+    mark('users', t);
+    if (users > 0) log.done(`${users} user(s) enrolled from the org CAs with role and entity attributes`);
+
+    t = Date.now();
+    started.push('chaincode');
+    const deployed = await deployChaincode(fabric);
+    mark('chaincode', t);
+    log.done(`chaincode ${CHAINCODE_NAME} sequence ${deployed.sequence} committed; service ${deployed.pkg.packageId.slice(0, 28)}…`);
+
+    t = Date.now();
+    await waitEndorsable();
+    mark('endorsable', t);
+    log.done('a transaction can be endorsed under the chaincode policy');
+    fs.writeFileSync(path.join(dirs.state, 'network.json'), JSON.stringify({ runtime: 'native', timings }, null, 2));
+    return { alreadyRunning: false, timings, chaincodeSequence: deployed.sequence, fabricSource: fabric.source };
+  } catch (err) {
+    log.warn(`start-up failed; stopping the ${started.length} process(es) it started`);
+    for (const name of [...started].reverse()) await stopProcess(name);
+    throw err;
+  }
+}
+
+/** Stops exactly the processes this network started, by PID, in reverse start order; optionally purges state. */
+export async function down(options: { purge: boolean }): Promise<string[]> {
+  const stopped: string[] = [];
+  for (const proc of [...networkProcesses()].reverse()) {
+    if ((await stopProcess(proc.name)) === 'stopped') stopped.push(proc.name);
+  }
+  if (options.purge) fs.rmSync(dirs.state, { recursive: true, force: true });
+  return stopped;
+}
+
+export interface ProcessStatus {
+  readonly name: string;
+  readonly state: 'running' | 'stopped' | 'stale';
+  readonly healthy: boolean;
+  readonly pid?: number;
+  readonly rssKiB?: number;
+  readonly ports: string;
+}
+
+function rssKiB(pid: number): number | undefined {
+  try {
+    const m = /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m?.[1] ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function status(): Promise<ProcessStatus[]> {
+  return Promise.all(
+    networkProcesses().map(async (p) => {
+      const state = processState(p.name);
+      const pid = state === 'running' ? readPid(p.name)?.pid : undefined;
+      return {
+        name: p.name,
+        state,
+        healthy: state === 'running' && (await isHealthy(p)),
+        ...(pid !== undefined ? { pid, rssKiB: rssKiB(pid) } : {}),
+        ports: p.ports.map((x) => x.port).join(','),
+      };
+    }),
+  );
+}
+
+/** Where things are, for the start command's summary. */
+export function endpoints(): string[] {
+  const lines = [
+    ...PEER_ORGS.map((o) => `peer ${o.mspId.padEnd(14)} grpcs://${DIAL_HOST}:${o.peer.port}   CA https://${DIAL_HOST}:${o.ca.port}`),
+    ...ORDERERS.map((o) => `orderer ${o.name.padEnd(12)} grpcs://${DIAL_HOST}:${o.port}   admin https://${DIAL_HOST}:${o.adminPort}`),
+    `channel ${CHANNEL}, chaincode ${CHAINCODE_NAME} (${readCurrent()?.label ?? 'not deployed'})`,
+    `state, logs and PID files in ${dirs.state}; env files in ${path.dirname(envFile('x'))}`,
+  ];
+  return lines;
+}

@@ -1,0 +1,48 @@
+// Where runtime state lives: one ignored folder per checkout, and a binary cache outside the repo.
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { FABRIC_CA_VERSION, FABRIC_VERSION, type PeerOrg, ORDERER_ORG, type Orderer, ordererHost, peerName } from './topology';
+
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+
+/** Everything a running network writes: crypto, ledgers, logs, PID files. Never in git. */
+export const STATE_DIR = path.resolve(process.env.REGCHAIN_HOME ?? path.join(REPO_ROOT, '.regchain'));
+
+export const dirs = {
+  state: STATE_DIR,
+  crypto: path.join(STATE_DIR, 'crypto'),
+  config: path.join(STATE_DIR, 'config'),
+  env: path.join(STATE_DIR, 'env'),
+  data: path.join(STATE_DIR, 'data'),
+  logs: path.join(STATE_DIR, 'logs'),
+  pids: path.join(STATE_DIR, 'pids'),
+  users: path.join(STATE_DIR, 'users'),
+  chaincode: path.join(STATE_DIR, 'chaincode'),
+};
+
+export const genesisBlock = (): string => path.join(dirs.config, 'supervision.block');
+export const logFile = (name: string): string => path.join(dirs.logs, `${name}.log`);
+export const pidFile = (name: string): string => path.join(dirs.pids, `${name}.pid`);
+export const envFile = (name: string): string => path.join(dirs.env, `${name}.env`);
+
+/** Binary cache keyed by the pinned versions, so a second install is instant. */
+export function cacheDir(): string {
+  const base = process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache');
+  return path.join(base, 'regchain', `fabric-${FABRIC_VERSION}-ca-${FABRIC_CA_VERSION}`);
+}
+
+export const ordererOrgDir = (): string => path.join(dirs.crypto, 'ordererOrganizations', ORDERER_ORG.domain);
+export const ordererDir = (o: Orderer): string => path.join(ordererOrgDir(), 'orderers', ordererHost(o));
+export const ordererAdminDir = (): string => path.join(ordererOrgDir(), 'users', `Admin@${ORDERER_ORG.domain}`);
+/** TLS root every client uses to reach the orderers. */
+export const ordererTlsCa = (): string => path.join(ordererOrgDir(), 'tlsca', `tlsca.${ORDERER_ORG.domain}-cert.pem`);
+
+export const peerOrgDir = (org: PeerOrg): string => path.join(dirs.crypto, 'peerOrganizations', org.domain);
+export const peerDir = (org: PeerOrg): string => path.join(peerOrgDir(org), 'peers', peerName(org));
+export const peerAdminDir = (org: PeerOrg): string => path.join(peerOrgDir(org), 'users', `Admin@${org.domain}`);
+export const peerTlsCa = (org: PeerOrg): string => path.join(peerOrgDir(org), 'tlsca', `tlsca.${org.domain}-cert.pem`);
+export const orgCaCert = (org: PeerOrg): string => path.join(peerOrgDir(org), 'ca', `ca.${org.domain}-cert.pem`);
+/** TLS server certificate of the org's fabric-ca-server (a cryptogen node named "ca"). */
+export const caTlsDir = (org: PeerOrg): string => path.join(peerOrgDir(org), 'peers', `ca.${org.domain}`, 'tls');
+export const caHome = (org: PeerOrg): string => path.join(dirs.data, `ca-${org.key}`);
+export const userDir = (org: PeerOrg, user: string): string => path.join(dirs.users, org.key, user);

@@ -1,0 +1,195 @@
+// Starting, probing and stopping the network's processes: one log and one PID file each, stopped by PID.
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { dirs, logFile, pidFile } from './paths';
+import { NetworkError } from './log';
+import { HOST, type NodeProcess } from './topology';
+
+export interface PidRecord {
+  readonly pid: number;
+  /** The executable, to tell our process from an unrelated one that reused the PID. */
+  readonly command: string;
+  readonly startedAt: string;
+}
+
+export interface StartSpec {
+  readonly name: string;
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  readonly cwd?: string;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export function readPid(name: string): PidRecord | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(pidFile(name), 'utf8')) as PidRecord;
+  } catch {
+    return undefined;
+  }
+}
+
+function cmdlineOf(pid: number): string | undefined {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when the recorded PID is alive and still runs the command we started (not a reused PID). */
+export function isRunning(record: PidRecord | undefined): record is PidRecord {
+  if (!record) return false;
+  try {
+    process.kill(record.pid, 0);
+  } catch {
+    return false;
+  }
+  const cmdline = cmdlineOf(record.pid);
+  // Without /proc (macOS) liveness is all we can check.
+  return cmdline === undefined || cmdline.includes(path.basename(record.command));
+}
+
+export type ProcessState = 'running' | 'stopped' | 'stale';
+
+/** running: our process is alive; stale: a PID file whose process is gone or is someone else's. */
+export function processState(name: string): ProcessState {
+  const record = readPid(name);
+  if (!record) return 'stopped';
+  return isRunning(record) ? 'running' : 'stale';
+}
+
+export function tailLog(name: string, lines = 15): string {
+  try {
+    const text = fs.readFileSync(logFile(name), 'utf8').trimEnd().split('\n');
+    return text.slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+/** Starts a process detached, its output appended to its log, its own PID recorded. */
+export function startProcess(spec: StartSpec): PidRecord {
+  fs.mkdirSync(dirs.logs, { recursive: true });
+  fs.mkdirSync(dirs.pids, { recursive: true });
+  const out = fs.openSync(logFile(spec.name), 'a');
+  fs.writeSync(out, `\n==== ${new Date().toISOString()} starting ${spec.command} ${spec.args.join(' ')}\n`);
+  const child = spawn(spec.command, [...spec.args], {
+    cwd: spec.cwd ?? dirs.state,
+    env: spec.env,
+    detached: true,
+    stdio: ['ignore', out, out],
+  });
+  fs.closeSync(out);
+  if (child.pid === undefined) throw new NetworkError(`could not start ${spec.name} (${spec.command}); see ${logFile(spec.name)}`);
+  child.unref();
+  const record: PidRecord = { pid: child.pid, command: spec.command, startedAt: new Date().toISOString() };
+  fs.writeFileSync(pidFile(spec.name), JSON.stringify(record));
+  return record;
+}
+
+/** Stops a process we started, by its recorded PID: TERM, then KILL after a grace period. */
+export async function stopProcess(name: string, graceMs = 10_000): Promise<'stopped' | 'not running'> {
+  const record = readPid(name);
+  if (!isRunning(record)) {
+    fs.rmSync(pidFile(name), { force: true });
+    return 'not running';
+  }
+  process.kill(record.pid, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    if (!isRunning(record)) break;
+    await sleep(100);
+  }
+  if (isRunning(record)) process.kill(record.pid, 'SIGKILL');
+  while (isRunning(record)) await sleep(50);
+  fs.rmSync(pidFile(name), { force: true });
+  return 'stopped';
+}
+
+export function portFree(port: number, host = HOST): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}
+
+export function portOpen(port: number, host = HOST): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host });
+    socket.setTimeout(1000);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+export function httpGet(url: string, timeoutMs = 2000): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { timeout: timeoutMs }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.once('timeout', () => req.destroy(new Error('timeout')));
+    req.once('error', reject);
+  });
+}
+
+export async function isHealthy(proc: NodeProcess): Promise<boolean> {
+  if (proc.healthUrl) {
+    try {
+      return (await httpGet(proc.healthUrl)).status === 200;
+    } catch {
+      return false;
+    }
+  }
+  const first = proc.ports[0];
+  return first !== undefined && portOpen(first.port);
+}
+
+/** Waits until the process answers its health check; fails naming the process and its log if it dies or stalls. */
+export async function waitHealthy(proc: NodeProcess, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await isHealthy(proc)) return;
+    const record = readPid(proc.name);
+    if (record && !isRunning(record)) {
+      throw new NetworkError(`${proc.name} exited during start-up; read ${logFile(proc.name)}:\n${tailLog(proc.name)}`);
+    }
+    if (Date.now() > deadline) {
+      throw new NetworkError(
+        `${proc.name} did not become healthy within ${timeoutMs / 1000} s; read ${logFile(proc.name)}:\n${tailLog(proc.name)}`,
+      );
+    }
+    await sleep(100);
+  }
+}
+
+/** Fails before anything starts if one of the network's ports is taken by another program. */
+export async function assertPortsFree(procs: readonly NodeProcess[]): Promise<void> {
+  const taken: string[] = [];
+  for (const proc of procs) {
+    for (const { port, use } of proc.ports) {
+      if (!(await portFree(port))) taken.push(`${port} (${use})`);
+    }
+  }
+  if (taken.length > 0) {
+    throw new NetworkError(
+      `port${taken.length > 1 ? 's' : ''} already in use: ${taken.join(', ')}. Another program holds ` +
+        `${taken.length > 1 ? 'them' : 'it'}: find it with \`ss -ltnp\` and stop it, then run the command again.`,
+    );
+  }
+}

@@ -1,0 +1,147 @@
+// The one network definition both runtimes (native processes and Docker Compose) are built from.
+
+export const FABRIC_VERSION = '3.1.5';
+export const FABRIC_CA_VERSION = '1.5.21';
+export const CHANNEL = 'supervision';
+export const CHAINCODE_NAME = 'regchain';
+/** Chaincode endorsement policy: two of the three endorsing orgs. The auditor only commits. */
+export const ENDORSEMENT_POLICY = "OutOf(2,'RegulatorMSP.peer','BankMSP.peer','EnterpriseMSP.peer')";
+export const HOST = '127.0.0.1';
+/** Name every client dials: matches the TLS SANs and avoids Node's warning about IPs as server names. */
+export const DIAL_HOST = 'localhost';
+export const CHAINCODE_PORT = 9999;
+export const GATEWAY_PORT = 3000;
+
+export interface Orderer {
+  readonly name: string;
+  readonly port: number;
+  readonly adminPort: number;
+  readonly opsPort: number;
+}
+
+export interface UserSpec {
+  readonly name: string;
+  readonly role: 'regulator' | 'bank' | 'enterprise' | 'auditor';
+  /** Unified social credit code of the entity the user acts for. */
+  readonly entityId: string;
+}
+
+export interface PeerOrg {
+  /** Short lower-case name used for folders, process names and CLI arguments. */
+  readonly key: 'regulator' | 'bank' | 'enterprise' | 'auditor';
+  readonly mspId: string;
+  readonly domain: string;
+  /** Whether the org's peer endorses chaincode transactions (the auditor's does not). */
+  readonly endorses: boolean;
+  readonly peer: { readonly port: number; readonly chaincodePort: number; readonly opsPort: number };
+  readonly ca: { readonly port: number; readonly opsPort: number };
+  /** Users the network enrols from the org's CA on first start. */
+  readonly users: readonly UserSpec[];
+}
+
+export const ORDERER_ORG = { mspId: 'OrdererMSP', domain: 'orderer.regchain.local' } as const;
+
+export const ORDERERS: readonly Orderer[] = [
+  { name: 'orderer0', port: 7050, adminPort: 7053, opsPort: 9441 },
+  { name: 'orderer1', port: 7150, adminPort: 7153, opsPort: 9442 },
+  { name: 'orderer2', port: 7250, adminPort: 7253, opsPort: 9443 },
+];
+
+export const PEER_ORGS: readonly PeerOrg[] = [
+  {
+    key: 'regulator',
+    mspId: 'RegulatorMSP',
+    domain: 'regulator.regchain.local',
+    endorses: true,
+    peer: { port: 7051, chaincodePort: 7052, opsPort: 9444 },
+    ca: { port: 7054, opsPort: 9454 },
+    users: [{ name: 'regulator1', role: 'regulator', entityId: '91500000MA5U0REG1L' }],
+  },
+  {
+    key: 'bank',
+    mspId: 'BankMSP',
+    domain: 'bank.regchain.local',
+    endorses: true,
+    peer: { port: 8051, chaincodePort: 8052, opsPort: 9445 },
+    ca: { port: 8054, opsPort: 9455 },
+    users: [{ name: 'bank1', role: 'bank', entityId: '91500000MA5U0BNK10' }],
+  },
+  {
+    key: 'enterprise',
+    mspId: 'EnterpriseMSP',
+    domain: 'enterprise.regchain.local',
+    endorses: true,
+    peer: { port: 9051, chaincodePort: 9052, opsPort: 9446 },
+    ca: { port: 9054, opsPort: 9456 },
+    users: [{ name: 'enterprise1', role: 'enterprise', entityId: '91500000MA5U0ENT1W' }],
+  },
+  {
+    key: 'auditor',
+    mspId: 'AuditorMSP',
+    domain: 'auditor.regchain.local',
+    endorses: false,
+    peer: { port: 10051, chaincodePort: 10052, opsPort: 9447 },
+    ca: { port: 10054, opsPort: 9457 },
+    users: [{ name: 'auditor1', role: 'auditor', entityId: '91500000MA5U0AUD1Y' }],
+  },
+];
+
+export type ProcessKind = 'orderer' | 'peer' | 'ca' | 'chaincode';
+
+/** A long-running process of the network, with the ports it owns and how to tell it is healthy. */
+export interface NodeProcess {
+  readonly name: string;
+  readonly kind: ProcessKind;
+  readonly ports: readonly { readonly port: number; readonly use: string }[];
+  /** HTTP URL answering 200 when healthy, or undefined when only the listen port can be probed. */
+  readonly healthUrl?: string;
+}
+
+export const peerName = (org: PeerOrg): string => `peer0.${org.domain}`;
+export const caName = (org: PeerOrg): string => `ca-${org.key}`;
+export const ordererHost = (o: Orderer): string => `${o.name}.${ORDERER_ORG.domain}`;
+
+export function orgByKey(key: string): PeerOrg {
+  const org = PEER_ORGS.find((o) => o.key === key);
+  if (!org) throw new Error(`unknown org "${key}"; expected one of ${PEER_ORGS.map((o) => o.key).join(', ')}`);
+  return org;
+}
+
+/** Every process the network runs, in start order. */
+export function networkProcesses(): NodeProcess[] {
+  const cas: NodeProcess[] = PEER_ORGS.map((org) => ({
+    name: caName(org),
+    kind: 'ca',
+    ports: [
+      { port: org.ca.port, use: `${caName(org)} listen` },
+      { port: org.ca.opsPort, use: `${caName(org)} operations` },
+    ],
+    healthUrl: `http://${HOST}:${org.ca.opsPort}/healthz`,
+  }));
+  const orderers: NodeProcess[] = ORDERERS.map((o) => ({
+    name: o.name,
+    kind: 'orderer',
+    ports: [
+      { port: o.port, use: `${o.name} listen` },
+      { port: o.adminPort, use: `${o.name} admin` },
+      { port: o.opsPort, use: `${o.name} operations` },
+    ],
+    healthUrl: `http://${HOST}:${o.opsPort}/healthz`,
+  }));
+  const peers: NodeProcess[] = PEER_ORGS.map((org) => ({
+    name: `peer-${org.key}`,
+    kind: 'peer',
+    ports: [
+      { port: org.peer.port, use: `peer-${org.key} listen` },
+      { port: org.peer.chaincodePort, use: `peer-${org.key} chaincode listen` },
+      { port: org.peer.opsPort, use: `peer-${org.key} operations` },
+    ],
+    healthUrl: `http://${HOST}:${org.peer.opsPort}/healthz`,
+  }));
+  const chaincode: NodeProcess = {
+    name: 'chaincode',
+    kind: 'chaincode',
+    ports: [{ port: CHAINCODE_PORT, use: 'chaincode service' }],
+  };
+  return [...cas, ...orderers, ...peers, chaincode];
+}
