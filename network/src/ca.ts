@@ -23,8 +23,6 @@ export function bootstrapSecret(org: PeerOrg): string {
   return secret;
 }
 
-export const caStartArgs = (org: PeerOrg): string[] => ['start', '-b', `admin:${bootstrapSecret(org)}`];
-
 const caUrl = (org: PeerOrg, credentials?: string): string =>
   `https://${credentials ? `${credentials}@` : ''}${DIAL_HOST}:${org.ca.port}`;
 

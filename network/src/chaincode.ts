@@ -4,11 +4,11 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FabricInstall } from './binaries';
-import { chaincodeTlsDir, peerAdminEnv } from './config';
+import { chaincodeTlsDir, peerAdminEnv, writeEnvFile } from './config';
+import type { Runtime } from './runtime';
 import { run } from './exec';
 import { log, NetworkError } from './log';
 import { dirs, ordererTlsCa, peerDir, REPO_ROOT } from './paths';
-import { isRunning, readPid, startProcess, stopProcess, waitHealthy } from './process';
 import {
   CHAINCODE_NAME,
   CHAINCODE_PORT,
@@ -162,36 +162,29 @@ function peerTargets(): string[] {
   ]);
 }
 
+/** Settings of the chaincode service; fabric-chaincode-node reads CORE_* variables as its options. */
+export function chaincodeEnv(pkg: ChaincodePackage): Record<string, string> {
+  const tls = chaincodeTlsDir();
+  return {
+    NODE_ENV: 'production',
+    CORE_CHAINCODE_ADDRESS: `${HOST}:${CHAINCODE_PORT}`,
+    CORE_CHAINCODE_ID: pkg.packageId,
+    CORE_CHAINCODE_TLS_CERT_FILE: path.join(tls, 'server.crt'),
+    CORE_CHAINCODE_TLS_KEY_FILE: path.join(tls, 'server.key'),
+    CORE_MODULE_PATH: CHAINCODE_DIR,
+  };
+}
+
 /** Starts (or keeps) the chaincode service under the given package id. */
-export async function startChaincodeServer(pkg: ChaincodePackage): Promise<void> {
+export async function startChaincodeServer(fabric: FabricInstall, runtime: Runtime, pkg: ChaincodePackage): Promise<void> {
   const proc = networkProcesses().find((p) => p.kind === 'chaincode');
   if (!proc) throw new Error('topology has no chaincode process');
-  const current = readCurrent();
-  if (isRunning(readPid(proc.name)) && current?.packageId === pkg.packageId) return;
-  await stopProcess(proc.name);
-  const tls = chaincodeTlsDir();
-  startProcess({
-    name: proc.name,
-    command: process.execPath,
-    args: [
-      require.resolve('fabric-shim/cli', { paths: [CHAINCODE_DIR] }),
-      'server',
-      '--chaincode-address',
-      `${HOST}:${CHAINCODE_PORT}`,
-      '--chaincode-id',
-      pkg.packageId,
-      '--chaincode-tls-cert-file',
-      path.join(tls, 'server.crt'),
-      '--chaincode-tls-key-file',
-      path.join(tls, 'server.key'),
-      '--module-path',
-      CHAINCODE_DIR,
-    ],
-    // Only what the server needs: fabric-chaincode-node reads any CORE_* variable as an option.
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'production' },
-    cwd: CHAINCODE_DIR,
-  });
-  await waitHealthy(proc, 20_000);
+  const running = await runtime.isRunning(proc.name);
+  if (running && readCurrent()?.packageId === pkg.packageId) return;
+  if (running) await runtime.stop(proc.name);
+  writeEnvFile(proc.name, chaincodeEnv(pkg));
+  await runtime.start(fabric, [proc]);
+  fs.writeFileSync(CURRENT(), JSON.stringify(pkg, null, 2));
 }
 
 export function readCurrent(): ChaincodePackage | undefined {
@@ -206,21 +199,23 @@ export function readCurrent(): ChaincodePackage | undefined {
  * Builds, packages, installs, approves and commits the chaincode when its content changed since the
  * committed definition; each change bumps the sequence. Returns the sequence in force.
  */
-export async function deployChaincode(fabric: FabricInstall): Promise<{ sequence: number; changed: boolean; pkg: ChaincodePackage }> {
+export async function deployChaincode(
+  fabric: FabricInstall,
+  runtime: Runtime,
+): Promise<{ sequence: number; changed: boolean; pkg: ChaincodePackage }> {
   fs.mkdirSync(dirs.chaincode, { recursive: true });
   const version = buildChaincode();
   const committed = await committedDefinition(fabric);
   const pkg = await packageChaincode(fabric, version);
-  fs.writeFileSync(CURRENT(), JSON.stringify(pkg, null, 2));
   if (committed?.version === version) {
     await Promise.all(PEER_ORGS.map((org) => installOn(fabric, org, pkg)));
-    await startChaincodeServer(pkg);
+    await startChaincodeServer(fabric, runtime, pkg);
     return { sequence: committed.sequence, changed: false, pkg };
   }
   const sequence = (committed?.sequence ?? 0) + 1;
   log.step(`deploying chaincode ${pkg.label} as sequence ${sequence}`);
   await Promise.all(PEER_ORGS.map((org) => installOn(fabric, org, pkg)));
-  await startChaincodeServer(pkg);
+  await startChaincodeServer(fabric, runtime, pkg);
   await Promise.all(
     PEER_ORGS.map((org) =>
       run(

@@ -3,9 +3,11 @@ import { ensureFabric } from './binaries';
 import { deployChaincode } from './chaincode';
 import { log, NetworkError } from './log';
 import { down, endpoints, status, up, waitEndorsable } from './network';
+import { runtimeByName } from './runtime';
 
 const USAGE = `usage: network <command>
   install          find or install the pinned Fabric binaries
+  (add --docker, or set REGCHAIN_RUNTIME=docker, to run the services with Docker Compose)
   up               start the network (or reuse a healthy one) and deploy the chaincode
   down [--purge]   stop the processes the network started; --purge also deletes its state
   status           show each process, its PID, health and memory
@@ -13,6 +15,7 @@ const USAGE = `usage: network <command>
 
 async function main(argv: readonly string[]): Promise<void> {
   const [command, ...rest] = argv;
+  const runtime = runtimeByName(rest.includes('--docker') ? 'docker' : process.env.REGCHAIN_RUNTIME);
   switch (command) {
     case 'install': {
       const fabric = await ensureFabric();
@@ -21,7 +24,7 @@ async function main(argv: readonly string[]): Promise<void> {
     }
     case 'up': {
       const t0 = Date.now();
-      const report = await up();
+      const report = await up({ runtime });
       const total = ((Date.now() - t0) / 1000).toFixed(1);
       log.done(report.alreadyRunning ? `network was already up (checked in ${total} s)` : `network up in ${total} s`);
       for (const [phase, ms] of Object.entries(report.timings)) log.step(`  ${phase.padEnd(14)} ${(ms / 1000).toFixed(2)} s`);
@@ -30,7 +33,7 @@ async function main(argv: readonly string[]): Promise<void> {
     }
     case 'down': {
       const purge = rest.includes('--purge');
-      const stopped = await down({ purge });
+      const stopped = await down({ purge, runtime });
       log.done(`stopped ${stopped.length} process(es)${stopped.length ? `: ${stopped.join(', ')}` : ''}${purge ? '; state purged' : ''}`);
       return;
     }
@@ -51,7 +54,7 @@ async function main(argv: readonly string[]): Promise<void> {
     case 'deploy': {
       const t0 = Date.now();
       const fabric = await ensureFabric();
-      const result = await deployChaincode(fabric);
+      const result = await deployChaincode(fabric, runtime);
       if (result.changed) await waitEndorsable();
       log.done(
         `${result.changed ? 'deployed' : 'unchanged:'} ${result.pkg.label} sequence ${result.sequence} in ${((Date.now() - t0) / 1000).toFixed(1)} s`,

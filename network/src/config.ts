@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import YAML from 'yaml';
 import type { FabricInstall } from './binaries';
+import { bootstrapSecret } from './ca';
 import { run } from './exec';
 import { log } from './log';
 import {
@@ -249,6 +250,8 @@ export function caEnv(org: PeerOrg): Env {
     FABRIC_CA_SERVER_TLS_CERTFILE: path.join(tls, 'server.crt'),
     FABRIC_CA_SERVER_TLS_KEYFILE: path.join(tls, 'server.key'),
     FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS: `${HOST}:${org.ca.opsPort}`,
+    // The registrar's bootstrap identity (the -b flag); the env file is readable by its owner only.
+    FABRIC_CA_SERVER_BOOT: `admin:${bootstrapSecret(org)}`,
   };
 }
 
@@ -258,7 +261,7 @@ export function writeEnvFile(name: string, env: Env): void {
   const lines = Object.keys(env)
     .sort()
     .map((k) => `${k}=${env[k] ?? ''}`);
-  fs.writeFileSync(envFile(name), `${lines.join('\n')}\n`);
+  fs.writeFileSync(envFile(name), `${lines.join('\n')}\n`, { mode: 0o600 });
 }
 
 /** Environment for the peer CLI acting as an org's admin against its peer. */

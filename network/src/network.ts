@@ -2,22 +2,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ensureFabric, type FabricInstall } from './binaries';
-import { caStartArgs, ensureUsers } from './ca';
+import { ensureUsers } from './ca';
 import { joinOrderers, joinPeers, waitForRaftLeader } from './channel';
 import { deployChaincode, readCurrent } from './chaincode';
 import { connectAs } from './client';
-import { caEnv, ensureCrypto, ensureGenesis, type Env, ordererEnv, peerEnv, writeEnvFile } from './config';
+import { caEnv, ensureCrypto, ensureGenesis, ordererEnv, peerEnv, writeEnvFile } from './config';
 import { log, NetworkError } from './log';
 import { dirs, envFile, logFile } from './paths';
-import {
-  assertPortsFree,
-  isHealthy,
-  processState,
-  readPid,
-  startProcess,
-  stopProcess,
-  waitHealthy,
-} from './process';
+import { assertPortsFree, isHealthy, processState, readPid } from './process';
+import { nativeRuntime, type Runtime } from './runtime';
 import {
   CHAINCODE_NAME,
   CHANNEL,
@@ -28,6 +21,10 @@ import {
   networkProcesses,
   orgByKey,
 } from './topology';
+
+export interface UpOptions {
+  readonly runtime?: Runtime;
+}
 
 export interface UpReport {
   readonly alreadyRunning: boolean;
@@ -40,27 +37,6 @@ export interface UpReport {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const infra = (): NodeProcess[] => networkProcesses().filter((p) => p.kind !== 'chaincode');
 
-function launchSpec(fabric: FabricInstall, proc: NodeProcess): { command: string; args: string[]; env: Env } {
-  const base: Env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
-  switch (proc.kind) {
-    case 'ca': {
-      const org = orgByKey(proc.name.replace(/^ca-/, ''));
-      return { command: path.join(fabric.binDir, 'fabric-ca-server'), args: caStartArgs(org), env: { ...base, ...caEnv(org) } };
-    }
-    case 'orderer': {
-      const o = ORDERERS.find((x) => x.name === proc.name);
-      if (!o) throw new Error(`no orderer ${proc.name}`);
-      return { command: path.join(fabric.binDir, 'orderer'), args: [], env: { ...base, ...ordererEnv(fabric, o) } };
-    }
-    case 'peer': {
-      const org = orgByKey(proc.name.replace(/^peer-/, ''));
-      return { command: path.join(fabric.binDir, 'peer'), args: ['node', 'start'], env: { ...base, ...peerEnv(fabric, org) } };
-    }
-    case 'chaincode':
-      throw new Error('the chaincode service is started by the deploy step');
-  }
-}
-
 /** Writes every process's env file: the native runtime and docker-compose read the same settings. */
 export function writeEnvFiles(fabric: FabricInstall): void {
   for (const o of ORDERERS) writeEnvFile(o.name, ordererEnv(fabric, o));
@@ -68,15 +44,6 @@ export function writeEnvFiles(fabric: FabricInstall): void {
     writeEnvFile(`peer-${org.key}`, peerEnv(fabric, org));
     writeEnvFile(`ca-${org.key}`, caEnv(org));
   }
-}
-
-async function startAll(fabric: FabricInstall, procs: readonly NodeProcess[], started: string[]): Promise<void> {
-  for (const proc of procs) {
-    const spec = launchSpec(fabric, proc);
-    startProcess({ name: proc.name, ...spec });
-    started.push(proc.name);
-  }
-  await Promise.all(procs.map((p) => waitHealthy(p, 30_000)));
 }
 
 /**
@@ -117,7 +84,8 @@ function removeStalePidFiles(): void {
   }
 }
 
-export async function up(): Promise<UpReport> {
+export async function up(options: UpOptions = {}): Promise<UpReport> {
+  const runtime = options.runtime ?? nativeRuntime;
   const timings: Record<string, number> = {};
   const mark = (phase: string, t0: number): void => {
     timings[phase] = Date.now() - t0;
@@ -126,8 +94,9 @@ export async function up(): Promise<UpReport> {
   const fabric = await ensureFabric();
   mark('binaries', t);
 
-  removeStalePidFiles();
-  const running = infra().filter((p) => processState(p.name) === 'running');
+  if (runtime.name === 'native') removeStalePidFiles();
+  const running: NodeProcess[] = [];
+  for (const p of infra()) if (await runtime.isRunning(p.name)) running.push(p);
   if (running.length === infra().length) {
     const unhealthy: string[] = [];
     for (const p of running) if (!(await isHealthy(p))) unhealthy.push(p.name);
@@ -136,7 +105,7 @@ export async function up(): Promise<UpReport> {
     }
     log.done('network already running; checking the chaincode');
     t = Date.now();
-    const deployed = await deployChaincode(fabric);
+    const deployed = await deployChaincode(fabric, runtime);
     if (deployed.changed) await waitEndorsable();
     mark('chaincode', t);
     return { alreadyRunning: true, timings, chaincodeSequence: deployed.sequence, fabricSource: fabric.source };
@@ -152,10 +121,14 @@ export async function up(): Promise<UpReport> {
   }
 
   const chaincodeProc = networkProcesses().filter((p) => p.kind === 'chaincode');
-  if (processState('chaincode') === 'running') await stopProcess('chaincode');
+  await runtime.stop('chaincode');
   await assertPortsFree([...infra(), ...chaincodeProc]);
 
   const started: string[] = [];
+  const start = async (procs: readonly NodeProcess[]): Promise<void> => {
+    started.push(...procs.map((p) => p.name));
+    await runtime.start(fabric, procs);
+  };
   try {
     t = Date.now();
     if (await ensureCrypto(fabric)) log.done('crypto material generated');
@@ -165,7 +138,7 @@ export async function up(): Promise<UpReport> {
 
     t = Date.now();
     log.step('starting 4 fabric-ca servers and 3 orderers');
-    await startAll(fabric, infra().filter((p) => p.kind === 'ca' || p.kind === 'orderer'), started);
+    await start(infra().filter((p) => p.kind === 'ca' || p.kind === 'orderer'));
     mark('orderersAndCas', t);
 
     t = Date.now();
@@ -176,7 +149,7 @@ export async function up(): Promise<UpReport> {
 
     t = Date.now();
     log.step('starting 4 peers');
-    await startAll(fabric, infra().filter((p) => p.kind === 'peer'), started);
+    await start(infra().filter((p) => p.kind === 'peer'));
     await joinPeers(fabric);
     mark('peers', t);
     log.done(`peers of ${PEER_ORGS.map((o) => o.mspId).join(', ')} joined ${CHANNEL}`);
@@ -188,7 +161,7 @@ export async function up(): Promise<UpReport> {
 
     t = Date.now();
     started.push('chaincode');
-    const deployed = await deployChaincode(fabric);
+    const deployed = await deployChaincode(fabric, runtime);
     mark('chaincode', t);
     log.done(`chaincode ${CHAINCODE_NAME} sequence ${deployed.sequence} committed; service ${deployed.pkg.packageId.slice(0, 28)}…`);
 
@@ -196,20 +169,21 @@ export async function up(): Promise<UpReport> {
     await waitEndorsable();
     mark('endorsable', t);
     log.done('a transaction can be endorsed under the chaincode policy');
-    fs.writeFileSync(path.join(dirs.state, 'network.json'), JSON.stringify({ runtime: 'native', timings }, null, 2));
+    fs.writeFileSync(path.join(dirs.state, 'network.json'), JSON.stringify({ runtime: runtime.name, timings }, null, 2));
     return { alreadyRunning: false, timings, chaincodeSequence: deployed.sequence, fabricSource: fabric.source };
   } catch (err) {
     log.warn(`start-up failed; stopping the ${started.length} process(es) it started`);
-    for (const name of [...started].reverse()) await stopProcess(name);
+    for (const name of [...started].reverse()) await runtime.stop(name);
     throw err;
   }
 }
 
 /** Stops exactly the processes this network started, by PID, in reverse start order; optionally purges state. */
-export async function down(options: { purge: boolean }): Promise<string[]> {
+export async function down(options: { purge: boolean; runtime?: Runtime }): Promise<string[]> {
+  const runtime = options.runtime ?? nativeRuntime;
   const stopped: string[] = [];
   for (const proc of [...networkProcesses()].reverse()) {
-    if ((await stopProcess(proc.name)) === 'stopped') stopped.push(proc.name);
+    if (await runtime.stop(proc.name)) stopped.push(proc.name);
   }
   if (options.purge) fs.rmSync(dirs.state, { recursive: true, force: true });
   return stopped;

@@ -41,14 +41,24 @@ function cmdlineOf(pid: number): string | undefined {
   }
 }
 
-/** True when the recorded PID is alive and still runs the command we started (not a reused PID). */
-export function isRunning(record: PidRecord | undefined): record is PidRecord {
-  if (!record) return false;
+/** Whether a process exists and has not exited (an exited child awaiting its parent's wait is dead). */
+export function pidAlive(pid: number): boolean {
   try {
-    process.kill(record.pid, 0);
+    process.kill(pid, 0);
   } catch {
     return false;
   }
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^\d+ \(.*\) [ZX] /.test(stat);
+  } catch {
+    return true;
+  }
+}
+
+/** True when the recorded PID is alive and still runs the command we started (not a reused PID). */
+export function isRunning(record: PidRecord | undefined): record is PidRecord {
+  if (!record || !pidAlive(record.pid)) return false;
   const cmdline = cmdlineOf(record.pid);
   // Without /proc (macOS) liveness is all we can check.
   return cmdline === undefined || cmdline.includes(path.basename(record.command));

@@ -1,0 +1,79 @@
+// Network lifecycle on the real processes: up is idempotent, down stops by PID, up after down, redeploy bumps the sequence.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ensureFabric } from '../../network/src/binaries';
+import { CHAINCODE_DIR, committedDefinition, deployChaincode } from '../../network/src/chaincode';
+import { connectAs } from '../../network/src/client';
+import { down, status, up } from '../../network/src/network';
+import { pidAlive, readPid } from '../../network/src/process';
+import { CHAINCODE_NAME, CHANNEL, networkProcesses, orgByKey } from '../../network/src/topology';
+import { selectRuntime } from '../support/runtime';
+
+async function submitProbe(id: string): Promise<number> {
+  const org = orgByKey('bank');
+  const connection = connectAs(org, 'bank1');
+  try {
+    const contract = connection.gateway.getNetwork(CHANNEL).getContract(CHAINCODE_NAME);
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      try {
+        const submitted = await contract.submitAsync('system:recordProbe', { arguments: [id] });
+        return (await submitted.getStatus()).code;
+      } catch (err) {
+        // Right after a restart Raft elects a leader before the orderers accept transactions.
+        if (Date.now() > deadline) throw err;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  } finally {
+    connection.close();
+  }
+}
+
+describe('network lifecycle', () => {
+  it('does not start a second network when one is up', async () => {
+    const runtime = await selectRuntime();
+    const before = networkProcesses().map((p) => readPid(p.name)?.pid);
+    const report = await up({ runtime });
+    expect(report.alreadyRunning).toBe(true);
+    expect(networkProcesses().map((p) => readPid(p.name)?.pid)).toEqual(before);
+  });
+
+  it('stops exactly the processes it started, and comes back up with its ledger', async () => {
+    const runtime = await selectRuntime();
+    const pids = networkProcesses().map((p) => readPid(p.name)?.pid ?? -1);
+    const stopped = await down({ purge: false, runtime });
+    expect(stopped.sort()).toEqual(networkProcesses().map((p) => p.name).sort());
+    expect(pids.filter((pid) => pidAlive(pid))).toEqual([]);
+    expect((await status()).every((s) => s.state === 'stopped')).toBe(true);
+
+    const report = await up({ runtime });
+    expect(report.alreadyRunning).toBe(false);
+    expect((await status()).every((s) => s.state === 'running' && s.healthy)).toBe(true);
+    expect(await submitProbe(`after-restart-${Date.now()}`)).toBe(0);
+  });
+
+  it('redeploys changed chaincode with the next sequence, and leaves unchanged chaincode alone', async () => {
+    const runtime = await selectRuntime();
+    const fabric = await ensureFabric();
+    const before = await committedDefinition(fabric);
+    expect(before).toBeDefined();
+
+    const unchanged = await deployChaincode(fabric, runtime);
+    expect(unchanged.changed).toBe(false);
+    expect(unchanged.sequence).toBe(before?.sequence);
+
+    const marker = path.join(CHAINCODE_DIR, 'src', `redeploy-marker-${process.pid}.ts`);
+    fs.writeFileSync(marker, `// Temporary file of the lifecycle test: changes the chaincode's content.\nexport const marker = ${Date.now()};\n`);
+    try {
+      const changed = await deployChaincode(fabric, runtime);
+      expect(changed.changed).toBe(true);
+      expect(changed.sequence).toBe((before?.sequence ?? 0) + 1);
+    } finally {
+      fs.rmSync(marker, { force: true });
+    }
+    const restored = await deployChaincode(fabric, runtime);
+    expect(restored.sequence).toBe((before?.sequence ?? 0) + 2);
+    expect(await submitProbe(`after-redeploy-${Date.now()}`)).toBe(0);
+  });
+});
