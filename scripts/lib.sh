@@ -1,0 +1,21 @@
+# Shared by the start and test scripts: progress lines and the Node dependency check.
+step() { printf '\n==> %s\n' "$*" >&2; }
+
+die() { printf '\nerror: %s\n' "$*" >&2; exit 1; }
+
+require_node() {
+  command -v node >/dev/null 2>&1 || die "Node.js 20 or later is required (node not found)"
+  local major
+  major=$(node -p 'process.versions.node.split(".")[0]')
+  [ "$major" -ge 20 ] || die "Node.js 20 or later is required (found $(node -v))"
+  command -v tar >/dev/null 2>&1 || die "tar is required to unpack the Fabric release"
+}
+
+# Installs the locked dependencies when node_modules is missing or older than the lock file.
+ensure_node_modules() {
+  require_node
+  if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    step "installing Node dependencies (npm ci)"
+    npm ci --no-audit --no-fund
+  fi
+}
