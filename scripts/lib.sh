@@ -15,7 +15,9 @@ require_node() {
 ensure_node_modules() {
   require_node
   if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    step "installing Node dependencies (npm ci)"
-    npm ci --no-audit --no-fund
+    step "installing Node dependencies from package-lock.json"
+    # npm install, not npm ci: npm 11 writes lock files without other platforms' optional
+    # native bindings (unrs-resolver, used by Jest) and then refuses them in npm ci.
+    npm install --no-audit --no-fund
   fi
 }
