@@ -1,0 +1,135 @@
+// Alerts raised by rules: the regulator moves them open → acknowledged → resolved / false positive.
+import { Info, Returns, Transaction } from 'fabric-contract-api';
+import type { Actor } from '../domain/filing';
+import type { Severity } from '../domain/rules';
+import { ChaincodeError } from '../errors';
+import { requireRole } from '../identity';
+import { canonical, fromBytes } from '../json';
+import { key } from '../ledger';
+import { AlertIdInput, AlertListInput, AlertNoteInput, type ALERT_STATUSES } from '../schemas';
+import { parseInput } from '../validation';
+import { RegchainContext, RegchainContract } from './base';
+
+export type AlertStatus = (typeof ALERT_STATUSES)[number];
+
+export interface Alert {
+  readonly alertId: string;
+  readonly ruleId: string;
+  readonly ruleVersion: number;
+  readonly ruleName: string;
+  readonly severity: Severity;
+  readonly transferId: string;
+  readonly payerEntityId: string;
+  readonly payeeEntityId: string;
+  readonly amount: number;
+  readonly status: AlertStatus;
+  readonly raisedAt: string;
+  readonly notes: readonly { readonly status: AlertStatus; readonly note: string; readonly at: string; readonly by: Actor }[];
+  readonly lastTxId: string;
+}
+
+export const alertKey = (id: string): string => key('alert', id);
+export const alertStatusIndex = (status: AlertStatus, id: string): string => key('alertidx', status, id);
+
+const ALERT_TRANSITIONS: Readonly<Record<'acknowledge' | 'resolve' | 'markFalsePositive', { from: readonly AlertStatus[]; to: AlertStatus }>> = {
+  acknowledge: { from: ['open'], to: 'acknowledged' },
+  resolve: { from: ['open', 'acknowledged'], to: 'resolved' },
+  markFalsePositive: { from: ['open', 'acknowledged'], to: 'false_positive' },
+};
+
+@Info({ title: 'alert', description: 'Alerts raised by compliance rules, and their handling by the regulator' })
+export class AlertContract extends RegchainContract {
+  constructor() {
+    super('alert');
+  }
+
+  private async move(ctx: RegchainContext, action: keyof typeof ALERT_TRANSITIONS, input: string): Promise<string> {
+    requireRole(ctx.caller, ['regulator'], 'handle alerts');
+    const req = parseInput(AlertNoteInput, input, 'alert update');
+    const l = ctx.ledger;
+    const before = await l.mustGet<Alert>(alertKey(req.alertId), 'ALERT_NOT_FOUND', `alert ${req.alertId}`);
+    const t = ALERT_TRANSITIONS[action];
+    if (!t.from.includes(before.status)) {
+      throw new ChaincodeError('ALERT_TRANSITION_INVALID', `an alert that is ${before.status} cannot move to ${t.to}`, { status: before.status });
+    }
+    const after: Alert = {
+      ...before,
+      status: t.to,
+      notes: [...before.notes, { status: t.to, note: req.note, at: l.txTime(), by: ctx.actor }],
+      lastTxId: l.txId(),
+    };
+    await l.put(alertKey(after.alertId), after);
+    await l.del(alertStatusIndex(before.status, after.alertId));
+    await l.put(alertStatusIndex(after.status, after.alertId), { alertId: after.alertId });
+    const type = { acknowledge: 'AlertAcknowledged', resolve: 'AlertResolved', markFalsePositive: 'AlertMarkedFalsePositive' }[action];
+    ctx.emit({ type, alertId: after.alertId, status: after.status });
+    return canonical(after);
+  }
+
+  @Transaction()
+  @Returns('string')
+  async acknowledge(ctx: RegchainContext, input: string): Promise<string> {
+    return this.move(ctx, 'acknowledge', input);
+  }
+
+  @Transaction()
+  @Returns('string')
+  async resolve(ctx: RegchainContext, input: string): Promise<string> {
+    return this.move(ctx, 'resolve', input);
+  }
+
+  @Transaction()
+  @Returns('string')
+  async markFalsePositive(ctx: RegchainContext, input: string): Promise<string> {
+    return this.move(ctx, 'markFalsePositive', input);
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  async get(ctx: RegchainContext, input: string): Promise<string> {
+    requireRole(ctx.caller, ['regulator', 'auditor'], 'read alerts');
+    const req = parseInput(AlertIdInput, input, 'alert query');
+    return canonical(await ctx.ledger.mustGet<Alert>(alertKey(req.alertId), 'ALERT_NOT_FOUND', `alert ${req.alertId}`));
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  async list(ctx: RegchainContext, input: string): Promise<string> {
+    requireRole(ctx.caller, ['regulator', 'auditor'], 'list alerts');
+    const req = parseInput(AlertListInput, input, 'alert list');
+    const l = ctx.ledger;
+    const size = req.pageSize ?? 50;
+    const page = req.status
+      ? await l.page<{ alertId: string }>(['alertidx', req.status], size, req.bookmark ?? '')
+      : await l.page<Alert>(['alert'], size, req.bookmark ?? '');
+    const items: Alert[] = [];
+    for (const item of page.items) {
+      const alert = 'ruleId' in item ? (item as Alert) : await l.get<Alert>(alertKey(item.alertId));
+      if (!alert) continue;
+      if (req.ruleId && alert.ruleId !== req.ruleId) continue;
+      if (req.severity && alert.severity !== req.severity) continue;
+      items.push(alert);
+    }
+    return canonical({ items, bookmark: page.bookmark });
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  async history(ctx: RegchainContext, input: string): Promise<string> {
+    requireRole(ctx.caller, ['regulator', 'auditor'], 'read alert history');
+    const req = parseInput(AlertIdInput, input, 'alert history');
+    const iterator = await ctx.stub.getHistoryForKey(alertKey(req.alertId));
+    const out: unknown[] = [];
+    try {
+      for (;;) {
+        const r = await iterator.next();
+        if (r.value) out.push({ txId: r.value.txId, alert: r.value.isDelete ? undefined : fromBytes<Alert>(r.value.value) });
+        if (r.done) break;
+      }
+    } finally {
+      await iterator.close();
+    }
+    if (out.length === 0) throw new ChaincodeError('ALERT_NOT_FOUND', `alert ${req.alertId} does not exist`);
+    return canonical(out);
+  }
+}

@@ -1,0 +1,65 @@
+// What every contract shares: a context with the caller, the ledger and the transaction's event batch.
+import { Context, Contract } from 'fabric-contract-api';
+import { KeyEndorsementPolicy } from 'fabric-shim';
+import type { Actor } from '../domain/filing';
+import { type Caller, callerFrom } from '../identity';
+import { toBytes } from '../json';
+import { Ledger } from '../ledger';
+
+/** A thing a transaction did, for monitoring. Every event of one transaction goes out in one payload. */
+export interface DomainEvent {
+  readonly type: string;
+  readonly [field: string]: unknown;
+}
+
+/** Fabric delivers one chaincode event per transaction, so everything a transaction did is batched under this name. */
+export const EVENT_NAME = 'regchain';
+
+export class RegchainContext extends Context {
+  readonly events: DomainEvent[] = [];
+  #ledger: Ledger | undefined;
+  #caller: Caller | undefined;
+
+  get ledger(): Ledger {
+    this.#ledger ??= new Ledger(this);
+    return this.#ledger;
+  }
+
+  get caller(): Caller {
+    this.#caller ??= callerFrom(this.clientIdentity);
+    return this.#caller;
+  }
+
+  get actor(): Actor {
+    const c = this.caller;
+    return { role: c.role, entityId: c.entityId, mspId: c.mspId };
+  }
+
+  emit(event: DomainEvent): void {
+    this.events.push(event);
+  }
+}
+
+/** Endorsement policy for keys only the regulator may change: rules, watchlists, filing decisions, alerts. */
+export function regulatorOnlyPolicy(): Uint8Array {
+  const policy = new KeyEndorsementPolicy();
+  policy.addOrgs('PEER', 'RegulatorMSP');
+  return policy.getPolicy();
+}
+
+export abstract class RegchainContract extends Contract {
+  override createContext(): RegchainContext {
+    return new RegchainContext();
+  }
+
+  /** Sets the transaction's single chaincode event when it did anything worth reporting. */
+  override async afterTransaction(ctx: Context, _result: unknown): Promise<void> {
+    const events = (ctx as RegchainContext).events;
+    if (events.length === 0) return;
+    ctx.stub.setEvent(EVENT_NAME, toBytes({ txId: ctx.stub.getTxID(), events }));
+  }
+
+  protected async protect(ctx: RegchainContext, key: string): Promise<void> {
+    await ctx.stub.setStateValidationParameter(key, regulatorOnlyPolicy());
+  }
+}

@@ -1,0 +1,173 @@
+// Compliance rules and watchlists: published by the regulator, versioned, deactivated but never deleted.
+import { Info, Returns, Transaction } from 'fabric-contract-api';
+import { type Rule, validateLogic } from '../domain/rules';
+import { ChaincodeError } from '../errors';
+import { requireRole, ROLES } from '../identity';
+import { canonical } from '../json';
+import { key } from '../ledger';
+import {
+  RuleIdInput,
+  RuleListInput,
+  RulePublishInput,
+  WatchlistAddInput,
+  WatchlistListInput,
+  WatchlistRemoveInput,
+} from '../schemas';
+import { parseInput } from '../validation';
+import { RegchainContext, RegchainContract } from './base';
+
+export const ruleKey = (id: string): string => key('rule', id);
+const versionKey = (id: string, version: number): string => key('rulever', id, String(version).padStart(6, '0'));
+export const activeRuleKey = (id: string): string => key('ruleactive', id);
+export const watchKey = (kind: string, value: string): string => key('watch', kind, value);
+
+export interface WatchlistEntry {
+  readonly kind: 'entity' | 'account';
+  readonly value: string;
+  readonly reason: string;
+  readonly active: boolean;
+  readonly addedAt: string;
+  readonly updatedAt: string;
+  readonly note?: string;
+  readonly lastTxId: string;
+}
+
+/** The active rules, read in one range scan (phantom-checked at commit, so a concurrent publish conflicts). */
+export async function activeRules(ctx: RegchainContext): Promise<Rule[]> {
+  return (await ctx.ledger.scan<Rule>('ruleactive')).map((r) => r.value);
+}
+
+export async function isWatchlisted(ctx: RegchainContext, kind: 'entity' | 'account', value: string): Promise<boolean> {
+  return Boolean((await ctx.ledger.get<WatchlistEntry>(watchKey(kind, value)))?.active);
+}
+
+@Info({ title: 'rule', description: 'Compliance rules over transfers (JSON Logic) and regulator watchlists' })
+export class RuleContract extends RegchainContract {
+  constructor() {
+    super('rule');
+  }
+
+  private async store(ctx: RegchainContext, rule: Rule, isNew: boolean): Promise<void> {
+    const l = ctx.ledger;
+    await l.put(ruleKey(rule.ruleId), rule);
+    await l.put(versionKey(rule.ruleId, rule.version), rule);
+    if (rule.active) await l.put(activeRuleKey(rule.ruleId), rule);
+    else await l.del(activeRuleKey(rule.ruleId));
+    if (isNew) await this.protect(ctx, ruleKey(rule.ruleId));
+  }
+
+  /** Publishes a rule, or its next version; a deactivated rule comes back active. */
+  @Transaction()
+  @Returns('string')
+  async publish(ctx: RegchainContext, input: string): Promise<string> {
+    requireRole(ctx.caller, ['regulator'], 'publish rules');
+    const req = parseInput(RulePublishInput, input, 'rule');
+    validateLogic(req.logic);
+    const previous = await ctx.ledger.get<Rule>(ruleKey(req.ruleId));
+    const rule: Rule = {
+      ruleId: req.ruleId,
+      version: (previous?.version ?? 0) + 1,
+      name: req.name,
+      description: req.description,
+      logic: req.logic,
+      action: req.action,
+      severity: req.severity,
+      scope: req.scope ?? {},
+      active: true,
+      publishedAt: ctx.ledger.txTime(),
+      publishedBy: ctx.actor,
+      lastTxId: ctx.ledger.txId(),
+    };
+    await this.store(ctx, rule, !previous);
+    ctx.emit({ type: 'RulePublished', ruleId: rule.ruleId, version: rule.version, action: rule.action, severity: rule.severity });
+    return canonical(rule);
+  }
+
+  @Transaction()
+  @Returns('string')
+  async deactivate(ctx: RegchainContext, input: string): Promise<string> {
+    requireRole(ctx.caller, ['regulator'], 'deactivate rules');
+    const req = parseInput(RuleIdInput, input, 'rule deactivation');
+    const current = await ctx.ledger.mustGet<Rule>(ruleKey(req.ruleId), 'RULE_NOT_FOUND', `rule ${req.ruleId}`);
+    if (!current.active) throw new ChaincodeError('RULE_INACTIVE', `rule ${req.ruleId} is already inactive`);
+    const rule: Rule = { ...current, version: current.version + 1, active: false, publishedAt: ctx.ledger.txTime(), publishedBy: ctx.actor, lastTxId: ctx.ledger.txId() };
+    await this.store(ctx, rule, false);
+    ctx.emit({ type: 'RuleDeactivated', ruleId: rule.ruleId, version: rule.version });
+    return canonical(rule);
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  async get(ctx: RegchainContext, input: string): Promise<string> {
+    requireRole(ctx.caller, ROLES, 'read rules');
+    const req = parseInput(RuleIdInput, input, 'rule query');
+    return canonical(await ctx.ledger.mustGet<Rule>(ruleKey(req.ruleId), 'RULE_NOT_FOUND', `rule ${req.ruleId}`));
+  }
+
+  /** Rules are public to every member: enterprises read them as compliance guidance. */
+  @Transaction(false)
+  @Returns('string')
+  async list(ctx: RegchainContext, input: string): Promise<string> {
+    requireRole(ctx.caller, ROLES, 'read rules');
+    const req = parseInput(RuleListInput, input, 'rule list');
+    const rules = req.includeInactive ? (await ctx.ledger.scan<Rule>('rule')).map((r) => r.value) : await activeRules(ctx);
+    return canonical(rules);
+  }
+
+  /** Every version of a rule, oldest first. */
+  @Transaction(false)
+  @Returns('string')
+  async versions(ctx: RegchainContext, input: string): Promise<string> {
+    requireRole(ctx.caller, ROLES, 'read rules');
+    const req = parseInput(RuleIdInput, input, 'rule versions');
+    const versions = (await ctx.ledger.scan<Rule>('rulever', req.ruleId)).map((r) => r.value);
+    if (versions.length === 0) throw new ChaincodeError('RULE_NOT_FOUND', `rule ${req.ruleId} does not exist`);
+    return canonical(versions);
+  }
+
+  @Transaction()
+  @Returns('string')
+  async watch(ctx: RegchainContext, input: string): Promise<string> {
+    requireRole(ctx.caller, ['regulator'], 'change watchlists');
+    const req = parseInput(WatchlistAddInput, input, 'watchlist entry');
+    const k = watchKey(req.kind, req.value);
+    const previous = await ctx.ledger.get<WatchlistEntry>(k);
+    const now = ctx.ledger.txTime();
+    const entry: WatchlistEntry = {
+      kind: req.kind,
+      value: req.value,
+      reason: req.reason,
+      active: true,
+      addedAt: previous?.active ? previous.addedAt : now,
+      updatedAt: now,
+      lastTxId: ctx.ledger.txId(),
+    };
+    await ctx.ledger.put(k, entry);
+    if (!previous) await this.protect(ctx, k);
+    ctx.emit({ type: 'WatchlistEntryAdded', kind: req.kind, value: req.value });
+    return canonical(entry);
+  }
+
+  @Transaction()
+  @Returns('string')
+  async unwatch(ctx: RegchainContext, input: string): Promise<string> {
+    requireRole(ctx.caller, ['regulator'], 'change watchlists');
+    const req = parseInput(WatchlistRemoveInput, input, 'watchlist removal');
+    const k = watchKey(req.kind, req.value);
+    const previous = await ctx.ledger.get<WatchlistEntry>(k);
+    if (!previous?.active) throw new ChaincodeError('WATCHLIST_ENTRY_NOT_FOUND', `${req.kind} ${req.value} is not on the watchlist`);
+    const entry: WatchlistEntry = { ...previous, active: false, note: req.note, updatedAt: ctx.ledger.txTime(), lastTxId: ctx.ledger.txId() };
+    await ctx.ledger.put(k, entry);
+    ctx.emit({ type: 'WatchlistEntryRemoved', kind: req.kind, value: req.value });
+    return canonical(entry);
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  async watchlist(ctx: RegchainContext, input: string): Promise<string> {
+    requireRole(ctx.caller, ['regulator', 'auditor', 'bank'], 'read watchlists');
+    const req = parseInput(WatchlistListInput, input, 'watchlist query');
+    const rows = req.kind ? await ctx.ledger.scan<WatchlistEntry>('watch', req.kind) : await ctx.ledger.scan<WatchlistEntry>('watch');
+    return canonical(rows.map((r) => r.value).filter((e) => req.includeRemoved || e.active));
+  }
+}

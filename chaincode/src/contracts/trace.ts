@@ -1,0 +1,129 @@
+// Fund-flow traces and statistics: read-only views computed from the ledger at query time.
+import { Info, Returns, Transaction } from 'fabric-contract-api';
+import type { Filing } from '../domain/filing';
+import { type Direction, type Edge, sumByPurpose, walk } from '../domain/trace';
+import { ChaincodeError } from '../errors';
+import { requireRole } from '../identity';
+import { canonical } from '../json';
+import { Empty, ProjectFlowsInput, TraceInput } from '../schemas';
+import { parseInput } from '../validation';
+import type { Alert } from './alert';
+import { RegchainContext, RegchainContract } from './base';
+import { type Account, accountKey, flowRange, type Project, projectKey, type Transfer, transferKey } from './transfer';
+
+const DEFAULTS = { depth: 3, maxNodes: 200, maxEdges: 1000, pageSize: 100 };
+
+function edgeSource(ctx: RegchainContext) {
+  return async (account: string, direction: Direction, fromTime: number, toTime: number): Promise<Edge[]> => {
+    const [start, end] = flowRange(direction === 'forward' ? 'out' : 'in', account, fromTime, toTime);
+    return (await ctx.ledger.range<Edge>(start, end)).map((r) => r.value);
+  };
+}
+
+const seconds = (iso: string | undefined, fallback: number): number => (iso ? Math.floor(Date.parse(iso) / 1000) : fallback);
+
+@Info({ title: 'trace', description: 'Forward and backward fund-flow traces, project money by purpose, and statistics' })
+export class TraceContract extends RegchainContract {
+  constructor() {
+    super('trace');
+  }
+
+  /** A bounded, paginated trace from an account or a transfer, N hops within a time window. */
+  @Transaction(false)
+  @Returns('string')
+  async flows(ctx: RegchainContext, input: string): Promise<string> {
+    requireRole(ctx.caller, ['regulator', 'auditor', 'bank'], 'trace fund flows');
+    const req = parseInput(TraceInput, input, 'trace');
+    if (Boolean(req.accountId) === Boolean(req.transferId)) {
+      throw new ChaincodeError('VALIDATION_FAILED', 'trace: give exactly one of accountId and transferId', { field: '/accountId' });
+    }
+    const limits = {
+      depth: req.depth ?? DEFAULTS.depth,
+      fromTime: seconds(req.fromTime, 0),
+      toTime: seconds(req.toTime, ctx.ledger.txSeconds()),
+      maxNodes: req.maxNodes ?? DEFAULTS.maxNodes,
+      maxEdges: req.maxEdges ?? DEFAULTS.maxEdges,
+    };
+    let start = req.accountId ?? '';
+    let startTime: number | undefined;
+    let origin: Transfer | undefined;
+    if (req.transferId) {
+      origin = await ctx.ledger.mustGet<Transfer>(transferKey(req.transferId), 'TRANSFER_NOT_FOUND', `transfer ${req.transferId}`);
+      start = req.direction === 'forward' ? origin.to : origin.from;
+      startTime = origin.time;
+    } else if (!(await ctx.ledger.exists(accountKey(start)))) {
+      throw new ChaincodeError('ACCOUNT_NOT_FOUND', `account ${start} does not exist`);
+    }
+    const result = await walk(start, req.direction, limits, edgeSource(ctx), startTime);
+    const offset = Number(req.bookmark || '0');
+    const size = req.pageSize ?? DEFAULTS.pageSize;
+    const page = result.edges.slice(offset, offset + size);
+    return canonical({
+      start: result.start,
+      direction: result.direction,
+      origin: origin ? { transferId: origin.transferId, from: origin.from, to: origin.to, amount: origin.amount, time: origin.time } : undefined,
+      nodes: result.nodes,
+      edges: page,
+      totalEdges: result.edges.length,
+      totalAmount: result.edges.reduce((s, e) => s + e.amount, 0),
+      truncated: result.truncated,
+      reads: result.reads,
+      bookmark: offset + size < result.edges.length ? String(offset + size) : '',
+    });
+  }
+
+  /** Where a project's money went: direct spending by purpose, and the flow downstream of its accounts. */
+  @Transaction(false)
+  @Returns('string')
+  async projectFlows(ctx: RegchainContext, input: string): Promise<string> {
+    requireRole(ctx.caller, ['regulator', 'auditor', 'bank'], 'trace project funds');
+    const req = parseInput(ProjectFlowsInput, input, 'project flows');
+    const project = await ctx.ledger.mustGet<Project>(projectKey(req.projectId), 'PROJECT_NOT_FOUND', `project ${req.projectId}`);
+    const accounts = (await ctx.ledger.scan<Account>('account')).map((a) => a.value).filter((a) => a.projectId === project.projectId);
+    const limits = { depth: req.depth ?? 3, fromTime: 0, toTime: ctx.ledger.txSeconds(), maxNodes: DEFAULTS.maxNodes, maxEdges: DEFAULTS.maxEdges };
+    const direct: Edge[] = [];
+    const downstream: Edge[] = [];
+    let truncated = false;
+    for (const account of accounts) {
+      const r = await walk(account.accountId, 'forward', limits, edgeSource(ctx));
+      direct.push(...r.edges.filter((e) => e.hop === 1));
+      downstream.push(...r.edges.filter((e) => e.hop > 1));
+      truncated ||= r.truncated;
+    }
+    return canonical({
+      projectId: project.projectId,
+      accounts: accounts.map((a) => a.accountId),
+      budgets: project.budgets,
+      spentByPurpose: sumByPurpose(direct),
+      downstreamByPurpose: sumByPurpose(downstream),
+      truncated,
+    });
+  }
+
+  /** Filings by status and category, alerts by rule and severity, transfers by project and purpose. */
+  @Transaction(false)
+  @Returns('string')
+  async statistics(ctx: RegchainContext, input: string): Promise<string> {
+    requireRole(ctx.caller, ['regulator', 'auditor'], 'read statistics');
+    parseInput(Empty, input, 'statistics');
+    const count = (map: Map<string, { count: number; amount: number }>, k: string, amount = 0): void => {
+      const c = map.get(k) ?? { count: 0, amount: 0 };
+      map.set(k, { count: c.count + 1, amount: c.amount + amount });
+    };
+    const table = (map: Map<string, { count: number; amount: number }>, names: string[], withAmount: boolean) =>
+      [...map.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([k, v]) => ({ ...Object.fromEntries(k.split('|').map((part, i) => [names[i] ?? `k${i}`, part])), count: v.count, ...(withAmount ? { amount: v.amount } : {}) }));
+    const filings = new Map<string, { count: number; amount: number }>();
+    for (const { value } of await ctx.ledger.scan<Filing>('filing')) count(filings, `${value.status}|${value.service.category}`);
+    const alerts = new Map<string, { count: number; amount: number }>();
+    for (const { value } of await ctx.ledger.scan<Alert>('alert')) count(alerts, `${value.ruleId}|${value.severity}|${value.status}`);
+    const transfers = new Map<string, { count: number; amount: number }>();
+    for (const { value } of await ctx.ledger.scan<Transfer>('transfer')) count(transfers, `${value.projectId || '-'}|${value.purpose}`, value.amount);
+    return canonical({
+      filings: table(filings, ['status', 'category'], false),
+      alerts: table(alerts, ['ruleId', 'severity', 'status'], false),
+      transfers: table(transfers, ['projectId', 'purpose'], true),
+    });
+  }
+}

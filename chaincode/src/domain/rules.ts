@@ -1,0 +1,174 @@
+// Compliance rules: JSON Logic over a documented fact set, a whitelist of operators, BLOCK or ALERT.
+import jsonLogic from 'json-logic-js';
+import { ChaincodeError } from '../errors';
+import type { Actor } from './filing';
+
+export const RULE_ACTIONS = ['BLOCK', 'ALERT'] as const;
+export type RuleAction = (typeof RULE_ACTIONS)[number];
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Which transfers a rule looks at; an empty scope means every transfer. */
+export interface RuleScope {
+  readonly purposes?: readonly string[];
+  readonly projectTypes?: readonly string[];
+  /** Only transfers of at least this many fen. */
+  readonly minAmount?: number;
+}
+
+export interface Rule {
+  readonly ruleId: string;
+  readonly version: number;
+  readonly name: string;
+  readonly description: string;
+  readonly logic: unknown;
+  readonly action: RuleAction;
+  readonly severity: Severity;
+  readonly scope: RuleScope;
+  readonly active: boolean;
+  readonly publishedAt: string;
+  readonly publishedBy: Actor;
+  readonly lastTxId: string;
+}
+
+/** The facts a rule can read about a transfer. Amounts are integers in fen. Windows exclude the transfer itself. */
+export interface TransferFacts {
+  readonly amount: number;
+  readonly currency: string;
+  readonly purpose: string;
+  /** Hour of the transaction in China Standard Time, 0–23. */
+  readonly hourOfDay: number;
+  readonly payer: PartyFacts;
+  readonly payee: PartyFacts;
+  readonly project: ProjectFacts;
+  readonly window: WindowFacts;
+  readonly pattern: PatternFacts;
+}
+
+export interface PartyFacts {
+  readonly entityId: string;
+  readonly accountId: string;
+  /** Best status among the entity's filings ("approved" wins), or "none". */
+  readonly filingStatus: string;
+  readonly watchlisted: boolean;
+  readonly accountWatchlisted: boolean;
+}
+
+export interface ProjectFacts {
+  /** Empty when the transfer is not from a project account. */
+  readonly id: string;
+  readonly type: string;
+  readonly purposeApproved: boolean;
+  readonly budget: number;
+  readonly spent: number;
+  /** Budget left for this purpose before the transfer. */
+  readonly remaining: number;
+}
+
+export interface WindowFacts {
+  readonly payerSum1h: number;
+  readonly payerCount1h: number;
+  readonly payerSum24h: number;
+  readonly payerCount24h: number;
+}
+
+export interface PatternFacts {
+  /** The payee's account sent money to the payer's account within the last 24 hours. */
+  readonly roundTrip: boolean;
+}
+
+/** Every path a rule may read with "var": the documented fact set. */
+export const FACT_PATHS: readonly string[] = [
+  'amount',
+  'currency',
+  'purpose',
+  'hourOfDay',
+  ...['payer', 'payee'].flatMap((p) => ['entityId', 'accountId', 'filingStatus', 'watchlisted', 'accountWatchlisted'].map((f) => `${p}.${f}`)),
+  ...['id', 'type', 'purposeApproved', 'budget', 'spent', 'remaining'].map((f) => `project.${f}`),
+  ...['payerSum1h', 'payerCount1h', 'payerSum24h', 'payerCount24h'].map((f) => `window.${f}`),
+  'pattern.roundTrip',
+];
+
+/** Operators a rule may use: comparisons, logic, arithmetic, membership. No "log", no custom operations. */
+export const OPERATORS: readonly string[] = [
+  '==', '===', '!=', '!==', '>', '>=', '<', '<=', '!', '!!', 'and', 'or', 'if', '?:',
+  'in', '+', '-', '*', '/', '%', 'min', 'max', 'var', 'missing', 'missing_some', 'cat',
+];
+
+const MAX_NODES = 200;
+const MAX_DEPTH = 12;
+
+/** Refuses logic that uses an operator off the whitelist, reads an undocumented fact, or is too large. */
+export function validateLogic(logic: unknown): void {
+  let nodes = 0;
+  const visit = (node: unknown, depth: number, where: string): void => {
+    nodes += 1;
+    if (nodes > MAX_NODES) throw new ChaincodeError('RULE_INVALID', `logic has more than ${MAX_NODES} nodes`);
+    if (depth > MAX_DEPTH) throw new ChaincodeError('RULE_INVALID', `logic is nested deeper than ${MAX_DEPTH}`);
+    if (Array.isArray(node)) {
+      node.forEach((n, i) => visit(n, depth + 1, `${where}[${i}]`));
+      return;
+    }
+    if (node === null || typeof node !== 'object') {
+      if (typeof node === 'number' && !Number.isFinite(node)) throw new ChaincodeError('RULE_INVALID', `${where} is not a finite number`);
+      return;
+    }
+    const keys = Object.keys(node);
+    const op = keys[0];
+    if (keys.length !== 1 || op === undefined) {
+      throw new ChaincodeError('RULE_INVALID', `${where} must be an operation with exactly one operator`);
+    }
+    if (!OPERATORS.includes(op)) {
+      throw new ChaincodeError('RULE_INVALID', `operator "${op}" at ${where} is not allowed; use one of ${OPERATORS.join(' ')}`, {
+        operator: op,
+      });
+    }
+    const args = (node as Record<string, unknown>)[op];
+    if (op === 'var') {
+      const path = Array.isArray(args) ? args[0] : args;
+      if (typeof path !== 'string' || !FACT_PATHS.includes(path)) {
+        throw new ChaincodeError('RULE_INVALID', `fact "${String(path)}" at ${where} is not in the fact set`, { fact: String(path) });
+      }
+      return;
+    }
+    visit(args, depth + 1, `${where}.${op}`);
+  };
+  visit(logic, 0, 'logic');
+}
+
+export function inScope(rule: Rule, facts: TransferFacts): boolean {
+  const s = rule.scope;
+  if (s.purposes && s.purposes.length > 0 && !s.purposes.includes(facts.purpose)) return false;
+  if (s.projectTypes && s.projectTypes.length > 0 && !s.projectTypes.includes(facts.project.type)) return false;
+  if (s.minAmount !== undefined && facts.amount < s.minAmount) return false;
+  return true;
+}
+
+export interface FiredRule {
+  readonly ruleId: string;
+  readonly version: number;
+  readonly name: string;
+  readonly action: RuleAction;
+  readonly severity: Severity;
+  readonly description: string;
+}
+
+/** Applies the active rules in ruleId order; returns those whose logic holds for the facts. */
+export function evaluateRules(rules: readonly Rule[], facts: TransferFacts): FiredRule[] {
+  return [...rules]
+    .filter((r) => r.active && inScope(r, facts))
+    .sort((a, b) => (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0))
+    .filter((r) => Boolean(jsonLogic.apply(r.logic as jsonLogic.RulesLogic, facts)))
+    .map((r) => ({ ruleId: r.ruleId, version: r.version, name: r.name, action: r.action, severity: r.severity, description: r.description }));
+}
+
+/** The BLOCK error for the fired blocking rules, naming each rule and version. */
+export function blockError(fired: readonly FiredRule[]): ChaincodeError | undefined {
+  const blocking = fired.filter((f) => f.action === 'BLOCK');
+  const first = blocking[0];
+  if (!first) return undefined;
+  const names = blocking.map((b) => `${b.ruleId} v${b.version} "${b.name}"`).join(', ');
+  return new ChaincodeError('RULE_BLOCKED', `transfer blocked by rule ${names}`, {
+    rules: blocking.map((b) => ({ ruleId: b.ruleId, version: b.version, severity: b.severity })),
+  });
+}
