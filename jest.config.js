@@ -19,6 +19,7 @@ module.exports = {
       testEnvironment: 'node',
       transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/chaincode/tsconfig.json' }] },
       testMatch: ['<rootDir>/chaincode/src/**/*.test.ts'],
+      setupFiles: ['<rootDir>/chaincode/src/test/setup.ts'],
     },
     {
       displayName: 'integration',

@@ -130,6 +130,7 @@ export class AlertContract extends RegchainContract {
       await iterator.close();
     }
     if (out.length === 0) throw new ChaincodeError('ALERT_NOT_FOUND', `alert ${req.alertId} does not exist`);
-    return canonical(out);
+    // Fabric returns history newest first; callers read it as a story, oldest first.
+    return canonical(out.reverse());
   }
 }

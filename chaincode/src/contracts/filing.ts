@@ -315,7 +315,8 @@ export class FilingContract extends RegchainContract {
     } finally {
       await iterator.close();
     }
-    return canonical(entries);
+    // Fabric returns history newest first; callers read it as a story, oldest first.
+    return canonical(entries.reverse());
   }
 
   /** Public verification of a filing number: only public fields, and whether it is current. */

@@ -74,9 +74,9 @@ interface Evaluation {
 }
 
 /**
- * Gathers the facts of a transfer and applies the active rules. State reads: 2 accounts, project and its
- * spend (when from a project account), 2 entity + 2 account watchlist entries, 2 entity filing indexes,
- * the payer's last 24 h of transfers, the payee's last 24 h of outflows (round trips), and the active rules.
+ * Gathers the facts of a transfer and applies the active rules. State reads: 8 point reads (2 accounts,
+ * the project and its spend for this purpose, 4 watchlist entries) and 5 range reads (2 entities' filing
+ * indexes, the payer's last 24 h, the payee's outflows of the last 24 h, the active rules).
  */
 async function evaluate(ctx: RegchainContext, req: TransferInput): Promise<Evaluation> {
   const l = ctx.ledger;

@@ -1,0 +1,59 @@
+// Alerts through the contract: raised by rules, moved by the regulator with notes, listed with filters.
+import { as, BANK, ENT1, World } from '../test/fixtures';
+
+async function withAlerts(n: number): Promise<{ world: World; alerts: string[] }> {
+  const world = new World();
+  await world.call('rule:publish', { ruleId: 'large', name: '大额', description: '', logic: { '>=': [{ var: 'amount' }, 1000] }, action: 'ALERT', severity: 'high' }, as.regulator);
+  await world.call('rule:publish', { ruleId: 'any', name: '全部', description: '', logic: true, action: 'ALERT', severity: 'low' }, as.regulator);
+  await world.call('transfer:openAccount', { accountId: 'x', ownerEntityId: BANK, name: 'x' }, as.bank);
+  await world.call('transfer:openAccount', { accountId: 'y', ownerEntityId: ENT1, name: 'y' }, as.bank);
+  const alerts: string[] = [];
+  for (let i = 0; i < n; i += 1) {
+    const t = await world.call<{ alerts: string[] }>('transfer:record', { fromAccount: 'x', toAccount: 'y', amount: 500 * (i + 1), currency: 'CNY', purpose: 'goods', reference: '' }, as.bank);
+    alerts.push(...t.alerts);
+  }
+  return { world, alerts };
+}
+
+describe('alert contract', () => {
+  it('moves an alert open → acknowledged → resolved with notes, and refuses going back', async () => {
+    const { world, alerts } = await withAlerts(1);
+    const id = alerts[0] as string;
+    await world.call('alert:acknowledge', { alertId: id, note: '已联系企业' }, as.regulator);
+    const resolved = await world.call<{ status: string; notes: { status: string; note: string }[] }>('alert:resolve', { alertId: id, note: '合同齐全' }, as.regulator);
+    expect(resolved.status).toBe('resolved');
+    expect(resolved.notes.map((n) => [n.status, n.note])).toEqual([
+      ['acknowledged', '已联系企业'],
+      ['resolved', '合同齐全'],
+    ]);
+    await world.refuses('ALERT_TRANSITION_INVALID', 'alert:acknowledge', { alertId: id, note: 'x' }, as.regulator);
+    await world.refuses('ALERT_TRANSITION_INVALID', 'alert:markFalsePositive', { alertId: id, note: 'x' }, as.regulator);
+    await world.refuses('VALIDATION_FAILED', 'alert:resolve', { alertId: id, note: '' }, as.regulator);
+    const history = await world.call<{ alert: { status: string } }[]>('alert:history', { alertId: id }, as.auditor);
+    expect(history.map((h) => h.alert.status)).toEqual(['open', 'acknowledged', 'resolved']);
+  });
+
+  it('lists by status, rule and severity', async () => {
+    const { world, alerts } = await withAlerts(3);
+    expect(alerts).toHaveLength(5);
+    await world.call('alert:markFalsePositive', { alertId: alerts[0], note: '测试交易' }, as.regulator);
+    const open = await world.call<{ items: { alertId: string }[] }>('alert:list', { status: 'open' }, as.regulator);
+    expect(open.items).toHaveLength(4);
+    const high = await world.call<{ items: { ruleId: string }[] }>('alert:list', { severity: 'high' }, as.auditor);
+    expect(high.items.map((a) => a.ruleId)).toEqual(['large', 'large']);
+    const byRule = await world.call<{ items: unknown[] }>('alert:list', { ruleId: 'any', status: 'open' }, as.auditor);
+    expect(byRule.items).toHaveLength(2);
+  });
+
+  it('counts alerts, filings and transfers in the statistics without a shared counter', async () => {
+    const { world } = await withAlerts(3);
+    const stats = await world.call<{ alerts: { ruleId: string; severity: string; count: number }[]; transfers: { purpose: string; amount: number; count: number }[] }>('trace:statistics', {}, as.auditor);
+    expect(stats.alerts).toEqual([
+      { ruleId: 'any', severity: 'low', status: 'open', count: 3 },
+      { ruleId: 'large', severity: 'high', status: 'open', count: 2 },
+    ]);
+    expect(stats.transfers).toEqual([{ projectId: '-', purpose: 'goods', count: 3, amount: 3000 }]);
+    // No key was written by more than one transaction: nothing on the write path is shared.
+    expect([...world.peer.history.values()].every((h) => h.length === 1)).toBe(true);
+  });
+});

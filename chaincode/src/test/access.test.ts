@@ -1,0 +1,133 @@
+// Every role against every transaction: the allowed succeed, the others are refused with ACCESS_DENIED.
+import type { Role } from '../identity';
+import { as, BANK, ENT1, ENT2, filingInput, person, World } from './fixtures';
+import type { TestIdentity } from './peer';
+
+interface Fixture {
+  filingId: string;
+  transferId: string;
+  alertId: string;
+  filingNumber?: string;
+}
+
+async function baseWorld(): Promise<{ world: World; f: Fixture }> {
+  const world = new World();
+  await world.call('transfer:createProject', { projectId: 'p1', name: 'p', type: 'donation', ownerEntityId: BANK, budgets: [{ purpose: 'aid', amount: 1_000_000 }] }, as.regulator);
+  await world.call('transfer:openAccount', { accountId: 'fund-1', ownerEntityId: BANK, name: 'fund', projectId: 'p1' }, as.bank);
+  await world.call('transfer:openAccount', { accountId: 'ent1-main', ownerEntityId: ENT1, name: 'a' }, as.enterprise);
+  await world.call('transfer:openAccount', { accountId: 'ent2-main', ownerEntityId: ENT2, name: 'b' }, as.bank);
+  const filing = await world.call<{ filingId: string }>('filing:submit', filingInput(), as.enterprise, { transient: { personInCharge: person } });
+  await world.call('rule:publish', { ruleId: 'r1', name: 'any', description: '', logic: { '>=': [{ var: 'amount' }, 1] }, action: 'ALERT', severity: 'low' }, as.regulator);
+  await world.call('rule:watch', { kind: 'entity', value: ENT2, reason: 'r' }, as.regulator);
+  const t = await world.call<{ transferId: string; alerts: string[] }>('transfer:record', { fromAccount: 'fund-1', toAccount: 'ent1-main', amount: 10, currency: 'CNY', purpose: 'aid', reference: '' }, as.bank);
+  return { world, f: { filingId: filing.filingId, transferId: t.transferId, alertId: t.alerts[0] as string } };
+}
+
+const underReview = async (w: World, f: Fixture): Promise<void> => {
+  await w.call('filing:startReview', { filingId: f.filingId, note: '' }, as.regulator);
+};
+
+interface Case {
+  readonly allowed: readonly Role[];
+  readonly prep?: (w: World, f: Fixture) => Promise<void>;
+  readonly input: (f: Fixture, who: TestIdentity) => unknown;
+  readonly transient?: boolean;
+}
+
+const transferFrom = (who: TestIdentity) =>
+  who.role === 'enterprise'
+    ? { fromAccount: 'ent1-main', toAccount: 'fund-1', amount: 5, currency: 'CNY', purpose: 'aid', reference: '' }
+    : { fromAccount: 'fund-1', toAccount: 'ent1-main', amount: 5, currency: 'CNY', purpose: 'aid', reference: '' };
+
+const CASES: Record<string, Case> = {
+  'filing:submit': { allowed: ['enterprise'], input: () => filingInput(ENT1, '新服务'), transient: true },
+  'filing:amend': { allowed: ['enterprise'], input: (f) => ({ filingId: f.filingId, service: filingInput().service, attachments: [] }) },
+  'filing:startReview': { allowed: ['regulator'], input: (f) => ({ filingId: f.filingId, note: '' }) },
+  'filing:approve': { allowed: ['regulator'], prep: underReview, input: (f) => ({ filingId: f.filingId, note: '' }) },
+  'filing:returnForCorrection': { allowed: ['regulator'], prep: underReview, input: (f) => ({ filingId: f.filingId, note: 'x' }) },
+  'filing:reject': { allowed: ['regulator'], prep: underReview, input: (f) => ({ filingId: f.filingId, note: 'x' }) },
+  'filing:deregister': { allowed: ['enterprise', 'regulator'], input: (f) => ({ filingId: f.filingId, note: 'x' }) },
+  'filing:get': { allowed: ['regulator', 'auditor', 'enterprise'], input: (f) => ({ filingId: f.filingId }) },
+  'filing:list': { allowed: ['regulator', 'auditor', 'enterprise'], input: () => ({}) },
+  'filing:history': { allowed: ['regulator', 'auditor', 'enterprise'], input: (f) => ({ filingId: f.filingId }) },
+  'filing:getPersonInCharge': { allowed: ['regulator', 'enterprise'], input: (f) => ({ filingId: f.filingId }) },
+  'filing:lookup': {
+    allowed: ['regulator', 'auditor', 'enterprise', 'bank'],
+    prep: async (w, f) => {
+      await underReview(w, f);
+      f.filingNumber = (await w.call<{ filingNumber: string }>('filing:approve', { filingId: f.filingId, note: '' }, as.regulator)).filingNumber;
+    },
+    input: (f) => ({ filingNumber: f.filingNumber }),
+  },
+  'rule:publish': { allowed: ['regulator'], input: () => ({ ruleId: 'r2', name: 'n', description: '', logic: true, action: 'ALERT', severity: 'low' }) },
+  'rule:deactivate': { allowed: ['regulator'], input: () => ({ ruleId: 'r1' }) },
+  'rule:get': { allowed: ['regulator', 'auditor', 'enterprise', 'bank'], input: () => ({ ruleId: 'r1' }) },
+  'rule:list': { allowed: ['regulator', 'auditor', 'enterprise', 'bank'], input: () => ({}) },
+  'rule:versions': { allowed: ['regulator', 'auditor', 'enterprise', 'bank'], input: () => ({ ruleId: 'r1' }) },
+  'rule:watch': { allowed: ['regulator'], input: () => ({ kind: 'account', value: 'ent1-main', reason: 'r' }) },
+  'rule:unwatch': { allowed: ['regulator'], input: () => ({ kind: 'entity', value: ENT2, note: 'cleared' }) },
+  'rule:watchlist': { allowed: ['regulator', 'auditor', 'bank'], input: () => ({}) },
+  'transfer:openAccount': { allowed: ['regulator', 'bank', 'enterprise'], input: () => ({ accountId: 'new-acc', ownerEntityId: ENT1, name: 'n' }) },
+  'transfer:getAccount': { allowed: ['regulator', 'auditor', 'enterprise', 'bank'], input: () => ({ accountId: 'ent1-main' }) },
+  'transfer:createProject': {
+    allowed: ['regulator', 'bank'],
+    input: () => ({ projectId: 'p2', name: 'n', type: 'public_fund', ownerEntityId: BANK, budgets: [{ purpose: 'x', amount: 1 }] }),
+  },
+  'transfer:getProject': { allowed: ['regulator', 'auditor', 'enterprise', 'bank'], input: () => ({ projectId: 'p1' }) },
+  'transfer:record': { allowed: ['bank', 'enterprise'], input: (_f, who) => transferFrom(who) },
+  'transfer:checkTransfer': { allowed: ['bank', 'enterprise', 'regulator'], input: (_f, who) => transferFrom(who) },
+  'transfer:get': { allowed: ['regulator', 'auditor', 'enterprise', 'bank'], input: (f) => ({ transferId: f.transferId }) },
+  'trace:flows': { allowed: ['regulator', 'auditor', 'bank'], input: () => ({ accountId: 'fund-1', direction: 'forward' }) },
+  'trace:projectFlows': { allowed: ['regulator', 'auditor', 'bank'], input: () => ({ projectId: 'p1' }) },
+  'trace:statistics': { allowed: ['regulator', 'auditor'], input: () => ({}) },
+  'alert:acknowledge': { allowed: ['regulator'], input: (f) => ({ alertId: f.alertId, note: 'n' }) },
+  'alert:resolve': { allowed: ['regulator'], input: (f) => ({ alertId: f.alertId, note: 'n' }) },
+  'alert:markFalsePositive': { allowed: ['regulator'], input: (f) => ({ alertId: f.alertId, note: 'n' }) },
+  'alert:get': { allowed: ['regulator', 'auditor'], input: (f) => ({ alertId: f.alertId }) },
+  'alert:list': { allowed: ['regulator', 'auditor'], input: () => ({}) },
+  'alert:history': { allowed: ['regulator', 'auditor'], input: (f) => ({ alertId: f.alertId }) },
+};
+
+const ROLES = ['regulator', 'enterprise', 'bank', 'auditor'] as const;
+const matrix = Object.keys(CASES).flatMap((tx) => ROLES.map((role) => [tx, role] as const));
+
+describe('access matrix', () => {
+  it.each(matrix)('%s as %s', async (tx, role) => {
+    const c = CASES[tx] as Case;
+    const { world, f } = await baseWorld();
+    if (c.prep) await c.prep(world, f);
+    const who = as[role];
+    const options = c.transient ? { transient: { personInCharge: person } } : {};
+    const input = c.input(f, who);
+    if (c.allowed.includes(role)) {
+      await expect(world.invoke(tx as `filing:${string}`, input, who, options)).resolves.toBeDefined();
+    } else {
+      const err = await world.refuses('ACCESS_DENIED', tx as `filing:${string}`, input, who, options);
+      expect(err.message).toContain(role);
+    }
+  });
+
+  it('covers every transaction the contracts expose', () => {
+    const { contracts } = jest.requireActual<typeof import('./fixtures')>('./fixtures');
+    const exposed = Object.entries(contracts)
+      .filter(([name]) => name !== 'system')
+      .flatMap(([name, contract]) =>
+        Object.getOwnPropertyNames(Object.getPrototypeOf(contract))
+          .filter((m) => m !== 'constructor' && !m.startsWith('_') && typeof (contract as unknown as Record<string, unknown>)[m] === 'function')
+          .filter((m) => Reflect.getMetadata('fabric:transactions', contract)?.some((t: { name: string }) => t.name === m))
+          .map((m) => `${name}:${m}`),
+      );
+    expect(exposed.sort()).toEqual(Object.keys(CASES).sort());
+  });
+
+  it.each([
+    ['no role attribute', { name: 'x', mspId: 'EnterpriseMSP', entityId: ENT1 }],
+    ['a role of another org', { name: 'x', mspId: 'EnterpriseMSP', role: 'regulator', entityId: ENT1 }],
+    ['an unknown role', { name: 'x', mspId: 'BankMSP', role: 'admin', entityId: BANK }],
+    ['no entity id', { name: 'x', mspId: 'BankMSP', role: 'bank' }],
+  ])('refuses a certificate with %s', async (_what, who) => {
+    const { world } = await baseWorld();
+    await world.refuses('IDENTITY_INVALID', 'rule:list', {}, who);
+    await world.refuses('IDENTITY_INVALID', 'rule:publish', { ruleId: 'r9', name: 'n', description: '', logic: true, action: 'BLOCK', severity: 'low' }, who);
+  });
+});
