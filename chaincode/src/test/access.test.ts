@@ -1,4 +1,5 @@
 // Every role against every transaction: the allowed succeed, the others are refused with ACCESS_DENIED.
+import 'reflect-metadata';
 import type { Role } from '../identity';
 import { as, BANK, ENT1, ENT2, filingInput, person, World } from './fixtures';
 import type { TestIdentity } from './peer';
