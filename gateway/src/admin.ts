@@ -1,0 +1,140 @@
+// Gateway administration: bootstrap the local callers, create and enrol callers, start and stop the gateway.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ensureFabric } from '../../network/src/binaries';
+import { enrolledUser, registerAndEnroll } from '../../network/src/ca';
+import { log, NetworkError } from '../../network/src/log';
+import { httpGet, isRunning, readPid, startProcess, stopProcess } from '../../network/src/process';
+import { REPO_ROOT } from '../../network/src/paths';
+import { orgByKey, PEER_ORGS, type PeerOrg } from '../../network/src/topology';
+import { ROLES, type Role } from '../../chaincode/src/identity';
+import { loadConfig } from './config';
+import { CallerRegistry, Vault } from './fabric/identities';
+
+const USAGE = `usage: gateway-admin <command>
+  bootstrap                     callers for the network's users (API keys in <data>/dev-api-keys.json) and the public lookup identity
+  create-caller --org ORG --name NAME --role ROLE --entity USCC [--offline-cert cert.pem]
+                                enrol a caller at its org's CA (custodial key, encrypted) or register a member's own certificate
+  list                          callers, their orgs and roles
+  start                         run the gateway in the background (log and PID file beside the network's)
+  stop                          stop it, letting in-flight submits finish`;
+
+function flag(args: readonly string[], name: string): string | undefined {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+function registry(): { registry: CallerRegistry; dataDir: string } {
+  const config = loadConfig();
+  return { registry: new CallerRegistry(config.dataDir, Vault.open(config.dataDir, config.secret)), dataDir: config.dataDir };
+}
+
+async function bootstrap(): Promise<void> {
+  const { registry: callers, dataDir } = registry();
+  const keysFile = path.join(dataDir, 'dev-api-keys.json');
+  const keys: Record<string, string> = fs.existsSync(keysFile) ? (JSON.parse(fs.readFileSync(keysFile, 'utf8')) as Record<string, string>) : {};
+  for (const org of PEER_ORGS) {
+    for (const user of org.users) {
+      if (callers.get(user.name) && keys[user.name]) continue;
+      const enrolled = enrolledUser(org, user.name);
+      if (!enrolled) throw new NetworkError(`${user.name} is not enrolled; run \`npm run network:up\` first`);
+      const { apiKey } = await callers.add({
+        id: user.name,
+        org: org.key,
+        role: user.role,
+        entityId: user.entityId,
+        certificate: fs.readFileSync(enrolled.certPath, 'utf8'),
+        privateKey: fs.readFileSync(enrolled.keyPath, 'utf8'),
+        withApiKey: true,
+      });
+      if (apiKey) keys[user.name] = apiKey;
+    }
+  }
+  const auditor = orgByKey('auditor');
+  const reader = auditor.users[0];
+  const enrolled = reader && enrolledUser(auditor, reader.name);
+  if (reader && enrolled && !callers.get('public')) {
+    // Public filing-number lookups run under the auditor's read-only identity and have no API key.
+    await callers.add({ id: 'public', org: 'auditor', role: 'auditor', entityId: reader.entityId, certificate: fs.readFileSync(enrolled.certPath, 'utf8'), privateKey: fs.readFileSync(enrolled.keyPath, 'utf8'), withApiKey: false });
+  }
+  fs.writeFileSync(keysFile, JSON.stringify(keys, null, 2), { mode: 0o600 });
+  log.done(`callers ready; their API keys are in ${keysFile}`);
+}
+
+async function createCaller(args: readonly string[]): Promise<void> {
+  const orgKey = flag(args, 'org');
+  const name = flag(args, 'name');
+  const role = flag(args, 'role') as Role | undefined;
+  const entity = flag(args, 'entity');
+  if (!orgKey || !name || !role || !entity || !(ROLES as readonly string[]).includes(role)) throw new NetworkError(USAGE);
+  const org: PeerOrg = orgByKey(orgKey);
+  const { registry: callers } = registry();
+  const certFile = flag(args, 'offline-cert');
+  let certificate: string;
+  let privateKey: string | undefined;
+  if (certFile) {
+    certificate = fs.readFileSync(certFile, 'utf8');
+  } else {
+    const fabric = await ensureFabric();
+    const enrolled = await registerAndEnroll(fabric, org, { name, role, entityId: entity });
+    certificate = fs.readFileSync(enrolled.certPath, 'utf8');
+    privateKey = fs.readFileSync(enrolled.keyPath, 'utf8');
+    // From here on the key exists only encrypted in the gateway's store.
+    fs.rmSync(path.dirname(enrolled.keyPath), { recursive: true, force: true });
+  }
+  const { apiKey } = await callers.add({ id: name, org: org.key, role, entityId: entity, certificate, ...(privateKey ? { privateKey } : {}), withApiKey: true });
+  process.stdout.write(`${JSON.stringify({ caller: name, org: org.mspId, role, signing: privateKey ? 'custodial' : 'offline', apiKey })}\n`);
+}
+
+async function start(): Promise<void> {
+  const config = loadConfig();
+  const url = `http://${config.host}:${config.port}`;
+  if (isRunning(readPid('gateway'))) {
+    log.done(`gateway already running at ${url}`);
+    return;
+  }
+  startProcess({
+    name: 'gateway',
+    command: process.execPath,
+    args: [require.resolve('tsx/cli'), path.join(REPO_ROOT, 'gateway', 'src', 'server.ts')],
+    env: { ...(process.env as Record<string, string>) },
+    cwd: REPO_ROOT,
+  });
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      if ((await httpGet(`${url}/health`)).status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline || !isRunning(readPid('gateway'))) throw new NetworkError('the gateway did not start; read .regchain/logs/gateway.log');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  log.done(`gateway listening at ${url} (API docs ${url}/docs)`);
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'bootstrap':
+      return bootstrap();
+    case 'create-caller':
+      return createCaller(rest);
+    case 'list':
+      for (const c of registry().registry.list()) process.stdout.write(`${c.id.padEnd(20)} ${c.mspId.padEnd(14)} ${c.role.padEnd(11)} ${c.key ? 'custodial' : 'offline'}\n`);
+      return;
+    case 'start':
+      return start();
+    case 'stop':
+      log.done(`gateway ${await stopProcess('gateway', 35_000)}`);
+      return;
+    default:
+      process.stderr.write(`${USAGE}\n`);
+      process.exitCode = 2;
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  process.stderr.write(`\nerror: ${err instanceof NetworkError ? err.message : ((err as Error).stack ?? String(err))}\n`);
+  process.exitCode = 1;
+});

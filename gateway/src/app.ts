@@ -1,0 +1,250 @@
+// Builds the Fastify app: plugins, authentication, one error handler, and the routes of every resource.
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Gateway, Network } from '@hyperledger/fabric-gateway';
+import { Type } from '@sinclair/typebox';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import * as crypto from 'node:crypto';
+import type { GatewayConfig } from './config';
+import { ApiError } from './errors';
+import type { Caller, CallerRegistry } from './fabric/identities';
+import type { Invocation, SubmitResult, TransactionStatus } from './fabric/ledger';
+import type { Idempotency } from './idempotency';
+import type { Metrics } from './metrics';
+import { OPERATIONS, type Operation } from './routes/operations';
+
+/** What the routes need of the ledger: the real one in production, a fake in route tests. */
+export interface LedgerPort {
+  submit(caller: Caller, call: Invocation, options?: { onSubmitted?: (txId: string, commit: Promise<SubmitResult>) => void }): Promise<SubmitResult>;
+  evaluate(caller: Caller, call: Invocation): Promise<unknown>;
+  transactionStatus(caller: Caller, transactionId: string): Promise<TransactionStatus | undefined>;
+  ready(caller: Caller | undefined): Promise<{ peers: Record<string, boolean>; chaincode: boolean }>;
+  /** The caller's Gateway and channel, for streams, audits and offline signing. */
+  gateway(caller: Caller): Gateway;
+  network(caller: Caller): Network;
+  readonly inFlight: number;
+  close(): void;
+}
+
+export interface Services {
+  readonly config: GatewayConfig;
+  readonly callers: CallerRegistry;
+  readonly ledger: LedgerPort;
+  readonly metrics: Metrics;
+  readonly idempotency: Idempotency;
+}
+
+/** Extra route sets (events, audit, offline signing) that need more than the operation table. */
+export type RoutePlugin = (app: FastifyInstance, services: Services) => Promise<void> | void;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    caller?: Caller;
+  }
+  interface FastifyContextConfig {
+    /** Roles allowed on the route; undefined means the route needs no API key. */
+    roles?: readonly string[];
+  }
+}
+
+export const ErrorBody = Type.Object(
+  { code: Type.String(), message: Type.String(), details: Type.Record(Type.String(), Type.Unknown()), transactionId: Type.Optional(Type.String()) },
+  { $id: 'ErrorBody', description: 'Every error has this shape' },
+);
+
+function apiKeyOf(request: FastifyRequest): string | undefined {
+  const auth = request.headers.authorization;
+  if (auth?.startsWith('Bearer ')) return auth.slice(7).trim();
+  const header = request.headers['x-api-key'];
+  return typeof header === 'string' ? header : undefined;
+}
+
+/** Resolves the caller from its API key and checks the route's roles. */
+export function authenticate(services: Services) {
+  return async (request: FastifyRequest): Promise<void> => {
+    const roles = request.routeOptions.config.roles;
+    if (!roles) return;
+    const key = apiKeyOf(request);
+    const caller = key ? services.callers.authenticate(key) : undefined;
+    if (!caller) throw new ApiError(401, 'UNAUTHENTICATED', key ? 'the API key is not valid' : 'send an API key as "Authorization: Bearer <key>"');
+    request.caller = caller;
+    if (!roles.includes(caller.role)) {
+      throw new ApiError(403, 'ACCESS_DENIED', `${caller.role} ${caller.id} may not ${request.method} ${request.routeOptions.url ?? request.url}`, { details: { role: caller.role } });
+    }
+  };
+}
+
+function sendError(reply: FastifyReply, err: ApiError): FastifyReply {
+  if (err.retryAfter !== undefined) void reply.header('retry-after', String(err.retryAfter));
+  return reply.code(err.statusCode).send(err.toBody());
+}
+
+export async function buildApp(services: Services, plugins: readonly RoutePlugin[] = []): Promise<FastifyInstance> {
+  const { config, metrics } = services;
+  const app = Fastify({
+    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers["x-api-key"]'] },
+    bodyLimit: config.bodyLimit,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => crypto.randomUUID(),
+    // Bodies are validated strictly: no coercion of types, unknown fields refused rather than dropped.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false } },
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addSchema(ErrorBody);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'regchain gateway', version: '1.0.0', description: 'Filings, compliance rules, fund-flow traces and alerts on the regchain Fabric network, and endorsement audits from the ledger.' },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'API key issued by `npm run gateway:admin -- create-caller`' } } },
+      security: [{ apiKey: [] }],
+      tags: ['filing', 'rule', 'watchlist', 'account', 'project', 'transfer', 'trace', 'alert', 'statistics', 'public', 'transaction', 'audit', 'event', 'offline', 'operations'].map((name) => ({ name })),
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(rateLimit, {
+    max: config.rateLimitPerMinute,
+    timeWindow: '1 minute',
+    keyGenerator: (request) => {
+      const key = apiKeyOf(request);
+      return key ? crypto.createHash('sha256').update(key).digest('hex') : request.ip;
+    },
+    errorResponseBuilder: (_request, context) => ({ statusCode: 429, code: 'RATE_LIMITED', message: `more than ${context.max} requests a minute; retry in ${Math.ceil(context.ttl / 1000)} s`, details: {} }),
+  });
+
+  app.addHook('onRequest', authenticate(services));
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.requestDuration.observe({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+
+  app.setErrorHandler((error: unknown, request, reply) => {
+    if (error instanceof ApiError) {
+      request.log[error.statusCode >= 500 ? 'error' : 'info']({ code: error.code, transactionId: error.transactionId }, error.message);
+      return sendError(reply, error);
+    }
+    const e = error as { validation?: { instancePath?: string; message?: string }[]; statusCode?: number; code?: string; message?: string; validationContext?: string };
+    if (e.validation) {
+      const first = e.validation[0];
+      const field = `${e.validationContext ?? 'body'}${first?.instancePath ?? ''}`;
+      return sendError(reply, new ApiError(400, 'VALIDATION_FAILED', `${field} ${first?.message ?? 'is invalid'}`, { details: { field } }));
+    }
+    if (e.statusCode === 429) return reply.code(429).send(error);
+    if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
+      const code = e.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'PAYLOAD_TOO_LARGE' : e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST';
+      return sendError(reply, new ApiError(e.statusCode, code, e.message ?? 'bad request'));
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return sendError(reply, new ApiError(500, 'INTERNAL', 'internal error'));
+  });
+  app.setNotFoundHandler((request, reply) => sendError(reply, new ApiError(404, 'ROUTE_NOT_FOUND', `no route ${request.method} ${request.url}`)));
+
+  for (const op of OPERATIONS) registerOperation(app, services, op);
+  registerTransactions(app, services);
+  registerOperationsRoutes(app, services);
+  for (const plugin of plugins) await plugin(app, services);
+  return app;
+}
+
+export const errorResponses = { 400: { $ref: 'ErrorBody#' }, 401: { $ref: 'ErrorBody#' }, 403: { $ref: 'ErrorBody#' }, 404: { $ref: 'ErrorBody#' }, 409: { $ref: 'ErrorBody#' }, 422: { $ref: 'ErrorBody#' }, 503: { $ref: 'ErrorBody#' } };
+
+/** Transactions submitted here whose commit has not arrived: their status URL answers "pending". */
+const pending = new Set<string>();
+
+function registerOperation(app: FastifyInstance, services: Services, op: Operation): void {
+  const isSubmit = op.kind === 'submit';
+  app.route({
+    method: op.method,
+    url: op.url,
+    config: op.public ? {} : { roles: op.roles },
+    schema: {
+      tags: [op.tag],
+      summary: op.summary,
+      ...(op.params ? { params: op.params } : {}),
+      ...(op.query || isSubmit ? { querystring: op.query ?? Type.Object({ async: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])) }, { additionalProperties: false }) } : {}),
+      ...(op.body ? { body: op.body } : {}),
+      ...(isSubmit ? { headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ maxLength: 128 })) }) } : {}),
+      ...(op.public ? { security: [] } : {}),
+      response: errorResponses,
+    },
+    handler: async (request, reply) => {
+      const r = { params: request.params as any, query: request.query as any, body: request.body as any };
+      const caller = op.public ? services.callers.get(services.config.publicCaller) : request.caller;
+      if (!caller) throw new ApiError(503, 'NOT_CONFIGURED', 'the gateway has no identity for public lookups; run `npm run gateway:admin -- bootstrap`');
+      const transient = op.transient?.(r);
+      const call: Invocation = { fn: op.fn, input: op.input(r), ...(transient ? { transient } : {}) };
+      if (!isSubmit) return services.ledger.evaluate(caller, call);
+      return submitWithIdempotency(request, reply, services, caller, call, op.created ? 201 : 200);
+    },
+  });
+}
+
+async function submitWithIdempotency(request: FastifyRequest, reply: FastifyReply, services: Services, caller: Caller, call: Invocation, okStatus: number): Promise<unknown> {
+  const asyncMode = (request.query as { async?: string } | undefined)?.async === 'true';
+  const key = request.headers['idempotency-key'];
+  const claim = typeof key === 'string' ? await services.idempotency.begin(caller.id, key, { url: request.url, body: request.body }) : undefined;
+  if (claim && 'replay' in claim) {
+    void reply.header('idempotent-replayed', 'true');
+    return reply.code(claim.replay.statusCode).send(claim.replay.body);
+  }
+  try {
+    let accepted: ((txId: string) => void) | undefined;
+    const acceptedTx = new Promise<string>((resolve) => (accepted = resolve));
+    const committed = services.ledger.submit(caller, call, {
+      onSubmitted: (txId, commit) => {
+        pending.add(txId);
+        void commit.then(
+          () => pending.delete(txId),
+          () => pending.delete(txId),
+        );
+        accepted?.(txId);
+      },
+    });
+    if (asyncMode) {
+      const txId = await Promise.race([acceptedTx, committed.then((r) => r.transactionId)]);
+      committed.catch(() => undefined);
+      const body = { transactionId: txId, status: 'submitted', statusUrl: `/v1/transactions/${txId}` };
+      await claim?.finish(202, body);
+      return reply.code(202).header('location', body.statusUrl).send(body);
+    }
+    const result = await committed;
+    await claim?.finish(okStatus, result);
+    return reply.code(okStatus).send(result);
+  } catch (err) {
+    const apiErr = err instanceof ApiError ? err : new ApiError(500, 'INTERNAL', 'internal error');
+    // A refusal is final and replayed; a transient failure frees the key for a retry.
+    if (apiErr.statusCode >= 500 || apiErr.code === 'CONFLICT') await claim?.abandon();
+    else await claim?.finish(apiErr.statusCode, apiErr.toBody());
+    throw apiErr;
+  }
+}
+
+function registerTransactions(app: FastifyInstance, services: Services): void {
+  app.get(
+    '/v1/transactions/:transactionId',
+    {
+      config: { roles: ['regulator', 'enterprise', 'bank', 'auditor'] },
+      schema: { tags: ['transaction'], summary: 'Status of a submitted transaction', params: Type.Object({ transactionId: Type.String({ pattern: '^[0-9a-f]{64}$' }) }), response: errorResponses },
+    },
+    async (request) => {
+      const { transactionId } = request.params as { transactionId: string };
+      if (pending.has(transactionId)) return { transactionId, status: 'pending' };
+      const status = await services.ledger.transactionStatus(request.caller as Caller, transactionId);
+      if (!status) throw new ApiError(404, 'TRANSACTION_NOT_FOUND', `no committed transaction ${transactionId} on this peer (yet)`);
+      return status;
+    },
+  );
+}
+
+function registerOperationsRoutes(app: FastifyInstance, services: Services): void {
+  app.get('/health', { schema: { tags: ['operations'], summary: 'The process is up', security: [] } }, async () => ({ status: 'ok' }));
+  app.get('/ready', { schema: { tags: ['operations'], summary: 'Peers reachable and the chaincode answering', security: [] } }, async (_request, reply) => {
+    const state = await services.ledger.ready(services.callers.get(services.config.publicCaller));
+    const ok = Object.values(state.peers).every(Boolean) && state.chaincode;
+    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not ready', ...state });
+  });
+  app.get('/metrics', { schema: { tags: ['operations'], summary: 'Prometheus metrics', security: [] } }, async (_request, reply) => {
+    return reply.type(services.metrics.registry.contentType).send(await services.metrics.registry.metrics());
+  });
+}

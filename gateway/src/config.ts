@@ -1,0 +1,31 @@
+// Gateway settings from the environment, with defaults that fit the local network.
+import * as path from 'node:path';
+import { STATE_DIR } from '../../network/src/paths';
+import { GATEWAY_PORT } from '../../network/src/topology';
+
+export interface GatewayConfig {
+  readonly host: string;
+  readonly port: number;
+  /** Where the embedded store (callers, encrypted keys, idempotency records, stream checkpoints) lives. */
+  readonly dataDir: string;
+  /** Secret the custodial private keys are encrypted with (AES-256-GCM); generated on first start if unset. */
+  readonly secret: string | undefined;
+  readonly bodyLimit: number;
+  readonly rateLimitPerMinute: number;
+  /** Caller whose identity answers the public filing-number lookup. */
+  readonly publicCaller: string;
+  readonly logLevel: string;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  return {
+    host: env.REGCHAIN_GATEWAY_HOST ?? '127.0.0.1',
+    port: Number(env.REGCHAIN_GATEWAY_PORT ?? GATEWAY_PORT),
+    dataDir: path.resolve(env.REGCHAIN_GATEWAY_DATA ?? path.join(STATE_DIR, 'gateway')),
+    secret: env.REGCHAIN_GATEWAY_SECRET,
+    bodyLimit: Number(env.REGCHAIN_GATEWAY_BODY_LIMIT ?? 256 * 1024),
+    rateLimitPerMinute: Number(env.REGCHAIN_GATEWAY_RATE_LIMIT ?? 1200),
+    publicCaller: env.REGCHAIN_GATEWAY_PUBLIC_CALLER ?? 'public',
+    logLevel: env.LOG_LEVEL ?? 'info',
+  };
+}

@@ -1,0 +1,136 @@
+// Callers of the REST API and the Fabric identities behind them: API keys stored hashed, private keys encrypted at rest.
+import { type Identity, type Signer, signers } from '@hyperledger/fabric-gateway';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Role } from '../../../chaincode/src/identity';
+import type { PeerOrg } from '../../../network/src/topology';
+import { orgByKey } from '../../../network/src/topology';
+import { JsonStore } from '../store';
+
+export interface EncryptedKey {
+  readonly iv: string;
+  readonly tag: string;
+  readonly data: string;
+}
+
+export interface Caller {
+  readonly id: string;
+  readonly org: PeerOrg['key'];
+  readonly mspId: string;
+  readonly role: Role;
+  readonly entityId: string;
+  /** SHA-256 of the API key; the key itself is shown once, at creation. Absent for internal identities. */
+  readonly apiKeyHash?: string;
+  readonly certificate: string;
+  /** The custodial private key, encrypted; absent when the member signs offline and keeps its key. */
+  readonly key?: EncryptedKey;
+  readonly createdAt: string;
+}
+
+export const hashApiKey = (apiKey: string): string => crypto.createHash('sha256').update(apiKey).digest('hex');
+
+/** AES-256-GCM with a key derived from the gateway secret. */
+export class Vault {
+  readonly #key: Buffer;
+
+  constructor(secret: string) {
+    this.#key = crypto.scryptSync(secret, 'regchain-gateway-vault', 32);
+  }
+
+  /** The secret from the environment, else one generated once and kept beside the store (owner-only). */
+  static open(dataDir: string, secret: string | undefined): Vault {
+    if (secret) return new Vault(secret);
+    const file = path.join(dataDir, 'vault.secret');
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    if (!fs.existsSync(file)) fs.writeFileSync(file, crypto.randomBytes(32).toString('base64'), { mode: 0o600 });
+    return new Vault(fs.readFileSync(file, 'utf8').trim());
+  }
+
+  encrypt(plain: string): EncryptedKey {
+    const iv = crypto.randomBytes(12);
+    const cipher = crypto.createCipheriv('aes-256-gcm', this.#key, iv);
+    const data = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+    return { iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), data: data.toString('base64') };
+  }
+
+  decrypt(sealed: EncryptedKey): string {
+    const decipher = crypto.createDecipheriv('aes-256-gcm', this.#key, Buffer.from(sealed.iv, 'base64'));
+    decipher.setAuthTag(Buffer.from(sealed.tag, 'base64'));
+    return Buffer.concat([decipher.update(Buffer.from(sealed.data, 'base64')), decipher.final()]).toString('utf8');
+  }
+}
+
+export interface NewCaller {
+  readonly id: string;
+  readonly org: PeerOrg['key'];
+  readonly role: Role;
+  readonly entityId: string;
+  readonly certificate: string;
+  /** PEM private key for a custodial caller; omit for a member that signs offline. */
+  readonly privateKey?: string;
+  /** Give the caller an API key (internal identities such as the public lookup have none). */
+  readonly withApiKey: boolean;
+}
+
+export class CallerRegistry {
+  readonly #store: JsonStore<Caller>;
+  readonly #vault: Vault;
+  readonly #signers = new Map<string, Signer>();
+  readonly #byKeyHash = new Map<string, Caller>();
+
+  constructor(dataDir: string, vault: Vault) {
+    this.#store = new JsonStore<Caller>(dataDir, 'callers');
+    this.#vault = vault;
+    for (const c of this.#store.values()) if (c.apiKeyHash) this.#byKeyHash.set(c.apiKeyHash, c);
+  }
+
+  /** Registers a caller; returns its API key, which is not stored and cannot be shown again. */
+  async add(spec: NewCaller): Promise<{ caller: Caller; apiKey?: string }> {
+    const apiKey = spec.withApiKey ? `rgc_${crypto.randomBytes(24).toString('base64url')}` : undefined;
+    const caller: Caller = {
+      id: spec.id,
+      org: spec.org,
+      mspId: orgByKey(spec.org).mspId,
+      role: spec.role,
+      entityId: spec.entityId,
+      ...(apiKey ? { apiKeyHash: hashApiKey(apiKey) } : {}),
+      certificate: spec.certificate,
+      ...(spec.privateKey ? { key: this.#vault.encrypt(spec.privateKey) } : {}),
+      createdAt: new Date().toISOString(),
+    };
+    const previous = this.#store.get(spec.id);
+    if (previous?.apiKeyHash) this.#byKeyHash.delete(previous.apiKeyHash);
+    this.#signers.delete(spec.id);
+    await this.#store.set(spec.id, caller);
+    if (caller.apiKeyHash) this.#byKeyHash.set(caller.apiKeyHash, caller);
+    return { caller, ...(apiKey ? { apiKey } : {}) };
+  }
+
+  get(id: string): Caller | undefined {
+    return this.#store.get(id);
+  }
+
+  list(): Caller[] {
+    return this.#store.values();
+  }
+
+  authenticate(apiKey: string): Caller | undefined {
+    return this.#byKeyHash.get(hashApiKey(apiKey));
+  }
+
+  identity(caller: Caller): Identity {
+    return { mspId: caller.mspId, credentials: Buffer.from(caller.certificate) };
+  }
+
+  /** The caller's signer, decrypting its key once; undefined for a caller that signs offline. */
+  signer(caller: Caller): Signer | undefined {
+    if (!caller.key) return undefined;
+    let signer = this.#signers.get(caller.id);
+    if (!signer) {
+      signer = signers.newPrivateKeySigner(crypto.createPrivateKey(this.#vault.decrypt(caller.key)));
+      this.#signers.set(caller.id, signer);
+    }
+    return signer;
+  }
+}

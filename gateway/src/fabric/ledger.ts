@@ -1,0 +1,205 @@
+// The gateway's one way to the ledger: one gRPC connection per peer, a Gateway per caller, submit and evaluate.
+import * as grpc from '@grpc/grpc-js';
+import { connect, type Contract, type Gateway, hash, type Network } from '@hyperledger/fabric-gateway';
+import { common, peer } from '@hyperledger/fabric-protos';
+import { peerClient } from '../../../network/src/client';
+import { CHAINCODE_NAME, CHANNEL, orgByKey, type PeerOrg } from '../../../network/src/topology';
+import { ApiError, fromFabric, invalidCommit, validationName } from '../errors';
+import type { Metrics } from '../metrics';
+import type { Caller, CallerRegistry } from './identities';
+
+export interface SubmitResult {
+  readonly transactionId: string;
+  readonly blockNumber: string;
+  readonly validationCode: string;
+  readonly result: unknown;
+}
+
+export interface TransactionStatus {
+  readonly transactionId: string;
+  readonly status: 'committed';
+  readonly validationCode: string;
+  readonly valid: boolean;
+  readonly blockNumber: string;
+}
+
+export interface Invocation {
+  readonly fn: string;
+  readonly input: unknown;
+  readonly transient?: Record<string, unknown>;
+}
+
+const decode = (bytes: Uint8Array): unknown => {
+  const text = Buffer.from(bytes).toString('utf8');
+  return text.length === 0 ? null : (JSON.parse(text) as unknown);
+};
+
+const toTransient = (t: Record<string, unknown> | undefined): Record<string, Uint8Array> | undefined =>
+  t ? Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Buffer.from(JSON.stringify(v))])) : undefined;
+
+export class Ledger {
+  readonly #clients = new Map<string, grpc.Client>();
+  readonly #gateways = new Map<string, Gateway>();
+  readonly #callers: CallerRegistry;
+  readonly #metrics: Metrics;
+  #inFlight = 0;
+
+  constructor(callers: CallerRegistry, metrics: Metrics) {
+    this.#callers = callers;
+    this.#metrics = metrics;
+  }
+
+  /** The single shared gRPC connection to an org's peer. */
+  client(org: PeerOrg['key']): grpc.Client {
+    let client = this.#clients.get(org);
+    if (!client) {
+      client = peerClient(orgByKey(org));
+      this.#clients.set(org, client);
+    }
+    return client;
+  }
+
+  /** A Gateway for the caller on its own org's peer; without a signer for members who sign offline. */
+  gateway(caller: Caller): Gateway {
+    let gateway = this.#gateways.get(caller.id);
+    if (!gateway) {
+      const signer = this.#callers.signer(caller);
+      gateway = connect({
+        client: this.client(caller.org),
+        identity: this.#callers.identity(caller),
+        ...(signer ? { signer } : {}),
+        hash: hash.sha256,
+        evaluateOptions: () => ({ deadline: Date.now() + 15_000 }),
+        endorseOptions: () => ({ deadline: Date.now() + 30_000 }),
+        submitOptions: () => ({ deadline: Date.now() + 15_000 }),
+        commitStatusOptions: () => ({ deadline: Date.now() + 60_000 }),
+      });
+      this.#gateways.set(caller.id, gateway);
+    }
+    return gateway;
+  }
+
+  network(caller: Caller): Network {
+    return this.gateway(caller).getNetwork(CHANNEL);
+  }
+
+  contract(caller: Caller): Contract {
+    return this.network(caller).getContract(CHAINCODE_NAME);
+  }
+
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  async evaluate(caller: Caller, call: Invocation): Promise<unknown> {
+    try {
+      const transient = toTransient(call.transient);
+      const bytes = await this.contract(caller).evaluate(call.fn, { arguments: [JSON.stringify(call.input)], ...(transient ? { transientData: transient } : {}) });
+      return decode(bytes);
+    } catch (err) {
+      throw fromFabric(err);
+    }
+  }
+
+  /**
+   * Endorses, submits and waits for the commit, resolving with the block and validation code. `onSubmitted`
+   * hears of the transaction as soon as the orderer has it (the async mode answers 202 from there).
+   */
+  async submit(caller: Caller, call: Invocation, options: { onSubmitted?: (txId: string, commit: Promise<SubmitResult>) => void } = {}): Promise<SubmitResult> {
+    if (!this.#callers.signer(caller)) {
+      throw new ApiError(400, 'OFFLINE_SIGNING_REQUIRED', `caller ${caller.id} keeps its own key: submit through /v1/offline`);
+    }
+    const fn = call.fn;
+    this.#inFlight += 1;
+    let settled = false;
+    const done = (): void => {
+      if (!settled) this.#inFlight -= 1;
+      settled = true;
+    };
+    let transactionId: string | undefined;
+    try {
+      const t0 = process.hrtime.bigint();
+      const transient = toTransient(call.transient);
+      const proposal = this.contract(caller).newProposal(fn, { arguments: [JSON.stringify(call.input)], ...(transient ? { transientData: transient } : {}) });
+      const txId = proposal.getTransactionId();
+      transactionId = txId;
+      const transaction = await proposal.endorse();
+      const t1 = process.hrtime.bigint();
+      this.#metrics.endorseDuration.observe({ fn }, Number(t1 - t0) / 1e9);
+      const submitted = await transaction.submit();
+      const result = decode(transaction.getResult());
+      const finished = (async (): Promise<SubmitResult> => {
+        try {
+          const status = await submitted.getStatus();
+          this.#metrics.commitDuration.observe({ fn }, Number(process.hrtime.bigint() - t1) / 1e9);
+          if (!status.successful) {
+            this.#metrics.submits.inc({ fn, outcome: 'invalid' });
+            throw invalidCommit(status.code, txId);
+          }
+          this.#metrics.submits.inc({ fn, outcome: 'committed' });
+          return { transactionId: txId, blockNumber: status.blockNumber.toString(), validationCode: validationName(status.code), result };
+        } catch (err) {
+          throw fromFabric(err, txId);
+        } finally {
+          done();
+        }
+      })();
+      options.onSubmitted?.(txId, finished);
+      return await finished;
+    } catch (err) {
+      done();
+      const mapped = fromFabric(err, transactionId);
+      if (mapped.code !== 'CONFLICT' && mapped.code !== 'TRANSACTION_INVALID') this.#metrics.submits.inc({ fn, outcome: mapped.statusCode >= 500 ? 'error' : 'rejected' });
+      throw mapped;
+    }
+  }
+
+  /** Where a transaction stands, from the caller's own peer (qscc): committed with its validation code, or unknown. */
+  async transactionStatus(caller: Caller, transactionId: string): Promise<TransactionStatus | undefined> {
+    const qscc = this.network(caller).getContract('qscc');
+    try {
+      const processed = peer.ProcessedTransaction.deserializeBinary(await qscc.evaluateTransaction('GetTransactionByID', CHANNEL, transactionId));
+      const block = common.Block.deserializeBinary(await qscc.evaluateTransaction('GetBlockByTxID', CHANNEL, transactionId));
+      const code = processed.getValidationcode();
+      return { transactionId, status: 'committed', validationCode: validationName(code), valid: code === peer.TxValidationCode.VALID, blockNumber: String(block.getHeader()?.getNumber() ?? '') };
+    } catch (err) {
+      const mapped = fromFabric(err);
+      if (mapped.statusCode === 503) throw mapped;
+      return undefined;
+    }
+  }
+
+  /** Every peer reachable, and the chaincode answering on the caller's peer. */
+  async ready(caller: Caller | undefined): Promise<{ peers: Record<string, boolean>; chaincode: boolean }> {
+    const orgs = ['regulator', 'bank', 'enterprise', 'auditor'] as const;
+    const peers: Record<string, boolean> = {};
+    await Promise.all(
+      orgs.map(
+        (org) =>
+          new Promise<void>((resolve) => {
+            this.client(org).waitForReady(Date.now() + 2000, (err) => {
+              peers[org] = !err;
+              resolve();
+            });
+          }),
+      ),
+    );
+    let chaincode = false;
+    if (caller) {
+      try {
+        await this.contract(caller).evaluateTransaction('system:ping');
+        chaincode = true;
+      } catch {
+        chaincode = false;
+      }
+    }
+    return { peers, chaincode };
+  }
+
+  close(): void {
+    for (const g of this.#gateways.values()) g.close();
+    for (const c of this.#clients.values()) c.close();
+    this.#gateways.clear();
+    this.#clients.clear();
+  }
+}

@@ -1,0 +1,25 @@
+// Prometheus metrics of the gateway: requests by route, submits by outcome, endorse and commit latency, stream clients.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface Metrics {
+  readonly registry: Registry;
+  readonly requestDuration: Histogram<'method' | 'route' | 'status'>;
+  readonly submits: Counter<'fn' | 'outcome'>;
+  readonly endorseDuration: Histogram<'fn'>;
+  readonly commitDuration: Histogram<'fn'>;
+  readonly streamClients: Gauge;
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'regchain_gateway_' });
+  const buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+  return {
+    registry,
+    requestDuration: new Histogram({ name: 'regchain_http_request_duration_seconds', help: 'HTTP request latency by route', labelNames: ['method', 'route', 'status'], buckets, registers: [registry] }),
+    submits: new Counter({ name: 'regchain_submit_total', help: 'Submitted transactions by chaincode function and outcome', labelNames: ['fn', 'outcome'], registers: [registry] }),
+    endorseDuration: new Histogram({ name: 'regchain_endorse_duration_seconds', help: 'Time to collect endorsements', labelNames: ['fn'], buckets, registers: [registry] }),
+    commitDuration: new Histogram({ name: 'regchain_commit_duration_seconds', help: 'Time from submit to commit status', labelNames: ['fn'], buckets, registers: [registry] }),
+    streamClients: new Gauge({ name: 'regchain_stream_clients', help: 'Connected event-stream clients', registers: [registry] }),
+  };
+}

@@ -1,0 +1,21 @@
+// Starts the gateway and closes it gracefully: in-flight submits finish before the connections close.
+import closeWithGrace from 'close-with-grace';
+import { buildApp } from './app';
+import { auditRoutes } from './routes/audit';
+import { eventRoutes } from './routes/events';
+import { offlineRoutes } from './routes/offline';
+import { createServices } from './services';
+
+async function main(): Promise<void> {
+  const services = createServices();
+  const app = await buildApp(services, [eventRoutes, auditRoutes, offlineRoutes]);
+  closeWithGrace({ delay: 30_000 }, async ({ signal, err }) => {
+    if (err) app.log.error({ err }, 'closing after an error');
+    else app.log.info({ signal, inFlight: services.ledger.inFlight }, 'closing: finishing in-flight requests');
+    await app.close();
+    services.ledger.close();
+  });
+  await app.listen({ host: services.config.host, port: services.config.port });
+}
+
+void main();

@@ -1,0 +1,13 @@
+// Wires the gateway's services: config, caller registry with its vault, ledger connections, metrics, idempotency.
+import type { Services } from './app';
+import { loadConfig, type GatewayConfig } from './config';
+import { CallerRegistry, Vault } from './fabric/identities';
+import { Ledger } from './fabric/ledger';
+import { Idempotency } from './idempotency';
+import { createMetrics } from './metrics';
+
+export function createServices(config: GatewayConfig = loadConfig()): Services & { ledger: Ledger } {
+  const metrics = createMetrics();
+  const callers = new CallerRegistry(config.dataDir, Vault.open(config.dataDir, config.secret));
+  return { config, callers, metrics, ledger: new Ledger(callers, metrics), idempotency: new Idempotency(config.dataDir) };
+}

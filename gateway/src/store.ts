@@ -1,0 +1,47 @@
+// The gateway's embedded store: one JSON document per collection, written atomically, kept in memory.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+
+/** A small persistent map. Writes are serialised and atomic (temp file + rename), readable by the owner only. */
+export class JsonStore<T> {
+  readonly #file: string;
+  #data: Record<string, T>;
+  #writing: Promise<void> = Promise.resolve();
+
+  constructor(dir: string, name: string) {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    this.#file = path.join(dir, `${name}.json`);
+    this.#data = fs.existsSync(this.#file) ? (JSON.parse(fs.readFileSync(this.#file, 'utf8')) as Record<string, T>) : {};
+  }
+
+  get(key: string): T | undefined {
+    return this.#data[key];
+  }
+
+  values(): T[] {
+    return Object.values(this.#data);
+  }
+
+  async set(key: string, value: T): Promise<void> {
+    this.#data[key] = value;
+    await this.#flush();
+  }
+
+  async delete(key: string): Promise<void> {
+    delete this.#data[key];
+    await this.#flush();
+  }
+
+  /** Removes entries the predicate rejects, in one write. */
+  async retain(keep: (value: T) => boolean): Promise<void> {
+    for (const [k, v] of Object.entries(this.#data)) if (!keep(v)) delete this.#data[k];
+    await this.#flush();
+  }
+
+  #flush(): Promise<void> {
+    const snapshot = JSON.stringify(this.#data);
+    this.#writing = this.#writing.then(() => writeFileAtomic(this.#file, snapshot, { mode: 0o600 }));
+    return this.#writing;
+  }
+}
