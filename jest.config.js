@@ -1,4 +1,4 @@
-// Three projects: unit (network tooling, no network), chaincode (contracts on an in-memory peer), integration (the real network, one suite at a time).
+// Three projects: unit (network tooling and gateway routes, no network), chaincode (contracts on an in-memory peer), integration (the real network, one suite at a time).
 /** @type {import('jest').Config} */
 const tsJest = ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }];
 
@@ -11,7 +11,7 @@ module.exports = {
       rootDir: __dirname,
       testEnvironment: 'node',
       transform: { '^.+\\.ts$': tsJest },
-      testMatch: ['<rootDir>/network/src/**/*.test.ts', '<rootDir>/test/unit/**/*.test.ts'],
+      testMatch: ['<rootDir>/network/src/**/*.test.ts', '<rootDir>/gateway/src/**/*.test.ts', '<rootDir>/test/unit/**/*.test.ts'],
     },
     {
       displayName: 'chaincode',

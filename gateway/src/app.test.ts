@@ -1,0 +1,291 @@
+// Route tests through inject with a fake ledger: validation, authentication, roles, error mapping, idempotency.
+import { EndorseError, GatewayError } from '@hyperledger/fabric-gateway';
+import { peer } from '@hyperledger/fabric-protos';
+import type { FastifyInstance } from 'fastify';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { buildApp, type LedgerPort } from './app';
+import type { GatewayConfig } from './config';
+import { ApiError, fromFabric, invalidCommit } from './errors';
+import { type Caller, CallerRegistry, Vault } from './fabric/identities';
+import type { Invocation, SubmitResult } from './fabric/ledger';
+import { Idempotency } from './idempotency';
+import { createMetrics } from './metrics';
+import { OPERATIONS } from './routes/operations';
+
+const TX = 'ab'.repeat(32);
+
+class FakeLedger implements LedgerPort {
+  calls: { caller: string; call: Invocation }[] = [];
+  next: (call: Invocation) => unknown = () => ({ ok: true });
+  inFlight = 0;
+
+  async submit(caller: Caller, call: Invocation, options: { onSubmitted?: (txId: string, commit: Promise<SubmitResult>) => void } = {}): Promise<SubmitResult> {
+    this.calls.push({ caller: caller.id, call });
+    const result = await Promise.resolve().then(() => this.next(call));
+    const done: SubmitResult = { transactionId: TX, blockNumber: '7', validationCode: 'VALID', result };
+    options.onSubmitted?.(TX, Promise.resolve(done));
+    return done;
+  }
+
+  async evaluate(caller: Caller, call: Invocation): Promise<unknown> {
+    this.calls.push({ caller: caller.id, call });
+    return this.next(call);
+  }
+
+  async transactionStatus(): Promise<undefined> {
+    return undefined;
+  }
+
+  async ready(): Promise<{ peers: Record<string, boolean>; chaincode: boolean }> {
+    return { peers: { regulator: true, bank: true, enterprise: true, auditor: false }, chaincode: true };
+  }
+
+  gateway(): never {
+    throw new Error('not in route tests');
+  }
+
+  network(): never {
+    throw new Error('not in route tests');
+  }
+
+  close(): void {}
+}
+
+const ROLE_ORG = { regulator: 'regulator', enterprise: 'enterprise', bank: 'bank', auditor: 'auditor' } as const;
+const keys: Record<string, string> = {};
+let dataDir: string;
+let app: FastifyInstance;
+let ledger: FakeLedger;
+
+function certificate(): { cert: string; key: string } {
+  // Route tests never reach Fabric: any EC key pair stands in for an enrolled identity.
+  const { privateKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  return { cert: '-----BEGIN CERTIFICATE-----\nMA==\n-----END CERTIFICATE-----\n', key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
+}
+
+beforeAll(async () => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'regchain-gw-'));
+  const config: GatewayConfig = { host: '127.0.0.1', port: 0, dataDir, secret: 'test-secret', bodyLimit: 64 * 1024, rateLimitPerMinute: 10_000, publicCaller: 'public', logLevel: 'silent' };
+  const callers = new CallerRegistry(dataDir, new Vault('test-secret'));
+  for (const role of ['regulator', 'enterprise', 'bank', 'auditor'] as const) {
+    const { cert, key } = certificate();
+    const { apiKey } = await callers.add({ id: `${role}-1`, org: ROLE_ORG[role], role, entityId: '91500000MA5U0ENT1W', certificate: cert, privateKey: key, withApiKey: true });
+    keys[role] = apiKey as string;
+  }
+  const { cert } = certificate();
+  const { apiKey } = await callers.add({ id: 'offline-1', org: 'bank', role: 'bank', entityId: '91500000MA5U0BNK10', certificate: cert, withApiKey: true });
+  keys.offline = apiKey as string;
+  await callers.add({ id: 'public', org: 'auditor', role: 'auditor', entityId: 'x', certificate: cert, privateKey: certificate().key, withApiKey: false });
+  ledger = new FakeLedger();
+  app = await buildApp({ config, callers, ledger, metrics: createMetrics(), idempotency: new Idempotency(dataDir) });
+});
+
+afterAll(async () => {
+  await app.close();
+});
+
+beforeEach(() => {
+  ledger.calls = [];
+  ledger.next = () => ({ ok: true });
+});
+
+const auth = (role: string): Record<string, string> => ({ authorization: `Bearer ${keys[role]}` });
+const transfer = { fromAccount: 'a', toAccount: 'b', amount: 100, currency: 'CNY', purpose: 'goods', reference: '' };
+
+describe('authentication', () => {
+  it('refuses a request without an API key, and one with a forged key, without touching the ledger', async () => {
+    const none = await app.inject({ method: 'GET', url: '/v1/rules' });
+    expect(none.statusCode).toBe(401);
+    expect(none.json()).toMatchObject({ code: 'UNAUTHENTICATED' });
+    const forged = await app.inject({ method: 'GET', url: '/v1/rules', headers: { authorization: `Bearer rgc_${'A'.repeat(32)}` } });
+    expect(forged.statusCode).toBe(401);
+    expect(ledger.calls).toEqual([]);
+  });
+
+  it('stores API keys hashed and private keys encrypted', () => {
+    const stored = fs.readFileSync(path.join(dataDir, 'callers.json'), 'utf8');
+    for (const key of Object.values(keys)) expect(stored).not.toContain(key);
+    expect(stored).not.toContain('PRIVATE KEY');
+    expect(stored).toContain('"apiKeyHash"');
+  });
+
+  it('serves public filing-number lookups without a key', async () => {
+    ledger.next = () => ({ current: true });
+    const res = await app.inject({ method: 'GET', url: `/v1/public/filings/${encodeURIComponent('网信备50000020261122123456号')}` });
+    expect(res.statusCode).toBe(200);
+    expect(ledger.calls[0]).toEqual({ caller: 'public', call: { fn: 'filing:lookup', input: { filingNumber: '网信备50000020261122123456号' } } });
+  });
+});
+
+describe('role × route', () => {
+  const roles = ['regulator', 'enterprise', 'bank', 'auditor'] as const;
+  const cases = OPERATIONS.filter((op) => !op.public).flatMap((op) => roles.map((role) => [`${op.method} ${op.url}`, role, op] as const));
+
+  it.each(cases)('%s as %s', async (_name, role, op) => {
+    const url = op.url.replace(/:(\w+)/g, (_m, p: string) => (p === 'kind' ? 'entity' : `x-${p}`));
+    const res = await app.inject({ method: op.method, url, headers: auth(role), ...(op.method === 'GET' ? {} : { payload: {} }) });
+    if (op.roles.includes(role)) {
+      expect(res.statusCode).not.toBe(403);
+    } else {
+      expect(res.statusCode).toBe(403);
+      expect(res.json()).toMatchObject({ code: 'ACCESS_DENIED' });
+      expect(ledger.calls).toEqual([]);
+    }
+  });
+});
+
+describe('bad input', () => {
+  it.each([
+    ['malformed JSON', '{"amount": 1,', 'application/json', 400, 'BAD_REQUEST'],
+    ['a wrong type', JSON.stringify({ ...transfer, amount: '100' }), 'application/json', 400, 'VALIDATION_FAILED'],
+    ['a fractional amount', JSON.stringify({ ...transfer, amount: 1.5 }), 'application/json', 400, 'VALIDATION_FAILED'],
+    ['an unknown field', JSON.stringify({ ...transfer, extra: 1 }), 'application/json', 400, 'VALIDATION_FAILED'],
+    ['a missing field', JSON.stringify({ fromAccount: 'a' }), 'application/json', 400, 'VALIDATION_FAILED'],
+    ['a huge body', JSON.stringify({ ...transfer, reference: 'x'.repeat(100_000) }), 'application/json', 413, 'PAYLOAD_TOO_LARGE'],
+    ['a non-JSON media type', '<transfer amount="1"/>', 'application/xml', 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    ['plain text', 'amount=1', 'text/plain', 400, 'VALIDATION_FAILED'],
+  ])('answers %s with a clear 4xx and writes nothing', async (_what, payload, type, status, code) => {
+    const res = await app.inject({ method: 'POST', url: '/v1/transfers', headers: { ...auth('bank'), 'content-type': type }, payload });
+    expect(res.statusCode).toBe(status);
+    expect(res.json()).toMatchObject({ code, message: expect.any(String), details: expect.any(Object) });
+    expect(res.body).not.toMatch(/at .*\.ts:\d+/);
+    expect(ledger.calls).toEqual([]);
+  });
+
+  it('names the offending field', async () => {
+    const res = await app.inject({ method: 'POST', url: '/v1/transfers', headers: auth('bank'), payload: { ...transfer, amount: -1 } });
+    expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED', details: { field: 'body/amount' } });
+  });
+
+  it('refuses bad query strings and path ids', async () => {
+    expect((await app.inject({ method: 'GET', url: '/v1/filings?pageSize=ten', headers: auth('regulator') })).statusCode).toBe(400);
+    expect((await app.inject({ method: 'GET', url: '/v1/filings?unknown=1', headers: auth('regulator') })).statusCode).toBe(400);
+    expect((await app.inject({ method: 'GET', url: '/v1/transfers/a~b', headers: auth('regulator') })).statusCode).toBe(400);
+    expect(ledger.calls).toEqual([]);
+  });
+});
+
+describe('error mapping', () => {
+  const endorseError = (message: string): EndorseError =>
+    new EndorseError({ code: 10, details: [{ address: 'peer', mspId: 'BankMSP', message: `chaincode response 500, ${message}` }], message: '10 ABORTED: failed to endorse transaction', transactionId: TX, cause: new Error('x') } as never);
+
+  it.each([
+    ['ACCESS_DENIED: bank may not publish rules', 403],
+    ['FILING_NOT_FOUND: filing F does not exist', 404],
+    ['ACCOUNT_EXISTS: account a already exists', 409],
+    ['FILING_TRANSITION_INVALID: a filing that is submitted cannot be approved', 409],
+    ['RULE_BLOCKED: transfer blocked by rule r1 v2 "x" | {"rules":[{"ruleId":"r1","version":2}]}', 422],
+    ['BUDGET_EXCEEDED: project p has 5 fen left', 422],
+    ['VALIDATION_FAILED: transfer: /amount must be integer | {"field":"/amount"}', 400],
+  ])('carries the chaincode error "%s" to the caller as %i', async (message, status) => {
+    ledger.next = () => {
+      throw fromFabric(endorseError(message), TX);
+    };
+    const res = await app.inject({ method: 'POST', url: '/v1/transfers', headers: auth('bank'), payload: transfer });
+    expect(res.statusCode).toBe(status);
+    const body = res.json();
+    expect(body.code).toBe(message.split(':')[0]);
+    expect(body.transactionId).toBe(TX);
+    if (message.includes('RULE_BLOCKED')) expect(body.details).toEqual({ rules: [{ ruleId: 'r1', version: 2 }] });
+  });
+
+  it('maps an MVCC conflict to 409 with a retry hint', async () => {
+    ledger.next = () => {
+      throw invalidCommit(peer.TxValidationCode.MVCC_READ_CONFLICT, TX);
+    };
+    const res = await app.inject({ method: 'POST', url: '/v1/transfers', headers: auth('bank'), payload: transfer });
+    expect(res.statusCode).toBe(409);
+    expect(res.headers['retry-after']).toBe('1');
+    expect(res.json()).toMatchObject({ code: 'CONFLICT', details: { validationCode: 'MVCC_READ_CONFLICT', retryable: true }, transactionId: TX });
+  });
+
+  it('maps an unreachable network to 503', async () => {
+    ledger.next = () => {
+      throw fromFabric(new GatewayError({ code: 14, details: [], message: '14 UNAVAILABLE: No connection established', cause: new Error('x') } as never));
+    };
+    const res = await app.inject({ method: 'GET', url: '/v1/rules', headers: auth('bank') });
+    expect(res.statusCode).toBe(503);
+    expect(res.json()).toMatchObject({ code: 'NETWORK_UNAVAILABLE' });
+  });
+
+  it('hides the details of an unexpected failure', async () => {
+    ledger.next = () => {
+      throw new TypeError('secret internals at /srv/app.ts:12');
+    };
+    const res = await app.inject({ method: 'GET', url: '/v1/rules', headers: auth('bank') });
+    expect(res.statusCode).toBe(500);
+    expect(res.json()).toEqual({ code: 'INTERNAL', message: 'internal error', details: {} });
+  });
+
+  it('tells a caller that keeps its own key to sign offline', async () => {
+    const real = ledger.submit.bind(ledger);
+    ledger.submit = async () => {
+      throw new ApiError(400, 'OFFLINE_SIGNING_REQUIRED', 'caller offline-1 keeps its own key: submit through /v1/offline');
+    };
+    const res = await app.inject({ method: 'POST', url: '/v1/transfers', headers: auth('offline'), payload: transfer });
+    ledger.submit = real;
+    expect(res.json()).toMatchObject({ code: 'OFFLINE_SIGNING_REQUIRED' });
+  });
+});
+
+describe('submit', () => {
+  it('waits for commit and returns the transaction id, block and validation code', async () => {
+    ledger.next = () => ({ transferId: 'TRF-1' });
+    const res = await app.inject({ method: 'POST', url: '/v1/transfers', headers: auth('bank'), payload: transfer });
+    expect(res.statusCode).toBe(201);
+    expect(res.json()).toEqual({ transactionId: TX, blockNumber: '7', validationCode: 'VALID', result: { transferId: 'TRF-1' } });
+  });
+
+  it('answers 202 with a status URL in async mode', async () => {
+    const res = await app.inject({ method: 'POST', url: '/v1/transfers?async=true', headers: auth('bank'), payload: transfer });
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toEqual({ transactionId: TX, status: 'submitted', statusUrl: `/v1/transactions/${TX}` });
+    expect(res.headers.location).toBe(`/v1/transactions/${TX}`);
+  });
+
+  it('returns the first result for a retried Idempotency-Key instead of a second transaction', async () => {
+    const headers = { ...auth('bank'), 'idempotency-key': `k-${Date.now()}` };
+    const first = await app.inject({ method: 'POST', url: '/v1/transfers', headers, payload: transfer });
+    const again = await app.inject({ method: 'POST', url: '/v1/transfers', headers, payload: transfer });
+    expect(again.statusCode).toBe(first.statusCode);
+    expect(again.json()).toEqual(first.json());
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(ledger.calls).toHaveLength(1);
+    const other = await app.inject({ method: 'POST', url: '/v1/transfers', headers, payload: { ...transfer, amount: 5 } });
+    expect(other.statusCode).toBe(422);
+    expect(other.json()).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+  });
+
+  it('sends the transient person in charge apart from the public input', async () => {
+    const body = {
+      applicant: { name: 'n', type: 'enterprise', creditCode: '91500000MA5U0ENT1W' },
+      service: { name: 's', category: 'application', form: 'app', applicationField: 'finance', serverAddresses: ['1.2.3.4'], description: '' },
+      attachments: [],
+      personInCharge: { name: '王五', idNumber: '11010519491231002X', phone: '13800000000', email: 'w@example.cn' },
+    };
+    const res = await app.inject({ method: 'POST', url: '/v1/filings', headers: auth('enterprise'), payload: body });
+    expect(res.statusCode).toBe(201);
+    const call = ledger.calls[0]?.call;
+    expect(call?.input).not.toHaveProperty('personInCharge');
+    expect(call?.transient).toEqual({ personInCharge: body.personInCharge });
+  });
+});
+
+describe('operations', () => {
+  it('answers health, readiness with the unreachable peer named, metrics and the OpenAPI document', async () => {
+    expect((await app.inject({ method: 'GET', url: '/health' })).json()).toEqual({ status: 'ok' });
+    const ready = await app.inject({ method: 'GET', url: '/ready' });
+    expect(ready.statusCode).toBe(503);
+    expect(ready.json()).toMatchObject({ peers: { auditor: false } });
+    await app.inject({ method: 'GET', url: '/v1/rules', headers: auth('bank') });
+    const metrics = await app.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.body).toContain('regchain_http_request_duration_seconds_bucket');
+    expect(metrics.body).toContain('route="/v1/rules"');
+    const spec = (await app.inject({ method: 'GET', url: '/docs/json' })).json() as { openapi: string; paths: Record<string, unknown> };
+    expect(spec.openapi).toBe('3.0.3');
+    for (const op of OPERATIONS) expect(Object.keys(spec.paths)).toContain(op.url.replace(/:(\w+)/g, '{$1}'));
+  });
+});
