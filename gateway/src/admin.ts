@@ -2,13 +2,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ensureFabric } from '../../network/src/binaries';
-import { enrolledUser, registerAndEnroll } from '../../network/src/ca';
+import { registerAndEnroll } from '../../network/src/ca';
 import { log, NetworkError } from '../../network/src/log';
 import { httpGet, isRunning, readPid, startProcess, stopProcess } from '../../network/src/process';
 import { REPO_ROOT } from '../../network/src/paths';
-import { orgByKey, PEER_ORGS, type PeerOrg } from '../../network/src/topology';
+import { orgByKey, type PeerOrg } from '../../network/src/topology';
 import { ROLES, type Role } from '../../chaincode/src/identity';
 import { loadConfig } from './config';
+import { bootstrapCallers } from './fabric/bootstrap';
 import { CallerRegistry, Vault } from './fabric/identities';
 
 const USAGE = `usage: gateway-admin <command>
@@ -32,31 +33,8 @@ function registry(): { registry: CallerRegistry; dataDir: string } {
 async function bootstrap(): Promise<void> {
   const { registry: callers, dataDir } = registry();
   const keysFile = path.join(dataDir, 'dev-api-keys.json');
-  const keys: Record<string, string> = fs.existsSync(keysFile) ? (JSON.parse(fs.readFileSync(keysFile, 'utf8')) as Record<string, string>) : {};
-  for (const org of PEER_ORGS) {
-    for (const user of org.users) {
-      if (callers.get(user.name) && keys[user.name]) continue;
-      const enrolled = enrolledUser(org, user.name);
-      if (!enrolled) throw new NetworkError(`${user.name} is not enrolled; run \`npm run network:up\` first`);
-      const { apiKey } = await callers.add({
-        id: user.name,
-        org: org.key,
-        role: user.role,
-        entityId: user.entityId,
-        certificate: fs.readFileSync(enrolled.certPath, 'utf8'),
-        privateKey: fs.readFileSync(enrolled.keyPath, 'utf8'),
-        withApiKey: true,
-      });
-      if (apiKey) keys[user.name] = apiKey;
-    }
-  }
-  const auditor = orgByKey('auditor');
-  const reader = auditor.users[0];
-  const enrolled = reader && enrolledUser(auditor, reader.name);
-  if (reader && enrolled && !callers.get('public')) {
-    // Public filing-number lookups run under the auditor's read-only identity and have no API key.
-    await callers.add({ id: 'public', org: 'auditor', role: 'auditor', entityId: reader.entityId, certificate: fs.readFileSync(enrolled.certPath, 'utf8'), privateKey: fs.readFileSync(enrolled.keyPath, 'utf8'), withApiKey: false });
-  }
+  const known = fs.existsSync(keysFile) ? (JSON.parse(fs.readFileSync(keysFile, 'utf8')) as Record<string, string>) : {};
+  const keys = await bootstrapCallers(callers, known);
   fs.writeFileSync(keysFile, JSON.stringify(keys, null, 2), { mode: 0o600 });
   log.done(`callers ready; their API keys are in ${keysFile}`);
 }

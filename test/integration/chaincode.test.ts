@@ -77,6 +77,12 @@ describe('transfers checked by rules on the real network', () => {
     await bank.submitTransaction('transfer:openAccount', arg({ accountId: watched, ownerEntityId: enterpriseCode, name: 'watched' }));
   });
 
+  afterAll(async () => {
+    // Rules are never deleted; deactivate this run's so repeated runs on one network do not pile them up.
+    await regulator.submitTransaction('rule:deactivate', arg({ ruleId: `watch-${run}` }));
+    await regulator.submitTransaction('rule:deactivate', arg({ ruleId: `large-${run}` }));
+  });
+
   it('blocks a transfer to a watched account, naming the rule, and commits nothing', async () => {
     const err = await expectChaincodeError(
       bank.submitTransaction('transfer:record', arg({ fromAccount: from, toAccount: watched, amount: 100, currency: 'CNY', purpose: `p${run}`, reference: '' })),
