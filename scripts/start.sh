@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Starts everything on a fresh machine: dependencies, Fabric binaries, the network and the chaincode.
+# Starts everything on a fresh machine: dependencies, Fabric binaries, the network, the chaincode and the gateway.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -9,6 +9,21 @@ step "finding or installing Fabric 3.1.5 and fabric-ca 1.5.21"
 npx tsx network/src/cli.ts install
 step "starting the network (3 Raft orderers, 4 peers, 4 CAs) and deploying the chaincode"
 npx tsx network/src/cli.ts up "$@"
+step "creating the gateway's callers for the network's users"
+npx tsx gateway/src/admin.ts bootstrap
+step "starting the REST gateway"
+npx tsx gateway/src/admin.ts start
 step "running"
 npx tsx network/src/cli.ts status
-printf '\nStop it with: npm run network:down   (add -- --purge to delete its state)\n'
+port="${REGCHAIN_GATEWAY_PORT:-3000}"
+cat <<MSG
+
+  API docs (OpenAPI 3):  http://127.0.0.1:${port}/docs
+  Readiness:             http://127.0.0.1:${port}/ready
+  Metrics (Prometheus):  http://127.0.0.1:${port}/metrics
+  Event stream (SSE):    http://127.0.0.1:${port}/v1/events
+  API keys of the local users (regulator1, bank1, enterprise1, auditor1): .regchain/gateway/dev-api-keys.json
+    e.g. curl -H "authorization: Bearer \$(node -p "require('./.regchain/gateway/dev-api-keys.json').regulator1")" http://127.0.0.1:${port}/v1/rules
+
+  Stop everything: npm run network:down   (add -- --purge to delete all state)
+MSG

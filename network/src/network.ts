@@ -9,7 +9,7 @@ import { connectAs } from './client';
 import { caEnv, ensureCrypto, ensureGenesis, ordererEnv, peerEnv, writeEnvFile } from './config';
 import { log, NetworkError } from './log';
 import { dirs, envFile, logFile } from './paths';
-import { assertPortsFree, isHealthy, processState, readPid } from './process';
+import { assertPortsFree, isHealthy, processState, readPid, stopProcess } from './process';
 import { nativeRuntime, type Runtime } from './runtime';
 import {
   CHAINCODE_NAME,
@@ -182,6 +182,8 @@ export async function up(options: UpOptions = {}): Promise<UpReport> {
 export async function down(options: { purge: boolean; runtime?: Runtime }): Promise<string[]> {
   const runtime = options.runtime ?? nativeRuntime;
   const stopped: string[] = [];
+  // The gateway (started by `npm start`) goes first, so its in-flight submits finish while peers are up.
+  if ((await stopProcess('gateway', 35_000)) === 'stopped') stopped.push('gateway');
   for (const proc of [...networkProcesses()].reverse()) {
     if (await runtime.stop(proc.name)) stopped.push(proc.name);
   }
