@@ -1,0 +1,112 @@
+// Benchmark: submit and query latency at low load, REST gateway versus fabric-gateway directly, side by side,
+// plus the cost of a transfer check and of a 5-hop trace. Prints figures; asserts nothing.
+// Run: npm run bench [-- --n 100]
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { buildApp } from '../gateway/src/app';
+import { loadConfig } from '../gateway/src/config';
+import { bootstrapCallers } from '../gateway/src/fabric/bootstrap';
+import { createServices } from '../gateway/src/services';
+import { connectAs } from '../network/src/client';
+import { up } from '../network/src/network';
+import { CHAINCODE_NAME, CHANNEL, orgByKey } from '../network/src/topology';
+
+const argN = process.argv.indexOf('--n');
+const N = argN > 0 ? Number(process.argv[argN + 1]) : 60;
+const run = Date.now().toString(36);
+
+function stats(ms: number[]): string {
+  const s = [...ms].sort((a, b) => a - b);
+  const at = (q: number): number => s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
+  const mean = s.reduce((a, b) => a + b, 0) / s.length;
+  return `p50 ${at(0.5).toFixed(1)} ms  p99 ${at(0.99).toFixed(1)} ms  mean ${mean.toFixed(1)} ms  (n=${s.length})`;
+}
+
+async function time(fn: () => Promise<unknown>): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+async function main(): Promise<void> {
+  process.env.REGCHAIN_QUIET = '1';
+  await up();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'regchain-bench-'));
+  const config = { ...loadConfig({}), dataDir, secret: 'bench', logLevel: 'silent', port: 0, rateLimitPerMinute: 1_000_000 };
+  const services = createServices(config);
+  const keys = await bootstrapCallers(services.callers);
+  const app = await buildApp(services);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  const bank = orgByKey('bank');
+  const direct = connectAs(bank, 'bank1');
+  const contract = direct.gateway.getNetwork(CHANNEL).getContract(CHAINCODE_NAME);
+  const entity = orgByKey('enterprise').users[0]?.entityId as string;
+  const headers = { authorization: `Bearer ${keys.bank1}`, 'content-type': 'application/json' };
+  const rest = async (method: string, p: string, body?: unknown): Promise<unknown> => {
+    const res = await fetch(`${url}${p}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    if (res.status >= 300) throw new Error(`${method} ${p}: ${res.status} ${await res.text()}`);
+    return res.json();
+  };
+
+  // Warm both paths (connections, chaincode JIT) before measuring.
+  for (let i = 0; i < 5; i += 1) {
+    await contract.submitTransaction('transfer:openAccount', JSON.stringify({ accountId: `warm-d-${run}-${i}`, ownerEntityId: entity, name: 'w' }));
+    await rest('POST', '/v1/accounts', { accountId: `warm-r-${run}-${i}`, ownerEntityId: entity, name: 'w' });
+  }
+
+  const submitDirect: number[] = [];
+  const submitRest: number[] = [];
+  for (let i = 0; i < N; i += 1) {
+    submitDirect.push(await time(() => contract.submitTransaction('transfer:openAccount', JSON.stringify({ accountId: `bd-${run}-${i}`, ownerEntityId: entity, name: 'b' }))));
+    submitRest.push(await time(() => rest('POST', '/v1/accounts', { accountId: `br-${run}-${i}`, ownerEntityId: entity, name: 'b' })));
+  }
+  const queryDirect: number[] = [];
+  const queryRest: number[] = [];
+  for (let i = 0; i < N * 3; i += 1) {
+    queryDirect.push(await time(() => contract.evaluateTransaction('transfer:getAccount', JSON.stringify({ accountId: `bd-${run}-0` }))));
+    queryRest.push(await time(() => rest('GET', `/v1/accounts/bd-${run}-0`)));
+  }
+
+  // A chain of six accounts, five transfers: the trace walks five hops.
+  const accounts = Array.from({ length: 6 }, (_, i) => `chain-${run}-${i}`);
+  for (const a of accounts) await rest('POST', '/v1/accounts', { accountId: a, ownerEntityId: entity, name: a });
+  const transfers: number[] = [];
+  for (let i = 0; i < 5; i += 1) {
+    transfers.push(await time(() => rest('POST', '/v1/transfers', { fromAccount: accounts[i], toAccount: accounts[i + 1], amount: 1000 - i, currency: 'CNY', purpose: 'goods', reference: '' })));
+  }
+  const checks: number[] = [];
+  for (let i = 0; i < N; i += 1) {
+    checks.push(await time(() => rest('POST', '/v1/transfers/check', { fromAccount: accounts[0], toAccount: accounts[1], amount: 1, currency: 'CNY', purpose: 'goods', reference: '' })));
+  }
+  const traces: number[] = [];
+  let trace: { edges: unknown[]; reads: number } = { edges: [], reads: 0 };
+  for (let i = 0; i < N; i += 1) {
+    traces.push(await time(async () => (trace = (await rest('GET', `/v1/traces?accountId=${accounts[0]}&direction=forward&depth=5`)) as typeof trace)));
+  }
+
+  const p50 = (ms: number[]): number => [...ms].sort((a, b) => a - b)[Math.floor(ms.length / 2)] ?? NaN;
+  process.stdout.write(
+    [
+      `regchain benchmark — one request in flight, ${os.cpus().length} cores, orderer BatchTimeout 250 ms`,
+      `submit (endorse + order + commit), fabric-gateway direct: ${stats(submitDirect)}`,
+      `submit through REST gateway:                          ${stats(submitRest)}`,
+      `  REST overhead on submit, p50: ${(p50(submitRest) - p50(submitDirect)).toFixed(1)} ms`,
+      `query (evaluate), fabric-gateway direct:              ${stats(queryDirect)}`,
+      `query through REST gateway:                           ${stats(queryRest)}`,
+      `  REST overhead on query, p50: ${(p50(queryRest) - p50(queryDirect)).toFixed(1)} ms`,
+      `transfer record (rules checked) through REST:         ${stats(transfers)}`,
+      `transfer dry-run check through REST:                  ${stats(checks)}`,
+      `5-hop trace through REST:                             ${stats(traces)}  edges ${trace.edges.length}, ledger range reads ${trace.reads}`,
+    ].join('\n') + '\n',
+  );
+  direct.close();
+  await app.close();
+  services.ledger.close();
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+  process.exitCode = 1;
+});
