@@ -21,3 +21,10 @@ ensure_node_modules() {
     npm install --no-audit --no-fund
   fi
 }
+
+# What both entry points need first: Node dependencies and the pinned Fabric binaries.
+prepare() {
+  ensure_node_modules
+  step "finding or installing Fabric 3.1.5 and fabric-ca 1.5.21"
+  npx tsx network/src/cli.ts install
+}

@@ -4,9 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
-ensure_node_modules
-step "finding or installing Fabric 3.1.5 and fabric-ca 1.5.21"
-npx tsx network/src/cli.ts install
+prepare
 step "starting the network (3 Raft orderers, 4 peers, 4 CAs) and deploying the chaincode"
 npx tsx network/src/cli.ts up "$@"
 step "creating the gateway's callers for the network's users"

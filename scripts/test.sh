@@ -5,9 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
-ensure_node_modules
-step "finding or installing Fabric 3.1.5 and fabric-ca 1.5.21"
-npx tsx network/src/cli.ts install
+prepare
 step "type-checking (strict)"
 npm run -s typecheck
 step "running the unit and integration suites"

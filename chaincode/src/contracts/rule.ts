@@ -51,8 +51,13 @@ export class RuleContract extends RegchainContract {
     const l = ctx.ledger;
     await l.put(ruleKey(rule.ruleId), rule);
     await l.put(versionKey(rule.ruleId, rule.version), rule);
-    if (rule.active) await l.put(activeRuleKey(rule.ruleId), rule);
-    else await l.del(activeRuleKey(rule.ruleId));
+    if (rule.active) {
+      await l.put(activeRuleKey(rule.ruleId), rule);
+      // Transfers read this entry: only the regulator may change or remove it.
+      await this.protect(ctx, activeRuleKey(rule.ruleId));
+    } else {
+      await l.del(activeRuleKey(rule.ruleId));
+    }
     if (isNew) await this.protect(ctx, ruleKey(rule.ruleId));
   }
 

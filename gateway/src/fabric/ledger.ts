@@ -3,7 +3,7 @@ import * as grpc from '@grpc/grpc-js';
 import { connect, type Contract, type Gateway, hash, type Network } from '@hyperledger/fabric-gateway';
 import { common, peer } from '@hyperledger/fabric-protos';
 import { peerClient } from '../../../network/src/client';
-import { CHAINCODE_NAME, CHANNEL, orgByKey, type PeerOrg } from '../../../network/src/topology';
+import { CHAINCODE_NAME, CHANNEL, orgByKey, PEER_ORGS, type PeerOrg } from '../../../network/src/topology';
 import { ApiError, fromFabric, invalidCommit, validationName } from '../errors';
 import type { Metrics } from '../metrics';
 import type { Caller, CallerRegistry } from './identities';
@@ -171,14 +171,13 @@ export class Ledger {
 
   /** Every peer reachable, and the chaincode answering on the caller's peer. */
   async ready(caller: Caller | undefined): Promise<{ peers: Record<string, boolean>; chaincode: boolean }> {
-    const orgs = ['regulator', 'bank', 'enterprise', 'auditor'] as const;
     const peers: Record<string, boolean> = {};
     await Promise.all(
-      orgs.map(
-        (org) =>
+      PEER_ORGS.map(
+        ({ key }) =>
           new Promise<void>((resolve) => {
-            this.client(org).waitForReady(Date.now() + 2000, (err) => {
-              peers[org] = !err;
+            this.client(key).waitForReady(Date.now() + 2000, (err) => {
+              peers[key] = !err;
               resolve();
             });
           }),
