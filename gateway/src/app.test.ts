@@ -274,6 +274,27 @@ describe('submit', () => {
   });
 });
 
+describe('rate limiting', () => {
+  it('answers 429 with the error shape once a caller exceeds its budget', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'regchain-gw-rl-'));
+    const callers = new CallerRegistry(dir, new Vault('s'));
+    const { apiKey } = await callers.add({ id: 'b', org: 'bank', role: 'bank', entityId: 'x', certificate: 'c', privateKey: certificate().key, withApiKey: true });
+    const limited = await buildApp({
+      config: { host: '127.0.0.1', port: 0, dataDir: dir, secret: 's', bodyLimit: 1024, rateLimitPerMinute: 3, publicCaller: 'public', logLevel: 'silent' },
+      callers,
+      ledger: new FakeLedger(),
+      metrics: createMetrics(),
+      idempotency: new Idempotency(dir),
+    });
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i += 1) statuses.push((await limited.inject({ method: 'GET', url: '/v1/rules', headers: { authorization: `Bearer ${apiKey}` } })).statusCode);
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
+    const res = await limited.inject({ method: 'GET', url: '/v1/rules', headers: { authorization: `Bearer ${apiKey}` } });
+    expect(res.json()).toMatchObject({ code: 'RATE_LIMITED', message: expect.stringContaining('3 requests a minute') });
+    await limited.close();
+  });
+});
+
 describe('operations', () => {
   it('answers health, readiness with the unreachable peer named, metrics and the OpenAPI document', async () => {
     expect((await app.inject({ method: 'GET', url: '/health' })).json()).toEqual({ status: 'ok' });

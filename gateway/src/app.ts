@@ -114,6 +114,16 @@ export async function buildApp(services: Services, plugins: readonly RoutePlugin
     errorResponseBuilder: (_request, context) => ({ statusCode: 429, code: 'RATE_LIMITED', message: `more than ${context.max} requests a minute; retry in ${Math.ceil(context.ttl / 1000)} s`, details: {} }),
   });
 
+  // On close, responses still in flight end their keep-alive connection, so closing waits for the
+  // requests themselves and not for idle sockets to time out.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) void reply.header('connection', 'close');
+    return payload;
+  });
   app.addHook('onRequest', authenticate(services));
   app.addHook('onResponse', async (request, reply) => {
     metrics.requestDuration.observe({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);

@@ -15,6 +15,11 @@ export class JsonStore<T> {
     this.#data = fs.existsSync(this.#file) ? (JSON.parse(fs.readFileSync(this.#file, 'utf8')) as Record<string, T>) : {};
   }
 
+  /** Re-reads the file: picks up what another process (the admin command) wrote. */
+  reload(): void {
+    if (fs.existsSync(this.#file)) this.#data = JSON.parse(fs.readFileSync(this.#file, 'utf8')) as Record<string, T>;
+  }
+
   get(key: string): T | undefined {
     return this.#data[key];
   }

@@ -61,7 +61,11 @@ export async function waitEndorsable(timeoutMs = 90_000): Promise<number> {
     const contract = connection.gateway.getNetwork(CHANNEL).getContract(CHAINCODE_NAME);
     while (Date.now() - t0 < timeoutMs) {
       try {
-        await contract.newProposal('system:recordProbe', { arguments: [`readiness-${t0}`] }).endorse();
+        // Every endorsing org at once: discovery must know all of them, not just enough for the policy,
+        // or transactions whose plan needs a particular org (private data, key-level policies) fail.
+        await contract
+          .newProposal('system:recordProbe', { arguments: [`readiness-${t0}`], endorsingOrganizations: PEER_ORGS.filter((o) => o.endorses).map((o) => o.mspId) })
+          .endorse();
         return Date.now() - t0;
       } catch (err) {
         lastError = (err as Error).message;

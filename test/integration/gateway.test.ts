@@ -1,6 +1,7 @@
 // The REST gateway on the real network: every resource, stream resume, idempotency, offline signing, audits.
 import { signers } from '@hyperledger/fabric-gateway';
 import type { FastifyInstance } from 'fastify';
+import { execFileSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -14,7 +15,7 @@ import { eventRoutes } from '../../gateway/src/routes/events';
 import { offlineRoutes } from '../../gateway/src/routes/offline';
 import { createServices } from '../../gateway/src/services';
 import { ensureFabric } from '../../network/src/binaries';
-import { registerAndEnroll } from '../../network/src/ca';
+import { enrolledUser, registerAndEnroll } from '../../network/src/ca';
 import { orgByKey } from '../../network/src/topology';
 
 const run = Date.now().toString(36);
@@ -256,6 +257,35 @@ describe('monitoring stream', () => {
 
   it('refuses roles that may not watch', async () => {
     expect((await api('enterprise1', 'GET', '/v1/events')).status).toBe(403);
+  });
+});
+
+describe('callers and shutdown', () => {
+  it('creates a caller with the admin command, enrolled at its CA, usable without a restart', async () => {
+    const name = `ops-${run}`;
+    const out = execFileSync(process.execPath, [require.resolve('tsx/cli'), 'gateway/src/admin.ts', 'create-caller', '--org', 'enterprise', '--name', name, '--role', 'enterprise', '--entity', ENT], {
+      cwd: path.resolve(__dirname, '..', '..'),
+      env: { ...process.env, REGCHAIN_GATEWAY_DATA: dataDir, REGCHAIN_GATEWAY_SECRET: 'integration-secret', REGCHAIN_QUIET: '1' },
+      encoding: 'utf8',
+    });
+    const created = JSON.parse(out.trim().split('\n').pop() as string) as { apiKey: string; signing: string };
+    expect(created.signing).toBe('custodial');
+    keys[name] = created.apiKey;
+    const account = await api(name, 'POST', '/v1/accounts', { accountId: `ops-acc-${run}`, ownerEntityId: ENT, name: 'ops' });
+    expect(account.status).toBe(201);
+    expect(fs.readFileSync(path.join(dataDir, 'callers.json'), 'utf8')).not.toContain('PRIVATE KEY');
+    expect(enrolledUser(orgByKey('enterprise'), name)).toBeUndefined();
+  });
+
+  it('finishes an in-flight submit when it is closed', async () => {
+    const inFlight = api('bank1', 'POST', '/v1/accounts', { accountId: `shutdown-${run}`, ownerEntityId: ENT, name: 's' });
+    await new Promise((r) => setTimeout(r, 30));
+    const closing = gw.close();
+    const res = await inFlight;
+    await closing;
+    expect(res.status).toBe(201);
+    expect(res.body.validationCode).toBe('VALID');
+    gw = await startGateway();
   });
 });
 

@@ -78,6 +78,7 @@ export class CallerRegistry {
   readonly #vault: Vault;
   readonly #signers = new Map<string, Signer>();
   readonly #byKeyHash = new Map<string, Caller>();
+  #reloadedAt = 0;
 
   constructor(dataDir: string, vault: Vault) {
     this.#store = new JsonStore<Caller>(dataDir, 'callers');
@@ -115,8 +116,19 @@ export class CallerRegistry {
     return this.#store.values();
   }
 
+  /**
+   * The caller holding this API key. An unknown key re-reads the store at most once a second, so callers
+   * the admin command creates work without restarting the gateway.
+   */
   authenticate(apiKey: string): Caller | undefined {
-    return this.#byKeyHash.get(hashApiKey(apiKey));
+    const hash = hashApiKey(apiKey);
+    const found = this.#byKeyHash.get(hash);
+    if (found || Date.now() - this.#reloadedAt < 1000) return found;
+    this.#reloadedAt = Date.now();
+    this.#store.reload();
+    this.#byKeyHash.clear();
+    for (const c of this.#store.values()) if (c.apiKeyHash) this.#byKeyHash.set(c.apiKeyHash, c);
+    return this.#byKeyHash.get(hash);
   }
 
   identity(caller: Caller): Identity {
