@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ARCHIVES, ensureFabric, parseSums, sha256File, verifyAndExtract } from './binaries';
+import { ARCHIVES, assertTools, ensureFabric, parseSums, sha256File, verifyAndExtract } from './binaries';
 import { NetworkError } from './log';
 import { REPO_ROOT } from './paths';
 
@@ -49,6 +49,17 @@ describe('parseSums', () => {
 });
 
 const dist = process.env.FABRIC_DIST ?? path.resolve(REPO_ROOT, '..', 'shared', 'fabric-dist');
+
+describe('assertTools', () => {
+  it('names a missing tool and how to get it', () => {
+    process.env.PATH = '/nonexistent';
+    expect(() => assertTools(['tar'])).toThrow(/tar is not installed .*apt-get install tar/);
+  });
+
+  it('passes when the tools are on PATH', () => {
+    expect(() => assertTools(['tar', 'gzip'])).not.toThrow();
+  });
+});
 
 describe('ensureFabric', () => {
   it('installs the pinned release from the archive folder into an empty cache, then reuses the cache', async () => {

@@ -188,8 +188,25 @@ async function installIntoCache(target: string): Promise<FabricInstall['source']
   }
 }
 
+/** Fails naming the first command-line tool the network scripts need that is not on PATH. */
+export function assertTools(tools: readonly string[] = ['tar', 'gzip']): void {
+  const dirs = (process.env.PATH ?? '').split(path.delimiter).filter(Boolean);
+  for (const tool of tools) {
+    const found = dirs.some((d) => {
+      try {
+        fs.accessSync(path.join(d, tool), fs.constants.X_OK);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    if (!found) throw new NetworkError(`${tool} is not installed (not on PATH); install it (e.g. \`apt-get install ${tool}\`) and run the command again`);
+  }
+}
+
 /** Returns the pinned binaries, installing them into the cache when nothing better is at hand. */
 export async function ensureFabric(): Promise<FabricInstall> {
+  assertTools();
   const fromEnv = process.env.FABRIC_BIN;
   if (fromEnv) {
     const install = { ...layoutOf(path.resolve(fromEnv, '..'), 'FABRIC_BIN'), binDir: path.resolve(fromEnv) } as const;

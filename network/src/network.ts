@@ -116,8 +116,8 @@ export async function up(options: UpOptions = {}): Promise<UpReport> {
   }
   if (running.length > 0) {
     const stopped = infra()
-      .filter((p) => !running.includes(p))
-      .map((p) => p.name);
+      .map((p) => p.name)
+      .filter((name) => !running.some((r) => r.name === name));
     throw new NetworkError(
       `the network is half-started: ${running.map((p) => p.name).join(', ')} running; ${stopped.join(', ')} not. ` +
         'Run `npm run network:down` to stop what is left, then `npm run network:up`.',

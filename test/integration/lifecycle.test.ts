@@ -53,6 +53,20 @@ describe('network lifecycle', () => {
     expect(await submitProbe(`after-restart-${Date.now()}`)).toBe(0);
   });
 
+  it('names a half-started network and what to do, starts nothing, and comes up cleanly after down', async () => {
+    const runtime = await selectRuntime();
+    const victim = readPid('ca-auditor');
+    if (runtime.name === 'native' && victim) process.kill(victim.pid, 'SIGKILL');
+    else await runtime.stop('ca-auditor');
+    while (victim && pidAlive(victim.pid)) await new Promise((r) => setTimeout(r, 50));
+    const before = networkProcesses().map((p) => readPid(p.name)?.pid);
+    await expect(up({ runtime })).rejects.toThrow(/half-started: .* running; ca-auditor not\. Run `npm run network:down`/);
+    expect(networkProcesses().map((p) => readPid(p.name)?.pid)).toEqual(before.map((pid, i) => (networkProcesses()[i]?.name === 'ca-auditor' ? undefined : pid)));
+    await down({ purge: false, runtime });
+    expect((await up({ runtime })).alreadyRunning).toBe(false);
+    expect(await submitProbe(`after-half-start-${Date.now()}`)).toBe(0);
+  });
+
   it('redeploys changed chaincode with the next sequence, and leaves unchanged chaincode alone', async () => {
     const runtime = await selectRuntime();
     const fabric = await ensureFabric();
