@@ -47,25 +47,42 @@ function listFiles(dir: string): string[] {
     .sort();
 }
 
-/** Compiles the chaincode; the result's digest decides whether a redeploy is needed. */
-export function buildChaincode(): string {
-  const tsc = require.resolve('typescript/bin/tsc', { paths: [CHAINCODE_DIR] });
-  fs.rmSync(path.join(CHAINCODE_DIR, 'dist'), { recursive: true, force: true });
-  try {
-    execFileSync(process.execPath, [tsc, '-p', path.join(CHAINCODE_DIR, 'tsconfig.build.json')], { stdio: 'pipe' });
-  } catch (err) {
-    const out = (err as { stdout?: Buffer }).stdout?.toString() ?? '';
-    throw new NetworkError(`the chaincode does not compile:\n${out}`);
-  }
+function digestOf(files: readonly string[], extra: readonly string[] = []): string {
   const hash = createHash('sha256');
-  const inputs = [...listFiles(path.join(CHAINCODE_DIR, 'dist')), path.join(CHAINCODE_DIR, 'package.json')];
-  if (fs.existsSync(COLLECTIONS)) inputs.push(COLLECTIONS);
-  inputs.push(ENDORSEMENT_POLICY);
-  for (const file of inputs) {
+  for (const file of files) {
     hash.update(path.relative(CHAINCODE_DIR, file));
-    hash.update(fs.existsSync(file) ? fs.readFileSync(file) : Buffer.from(file));
+    hash.update(fs.readFileSync(file));
   }
-  return hash.digest('hex').slice(0, 16);
+  for (const e of extra) hash.update(e);
+  return hash.digest('hex');
+}
+
+/**
+ * Compiles the chaincode unless its sources are unchanged since the last build; the digest of the
+ * build and the definition inputs (collections, policy) is the chaincode version.
+ */
+export function buildChaincode(): string {
+  const dist = path.join(CHAINCODE_DIR, 'dist');
+  const marker = path.join(dist, '.source-sha256');
+  const sources = [
+    ...listFiles(path.join(CHAINCODE_DIR, 'src')).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.includes(`${path.sep}test${path.sep}`)),
+    ...['package.json', 'tsconfig.json', 'tsconfig.build.json'].map((f) => path.join(CHAINCODE_DIR, f)),
+  ];
+  const sourceDigest = digestOf(sources);
+  if (!fs.existsSync(marker) || fs.readFileSync(marker, 'utf8') !== sourceDigest) {
+    const tsc = require.resolve('typescript/bin/tsc', { paths: [CHAINCODE_DIR] });
+    fs.rmSync(dist, { recursive: true, force: true });
+    try {
+      execFileSync(process.execPath, [tsc, '-p', path.join(CHAINCODE_DIR, 'tsconfig.build.json')], { stdio: 'pipe' });
+    } catch (err) {
+      const out = (err as { stdout?: Buffer }).stdout?.toString() ?? '';
+      throw new NetworkError(`the chaincode does not compile:\n${out}`);
+    }
+    fs.writeFileSync(marker, sourceDigest);
+  }
+  const built = listFiles(dist).filter((f) => f !== marker);
+  const inputs = [...built, path.join(CHAINCODE_DIR, 'package.json'), ...(fs.existsSync(COLLECTIONS) ? [COLLECTIONS] : [])];
+  return digestOf(inputs, [ENDORSEMENT_POLICY]).slice(0, 16);
 }
 
 /** A tar.gz whose bytes depend only on its content, so the package id is stable. */
