@@ -10,6 +10,8 @@ module.exports = {
       displayName: 'unit',
       rootDir: __dirname,
       testEnvironment: 'node',
+      // google-protobuf (under fabric-gateway) sets globals; Jest's clean-up between files would wrap them recursively.
+      testEnvironmentOptions: { globalsCleanup: 'off' },
       transform: { '^.+\\.ts$': tsJest },
       testMatch: ['<rootDir>/network/src/**/*.test.ts', '<rootDir>/gateway/src/**/*.test.ts', '<rootDir>/test/unit/**/*.test.ts'],
     },
@@ -17,6 +19,8 @@ module.exports = {
       displayName: 'chaincode',
       rootDir: __dirname,
       testEnvironment: 'node',
+      // google-protobuf (under fabric-gateway) sets globals; Jest's clean-up between files would wrap them recursively.
+      testEnvironmentOptions: { globalsCleanup: 'off' },
       transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/chaincode/tsconfig.json' }] },
       testMatch: ['<rootDir>/chaincode/src/**/*.test.ts'],
       setupFiles: ['<rootDir>/chaincode/src/test/setup.ts'],
@@ -25,6 +29,8 @@ module.exports = {
       displayName: 'integration',
       rootDir: __dirname,
       testEnvironment: 'node',
+      // google-protobuf (under fabric-gateway) sets globals; Jest's clean-up between files would wrap them recursively.
+      testEnvironmentOptions: { globalsCleanup: 'off' },
       transform: { '^.+\\.ts$': tsJest },
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
