@@ -86,6 +86,26 @@ async function main(): Promise<void> {
     traces.push(await time(async () => (trace = (await rest('GET', `/v1/traces?accountId=${accounts[0]}&direction=forward&depth=5`)) as typeof trace)));
   }
 
+  // Throughput: many submits with a fixed number in flight, each path on its own.
+  const load = async (label: string, total: number, inFlight: number, one: (i: number) => Promise<unknown>): Promise<string> => {
+    const latencies: number[] = [];
+    let next = 0;
+    const t0 = process.hrtime.bigint();
+    await Promise.all(
+      Array.from({ length: inFlight }, async () => {
+        while (next < total) {
+          const i = next++;
+          latencies.push(await time(() => one(i)));
+        }
+      }),
+    );
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    return `${label} ${inFlight} in flight: ${(total / seconds).toFixed(0)} committed tx/s, ${stats(latencies)}`;
+  };
+  const total = N * 5;
+  const loadDirect = await load('fabric-gateway direct,', total, 32, (i) => contract.submitTransaction('transfer:openAccount', JSON.stringify({ accountId: `ld-${run}-${i}`, ownerEntityId: entity, name: 'l' })));
+  const loadRest = await load('REST gateway,          ', total, 32, (i) => rest('POST', '/v1/accounts', { accountId: `lr-${run}-${i}`, ownerEntityId: entity, name: 'l' }));
+
   const p50 = (ms: number[]): number => [...ms].sort((a, b) => a - b)[Math.floor(ms.length / 2)] ?? NaN;
   process.stdout.write(
     [
@@ -99,6 +119,8 @@ async function main(): Promise<void> {
       `transfer record (rules checked) through REST:         ${stats(transfers)}`,
       `transfer dry-run check through REST:                  ${stats(checks)}`,
       `5-hop trace through REST:                             ${stats(traces)}  edges ${trace.edges.length}, ledger range reads ${trace.reads}`,
+      loadDirect,
+      loadRest,
     ].join('\n') + '\n',
   );
   direct.close();
