@@ -87,6 +87,31 @@ export class Ledger {
     return out;
   }
 
+  /**
+   * Every committed version of a key, oldest first (Fabric returns newest first). A query only: history
+   * is not re-validated at commit, so no write may depend on it.
+   */
+  async history<T>(k: string): Promise<{ txId: string; time: string; value: T | undefined }[]> {
+    const iterator = await this.stub.getHistoryForKey(k);
+    const out: { txId: string; time: string; value: T | undefined }[] = [];
+    try {
+      for (;;) {
+        const r = await iterator.next();
+        if (r.value) {
+          out.push({
+            txId: r.value.txId,
+            time: new Date(Number(r.value.timestamp.seconds.toString()) * 1000).toISOString(),
+            value: r.value.isDelete ? undefined : fromBytes<T>(r.value.value),
+          });
+        }
+        if (r.done) break;
+      }
+    } finally {
+      await iterator.close();
+    }
+    return out.reverse();
+  }
+
   /** Transaction time in whole seconds: the same on every endorsing peer. */
   txSeconds(): number {
     return Math.floor(this.stub.getDateTimestamp().getTime() / 1000);

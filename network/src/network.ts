@@ -8,7 +8,7 @@ import { deployChaincode, readCurrent } from './chaincode';
 import { connectAs } from './client';
 import { caEnv, ensureCrypto, ensureGenesis, ordererEnv, peerEnv, writeEnvFile } from './config';
 import { log, NetworkError } from './log';
-import { dirs, envFile, logFile } from './paths';
+import { dirs, logFile, pidFile } from './paths';
 import { assertPortsFree, isHealthy, processState, readPid, stopProcess } from './process';
 import { nativeRuntime, type Runtime } from './runtime';
 import {
@@ -83,7 +83,7 @@ function removeStalePidFiles(): void {
     if (processState(proc.name) === 'stale') {
       const record = readPid(proc.name);
       log.warn(`stale PID file for ${proc.name} (process ${record?.pid ?? '?'} is gone); removing it`);
-      fs.rmSync(path.join(dirs.pids, `${proc.name}.pid`), { force: true });
+      fs.rmSync(pidFile(proc.name), { force: true });
     }
   }
 }
@@ -235,7 +235,7 @@ export function endpoints(): string[] {
     ...PEER_ORGS.map((o) => `peer ${o.mspId.padEnd(14)} grpcs://${DIAL_HOST}:${o.peer.port}   CA https://${DIAL_HOST}:${o.ca.port}`),
     ...ORDERERS.map((o) => `orderer ${o.name.padEnd(12)} grpcs://${DIAL_HOST}:${o.port}   admin https://${DIAL_HOST}:${o.adminPort}`),
     `channel ${CHANNEL}, chaincode ${CHAINCODE_NAME} (${readCurrent()?.label ?? 'not deployed'})`,
-    `state, logs and PID files in ${dirs.state}; env files in ${path.dirname(envFile('x'))}`,
+    `state, logs and PID files in ${dirs.state}; env files in ${dirs.env}`,
   ];
   return lines;
 }

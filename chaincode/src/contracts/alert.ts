@@ -4,7 +4,7 @@ import type { Actor } from '../domain/filing';
 import type { Severity } from '../domain/rules';
 import { ChaincodeError } from '../errors';
 import { requireRole } from '../identity';
-import { canonical, fromBytes } from '../json';
+import { canonical } from '../json';
 import { key } from '../ledger';
 import { AlertIdInput, AlertListInput, AlertNoteInput, type ALERT_STATUSES } from '../schemas';
 import { parseInput } from '../validation';
@@ -118,19 +118,8 @@ export class AlertContract extends RegchainContract {
   async history(ctx: RegchainContext, input: string): Promise<string> {
     requireRole(ctx.caller, ['regulator', 'auditor'], 'read alert history');
     const req = parseInput(AlertIdInput, input, 'alert history');
-    const iterator = await ctx.stub.getHistoryForKey(alertKey(req.alertId));
-    const out: unknown[] = [];
-    try {
-      for (;;) {
-        const r = await iterator.next();
-        if (r.value) out.push({ txId: r.value.txId, alert: r.value.isDelete ? undefined : fromBytes<Alert>(r.value.value) });
-        if (r.done) break;
-      }
-    } finally {
-      await iterator.close();
-    }
+    const out = (await ctx.ledger.history<Alert>(alertKey(req.alertId))).map(({ txId, value }) => ({ txId, alert: value }));
     if (out.length === 0) throw new ChaincodeError('ALERT_NOT_FOUND', `alert ${req.alertId} does not exist`);
-    // Fabric returns history newest first; callers read it as a story, oldest first.
-    return canonical(out.reverse());
+    return canonical(out);
   }
 }

@@ -293,30 +293,16 @@ export class FilingContract extends RegchainContract {
     const req = parseInput(FilingIdInput, input, 'filing history');
     const filing = await this.load(ctx, req.filingId);
     this.canRead(ctx, filing, 'read filing history');
-    const iterator = await ctx.stub.getHistoryForKey(filingKey(req.filingId));
-    const entries: unknown[] = [];
-    try {
-      for (;;) {
-        const r = await iterator.next();
-        if (r.value) {
-          const value = r.value.isDelete ? undefined : fromBytes<Filing>(r.value.value);
-          entries.push({
-            txId: r.value.txId,
-            time: new Date(Number(r.value.timestamp.seconds.toString()) * 1000).toISOString(),
-            status: value?.status,
-            by: value?.updatedBy,
-            revision: value?.revision,
-            note: value?.reviewNote,
-            filing: value,
-          });
-        }
-        if (r.done) break;
-      }
-    } finally {
-      await iterator.close();
-    }
-    // Fabric returns history newest first; callers read it as a story, oldest first.
-    return canonical(entries.reverse());
+    const entries = (await ctx.ledger.history<Filing>(filingKey(req.filingId))).map(({ txId, time, value }) => ({
+      txId,
+      time,
+      status: value?.status,
+      by: value?.updatedBy,
+      revision: value?.revision,
+      note: value?.reviewNote,
+      filing: value,
+    }));
+    return canonical(entries);
   }
 
   /** Public verification of a filing number: only public fields, and whether it is current. */

@@ -34,7 +34,8 @@ const decode = (bytes: Uint8Array): unknown => {
   return text.length === 0 ? null : (JSON.parse(text) as unknown);
 };
 
-const toTransient = (t: Record<string, unknown> | undefined): Record<string, Uint8Array> | undefined =>
+/** Transient values travel as JSON bytes, as the chaincode reads them. */
+export const toTransient = (t: Record<string, unknown> | undefined): Record<string, Uint8Array> | undefined =>
   t ? Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Buffer.from(JSON.stringify(v))])) : undefined;
 
 export class Ledger {

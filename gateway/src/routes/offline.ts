@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { errorResponses, type RoutePlugin } from '../app';
 import { fromFabric, invalidCommit, validationName } from '../errors';
 import type { Caller } from '../fabric/identities';
+import { toTransient } from '../fabric/ledger';
 import { CHAINCODE_NAME, CHANNEL } from '../../../network/src/topology';
 
 const B64 = Type.String({ pattern: '^[A-Za-z0-9+/=]{1,1400000}$', description: 'base64' });
@@ -24,7 +25,7 @@ export const offlineRoutes: RoutePlugin = (app, services) => {
     async (request) => {
       const body = request.body as { fn: string; input: unknown; transient?: Record<string, unknown> };
       const caller = request.caller as Caller;
-      const transientData = body.transient ? Object.fromEntries(Object.entries(body.transient).map(([k, v]) => [k, Buffer.from(JSON.stringify(v))])) : undefined;
+      const transientData = toTransient(body.transient);
       const proposal = gatewayOf(caller).getNetwork(CHANNEL).getContract(CHAINCODE_NAME).newProposal(body.fn, {
         arguments: [JSON.stringify(body.input)],
         ...(transientData ? { transientData } : {}),
