@@ -63,9 +63,18 @@ export class Ledger {
     return this.collect<T>(await this.stub.getStateByRange(start, end));
   }
 
-  /** One page of a prefix scan. Only for queries: Fabric refuses paginated reads in a writing transaction. */
+  /**
+   * One page of a prefix scan. Only for queries: Fabric refuses paginated reads in a writing transaction.
+   * Fabric starts the scan at the bookmark itself, unchecked, so a bookmark outside the prefix would read
+   * keys the caller was never offered: it is refused unless it lies inside [start, end).
+   */
   async page<T>(prefix: readonly string[], pageSize: number, bookmark: string): Promise<Page<T>> {
     const start = key(...prefix, '');
+    if (bookmark !== '' && !(bookmark.startsWith(start) && bookmark > start)) {
+      throw new ChaincodeError('VALIDATION_FAILED', 'bookmark: not a bookmark of this list; pass back the bookmark the previous page returned', {
+        field: '/bookmark',
+      });
+    }
     const size = Math.min(Math.max(1, pageSize), MAX_PAGE_SIZE);
     const { iterator, metadata } = await this.stub.getStateByRangeWithPagination(start, start + END, size, bookmark);
     const items = (await this.collect<T>(iterator)).map((r) => r.value);

@@ -108,7 +108,13 @@ export const WatchlistListInput = Type.Object({ kind: Type.Optional(union(WATCH_
 
 export const PROJECT_TYPES = ['public_fund', 'donation', 'supply_chain_finance'] as const;
 export const AccountOpenInput = Type.Object(
-  { accountId: Id, ownerEntityId: CreditCode, name: Text(200), projectId: Type.Optional(Id) },
+  {
+    accountId: Id,
+    ownerEntityId: CreditCode,
+    name: Text(200),
+    projectId: Type.Optional(Id),
+    holderBankId: Type.Optional({ ...CreditCode, description: 'the bank that holds the account; a bank opening an account holds it itself' }),
+  },
   strict,
 );
 export const AccountIdInput = Type.Object({ accountId: Id }, strict);
@@ -118,6 +124,7 @@ export const ProjectCreateInput = Type.Object(
     name: Text(200),
     type: union(PROJECT_TYPES),
     ownerEntityId: CreditCode,
+    fundHolderBankId: Type.Optional({ ...CreditCode, description: "the bank that holds the project's funds; a bank creating a project holds them itself" }),
     budgets: Type.Array(Type.Object({ purpose: Purpose, amount: Amount }, strict), { minItems: 1, maxItems: 50 }),
   },
   strict,

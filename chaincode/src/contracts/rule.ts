@@ -1,6 +1,6 @@
 // Compliance rules and watchlists: published by the regulator, versioned, deactivated but never deleted.
 import { Info, Returns, Transaction } from 'fabric-contract-api';
-import { type Rule, validateLogic } from '../domain/rules';
+import { checkPublishable, type Rule } from '../domain/rules';
 import { ChaincodeError } from '../errors';
 import { requireRole, ROLES } from '../identity';
 import { canonical } from '../json';
@@ -67,7 +67,7 @@ export class RuleContract extends RegchainContract {
   async publish(ctx: RegchainContext, input: string): Promise<string> {
     requireRole(ctx.caller, ['regulator'], 'publish rules');
     const req = parseInput(RulePublishInput, input, 'rule');
-    validateLogic(req.logic);
+    checkPublishable(req.logic);
     const previous = await ctx.ledger.get<Rule>(ruleKey(req.ruleId));
     const rule: Rule = {
       ruleId: req.ruleId,

@@ -12,7 +12,7 @@ interface TraceOut {
 
 async function chain(): Promise<{ world: World; ids: string[] }> {
   const world = new World();
-  await world.call('transfer:createProject', { projectId: 'p1', name: 'p', type: 'public_fund', ownerEntityId: BANK, budgets: [{ purpose: 'construction', amount: 10_000 }, { purpose: 'materials', amount: 10_000 }] }, as.regulator);
+  await world.call('transfer:createProject', { projectId: 'p1', name: 'p', type: 'public_fund', ownerEntityId: BANK, fundHolderBankId: BANK, budgets: [{ purpose: 'construction', amount: 10_000 }, { purpose: 'materials', amount: 10_000 }] }, as.regulator);
   await world.call('transfer:openAccount', { accountId: 'fund', ownerEntityId: BANK, name: 'f', projectId: 'p1' }, as.bank);
   for (const [id, owner] of [['a', ENT1], ['b', ENT2], ['c', ENT1], ['d', ENT2], ['e', ENT1], ['f', ENT2]] as const) {
     await world.call('transfer:openAccount', { accountId: id, ownerEntityId: owner, name: id }, as.bank);

@@ -3,6 +3,7 @@ import { Info, Returns, Transaction } from 'fabric-contract-api';
 import type { Filing } from '../domain/filing';
 import { type Direction, type Edge, sumByPurpose, walk } from '../domain/trace';
 import { ChaincodeError } from '../errors';
+import { mayReadAccount, mayReadTransfer } from '../domain/scope';
 import { requireRole } from '../identity';
 import { canonical } from '../json';
 import { Empty, ProjectFlowsInput, TraceInput } from '../schemas';
@@ -47,12 +48,17 @@ export class TraceContract extends RegchainContract {
     let start = req.accountId ?? '';
     let startTime: number | undefined;
     let origin: Transfer | undefined;
+    // A bank traces from what it holds: its accounts and the transfers it is a party to.
     if (req.transferId) {
-      origin = await ctx.ledger.mustGet<Transfer>(transferKey(req.transferId), 'TRANSFER_NOT_FOUND', `transfer ${req.transferId}`);
+      origin = await ctx.ledger.get<Transfer>(transferKey(req.transferId));
+      if (!origin || !mayReadTransfer(ctx.caller, origin)) {
+        throw new ChaincodeError('TRANSFER_NOT_FOUND', `transfer ${req.transferId} does not exist or is not visible to you`);
+      }
       start = req.direction === 'forward' ? origin.to : origin.from;
       startTime = origin.time;
-    } else if (!(await ctx.ledger.exists(accountKey(start)))) {
-      throw new ChaincodeError('ACCOUNT_NOT_FOUND', `account ${start} does not exist`);
+    } else {
+      const account = await ctx.ledger.get<Account>(accountKey(start));
+      if (!account || !mayReadAccount(ctx.caller, account)) throw new ChaincodeError('ACCOUNT_NOT_FOUND', `account ${start} does not exist or is not visible to you`);
     }
     const result = await walk(start, req.direction, limits, edgeSource(ctx), startTime);
     const offset = Number(req.bookmark || '0');
@@ -78,7 +84,10 @@ export class TraceContract extends RegchainContract {
   async projectFlows(ctx: RegchainContext, input: string): Promise<string> {
     requireRole(ctx.caller, ['regulator', 'auditor', 'bank'], 'trace project funds');
     const req = parseInput(ProjectFlowsInput, input, 'project flows');
-    const project = await ctx.ledger.mustGet<Project>(projectKey(req.projectId), 'PROJECT_NOT_FOUND', `project ${req.projectId}`);
+    const project = await ctx.ledger.get<Project>(projectKey(req.projectId));
+    if (!project || (ctx.caller.role === 'bank' && project.fundHolderBankId !== ctx.caller.entityId)) {
+      throw new ChaincodeError('PROJECT_NOT_FOUND', `project ${req.projectId} does not exist or is not visible to you`);
+    }
     const accounts = (await ctx.ledger.scan<Account>('account')).map((a) => a.value).filter((a) => a.projectId === project.projectId);
     const limits = { depth: req.depth ?? 3, fromTime: 0, toTime: ctx.ledger.txSeconds(), maxNodes: DEFAULTS.maxNodes, maxEdges: DEFAULTS.maxEdges };
     const direct: Edge[] = [];

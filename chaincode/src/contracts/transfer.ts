@@ -2,7 +2,8 @@
 import { Info, Returns, Transaction } from 'fabric-contract-api';
 import type { Actor } from '../domain/filing';
 import { idFromTx } from '../domain/filing';
-import { blockError, evaluateRules, type FiredRule, type TransferFacts } from '../domain/rules';
+import { applyRules, blockError, type FailedRule, type FiredRule, type TransferFacts } from '../domain/rules';
+import { holderFor, mayReadAccount, mayReadTransfer, requireMayAttach, requireMayMove } from '../domain/scope';
 import type { Edge } from '../domain/trace';
 import { ChaincodeError } from '../errors';
 import { requireOwnEntity, requireRole, ROLES } from '../identity';
@@ -21,6 +22,8 @@ export interface Account {
   readonly ownerEntityId: string;
   readonly name: string;
   readonly projectId?: string;
+  /** The bank that holds the account: only it, or the owner, moves money out. */
+  readonly holderBankId: string;
   readonly openedAt: string;
   readonly openedBy: Actor;
 }
@@ -30,6 +33,8 @@ export interface Project {
   readonly name: string;
   readonly type: (typeof PROJECT_TYPES)[number];
   readonly ownerEntityId: string;
+  /** The bank that holds the project's funds and its accounts. */
+  readonly fundHolderBankId: string;
   /** Approved budget per purpose, in fen, sorted by purpose. */
   readonly budgets: readonly { readonly purpose: string; readonly amount: number }[];
   readonly createdAt: string;
@@ -39,11 +44,15 @@ export interface Project {
 export interface Transfer extends Edge {
   readonly payerEntityId: string;
   readonly payeeEntityId: string;
+  readonly payerBankId: string;
+  readonly payeeBankId: string;
   readonly currency: 'CNY';
   readonly reference: string;
   readonly recordedAt: string;
   readonly recordedBy: Actor;
   readonly alerts: readonly string[];
+  /** Active rules whose logic failed on this transfer's facts: reported, never silently skipped. */
+  readonly ruleFailures: readonly FailedRule[];
 }
 
 export const accountKey = (id: string): string => key('account', id);
@@ -65,6 +74,7 @@ const DAY = 24 * HOUR;
 interface Evaluation {
   readonly facts: TransferFacts;
   readonly fired: FiredRule[];
+  readonly failed: FailedRule[];
   /** Hard limits broken regardless of rules: purpose not approved, budget exceeded. */
   readonly violations: ChaincodeError[];
   readonly from: Account;
@@ -78,10 +88,12 @@ interface Evaluation {
  * the project and its spend for this purpose, 4 watchlist entries) and 5 range reads (2 entities' filing
  * indexes, the payer's last 24 h, the payee's outflows of the last 24 h, the active rules).
  */
-async function evaluate(ctx: RegchainContext, req: TransferInput): Promise<Evaluation> {
+async function evaluate(ctx: RegchainContext, req: TransferInput, authorize: (from: Account) => void): Promise<Evaluation> {
   const l = ctx.ledger;
   if (req.fromAccount === req.toAccount) throw new ChaincodeError('TRANSFER_INVALID', 'a transfer needs two different accounts');
   const from = await l.mustGet<Account>(accountKey(req.fromAccount), 'ACCOUNT_NOT_FOUND', `account ${req.fromAccount}`);
+  // Before anything else is read: a member who may not move this money learns nothing about the transfer.
+  authorize(from);
   const to = await l.mustGet<Account>(accountKey(req.toAccount), 'ACCOUNT_NOT_FOUND', `account ${req.toAccount}`);
   const now = l.txSeconds();
   const violations: ChaincodeError[] = [];
@@ -149,13 +161,17 @@ async function evaluate(ctx: RegchainContext, req: TransferInput): Promise<Evalu
     },
     pattern: { roundTrip: payeeOut.some((e) => e.value.to === from.accountId) },
   };
-  const fired = evaluateRules(await activeRules(ctx), facts);
-  return { facts, fired, violations, from, to, ...(project ? { project } : {}), spent };
+  const { fired, failed } = applyRules(await activeRules(ctx), facts);
+  return { facts, fired, failed, violations, from, to, ...(project ? { project } : {}), spent };
 }
 
-function requireMayMove(ctx: RegchainContext, from: Account, action: string): void {
-  requireRole(ctx.caller, ['bank', 'enterprise'], action);
-  requireOwnEntity(ctx.caller, from.ownerEntityId, action);
+/** The same answer for an account that does not exist and one the caller may not see. */
+async function visibleAccount(ctx: RegchainContext, accountId: string): Promise<Account> {
+  const account = await ctx.ledger.get<Account>(accountKey(accountId));
+  if (!account || !mayReadAccount(ctx.caller, account)) {
+    throw new ChaincodeError('ACCOUNT_NOT_FOUND', `account ${accountId} does not exist or is not visible to you`);
+  }
+  return account;
 }
 
 @Info({ title: 'transfer', description: 'Accounts, projects with budgets by purpose, and rule-checked transfers' })
@@ -164,28 +180,30 @@ export class TransferContract extends RegchainContract {
     super('transfer');
   }
 
-  /** Banks and the regulator open accounts for any entity; an enterprise opens its own. */
+  /**
+   * A bank opens accounts it holds, for any customer; an enterprise opens its own, naming its bank; the
+   * regulator names both. A project account is opened by the project's owner, its fund-holding bank or the
+   * regulator, and is held at that bank.
+   */
   @Transaction()
   @Returns('string')
   async openAccount(ctx: RegchainContext, input: string): Promise<string> {
     requireRole(ctx.caller, ['bank', 'regulator', 'enterprise'], 'open accounts');
     const req = parseInput(AccountOpenInput, input, 'account');
     requireOwnEntity(ctx.caller, req.ownerEntityId, 'open an account');
+    const holderBankId = holderFor(ctx.caller, req.holderBankId, '/holderBankId', 'open accounts');
     const l = ctx.ledger;
-    if (await l.exists(accountKey(req.accountId))) throw new ChaincodeError('ACCOUNT_EXISTS', `account ${req.accountId} already exists`);
     if (req.projectId) {
       const project = await l.mustGet<Project>(projectKey(req.projectId), 'PROJECT_NOT_FOUND', `project ${req.projectId}`);
-      if (project.ownerEntityId !== req.ownerEntityId) {
-        throw new ChaincodeError('VALIDATION_FAILED', `account: a project account must belong to the project's owner ${project.ownerEntityId}`, {
-          field: '/ownerEntityId',
-        });
-      }
+      requireMayAttach(ctx.caller, project, holderBankId, req.ownerEntityId);
     }
+    if (await l.exists(accountKey(req.accountId))) throw new ChaincodeError('ACCOUNT_EXISTS', `account ${req.accountId} already exists`);
     const account: Account = {
       accountId: req.accountId,
       ownerEntityId: req.ownerEntityId,
       name: req.name,
       ...(req.projectId ? { projectId: req.projectId } : {}),
+      holderBankId,
       openedAt: l.txTime(),
       openedBy: ctx.actor,
     };
@@ -199,9 +217,7 @@ export class TransferContract extends RegchainContract {
   async getAccount(ctx: RegchainContext, input: string): Promise<string> {
     requireRole(ctx.caller, ROLES, 'read accounts');
     const req = parseInput(AccountIdInput, input, 'account query');
-    const account = await ctx.ledger.mustGet<Account>(accountKey(req.accountId), 'ACCOUNT_NOT_FOUND', `account ${req.accountId}`);
-    requireOwnEntity(ctx.caller, account.ownerEntityId, 'read an account');
-    return canonical(account);
+    return canonical(await visibleAccount(ctx, req.accountId));
   }
 
   /** Public funds, donations and supply-chain finance are set up by the regulator or a fund-holding bank. */
@@ -210,6 +226,7 @@ export class TransferContract extends RegchainContract {
   async createProject(ctx: RegchainContext, input: string): Promise<string> {
     requireRole(ctx.caller, ['regulator', 'bank'], 'create projects');
     const req = parseInput(ProjectCreateInput, input, 'project');
+    const fundHolderBankId = holderFor(ctx.caller, req.fundHolderBankId, '/fundHolderBankId', 'create projects');
     const l = ctx.ledger;
     if (await l.exists(projectKey(req.projectId))) throw new ChaincodeError('PROJECT_EXISTS', `project ${req.projectId} already exists`);
     const purposes = req.budgets.map((b) => b.purpose);
@@ -221,6 +238,7 @@ export class TransferContract extends RegchainContract {
       name: req.name,
       type: req.type,
       ownerEntityId: req.ownerEntityId,
+      fundHolderBankId,
       budgets: [...req.budgets].sort((a, b) => (a.purpose < b.purpose ? -1 : 1)),
       createdAt: l.txTime(),
       createdBy: ctx.actor,
@@ -253,8 +271,7 @@ export class TransferContract extends RegchainContract {
   async record(ctx: RegchainContext, input: string): Promise<string> {
     requireRole(ctx.caller, ['bank', 'enterprise'], 'record transfers');
     const req = parseInput(TransferInput, input, 'transfer');
-    const ev = await evaluate(ctx, req);
-    requireMayMove(ctx, ev.from, 'record transfers');
+    const ev = await evaluate(ctx, req, (from) => requireMayMove(ctx.caller, from, 'record transfers'));
     const violation = ev.violations[0];
     if (violation) throw violation;
     const blocked = blockError(ev.fired);
@@ -290,11 +307,14 @@ export class TransferContract extends RegchainContract {
       time: now,
       payerEntityId: ev.from.ownerEntityId,
       payeeEntityId: ev.to.ownerEntityId,
+      payerBankId: ev.from.holderBankId,
+      payeeBankId: ev.to.holderBankId,
       currency: req.currency,
       reference: req.reference,
       recordedAt: l.txTime(),
       recordedBy: ctx.actor,
       alerts: alerts.map((a) => a.alertId),
+      ruleFailures: ev.failed,
     };
     const edge: Edge = { transferId, from: transfer.from, to: transfer.to, amount: transfer.amount, purpose: transfer.purpose, projectId: transfer.projectId, time: now };
     await l.put(transferKey(transferId), transfer);
@@ -309,25 +329,32 @@ export class TransferContract extends RegchainContract {
     }
     ctx.emit({ type: 'TransferRecorded', transferId, from: transfer.from, to: transfer.to, amount: transfer.amount, purpose: transfer.purpose, projectId: transfer.projectId });
     for (const f of ev.fired) ctx.emit({ type: 'RuleFired', ruleId: f.ruleId, version: f.version, action: f.action, severity: f.severity, transferId });
+    for (const f of ev.failed) ctx.emit({ type: 'RuleFailed', ruleId: f.ruleId, version: f.version, action: f.action, error: f.error, transferId });
     for (const a of alerts) ctx.emit({ type: 'AlertRaised', alertId: a.alertId, ruleId: a.ruleId, ruleVersion: a.ruleVersion, severity: a.severity, transferId });
     return canonical(transfer);
   }
 
-  /** Dry run: would this transfer comply? Which rules would fire, on which facts. Writes nothing. */
+  /**
+   * Dry run: would this transfer comply? Writes nothing. The regulator sees every rule that would fire and
+   * the facts; a member learns only whether it complies and which BLOCK rule stops it, never watchlist
+   * status, ALERT rules or facts: telling the watched they are watched is tipping off.
+   */
   @Transaction(false)
   @Returns('string')
   async checkTransfer(ctx: RegchainContext, input: string): Promise<string> {
     requireRole(ctx.caller, ['bank', 'enterprise', 'regulator'], 'check transfers');
     const req = parseInput(TransferInput, input, 'transfer');
-    const ev = await evaluate(ctx, req);
-    if (ctx.caller.role !== 'regulator') requireMayMove(ctx, ev.from, 'check transfers');
+    const regulator = ctx.caller.role === 'regulator';
+    const ev = await evaluate(ctx, req, (from) => {
+      if (!regulator) requireMayMove(ctx.caller, from, 'check transfers');
+    });
     const blocking = ev.fired.filter((f) => f.action === 'BLOCK');
-    return canonical({
+    const verdict = {
       compliant: blocking.length === 0 && ev.violations.length === 0,
       violations: ev.violations.map((v) => ({ code: v.code, message: v.message })),
-      fired: ev.fired,
-      facts: ev.facts,
-    });
+      blockedBy: blocking.map((f) => ({ ruleId: f.ruleId, version: f.version, name: f.name })),
+    };
+    return canonical(regulator ? { ...verdict, fired: ev.fired, failed: ev.failed, facts: ev.facts } : verdict);
   }
 
   @Transaction(false)
@@ -335,9 +362,9 @@ export class TransferContract extends RegchainContract {
   async get(ctx: RegchainContext, input: string): Promise<string> {
     requireRole(ctx.caller, ROLES, 'read transfers');
     const req = parseInput(TransferIdInput, input, 'transfer query');
-    const transfer = await ctx.ledger.mustGet<Transfer>(transferKey(req.transferId), 'TRANSFER_NOT_FOUND', `transfer ${req.transferId}`);
-    if (ctx.caller.role === 'enterprise' && ctx.caller.entityId !== transfer.payerEntityId && ctx.caller.entityId !== transfer.payeeEntityId) {
-      requireOwnEntity(ctx.caller, transfer.payerEntityId, 'read a transfer');
+    const transfer = await ctx.ledger.get<Transfer>(transferKey(req.transferId));
+    if (!transfer || !mayReadTransfer(ctx.caller, transfer)) {
+      throw new ChaincodeError('TRANSFER_NOT_FOUND', `transfer ${req.transferId} does not exist or is not visible to you`);
     }
     return canonical(transfer);
   }

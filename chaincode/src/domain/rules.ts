@@ -97,9 +97,19 @@ export const OPERATORS: readonly string[] = [
 
 const MAX_NODES = 200;
 const MAX_DEPTH = 12;
+/** A rule's logic as JSON, and each text in it: with no loops allowed, nodes times text length bounds evaluation. */
+const MAX_LOGIC_BYTES = 16 * 1024;
+const MAX_TEXT = 256;
 
-/** Refuses logic that uses an operator off the whitelist, reads an undocumented fact, or is too large. */
+/**
+ * Refuses logic that uses an operator off the whitelist, reads an undocumented fact, or is too large. Every
+ * node is visited, the default of a "var" included, so nothing unchecked can hide inside an argument. The
+ * whitelist has no looping operators (map, reduce, filter, all, some, none), so evaluation costs at most
+ * one step per node.
+ */
 export function validateLogic(logic: unknown): void {
+  const size = Buffer.byteLength(JSON.stringify(logic) ?? '', 'utf8');
+  if (size > MAX_LOGIC_BYTES) throw new ChaincodeError('RULE_INVALID', `logic is ${size} bytes of JSON; at most ${MAX_LOGIC_BYTES}`);
   let nodes = 0;
   const visit = (node: unknown, depth: number, where: string): void => {
     nodes += 1;
@@ -111,6 +121,7 @@ export function validateLogic(logic: unknown): void {
     }
     if (node === null || typeof node !== 'object') {
       if (typeof node === 'number' && !Number.isFinite(node)) throw new ChaincodeError('RULE_INVALID', `${where} is not a finite number`);
+      if (typeof node === 'string' && node.length > MAX_TEXT) throw new ChaincodeError('RULE_INVALID', `${where} is a text longer than ${MAX_TEXT} characters`);
       return;
     }
     const keys = Object.keys(node);
@@ -125,15 +136,59 @@ export function validateLogic(logic: unknown): void {
     }
     const args = (node as Record<string, unknown>)[op];
     if (op === 'var') {
-      const path = Array.isArray(args) ? args[0] : args;
+      const [path, ...rest] = Array.isArray(args) ? (args as unknown[]) : [args];
       if (typeof path !== 'string' || !FACT_PATHS.includes(path)) {
         throw new ChaincodeError('RULE_INVALID', `fact "${String(path)}" at ${where} is not in the fact set`, { fact: String(path) });
       }
+      if (rest.length > 1) throw new ChaincodeError('RULE_INVALID', `"var" at ${where} takes a fact and at most one default`);
+      // The default is logic too: json-logic evaluates it.
+      rest.forEach((d, i) => visit(d, depth + 1, `${where}.var[${i + 1}]`));
       return;
     }
     visit(args, depth + 1, `${where}.${op}`);
   };
   visit(logic, 0, 'logic');
+}
+
+/** Facts a rule is tried on before it is published: one quiet transfer, one that touches every fact. */
+export const SAMPLE_FACTS: readonly TransferFacts[] = [
+  {
+    amount: 1,
+    currency: 'CNY',
+    purpose: 'general',
+    hourOfDay: 0,
+    payer: { entityId: '', accountId: '', filingStatus: 'none', watchlisted: false, accountWatchlisted: false },
+    payee: { entityId: '', accountId: '', filingStatus: 'none', watchlisted: false, accountWatchlisted: false },
+    project: { id: '', type: '', purposeApproved: false, budget: 0, spent: 0, remaining: 0 },
+    window: { payerSum1h: 0, payerCount1h: 0, payerSum24h: 0, payerCount24h: 0 },
+    pattern: { roundTrip: false },
+  },
+  {
+    amount: 100_000_000_000_000,
+    currency: 'CNY',
+    purpose: 'construction',
+    hourOfDay: 23,
+    payer: { entityId: '91500000MA5U0ENT1W', accountId: 'acc-a', filingStatus: 'approved', watchlisted: true, accountWatchlisted: true },
+    payee: { entityId: '91500000MA5U0BNK10', accountId: 'acc-b', filingStatus: 'under_review', watchlisted: true, accountWatchlisted: true },
+    project: { id: 'p-1', type: 'public_fund', purposeApproved: true, budget: 5_000_000, spent: 4_000_000, remaining: 1_000_000 },
+    window: { payerSum1h: 10_000_000, payerCount1h: 12, payerSum24h: 90_000_000, payerCount24h: 40 },
+    pattern: { roundTrip: true },
+  },
+];
+
+/**
+ * Checks that the logic is allowed and evaluates without an error on the sample facts, so a rule that
+ * would throw on every transfer is refused at publication rather than found on the first transfer.
+ */
+export function checkPublishable(logic: unknown): void {
+  validateLogic(logic);
+  SAMPLE_FACTS.forEach((facts, i) => {
+    try {
+      jsonLogic.apply(logic as jsonLogic.RulesLogic, facts);
+    } catch (err) {
+      throw new ChaincodeError('RULE_INVALID', `logic fails on sample transfer ${i + 1}: ${(err as Error).message}`, { sample: i + 1 });
+    }
+  });
 }
 
 export function inScope(rule: Rule, facts: TransferFacts): boolean {
@@ -153,13 +208,38 @@ export interface FiredRule {
   readonly description: string;
 }
 
-/** Applies the active rules in ruleId order; returns those whose logic holds for the facts. */
-export function evaluateRules(rules: readonly Rule[], facts: TransferFacts): FiredRule[] {
-  return [...rules]
-    .filter((r) => r.active && inScope(r, facts))
-    .sort((a, b) => (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0))
-    .filter((r) => Boolean(jsonLogic.apply(r.logic as jsonLogic.RulesLogic, facts)))
-    .map((r) => ({ ruleId: r.ruleId, version: r.version, name: r.name, action: r.action, severity: r.severity, description: r.description }));
+/** A rule whose logic threw on this transfer's facts: reported with the transfer, never silently skipped. */
+export interface FailedRule {
+  readonly ruleId: string;
+  readonly version: number;
+  readonly action: RuleAction;
+  readonly error: string;
+}
+
+export interface RuleOutcome {
+  readonly fired: FiredRule[];
+  readonly failed: FailedRule[];
+}
+
+/**
+ * Applies the active rules in ruleId order: those whose logic holds fire; one that throws is reported as
+ * failed and the others still apply, so one broken rule cannot stop every transfer.
+ */
+export function applyRules(rules: readonly Rule[], facts: TransferFacts): RuleOutcome {
+  const fired: FiredRule[] = [];
+  const failed: FailedRule[] = [];
+  const ordered = [...rules].filter((r) => r.active && inScope(r, facts)).sort((a, b) => (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
+  for (const r of ordered) {
+    let holds: boolean;
+    try {
+      holds = Boolean(jsonLogic.apply(r.logic as jsonLogic.RulesLogic, facts));
+    } catch (err) {
+      failed.push({ ruleId: r.ruleId, version: r.version, action: r.action, error: String((err as Error).message ?? err).slice(0, 200) });
+      continue;
+    }
+    if (holds) fired.push({ ruleId: r.ruleId, version: r.version, name: r.name, action: r.action, severity: r.severity, description: r.description });
+  }
+  return { fired, failed };
 }
 
 /** The BLOCK error for the fired blocking rules, naming each rule and version. */

@@ -1,7 +1,7 @@
 // Every role against every transaction: the allowed succeed, the others are refused with ACCESS_DENIED.
 import 'reflect-metadata';
 import type { Role } from '../identity';
-import { as, BANK, ENT1, ENT2, filingInput, person, World } from './fixtures';
+import { as, BANK, BANK2, ENT1, ENT2, filingInput, person, submitFiling, World } from './fixtures';
 import type { TestIdentity } from './peer';
 
 interface Fixture {
@@ -13,9 +13,9 @@ interface Fixture {
 
 async function baseWorld(): Promise<{ world: World; f: Fixture }> {
   const world = new World();
-  await world.call('transfer:createProject', { projectId: 'p1', name: 'p', type: 'donation', ownerEntityId: BANK, budgets: [{ purpose: 'aid', amount: 1_000_000 }] }, as.regulator);
+  await world.call('transfer:createProject', { projectId: 'p1', name: 'p', type: 'donation', ownerEntityId: BANK, fundHolderBankId: BANK, budgets: [{ purpose: 'aid', amount: 1_000_000 }] }, as.regulator);
   await world.call('transfer:openAccount', { accountId: 'fund-1', ownerEntityId: BANK, name: 'fund', projectId: 'p1' }, as.bank);
-  await world.call('transfer:openAccount', { accountId: 'ent1-main', ownerEntityId: ENT1, name: 'a' }, as.enterprise);
+  await world.call('transfer:openAccount', { accountId: 'ent1-main', ownerEntityId: ENT1, holderBankId: BANK, name: 'a' }, as.enterprise);
   await world.call('transfer:openAccount', { accountId: 'ent2-main', ownerEntityId: ENT2, name: 'b' }, as.bank);
   const filing = await world.call<{ filingId: string }>('filing:submit', filingInput(), as.enterprise, { transient: { personInCharge: person } });
   await world.call('rule:publish', { ruleId: 'r1', name: 'any', description: '', logic: { '>=': [{ var: 'amount' }, 1] }, action: 'ALERT', severity: 'low' }, as.regulator);
@@ -68,11 +68,14 @@ const CASES: Record<string, Case> = {
   'rule:watch': { allowed: ['regulator'], input: () => ({ kind: 'account', value: 'ent1-main', reason: 'r' }) },
   'rule:unwatch': { allowed: ['regulator'], input: () => ({ kind: 'entity', value: ENT2, note: 'cleared' }) },
   'rule:watchlist': { allowed: ['regulator', 'auditor', 'bank'], input: () => ({}) },
-  'transfer:openAccount': { allowed: ['regulator', 'bank', 'enterprise'], input: () => ({ accountId: 'new-acc', ownerEntityId: ENT1, name: 'n' }) },
+  'transfer:openAccount': {
+    allowed: ['regulator', 'bank', 'enterprise'],
+    input: (_f, who) => ({ accountId: 'new-acc', ownerEntityId: ENT1, name: 'n', ...(who.role === 'bank' ? {} : { holderBankId: BANK }) }),
+  },
   'transfer:getAccount': { allowed: ['regulator', 'auditor', 'enterprise', 'bank'], input: () => ({ accountId: 'ent1-main' }) },
   'transfer:createProject': {
     allowed: ['regulator', 'bank'],
-    input: () => ({ projectId: 'p2', name: 'n', type: 'public_fund', ownerEntityId: BANK, budgets: [{ purpose: 'x', amount: 1 }] }),
+    input: () => ({ projectId: 'p2', name: 'n', type: 'public_fund', ownerEntityId: BANK, fundHolderBankId: BANK, budgets: [{ purpose: 'x', amount: 1 }] }),
   },
   'transfer:getProject': { allowed: ['regulator', 'auditor', 'enterprise', 'bank'], input: () => ({ projectId: 'p1' }) },
   'transfer:record': { allowed: ['bank', 'enterprise'], input: (_f, who) => transferFrom(who) },
@@ -130,5 +133,65 @@ describe('access matrix', () => {
     const { world } = await baseWorld();
     await world.refuses('IDENTITY_INVALID', 'rule:list', {}, who);
     await world.refuses('IDENTITY_INVALID', 'rule:publish', { ruleId: 'r9', name: 'n', description: '', logic: true, action: 'BLOCK', severity: 'low' }, who);
+  });
+});
+
+describe('scope: a member acts only on what it holds or owns', () => {
+  const move = (from: string, to: string, amount = 5, purpose = 'aid') => ({ fromAccount: from, toAccount: to, amount, currency: 'CNY', purpose, reference: '' });
+
+  it('refuses another bank draining a project account it does not hold, and the budget stays whole', async () => {
+    const { world } = await baseWorld();
+    const err = await world.refuses('ACCESS_DENIED', 'transfer:record', move('fund-1', 'ent2-main', 500_000), as.otherBank);
+    expect(err.message).not.toContain(BANK);
+    const project = await world.call<{ spending: { spent: number }[] }>('transfer:getProject', { projectId: 'p1' }, as.regulator);
+    expect(project.spending[0]?.spent).toBe(10);
+  });
+
+  it("refuses an enterprise moving money out of another entity's account without naming its owner", async () => {
+    const { world } = await baseWorld();
+    const err = await world.refuses('ACCESS_DENIED', 'transfer:record', move('ent1-main', 'ent2-main'), as.otherEnterprise);
+    expect(err.message).not.toContain(ENT1);
+    await world.refuses('ACCESS_DENIED', 'transfer:checkTransfer', move('ent1-main', 'ent2-main'), as.otherEnterprise);
+  });
+
+  it('lets a bank open accounts only at itself, and attach them only to projects whose funds it holds', async () => {
+    const { world } = await baseWorld();
+    await world.refuses('ACCESS_DENIED', 'transfer:openAccount', { accountId: 'x1', ownerEntityId: ENT1, name: 'x', holderBankId: BANK }, as.otherBank);
+    await world.refuses('ACCESS_DENIED', 'transfer:openAccount', { accountId: 'x2', ownerEntityId: BANK, name: 'x', projectId: 'p1' }, as.otherBank);
+    await world.refuses('ACCESS_DENIED', 'transfer:createProject', { projectId: 'p9', name: 'p', type: 'donation', ownerEntityId: ENT1, fundHolderBankId: BANK, budgets: [{ purpose: 'aid', amount: 1 }] }, as.otherBank);
+    const own = await world.call<{ holderBankId: string }>('transfer:openAccount', { accountId: 'x3', ownerEntityId: ENT1, name: 'x' }, as.otherBank);
+    expect(own.holderBankId).toBe(BANK2);
+  });
+
+  it("refuses project accounts opened by someone other than the project's owner, bank or regulator, or at another bank", async () => {
+    const { world } = await baseWorld();
+    await world.refuses('ACCESS_DENIED', 'transfer:openAccount', { accountId: 'x4', ownerEntityId: ENT1, name: 'x', projectId: 'p1', holderBankId: BANK }, as.enterprise);
+    await world.refuses('VALIDATION_FAILED', 'transfer:openAccount', { accountId: 'x5', ownerEntityId: BANK, name: 'x', projectId: 'p1', holderBankId: BANK2 }, as.regulator);
+    await world.call('transfer:openAccount', { accountId: 'x6', ownerEntityId: BANK, name: 'x', projectId: 'p1', holderBankId: BANK }, as.regulator);
+  });
+
+  it('answers the same for an account, transfer or project one may not see as for one that does not exist', async () => {
+    const { world, f } = await baseWorld();
+    const hidden = await world.refuses('ACCOUNT_NOT_FOUND', 'transfer:getAccount', { accountId: 'ent1-main' }, as.otherEnterprise);
+    const missing = await world.refuses('ACCOUNT_NOT_FOUND', 'transfer:getAccount', { accountId: 'no-such' }, as.otherEnterprise);
+    expect(hidden.message.replace('ent1-main', 'X')).toBe(missing.message.replace('no-such', 'X'));
+    await world.refuses('ACCOUNT_NOT_FOUND', 'transfer:getAccount', { accountId: 'ent1-main' }, as.otherBank);
+    await world.refuses('TRANSFER_NOT_FOUND', 'transfer:get', { transferId: f.transferId }, as.otherBank);
+    await world.refuses('TRANSFER_NOT_FOUND', 'transfer:get', { transferId: f.transferId }, as.otherEnterprise);
+    await world.refuses('ACCOUNT_NOT_FOUND', 'trace:flows', { accountId: 'fund-1', direction: 'forward' }, as.otherBank);
+    await world.refuses('TRANSFER_NOT_FOUND', 'trace:flows', { transferId: f.transferId, direction: 'forward' }, as.otherBank);
+    await world.refuses('PROJECT_NOT_FOUND', 'trace:projectFlows', { projectId: 'p1' }, as.otherBank);
+    await expect(world.call('transfer:get', { transferId: f.transferId }, as.enterprise)).resolves.toMatchObject({ payeeEntityId: ENT1 });
+  });
+
+  it("refuses a bookmark that starts the scan outside the caller's own list", async () => {
+    const { world } = await baseWorld();
+    await submitFiling(world, as.otherEnterprise, '别家服务');
+    for (const bookmark of ['filingidx~entity~', `filingidx~entity~${ENT2}~`, 'filing~', 'zzz']) {
+      const err = await world.refuses('VALIDATION_FAILED', 'filing:list', { bookmark }, as.enterprise);
+      expect(err.message).toContain('bookmark');
+    }
+    const own = await world.call<{ items: { applicant: { creditCode: string } }[] }>('filing:list', {}, as.enterprise);
+    expect(own.items.every((i) => i.applicant.creditCode === ENT1)).toBe(true);
   });
 });

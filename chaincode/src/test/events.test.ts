@@ -1,5 +1,5 @@
 // Fabric semantics the contracts rely on: one event per transaction, no read-your-writes, determinism.
-import { as, BANK, ENT1, submitFiling, World } from './fixtures';
+import { as, BANK, contracts, ENT1, submitFiling, World } from './fixtures';
 
 describe('events and determinism', () => {
   it('sends one event per transaction carrying everything it did', async () => {
@@ -36,5 +36,15 @@ describe('events and determinism', () => {
     const stored = Buffer.from(world.peer.state.get('account~x') as Uint8Array).toString();
     const keys = Object.keys(JSON.parse(stored) as object);
     expect(keys).toEqual([...keys].sort());
+  });
+
+  it('sends probe events in the same shape as every other event, and only the regulator may write a probe', async () => {
+    const world = new World();
+    const r = await world.peer.invoke(contracts.system, 'recordProbe', ['p-1'], as.regulator, {});
+    expect(r.event?.name).toBe('regchain');
+    expect(r.event?.payload.events).toEqual([{ type: 'ProbeRecorded', probeId: 'p-1', txId: r.txId }]);
+    for (const who of [as.enterprise, as.bank, as.auditor]) {
+      await expect(world.peer.invoke(contracts.system, 'recordProbe', [`p-${who.name}`], who, {})).rejects.toThrow(/ACCESS_DENIED/);
+    }
   });
 });

@@ -14,11 +14,13 @@ export const code = (first17: string): string => first17 + checkCharacter(first1
 export const ENT1 = code('91500000MA5U0ENT1');
 export const ENT2 = code('91500000MA5U0ENT2');
 export const BANK = code('91500000MA5U0BNK1');
+export const BANK2 = code('91500000MA5U0BNK2');
 export const REG = code('11500000MB1234567');
 
 export const as = {
   regulator: { name: 'regulator1', mspId: 'RegulatorMSP', role: 'regulator', entityId: REG },
   bank: { name: 'bank1', mspId: 'BankMSP', role: 'bank', entityId: BANK },
+  otherBank: { name: 'bank2', mspId: 'BankMSP', role: 'bank', entityId: BANK2 },
   enterprise: { name: 'enterprise1', mspId: 'EnterpriseMSP', role: 'enterprise', entityId: ENT1 },
   otherEnterprise: { name: 'enterprise2', mspId: 'EnterpriseMSP', role: 'enterprise', entityId: ENT2 },
   auditor: { name: 'auditor1', mspId: 'AuditorMSP', role: 'auditor', entityId: code('12500000MB7654321') },

@@ -7,9 +7,9 @@ describe('bad input', () => {
   let world: World;
   beforeEach(async () => {
     world = new World();
-    await world.call('transfer:createProject', { projectId: 'p1', name: 'p', type: 'donation', ownerEntityId: BANK, budgets: [{ purpose: 'aid', amount: 1_000_000 }] }, as.regulator);
+    await world.call('transfer:createProject', { projectId: 'p1', name: 'p', type: 'donation', ownerEntityId: BANK, fundHolderBankId: BANK, budgets: [{ purpose: 'aid', amount: 1_000_000 }] }, as.regulator);
     await world.call('transfer:openAccount', { accountId: 'fund-1', ownerEntityId: BANK, name: 'fund', projectId: 'p1' }, as.bank);
-    await world.call('transfer:openAccount', { accountId: 'ent1-main', ownerEntityId: ENT1, name: 'a' }, as.enterprise);
+    await world.call('transfer:openAccount', { accountId: 'ent1-main', ownerEntityId: ENT1, holderBankId: BANK, name: 'a' }, as.enterprise);
   });
 
   it.each([
