@@ -47,6 +47,10 @@ class FakeLedger implements LedgerPort {
     throw new Error('not in route tests');
   }
 
+  async attestations(): Promise<Uint8Array[]> {
+    return [];
+  }
+
   network(): never {
     throw new Error('not in route tests');
   }
@@ -68,7 +72,7 @@ function certificate(): { cert: string; key: string } {
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'regchain-gw-'));
-  const config: GatewayConfig = { host: '127.0.0.1', port: 0, dataDir, secret: 'test-secret', bodyLimit: 64 * 1024, rateLimitPerMinute: 10_000, publicCaller: 'public', logLevel: 'silent' };
+  const config: GatewayConfig = { host: '127.0.0.1', port: 0, dataDir, secret: 'test-secret', bodyLimit: 64 * 1024, rateLimitPerMinute: 10_000, publicCaller: 'public', logLevel: 'silent', trustAnchors: '/nonexistent' };
   const callers = new CallerRegistry(dataDir, new Vault('test-secret'));
   for (const role of ['regulator', 'enterprise', 'bank', 'auditor'] as const) {
     const { cert, key } = certificate();
@@ -280,7 +284,7 @@ describe('rate limiting', () => {
     const callers = new CallerRegistry(dir, new Vault('s'));
     const { apiKey } = await callers.add({ id: 'b', org: 'bank', role: 'bank', entityId: 'x', certificate: 'c', privateKey: certificate().key, withApiKey: true });
     const limited = await buildApp({
-      config: { host: '127.0.0.1', port: 0, dataDir: dir, secret: 's', bodyLimit: 1024, rateLimitPerMinute: 3, publicCaller: 'public', logLevel: 'silent' },
+      config: { host: '127.0.0.1', port: 0, dataDir: dir, secret: 's', bodyLimit: 1024, rateLimitPerMinute: 3, publicCaller: 'public', logLevel: 'silent', trustAnchors: '/nonexistent' },
       callers,
       ledger: new FakeLedger(),
       metrics: createMetrics(),

@@ -24,6 +24,8 @@ export interface LedgerPort {
   /** The caller's Gateway and channel, for streams, audits and offline signing. */
   gateway(caller: Caller): Gateway;
   network(caller: Caller): Network;
+  /** Peers' signed answers on a transaction's validation code, for evidence bundles. */
+  attestations(signer: Caller, transactionId: string): Promise<Uint8Array[]>;
   readonly inFlight: number;
   close(): void;
 }

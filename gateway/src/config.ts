@@ -1,6 +1,6 @@
 // Gateway settings from the environment, with defaults that fit the local network.
 import * as path from 'node:path';
-import { STATE_DIR } from '../../network/src/paths';
+import { genesisBlock, STATE_DIR } from '../../network/src/paths';
 import { GATEWAY_PORT } from '../../network/src/topology';
 
 export interface GatewayConfig {
@@ -15,6 +15,8 @@ export interface GatewayConfig {
   /** Caller whose identity answers the public filing-number lookup. */
   readonly publicCaller: string;
   readonly logLevel: string;
+  /** What audits trust: the channel's genesis block, or a JSON file pinning its hash or the orgs' root fingerprints. */
+  readonly trustAnchors: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
@@ -27,5 +29,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     rateLimitPerMinute: Number(env.REGCHAIN_GATEWAY_RATE_LIMIT ?? 1200),
     publicCaller: env.REGCHAIN_GATEWAY_PUBLIC_CALLER ?? 'public',
     logLevel: env.LOG_LEVEL ?? 'info',
+    trustAnchors: path.resolve(env.REGCHAIN_TRUST_ANCHORS ?? genesisBlock()),
   };
 }

@@ -4,8 +4,11 @@ export const FABRIC_VERSION = '3.1.5';
 export const FABRIC_CA_VERSION = '1.5.21';
 export const CHANNEL = 'supervision';
 export const CHAINCODE_NAME = 'regchain';
-/** Chaincode endorsement policy: two of the three endorsing orgs. The auditor only commits. */
-export const ENDORSEMENT_POLICY = "OutOf(2,'RegulatorMSP.peer','BankMSP.peer','EnterpriseMSP.peer')";
+/**
+ * Chaincode endorsement policy, look-through supervision: the regulator's peer endorses every write, with a
+ * bank or an enterprise, so two regulated members cannot write anything without it. The auditor only commits.
+ */
+export const ENDORSEMENT_POLICY = "AND('RegulatorMSP.peer',OutOf(1,'BankMSP.peer','EnterpriseMSP.peer'))";
 export const HOST = '127.0.0.1';
 /** Name every client dials: matches the TLS SANs and avoids Node's warning about IPs as server names. */
 export const DIAL_HOST = 'localhost';

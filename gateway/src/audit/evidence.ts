@@ -1,37 +1,37 @@
-// Collects an evidence bundle for a transaction from the caller's own peer: envelope, block, channel MSPs, policy.
+// Collects an evidence bundle for a transaction from the caller's own peer: its block, the config chain, the definition, attestations.
 import type { Network } from '@hyperledger/fabric-gateway';
-import { common, msp, peer } from '@hyperledger/fabric-protos';
+import { common, ledger, peer } from '@hyperledger/fabric-protos';
+import * as fs from 'node:fs';
 import { CHAINCODE_NAME, CHANNEL } from '../../../network/src/topology';
 import { ApiError, fromFabric } from '../errors';
-import { EVIDENCE_FORMAT, type EvidenceBundle } from './verify';
+import { blockHash, configOf, lastConfigIndex } from './blocks';
+import { ChannelConfig } from './channelconfig';
+import { fingerprint } from './signature';
+import { EVIDENCE_FORMAT, type EvidenceBundle, type TrustAnchors } from './verify';
 
-const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const b64 = (b: Uint8Array): string => Buffer.from(b).toString('base64');
-const pem = (b: Uint8Array): string => Buffer.from(b).toString('utf8');
 
-function txIdOf(envelopeBytes: Uint8Array): string {
-  const payload = common.Payload.deserializeBinary(common.Envelope.deserializeBinary(envelopeBytes).getPayload_asU8());
-  return common.ChannelHeader.deserializeBinary(payload.getHeader()?.getChannelHeader_asU8() ?? new Uint8Array()).getTxId();
+/** The block and transaction that last wrote the chaincode's definition, as the transaction read it. */
+function definitionVersion(block: common.Block, transactionId: string): { block: number } | undefined {
+  for (const d of block.getData()?.getDataList_asU8() ?? []) {
+    const payload = common.Payload.deserializeBinary(common.Envelope.deserializeBinary(d).getPayload_asU8());
+    const header = common.ChannelHeader.deserializeBinary(payload.getHeader()?.getChannelHeader_asU8() ?? new Uint8Array());
+    if (header.getTxId() !== transactionId) continue;
+    const action = peer.ChaincodeActionPayload.deserializeBinary(peer.Transaction.deserializeBinary(payload.getData_asU8()).getActionsList()[0]?.getPayload_asU8() ?? new Uint8Array());
+    const prp = peer.ProposalResponsePayload.deserializeBinary(action.getAction()?.getProposalResponsePayload_asU8() ?? new Uint8Array());
+    const results = peer.ChaincodeAction.deserializeBinary(prp.getExtension_asU8()).getResults_asU8();
+    const ns = ledger.rwset.TxReadWriteSet.deserializeBinary(results).getNsRwsetList().find((n) => n.getNamespace() === '_lifecycle');
+    if (!ns) return undefined;
+    const read = ledger.rwset.kvrwset.KVRWSet.deserializeBinary(ns.getRwset_asU8())
+      .getReadsList()
+      .find((r) => r.getKey() === `namespaces/fields/${CHAINCODE_NAME}/Sequence`);
+    const version = read?.getVersion();
+    return version ? { block: Number(version.getBlockNum()) } : undefined;
+  }
+  return undefined;
 }
 
-/** Root and intermediate certificates of every application and orderer org in the channel configuration. */
-export function mspsFromConfig(config: common.Config): EvidenceBundle['msps'] {
-  const out: Record<string, { roots: string[]; intermediates: string[] }> = {};
-  const visit = (group: common.ConfigGroup | undefined): void => {
-    if (!group) return;
-    const mspValue = group.getValuesMap().get('MSP');
-    if (mspValue) {
-      const mspConfig = msp.MSPConfig.deserializeBinary(mspValue.getValue_asU8());
-      const fabric = msp.FabricMSPConfig.deserializeBinary(mspConfig.getConfig_asU8());
-      out[fabric.getName()] = { roots: fabric.getRootCertsList_asU8().map(pem), intermediates: fabric.getIntermediateCertsList_asU8().map(pem) };
-    }
-    group.getGroupsMap().forEach((child: common.ConfigGroup) => visit(child));
-  };
-  visit(config.getChannelGroup());
-  return out;
-}
-
-export async function collectEvidence(network: Network, transactionId: string): Promise<EvidenceBundle> {
+export async function collectEvidence(network: Network, transactionId: string, attest: () => Promise<Uint8Array[]>): Promise<EvidenceBundle> {
   const qscc = network.getContract('qscc');
   let blockBytes: Uint8Array;
   try {
@@ -41,35 +41,50 @@ export async function collectEvidence(network: Network, transactionId: string): 
     if (mapped.statusCode === 503) throw mapped;
     throw new ApiError(404, 'TRANSACTION_NOT_FOUND', `no committed transaction ${transactionId} on this peer`);
   }
+  const byNumber = async (n: number): Promise<common.Block> => common.Block.deserializeBinary(await qscc.evaluateTransaction('GetBlockByNumber', CHANNEL, String(n)));
   const block = common.Block.deserializeBinary(blockBytes);
-  const header = block.getHeader();
-  const data = block.getData()?.getDataList_asU8() ?? [];
-  const envelope = data.find((d) => txIdOf(d) === transactionId);
-  if (!header || !envelope) throw new ApiError(404, 'TRANSACTION_NOT_FOUND', `transaction ${transactionId} is not in the block the peer returned`);
-  const flags = block.getMetadata()?.getMetadataList_asU8()[common.BlockMetadataIndex.TRANSACTIONS_FILTER] ?? new Uint8Array();
 
-  const configBytes = await network.getContract('cscc').evaluateTransaction('GetChannelConfig', CHANNEL);
-  const args = new peer.lifecycle.QueryChaincodeDefinitionArgs();
-  args.setName(CHAINCODE_NAME);
-  const definition = peer.lifecycle.QueryChaincodeDefinitionResult.deserializeBinary(
-    await network.getContract('_lifecycle').evaluateTransaction('QueryChaincodeDefinition', args.serializeBinary()),
-  );
-  const policy = peer.ApplicationPolicy.deserializeBinary(definition.getValidationParameter_asU8()).getSignaturePolicy();
-  if (!policy) throw new ApiError(500, 'INTERNAL', 'the chaincode definition has no signature policy');
+  // Walk back from the config in force: the block before each config block names the config before it.
+  const configBlocks: common.Block[] = [];
+  let index = lastConfigIndex(block);
+  while (index !== undefined) {
+    configBlocks.unshift(await byNumber(index));
+    index = index === 0 ? undefined : lastConfigIndex(await byNumber(index - 1));
+  }
+  const definition = definitionVersion(block, transactionId);
+  if (!definition) throw new ApiError(422, 'EVIDENCE_UNAVAILABLE', `transaction ${transactionId} did not read a definition of chaincode ${CHAINCODE_NAME}`);
 
   return {
     format: EVIDENCE_FORMAT,
     channel: CHANNEL,
+    chaincode: CHAINCODE_NAME,
     transactionId,
-    envelope: b64(envelope),
-    block: {
-      number: String(header.getNumber()),
-      previousHash: hex(header.getPreviousHash_asU8()),
-      dataHash: hex(header.getDataHash_asU8()),
-      data: data.map(b64),
-      validationFlags: Array.from(flags),
-    },
-    msps: mspsFromConfig(common.Config.deserializeBinary(configBytes)),
-    endorsementPolicy: b64(policy.serializeBinary()),
+    block: b64(blockBytes),
+    configBlocks: configBlocks.map((b) => b64(b.serializeBinary())),
+    definitionBlock: b64((await byNumber(definition.block)).serializeBinary()),
+    attestations: (await attest()).map(b64),
   };
+}
+
+/**
+ * Trust anchors from a file an operator pins: a genesis block (binary protobuf, as `configtxgen` writes it), or a
+ * JSON file `{ "genesisHash": "<hex>" }` or `{ "roots": { "<MSP id>": ["<sha256 hex>", ...] } }`.
+ */
+export function anchorsFromFile(file: string): TrustAnchors {
+  const bytes = fs.readFileSync(file);
+  if (bytes[0] === 0x7b) {
+    const parsed = JSON.parse(bytes.toString('utf8')) as TrustAnchors;
+    if (!parsed.genesisHash && !parsed.roots) throw new Error(`${file} names neither genesisHash nor roots`);
+    return parsed;
+  }
+  const block = common.Block.deserializeBinary(bytes);
+  if (!configOf(block)) throw new Error(`${file} is not a genesis block`);
+  return { genesisHash: blockHash(block) };
+}
+
+/** Root fingerprints of every MSP in a genesis block: what an operator publishes for auditors to pin. */
+export function rootsOf(genesis: common.Block): Record<string, string[]> {
+  const config = configOf(genesis)?.config;
+  if (!config) throw new Error('not a config block');
+  return Object.fromEntries([...new ChannelConfig(config).msps.values()].map((m) => [m.id, m.roots.map(fingerprint)]));
 }

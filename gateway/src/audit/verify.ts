@@ -1,38 +1,52 @@
-// Endorsement audit from the ledger alone: decode a committed envelope and verify every signature, chain and the policy.
-// Pure: takes an evidence bundle (the envelope, its block's data and the channel's MSP roots and policy) and needs no network,
-// so a third party can re-run it offline.
-import { common, ledger, msp, peer } from '@hyperledger/fabric-protos';
+// Endorsement audit from the ledger alone: a transaction verified against trust anchors given from outside the bundle.
+// Pure: needs no network, so a third party can re-run it offline (npm run audit:verify).
+import { common, ledger, peer } from '@hyperledger/fabric-protos';
 import * as crypto from 'node:crypto';
+import { blockHash, blockNumber, checkBlockSignatures, configOf, dataHashMatches, lastConfigIndex, validationFlags } from './blocks';
+import { ChannelConfig, type CheckedSigner, describePolicy, evaluateSignaturePolicy } from './channelconfig';
+import { fingerprint } from './signature';
 
-export const EVIDENCE_FORMAT = 'regchain-evidence/1';
+export const EVIDENCE_FORMAT = 'regchain-evidence/2';
 
+/** Everything needed to verify one transaction; every part is checked, none is trusted. Byte fields are base64. */
 export interface EvidenceBundle {
   readonly format: typeof EVIDENCE_FORMAT;
   readonly channel: string;
+  readonly chaincode: string;
   readonly transactionId: string;
-  /** The transaction envelope exactly as committed, base64. */
-  readonly envelope: string;
-  readonly block: {
-    readonly number: string;
-    readonly previousHash: string;
-    readonly dataHash: string;
-    /** Every envelope in the block, base64, in order: their concatenation hashes to dataHash. */
-    readonly data: readonly string[];
-    /** The peer's validation flags for the block's transactions. */
-    readonly validationFlags: readonly number[];
-  };
-  /** Root and intermediate CA certificates of each org, from the channel configuration. */
-  readonly msps: Readonly<Record<string, { readonly roots: readonly string[]; readonly intermediates: readonly string[] }>>;
-  /** The chaincode's endorsement policy (a SignaturePolicyEnvelope), base64, from its lifecycle definition. */
-  readonly endorsementPolicy: string;
+  /** The block holding the transaction, as the peer stores it. */
+  readonly block: string;
+  /** Every config block from the genesis block (0) to the one in force at the transaction's block, in order. */
+  readonly configBlocks: readonly string[];
+  /** The block whose _lifecycle commit defined the chaincode the transaction ran (its endorsement policy). */
+  readonly definitionBlock: string;
+  /** Peers' signed answers (ProposalResponse) to qscc GetTransactionByID: their word on the validation code. */
+  readonly attestations: readonly string[];
 }
 
-export interface SignerCheck {
+/**
+ * What the verifier trusts, from outside the bundle: the hash of the channel's genesis block header (hex), or
+ * the SHA-256 fingerprints (hex) of every org's root certificates, by MSP id.
+ */
+export interface TrustAnchors {
+  readonly genesisHash?: string;
+  readonly roots?: Readonly<Record<string, readonly string[]>>;
+}
+
+export interface SignerReport {
   readonly mspId: string;
   readonly subject: string;
   readonly organizationalUnits: string[];
   readonly signatureValid: boolean;
+  readonly lowS: boolean;
   readonly chainsToOrgRoot: boolean;
+  readonly validAtTime: boolean;
+}
+
+export interface AuditCheck {
+  readonly check: string;
+  readonly ok: boolean;
+  readonly detail: string;
 }
 
 export interface AuditReport {
@@ -40,196 +54,369 @@ export interface AuditReport {
   readonly channel: string;
   readonly blockNumber: string;
   readonly validationCode: string;
-  readonly creator: SignerCheck;
-  readonly endorsements: SignerCheck[];
-  readonly policy: { readonly rule: string; readonly satisfied: boolean };
-  readonly block: { readonly dataHashMatches: boolean; readonly containsEnvelope: boolean };
+  readonly anchors: { readonly genesisHash?: string; readonly pinnedRoots?: string[] };
+  readonly configSequence: number;
+  readonly orderers: { readonly block: number; readonly signers: SignerReport[]; readonly policySatisfied: boolean }[];
+  readonly creator: SignerReport | undefined;
+  readonly endorsements: SignerReport[];
+  readonly policy: { readonly rule: string; readonly satisfied: boolean; readonly sequence: number; readonly definedIn: string };
+  readonly attestations: { readonly mspId: string; readonly subject: string; readonly validationCode: string; readonly ok: boolean }[];
   readonly chaincode: { readonly name: string; readonly version: string };
   readonly rwset: { namespace: string; reads: { key: string; version?: string }[]; writes: { key: string; isDelete: boolean; value: string }[] }[];
-  /** Every check passed and the peer marked the transaction VALID. */
+  /** Every check, in the order made; the reason for a failure names what failed. */
+  readonly checks: AuditCheck[];
+  /** Every check passed and the transaction is VALID. */
   readonly verified: boolean;
   readonly problems: string[];
 }
 
 const b64 = (s: string): Uint8Array => Buffer.from(s, 'base64');
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+const sha256 = (...parts: Uint8Array[]): Buffer => crypto.createHash('sha256').update(Buffer.concat(parts.map((p) => Buffer.from(p)))).digest();
 
-function x509(pem: string): crypto.X509Certificate | undefined {
-  try {
-    return new crypto.X509Certificate(pem);
-  } catch {
-    return undefined;
-  }
-}
-
-function chains(cert: crypto.X509Certificate, roots: readonly string[], intermediates: readonly string[]): boolean {
-  const rootCerts = roots.map(x509).filter((c): c is crypto.X509Certificate => Boolean(c));
-  const interCerts = intermediates.map(x509).filter((c): c is crypto.X509Certificate => Boolean(c));
-  const issuedBy = (child: crypto.X509Certificate, ca: crypto.X509Certificate): boolean => child.checkIssued(ca) && child.verify(ca.publicKey);
-  if (rootCerts.some((r) => issuedBy(cert, r))) return true;
-  return interCerts.some((i) => issuedBy(cert, i) && rootCerts.some((r) => issuedBy(i, r)));
-}
-
-function checkSigner(serializedIdentity: Uint8Array, data: Uint8Array, signature: Uint8Array, msps: EvidenceBundle['msps']): SignerCheck & { role: number } {
-  const id = msp.SerializedIdentity.deserializeBinary(serializedIdentity);
-  const mspId = id.getMspid();
-  const cert = x509(Buffer.from(id.getIdBytes_asU8()).toString('utf8'));
-  if (!cert) return { mspId, subject: '(unreadable certificate)', organizationalUnits: [], signatureValid: false, chainsToOrgRoot: false, role: -1 };
-  let signatureValid = false;
-  try {
-    signatureValid = crypto.verify('sha256', data, { key: cert.publicKey, dsaEncoding: 'der' }, signature);
-  } catch {
-    signatureValid = false;
-  }
-  const org = msps[mspId];
-  const ous = cert.subject
-    .split('\n')
-    .filter((l) => l.startsWith('OU='))
-    .map((l) => l.slice(3));
-  const roles = msp.MSPRole.MSPRoleType;
-  const role = ous.includes('peer') ? roles.PEER : ous.includes('admin') ? roles.ADMIN : ous.includes('orderer') ? roles.ORDERER : ous.includes('client') ? roles.CLIENT : roles.MEMBER;
-  return {
-    mspId,
-    subject: cert.subject.replace(/\n/g, ', '),
-    organizationalUnits: ous,
-    signatureValid,
-    chainsToOrgRoot: org ? chains(cert, org.roots, org.intermediates) : false,
-    role,
-  };
-}
-
-/** Evaluates a signature policy the way Fabric does: each verified identity satisfies at most one principal. */
-export function evaluatePolicy(envelope: common.SignaturePolicyEnvelope, signers: readonly { mspId: string; role: number }[]): boolean {
-  const principals = envelope.getIdentitiesList().map((p) => msp.MSPRole.deserializeBinary(p.getPrincipal_asU8()));
-  const used = new Set<number>();
-  const matches = (i: number, principalIndex: number): boolean => {
-    const p = principals[principalIndex];
-    const s = signers[i];
-    if (!p || !s || s.mspId !== p.getMspIdentifier()) return false;
-    return p.getRole() === msp.MSPRole.MSPRoleType.MEMBER || p.getRole() === s.role;
-  };
-  const evaluate = (rule: common.SignaturePolicy): boolean => {
-    if (rule.hasNOutOf()) {
-      const nOutOf = rule.getNOutOf() as common.SignaturePolicy.NOutOf;
-      let satisfied = 0;
-      for (const child of nOutOf.getRulesList()) if (evaluate(child)) satisfied += 1;
-      return satisfied >= nOutOf.getN();
-    }
-    const index = rule.getSignedBy();
-    for (let i = 0; i < signers.length; i += 1) {
-      if (!used.has(i) && matches(i, index)) {
-        used.add(i);
-        return true;
-      }
-    }
-    return false;
-  };
-  const rule = envelope.getRule();
-  return rule ? evaluate(rule) : false;
-}
-
-/** Human-readable form of a signature policy, e.g. OutOf(2, 'RegulatorMSP.peer', 'BankMSP.peer', ...). */
-export function describePolicy(envelope: common.SignaturePolicyEnvelope): string {
-  const names = Object.fromEntries(Object.entries(msp.MSPRole.MSPRoleType).map(([k, v]) => [v, k.toLowerCase()]));
-  const principals = envelope.getIdentitiesList().map((p) => {
-    const r = msp.MSPRole.deserializeBinary(p.getPrincipal_asU8());
-    return `'${r.getMspIdentifier()}.${names[r.getRole()] ?? r.getRole()}'`;
-  });
-  const show = (rule: common.SignaturePolicy): string =>
-    rule.hasNOutOf()
-      ? `OutOf(${rule.getNOutOf()?.getN()}, ${(rule.getNOutOf()?.getRulesList() ?? []).map(show).join(', ')})`
-      : (principals[rule.getSignedBy()] ?? '?');
-  const rule = envelope.getRule();
-  return rule ? show(rule) : '(empty)';
-}
-
-const validationName = (code: number | undefined): string =>
+export const validationName = (code: number | undefined): string =>
   code === undefined ? 'UNKNOWN' : (Object.entries(peer.TxValidationCode).find(([, v]) => v === code)?.[0] ?? `CODE_${code}`);
 
-function decodeRwset(results: Uint8Array): AuditReport['rwset'] {
-  const txRwset = ledger.rwset.TxReadWriteSet.deserializeBinary(results);
-  return txRwset.getNsRwsetList().map((ns) => {
-    const kv = ledger.rwset.kvrwset.KVRWSet.deserializeBinary(ns.getRwset_asU8());
-    return {
-      namespace: ns.getNamespace(),
-      reads: kv.getReadsList().map((r) => {
-        const v = r.getVersion();
-        return { key: r.getKey(), ...(v ? { version: `${v.getBlockNum()}:${v.getTxNum()}` } : {}) };
-      }),
-      writes: kv.getWritesList().map((w) => ({ key: w.getKey(), isDelete: w.getIsDelete(), value: Buffer.from(w.getValue_asU8()).toString('utf8') })),
-    };
-  });
+const signerReport = (s: CheckedSigner): SignerReport => ({
+  mspId: s.mspId,
+  subject: s.subject,
+  organizationalUnits: s.organizationalUnits,
+  signatureValid: s.signature !== 'invalid',
+  lowS: s.signature !== 'high-s',
+  chainsToOrgRoot: s.chainsToOrgRoot,
+  validAtTime: s.validAtTime,
+});
+
+function signerProblem(what: string, s: CheckedSigner): string | undefined {
+  if (s.signature === 'invalid') return `${what} (${s.mspId || 'unknown MSP'}): the signature does not verify`;
+  if (s.signature === 'high-s') return `${what} (${s.mspId}): the signature has a high S value, which Fabric refuses`;
+  if (!s.chainsToOrgRoot) return `${what} (${s.mspId}): the certificate does not chain to a root of ${s.mspId} in the channel configuration`;
+  if (!s.validAtTime) return `${what} (${s.mspId}): the certificate was not valid at the transaction's time`;
+  return undefined;
 }
 
-/** Verifies a bundle: block data hash, creator and endorser signatures and certificates, the policy, the validation flag. */
-export function verifyEvidence(bundle: EvidenceBundle): AuditReport {
-  const problems: string[] = [];
-  const envelopeBytes = b64(bundle.envelope);
+function decodeRwset(results: Uint8Array): AuditReport['rwset'] {
+  return ledger.rwset.TxReadWriteSet.deserializeBinary(results)
+    .getNsRwsetList()
+    .map((ns) => {
+      const kv = ledger.rwset.kvrwset.KVRWSet.deserializeBinary(ns.getRwset_asU8());
+      return {
+        namespace: ns.getNamespace(),
+        reads: kv.getReadsList().map((r) => {
+          const v = r.getVersion();
+          return { key: r.getKey(), ...(v ? { version: `${v.getBlockNum()}:${v.getTxNum()}` } : {}) };
+        }),
+        writes: kv.getWritesList().map((w) => ({ key: w.getKey(), isDelete: w.getIsDelete(), value: Buffer.from(w.getValue_asU8()).toString('utf8') })),
+      };
+    });
+}
+
+interface EndorsedTx {
+  readonly envelope: common.Envelope;
+  readonly payload: common.Payload;
+  readonly channelHeader: common.ChannelHeader;
+  readonly signatureHeader: common.SignatureHeader;
+  readonly proposalPayload: Uint8Array;
+  readonly responsePayload: peer.ProposalResponsePayload;
+  readonly responsePayloadBytes: Uint8Array;
+  readonly action: peer.ChaincodeAction;
+  readonly endorsements: peer.Endorsement[];
+}
+
+function decodeEndorsed(envelopeBytes: Uint8Array): EndorsedTx {
   const envelope = common.Envelope.deserializeBinary(envelopeBytes);
-  const payloadBytes = envelope.getPayload_asU8();
-  const payload = common.Payload.deserializeBinary(payloadBytes);
-  const header = payload.getHeader();
-  const channelHeader = common.ChannelHeader.deserializeBinary(header?.getChannelHeader_asU8() ?? new Uint8Array());
-  const signatureHeader = common.SignatureHeader.deserializeBinary(header?.getSignatureHeader_asU8() ?? new Uint8Array());
-
-  const creator = checkSigner(signatureHeader.getCreator_asU8(), payloadBytes, envelope.getSignature_asU8(), bundle.msps);
-  if (!creator.signatureValid) problems.push("the creator's signature over the payload does not verify");
-  if (!creator.chainsToOrgRoot) problems.push(`the creator's certificate does not chain to ${creator.mspId}'s root`);
-  if (channelHeader.getTxId() !== bundle.transactionId) problems.push('the envelope is for another transaction id');
-
+  const payload = common.Payload.deserializeBinary(envelope.getPayload_asU8());
+  const head = payload.getHeader();
+  const channelHeader = common.ChannelHeader.deserializeBinary(head?.getChannelHeader_asU8() ?? new Uint8Array());
+  const signatureHeader = common.SignatureHeader.deserializeBinary(head?.getSignatureHeader_asU8() ?? new Uint8Array());
   const tx = peer.Transaction.deserializeBinary(payload.getData_asU8());
-  const action = tx.getActionsList()[0];
-  const actionPayload = peer.ChaincodeActionPayload.deserializeBinary(action?.getPayload_asU8() ?? new Uint8Array());
+  const actions = tx.getActionsList();
+  if (actions.length !== 1) throw new Error(`the transaction has ${actions.length} actions; Fabric commits exactly one`);
+  const actionPayload = peer.ChaincodeActionPayload.deserializeBinary((actions[0] as peer.TransactionAction).getPayload_asU8());
   const endorsed = actionPayload.getAction();
-  const prpBytes = endorsed?.getProposalResponsePayload_asU8() ?? new Uint8Array();
-  const endorsements = (endorsed?.getEndorsementsList() ?? []).map((e) => {
-    const endorser = e.getEndorser_asU8();
-    return checkSigner(endorser, Buffer.concat([prpBytes, endorser]), e.getSignature_asU8(), bundle.msps);
-  });
-  endorsements.forEach((e, i) => {
-    if (!e.signatureValid) problems.push(`endorsement ${i + 1} (${e.mspId}) signature does not verify`);
-    if (!e.chainsToOrgRoot) problems.push(`endorsement ${i + 1} certificate does not chain to ${e.mspId}'s root`);
-  });
-
-  const prp = peer.ProposalResponsePayload.deserializeBinary(prpBytes);
-  const ccAction = peer.ChaincodeAction.deserializeBinary(prp.getExtension_asU8());
-  let rwset: AuditReport['rwset'] = [];
-  try {
-    rwset = decodeRwset(ccAction.getResults_asU8());
-  } catch {
-    problems.push('the read/write set cannot be decoded');
-  }
-
-  const policyEnvelope = common.SignaturePolicyEnvelope.deserializeBinary(b64(bundle.endorsementPolicy));
-  const satisfied = evaluatePolicy(policyEnvelope, endorsements.filter((e) => e.signatureValid && e.chainsToOrgRoot));
-  if (!satisfied) problems.push('the valid endorsements do not satisfy the endorsement policy');
-
-  const data = bundle.block.data.map(b64);
-  const dataHash = crypto.createHash('sha256').update(Buffer.concat(data)).digest('hex');
-  const dataHashMatches = dataHash === bundle.block.dataHash;
-  if (!dataHashMatches) problems.push("the block's data does not hash to its header's data hash");
-  const index = data.findIndex((d) => Buffer.compare(Buffer.from(d), Buffer.from(envelopeBytes)) === 0);
-  if (index < 0) problems.push('the envelope is not in the block');
-  const code = index >= 0 ? bundle.block.validationFlags[index] : undefined;
-  const validationCode = validationName(code);
-  if (validationCode !== 'VALID') problems.push(`the peer marked the transaction ${validationCode}`);
-
-  const ccId = ccAction.getChaincodeId();
+  const responsePayloadBytes = endorsed?.getProposalResponsePayload_asU8() ?? new Uint8Array();
+  const responsePayload = peer.ProposalResponsePayload.deserializeBinary(responsePayloadBytes);
   return {
-    transactionId: bundle.transactionId,
-    channel: channelHeader.getChannelId(),
-    blockNumber: bundle.block.number,
-    validationCode,
-    creator: withoutRole(creator),
-    endorsements: endorsements.map(withoutRole),
-    policy: { rule: describePolicy(policyEnvelope), satisfied },
-    block: { dataHashMatches, containsEnvelope: index >= 0 },
-    chaincode: { name: ccId?.getName() ?? '', version: ccId?.getVersion() ?? '' },
-    rwset,
-    verified: problems.length === 0,
-    problems,
+    envelope,
+    payload,
+    channelHeader,
+    signatureHeader,
+    proposalPayload: actionPayload.getChaincodeProposalPayload_asU8(),
+    responsePayload,
+    responsePayloadBytes,
+    action: peer.ChaincodeAction.deserializeBinary(responsePayload.getExtension_asU8()),
+    endorsements: endorsed?.getEndorsementsList() ?? [],
   };
 }
 
-function withoutRole({ role: _role, ...rest }: SignerCheck & { role: number }): SignerCheck {
-  return rest;
+function txIdOf(envelopeBytes: Uint8Array): string {
+  try {
+    const payload = common.Payload.deserializeBinary(common.Envelope.deserializeBinary(envelopeBytes).getPayload_asU8());
+    return common.ChannelHeader.deserializeBinary(payload.getHeader()?.getChannelHeader_asU8() ?? new Uint8Array()).getTxId();
+  } catch {
+    return '';
+  }
+}
+
+const timeOf = (h: common.ChannelHeader): Date => {
+  const t = h.getTimestamp();
+  return new Date(t ? t.getSeconds() * 1000 + Math.floor(t.getNanos() / 1e6) : 0);
+};
+
+/** The chaincode definition a _lifecycle commit wrote: its endorsement policy, sequence and version. */
+function definitionIn(tx: EndorsedTx, chaincode: string): { policy: common.SignaturePolicyEnvelope | undefined; reference: string; sequence: number; version: string } | undefined {
+  const ns = ledger.rwset.TxReadWriteSet.deserializeBinary(tx.action.getResults_asU8())
+    .getNsRwsetList()
+    .find((n) => n.getNamespace() === '_lifecycle');
+  if (!ns) return undefined;
+  const writes = ledger.rwset.kvrwset.KVRWSet.deserializeBinary(ns.getRwset_asU8()).getWritesList();
+  const field = (name: string): Uint8Array | undefined => writes.find((w) => w.getKey() === `namespaces/fields/${chaincode}/${name}`)?.getValue_asU8();
+  const validation = field('ValidationInfo');
+  const sequence = field('Sequence');
+  const endorsement = field('EndorsementInfo');
+  if (!validation || !sequence) return undefined;
+  const info = peer.lifecycle.ChaincodeValidationInfo.deserializeBinary(peer.lifecycle.StateData.deserializeBinary(validation).getBytes_asU8());
+  const app = peer.ApplicationPolicy.deserializeBinary(info.getValidationParameter_asU8());
+  const version = endorsement ? peer.lifecycle.ChaincodeEndorsementInfo.deserializeBinary(peer.lifecycle.StateData.deserializeBinary(endorsement).getBytes_asU8()).getVersion() : '';
+  return { policy: app.getSignaturePolicy(), reference: app.getChannelConfigPolicyReference(), sequence: peer.lifecycle.StateData.deserializeBinary(sequence).getInt64(), version };
+}
+
+/** Every check the verifier makes, in order, with what passing it means. */
+export const CHECKS: Readonly<Record<string, string>> = {
+  format: 'the bundle is a regchain evidence bundle of this version',
+  anchors: 'trust anchors were given from outside the bundle',
+  'genesis data': "the genesis block's data hashes to its header's data hash",
+  genesis: "the genesis block's header hashes to the pinned genesis hash",
+  roots: "every root certificate in the genesis config matches the pinned fingerprints",
+  channel: 'the genesis block is of the channel the bundle names',
+  'config block': 'each later config block carries a config of this channel',
+  'config signatures': "each later config block is signed by the orderers under the BlockValidation policy of the config before it",
+  'config data': "each config block's data hashes to its header",
+  'config sequence': 'config sequences follow one another with none missing',
+  'config in force': "the orderers' signed metadata names the last config block of the bundle as the config in force",
+  'block signatures': "the transaction's block is signed by the orderers under the channel's BlockValidation policy",
+  'block data': "the block's data hashes to its header's data hash",
+  'envelope in block': 'the transaction is in the block',
+  'transaction type': 'the envelope is an endorser transaction',
+  'transaction channel': 'the envelope is for this channel',
+  'transaction id': "the transaction id is the hash of the envelope's nonce and creator",
+  creator: "the creator's signature over the payload verifies (low S) and its certificate chains to its org's root and was valid then",
+  chaincode: 'the transaction ran the chaincode the bundle names',
+  'proposal hash': "the endorsed response is over this transaction's own proposal",
+  endorsement: "each endorsement's signature verifies (low S) and its certificate chains to its org's root and was valid then",
+  'read/write set': 'the read/write set decodes',
+  'definition read': 'the transaction read the chaincode definition that the bundle carries',
+  'definition block': 'the block with the chaincode definition is signed by the orderers and matches its header',
+  definition: 'that block holds the _lifecycle commit of the chaincode definition the transaction read',
+  'endorsement policy': "the valid endorsements satisfy the definition's endorsement policy",
+  'validation attested': "peers' signed answers attest the block's validation flag, and none contradicts it",
+  'validation code': 'the transaction is VALID',
+};
+
+/** Verifies a bundle against the anchors (see CHECKS). Never throws on bad input. */
+export function verifyEvidence(bundle: EvidenceBundle, anchors: TrustAnchors): AuditReport {
+  const checks: AuditCheck[] = [];
+  // A failure's detail names what failed; a pass says what it established.
+  const check = (name: string, ok: boolean, failure: string): boolean => {
+    checks.push({ check: name, ok, detail: ok ? (CHECKS[name] ?? name) : failure });
+    return ok;
+  };
+  const partial: Mutable<Omit<AuditReport, 'checks' | 'verified' | 'problems'>> = {
+    transactionId: bundle.transactionId,
+    channel: '',
+    blockNumber: '',
+    validationCode: 'UNKNOWN',
+    anchors: {
+      ...(anchors.genesisHash ? { genesisHash: anchors.genesisHash } : {}),
+      ...(anchors.roots ? { pinnedRoots: Object.keys(anchors.roots).sort() } : {}),
+    },
+    configSequence: -1,
+    orderers: [],
+    creator: undefined,
+    endorsements: [],
+    policy: { rule: '', satisfied: false, sequence: 0, definedIn: '' },
+    attestations: [],
+    chaincode: { name: '', version: '' },
+    rwset: [],
+  };
+  try {
+    verifyInto(bundle, anchors, partial, check);
+  } catch (err) {
+    check('bundle', false, `the bundle cannot be decoded: ${(err as Error).message}`);
+  }
+  const problems = checks.filter((c) => !c.ok).map((c) => c.detail);
+  return { ...partial, checks, verified: problems.length === 0 && checks.length > 0, problems };
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+function verifyInto(
+  bundle: EvidenceBundle,
+  anchors: TrustAnchors,
+  report: Mutable<Omit<AuditReport, 'checks' | 'verified' | 'problems'>>,
+  check: (name: string, ok: boolean, detail: string) => boolean,
+): void {
+  if (bundle.format !== EVIDENCE_FORMAT) {
+    check('format', false, `the bundle's format is ${String(bundle.format)}; this verifier reads ${EVIDENCE_FORMAT}`);
+    return;
+  }
+  if (!anchors.genesisHash && !anchors.roots) {
+    check('anchors', false, 'no trust anchor was given: pin the genesis block (or its hash) or the orgs\u2019 root fingerprints');
+    return;
+  }
+
+  // 1. The genesis config, trusted only through the anchors.
+  const configBlocks = bundle.configBlocks.map((b) => common.Block.deserializeBinary(b64(b)));
+  const genesis = configBlocks[0];
+  const genesisConfig = genesis ? configOf(genesis) : undefined;
+  if (!genesis || blockNumber(genesis) !== 0 || !genesisConfig) {
+    check('genesis', false, 'the bundle does not start with the channel\u2019s genesis config block');
+    return;
+  }
+  const channelId = genesisConfig.channelId;
+  report.channel = channelId;
+  let config = new ChannelConfig(genesisConfig.config);
+  // The header hash covers the data only through the data hash: both must hold.
+  if (!check('genesis data', dataHashMatches(genesis), "the genesis block's data does not hash to its header's data hash")) return;
+  if (anchors.genesisHash) {
+    const hash = blockHash(genesis);
+    if (!check('genesis', hash === anchors.genesisHash.toLowerCase(), `the genesis block hashes to ${hash}; the pinned genesis is ${anchors.genesisHash}`)) return;
+  }
+  if (anchors.roots) {
+    const unpinned = [...config.msps.values()].flatMap((m) =>
+      m.roots.filter((r) => !(anchors.roots?.[m.id] ?? []).map((f) => f.toLowerCase()).includes(fingerprint(r))).map(() => m.id),
+    );
+    if (!check('roots', unpinned.length === 0, unpinned.length === 0 ? 'every root in the genesis config is pinned' : `roots of ${[...new Set(unpinned)].join(', ')} in the genesis config are not the pinned ones`)) return;
+  }
+  check('channel', channelId === bundle.channel, `the genesis block is of channel ${channelId}; the bundle claims ${bundle.channel}`);
+
+  // With only roots pinned, the genesis block's policies are not anchored: a block must also carry at least one
+  // valid orderer signature under a pinned root, so a forged genesis with an empty policy cannot help.
+  const signedEnough = (s: ReturnType<typeof checkBlockSignatures>): boolean =>
+    s.satisfied && (anchors.genesisHash !== undefined || s.signers.some((x) => x.ok && x.roles.includes('orderer')));
+
+  // 2. Each later config block: signed by the orderers under the config before it, sequence one higher.
+  const configs: { number: number; config: ChannelConfig }[] = [{ number: 0, config }];
+  for (const block of configBlocks.slice(1)) {
+    const n = blockNumber(block);
+    const next = configOf(block);
+    const signatures = checkBlockSignatures(block, config, new Date());
+    report.orderers.push({ block: n, signers: signatures.signers.map(signerReport), policySatisfied: signatures.satisfied });
+    if (!check('config block', Boolean(next) && next?.channelId === channelId, `block ${n} is not a config block of ${channelId}`)) return;
+    if (!check('config signatures', signedEnough(signatures), `config block ${n} is not signed by the orderers under the BlockValidation policy in force`)) return;
+    if (!check('config data', dataHashMatches(block), `config block ${n}'s data does not hash to its header's data hash`)) return;
+    const sequence = next?.config.getSequence() ?? -1;
+    if (!check('config sequence', sequence === config.sequence + 1 && lastConfigIndex(block) === n, `config block ${n} has sequence ${sequence}; the next after ${config.sequence} was expected`)) return;
+    config = new ChannelConfig((next as { config: common.Config }).config);
+    configs.push({ number: n, config });
+  }
+  const configAt = (block: common.Block): ChannelConfig | undefined => {
+    const index = lastConfigIndex(block);
+    return configs.find((c) => c.number === index)?.config;
+  };
+
+  // 3. The transaction's block: signed by the orderers under the config in force, whose chain is complete.
+  const block = common.Block.deserializeBinary(b64(bundle.block));
+  const number = blockNumber(block);
+  report.blockNumber = String(number);
+  const inForce = configAt(block);
+  const lastConfig = configs[configs.length - 1] as { number: number };
+  if (!check('config in force', inForce !== undefined && lastConfigIndex(block) === lastConfig.number, `block ${number} was cut under config block ${String(lastConfigIndex(block))}, which the bundle does not end with`)) return;
+  const txConfig = inForce as ChannelConfig;
+  report.configSequence = txConfig.sequence;
+  const blockSignatures = checkBlockSignatures(block, txConfig, new Date());
+  report.orderers.push({ block: number, signers: blockSignatures.signers.map(signerReport), policySatisfied: blockSignatures.satisfied });
+  check('block signatures', signedEnough(blockSignatures), `block ${number} is not signed by the orderers under the channel's BlockValidation policy (${blockSignatures.signers.filter((s) => s.ok).length} valid orderer signature(s))`);
+  check('block data', dataHashMatches(block), `block ${number}'s data does not hash to its header's data hash`);
+  const data = block.getData()?.getDataList_asU8() ?? [];
+  const index = data.findIndex((d) => txIdOf(d) === bundle.transactionId);
+  if (!check('envelope in block', index >= 0, `transaction ${bundle.transactionId} is not in block ${number}`)) return;
+  const envelopeBytes = data[index] as Uint8Array;
+
+  // 4. The envelope: this channel, this chaincode, the creator's signature and transaction id.
+  const tx = decodeEndorsed(envelopeBytes);
+  const at = timeOf(tx.channelHeader);
+  check('transaction type', tx.channelHeader.getType() === common.HeaderType.ENDORSER_TRANSACTION, 'the envelope is not an endorser transaction');
+  check('transaction channel', tx.channelHeader.getChannelId() === channelId, `the envelope is for channel ${tx.channelHeader.getChannelId()}, not ${channelId}`);
+  const computedTxId = hex(sha256(tx.signatureHeader.getNonce_asU8(), tx.signatureHeader.getCreator_asU8()));
+  check('transaction id', computedTxId === bundle.transactionId, "the transaction id is not the hash of the envelope's nonce and creator");
+  const creator = txConfig.checkSigner(tx.signatureHeader.getCreator_asU8(), tx.envelope.getPayload_asU8(), tx.envelope.getSignature_asU8(), at);
+  report.creator = signerReport(creator);
+  const creatorProblem = signerProblem('the creator', creator);
+  check('creator', !creatorProblem, creatorProblem ?? '');
+  const headerChaincode = peer.ChaincodeHeaderExtension.deserializeBinary(tx.channelHeader.getExtension_asU8()).getChaincodeId()?.getName() ?? '';
+  const actionChaincode = tx.action.getChaincodeId();
+  report.chaincode = { name: actionChaincode?.getName() ?? '', version: actionChaincode?.getVersion() ?? '' };
+  check('chaincode', headerChaincode === bundle.chaincode && report.chaincode.name === bundle.chaincode, `the transaction ran chaincode ${headerChaincode}/${report.chaincode.name}, not ${bundle.chaincode}`);
+
+  // 5. The endorsements: over this proposal, each signature and certificate, then the policy in force.
+  const head = tx.payload.getHeader();
+  const proposalHash = sha256(head?.getChannelHeader_asU8() ?? new Uint8Array(), head?.getSignatureHeader_asU8() ?? new Uint8Array(), tx.proposalPayload);
+  check('proposal hash', proposalHash.equals(Buffer.from(tx.responsePayload.getProposalHash_asU8())), 'the endorsed response is for another proposal than this transaction\u2019s');
+  const endorsers = tx.endorsements.map((e) => txConfig.checkSigner(e.getEndorser_asU8(), Buffer.concat([Buffer.from(tx.responsePayloadBytes), Buffer.from(e.getEndorser_asU8())]), e.getSignature_asU8(), at));
+  report.endorsements = endorsers.map(signerReport);
+  endorsers.forEach((e, i) => {
+    const problem = signerProblem(`endorsement ${i + 1}`, e);
+    check('endorsement', !problem, problem ?? '');
+  });
+  try {
+    report.rwset = decodeRwset(tx.action.getResults_asU8());
+  } catch {
+    check('read/write set', false, 'the read/write set cannot be decoded');
+  }
+
+  // 6. The definition in force: the _lifecycle Sequence version this transaction read (re-checked by MVCC at commit).
+  const sequenceRead = report.rwset.find((n) => n.namespace === '_lifecycle')?.reads.find((r) => r.key === `namespaces/fields/${bundle.chaincode}/Sequence`)?.version;
+  const [defBlockNumber, defTxNumber] = (sequenceRead ?? '').split(':').map(Number);
+  const definitionBlock = common.Block.deserializeBinary(b64(bundle.definitionBlock));
+  if (!check('definition read', sequenceRead !== undefined && defBlockNumber === blockNumber(definitionBlock), `the transaction read the chaincode definition at ${sequenceRead ?? '(nothing)'}; the bundle's definition block is ${blockNumber(definitionBlock)}`)) return;
+  const defConfig = configAt(definitionBlock);
+  const defSignatures = defConfig ? checkBlockSignatures(definitionBlock, defConfig, new Date()) : undefined;
+  if (defSignatures) report.orderers.push({ block: defSignatures.number, signers: defSignatures.signers.map(signerReport), policySatisfied: defSignatures.satisfied });
+  check('definition block', Boolean(defSignatures && signedEnough(defSignatures)) && dataHashMatches(definitionBlock), `definition block ${blockNumber(definitionBlock)} is not signed by the orderers or its data does not match its header`);
+  const defEnvelope = (definitionBlock.getData()?.getDataList_asU8() ?? [])[defTxNumber ?? -1];
+  const definition = defEnvelope ? definitionIn(decodeEndorsed(defEnvelope), bundle.chaincode) : undefined;
+  if (!check('definition', definition !== undefined, `transaction ${defTxNumber} of block ${defBlockNumber} does not define chaincode ${bundle.chaincode}`)) return;
+  const def = definition as NonNullable<typeof definition>;
+  const satisfied = def.policy ? evaluateSignaturePolicy(def.policy, endorsers) : def.reference ? txConfig.evaluate(def.reference.split('/').filter((p) => p && p !== 'Channel'), endorsers) : false;
+  report.policy = { rule: def.policy ? describePolicy(def.policy) : def.reference, satisfied, sequence: def.sequence, definedIn: `${defBlockNumber}:${defTxNumber}` };
+  check('endorsement policy', satisfied, `the valid endorsements do not satisfy the policy in force (sequence ${def.sequence}): ${report.policy.rule}`);
+
+  // 7. The validation code: the block's flag is the peer's, unsigned; peers attest it with signed answers.
+  const flag = validationFlags(block)[index];
+  report.validationCode = validationName(flag);
+  const attestations = bundle.attestations.map((a) => attestation(b64(a), txConfig, tx.envelope, at));
+  report.attestations = attestations.map(({ mspId, subject, validationCode, ok }) => ({ mspId, subject, validationCode, ok }));
+  const agreeing = attestations.filter((a) => a.ok && a.code === flag);
+  const disagreeing = attestations.filter((a) => a.ok && a.code !== flag);
+  check(
+    'validation attested',
+    agreeing.length > 0 && disagreeing.length === 0,
+    disagreeing.length > 0
+      ? `peers of ${disagreeing.map((a) => a.mspId).join(', ')} attest ${disagreeing.map((a) => a.validationCode).join(', ')}, not the block's flag ${report.validationCode}`
+      : agreeing.length === 0
+        ? `no peer's signed answer attests the block's flag ${report.validationCode}`
+        : `${report.validationCode} attested by ${agreeing.map((a) => a.mspId).join(', ')}`,
+  );
+  check('validation code', report.validationCode === 'VALID', `the transaction is ${report.validationCode}`);
+}
+
+/** A peer's signed answer to GetTransactionByID: checked signer, peer role, and the code for this very envelope. */
+function attestation(bytes: Uint8Array, config: ChannelConfig, envelope: common.Envelope, at: Date): { mspId: string; subject: string; code: number | undefined; validationCode: string; ok: boolean } {
+  try {
+    const response = peer.ProposalResponse.deserializeBinary(bytes);
+    const endorsement = response.getEndorsement();
+    const payloadBytes = response.getPayload_asU8();
+    const signer = config.checkSigner(endorsement?.getEndorser_asU8() ?? new Uint8Array(), Buffer.concat([Buffer.from(payloadBytes), Buffer.from(endorsement?.getEndorser_asU8() ?? new Uint8Array())]), endorsement?.getSignature_asU8() ?? new Uint8Array(), at);
+    const action = peer.ChaincodeAction.deserializeBinary(peer.ProposalResponsePayload.deserializeBinary(payloadBytes).getExtension_asU8());
+    const processed = peer.ProcessedTransaction.deserializeBinary(action.getResponse()?.getPayload_asU8() ?? new Uint8Array());
+    const same =
+      Buffer.from(processed.getTransactionenvelope()?.getPayload_asU8() ?? []).equals(Buffer.from(envelope.getPayload_asU8())) &&
+      Buffer.from(processed.getTransactionenvelope()?.getSignature_asU8() ?? []).equals(Buffer.from(envelope.getSignature_asU8()));
+    const ok = signer.ok && signer.roles.includes('peer') && action.getResponse()?.getStatus() === 200 && same;
+    const code = processed.getValidationcode();
+    return { mspId: signer.mspId, subject: signer.subject, code, validationCode: validationName(code), ok };
+  } catch {
+    return { mspId: '', subject: '(unreadable)', code: undefined, validationCode: 'UNKNOWN', ok: false };
+  }
 }

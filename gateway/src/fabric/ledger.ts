@@ -1,7 +1,7 @@
 // The gateway's one way to the ledger: one gRPC connection per peer, a Gateway per caller, submit and evaluate.
 import * as grpc from '@grpc/grpc-js';
 import { connect, type Contract, type Gateway, hash, type Network } from '@hyperledger/fabric-gateway';
-import { common, peer } from '@hyperledger/fabric-protos';
+import { common, gateway as gatewayProtos, peer } from '@hyperledger/fabric-protos';
 import { peerClient } from '../../../network/src/client';
 import { CHAINCODE_NAME, CHANNEL, orgByKey, PEER_ORGS, type PeerOrg } from '../../../network/src/topology';
 import { ApiError, fromFabric, invalidCommit, validationName } from '../errors';
@@ -168,6 +168,42 @@ export class Ledger {
       if (mapped.statusCode === 503) throw mapped;
       return undefined;
     }
+  }
+
+  /**
+   * Each reachable peer's signed answer to qscc GetTransactionByID (a ProposalResponse, whose endorsement signs
+   * the validation code): the block's validation flags are the peer's own and unsigned, these are not. The
+   * proposal is signed by `signer`, the caller or the gateway's public identity.
+   */
+  async attestations(signer: Caller, transactionId: string): Promise<Uint8Array[]> {
+    const sign = this.#callers.signer(signer);
+    if (!sign) throw new ApiError(500, 'INTERNAL', `caller ${signer.id} has no key to sign an attestation request`);
+    const gateway = this.gateway(signer);
+    const unsigned = gateway.getNetwork(CHANNEL).getContract('qscc').newProposal('GetTransactionByID', { arguments: [CHANNEL, transactionId] });
+    const signed = gateway.newSignedProposal(unsigned.getBytes(), await sign(unsigned.getDigest()));
+    const request = gatewayProtos.ProposedTransaction.deserializeBinary(signed.getBytes()).getProposal();
+    if (!request) throw new ApiError(500, 'INTERNAL', 'the attestation proposal could not be built');
+    const bytes = Buffer.from(request.serializeBinary());
+    const answers = await Promise.all(
+      PEER_ORGS.map(
+        ({ key }) =>
+          new Promise<Uint8Array | undefined>((resolve) => {
+            this.client(key).makeUnaryRequest(
+              '/protos.Endorser/ProcessProposal',
+              (b: Buffer) => b,
+              (b: Buffer) => b,
+              bytes,
+              { deadline: Date.now() + 10_000 },
+              (err, value) => {
+                if (err || !value) return resolve(undefined);
+                const status = peer.ProposalResponse.deserializeBinary(value).getResponse()?.getStatus();
+                resolve(status === 200 ? value : undefined);
+              },
+            );
+          }),
+      ),
+    );
+    return answers.filter((a): a is Uint8Array => a !== undefined);
   }
 
   /** Every peer reachable, and the chaincode answering on the caller's peer. */
