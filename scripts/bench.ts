@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   process.env.REGCHAIN_QUIET = '1';
   await up();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'regchain-bench-'));
-  const config = { ...loadConfig({}), dataDir, secret: 'bench', logLevel: 'silent', port: 0, rateLimitPerMinute: 1_000_000 };
+  const config = { ...loadConfig({}), dataDir, secret: 'bench', logLevel: 'silent', port: 0, rateLimitPerMinute: 1_000_000, addressRateLimitPerMinute: 1_000_000 };
   const services = createServices(config);
   const keys = await bootstrapCallers(services.callers);
   const app = await buildApp(services);

@@ -16,6 +16,7 @@ const USAGE = `usage: gateway-admin <command>
   bootstrap                     callers for the network's users (API keys in <data>/dev-api-keys.json) and the public lookup identity
   create-caller --org ORG --name NAME --role ROLE --entity USCC [--offline-cert cert.pem]
                                 enrol a caller at its org's CA (custodial key, encrypted) or register a member's own certificate
+  revoke-caller --name NAME     remove a caller: its API key and custodial key stop working at once, also in a running gateway
   list                          callers, their orgs and roles
   start                         run the gateway in the background (log and PID file beside the network's)
   stop                          stop it, letting in-flight submits finish`;
@@ -98,6 +99,13 @@ async function main(argv: readonly string[]): Promise<void> {
       return bootstrap();
     case 'create-caller':
       return createCaller(rest);
+    case 'revoke-caller': {
+      const name = flag(rest, 'name');
+      if (!name) throw new NetworkError(USAGE);
+      if (!(await registry().registry.revoke(name))) throw new NetworkError(`no caller ${name}`);
+      log.done(`caller ${name} revoked`);
+      return;
+    }
     case 'list':
       for (const c of registry().registry.list()) process.stdout.write(`${c.id.padEnd(20)} ${c.mspId.padEnd(14)} ${c.role.padEnd(11)} ${c.key ? 'custodial' : 'offline'}\n`);
       return;

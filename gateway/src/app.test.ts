@@ -72,7 +72,7 @@ function certificate(): { cert: string; key: string } {
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'regchain-gw-'));
-  const config: GatewayConfig = { host: '127.0.0.1', port: 0, dataDir, secret: 'test-secret', bodyLimit: 64 * 1024, rateLimitPerMinute: 10_000, publicCaller: 'public', logLevel: 'silent', trustAnchors: '/nonexistent' };
+  const config: GatewayConfig = { host: '127.0.0.1', port: 0, dataDir, secret: 'test-secret', bodyLimit: 64 * 1024, rateLimitPerMinute: 10_000, addressRateLimitPerMinute: 100_000, publicCaller: 'public', logLevel: 'silent', trustAnchors: '/nonexistent', maxStreamsPerCaller: 2, streamBufferBytes: 65536 };
   const callers = new CallerRegistry(dataDir, new Vault('test-secret'));
   for (const role of ['regulator', 'enterprise', 'bank', 'auditor'] as const) {
     const { cert, key } = certificate();
@@ -279,23 +279,69 @@ describe('submit', () => {
 });
 
 describe('rate limiting', () => {
-  it('answers 429 with the error shape once a caller exceeds its budget', async () => {
+  let limited: FastifyInstance;
+  const keys: string[] = [];
+
+  beforeAll(async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'regchain-gw-rl-'));
     const callers = new CallerRegistry(dir, new Vault('s'));
-    const { apiKey } = await callers.add({ id: 'b', org: 'bank', role: 'bank', entityId: 'x', certificate: 'c', privateKey: certificate().key, withApiKey: true });
-    const limited = await buildApp({
-      config: { host: '127.0.0.1', port: 0, dataDir: dir, secret: 's', bodyLimit: 1024, rateLimitPerMinute: 3, publicCaller: 'public', logLevel: 'silent', trustAnchors: '/nonexistent' },
+    for (const id of ['b', 'c']) keys.push((await callers.add({ id, org: 'bank', role: 'bank', entityId: 'x', certificate: 'c', privateKey: certificate().key, withApiKey: true })).apiKey as string);
+    limited = await buildApp({
+      config: { host: '127.0.0.1', port: 0, dataDir: dir, secret: 's', bodyLimit: 1024, rateLimitPerMinute: 3, addressRateLimitPerMinute: 10, publicCaller: 'public', logLevel: 'silent', trustAnchors: '/nonexistent', maxStreamsPerCaller: 2, streamBufferBytes: 65536 },
       callers,
       ledger: new FakeLedger(),
       metrics: createMetrics(),
       idempotency: new Idempotency(dir),
     });
+  });
+  afterAll(() => limited.close());
+
+  const get = (key: string, ip = '10.0.0.1') => limited.inject({ method: 'GET', url: '/v1/rules', remoteAddress: ip, headers: { authorization: `Bearer ${key}` } });
+
+  it('answers 429 with the error shape once a caller exceeds its budget, and another caller keeps its own', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 5; i += 1) statuses.push((await limited.inject({ method: 'GET', url: '/v1/rules', headers: { authorization: `Bearer ${apiKey}` } })).statusCode);
+    for (let i = 0; i < 5; i += 1) statuses.push((await get(keys[0] as string)).statusCode);
     expect(statuses).toEqual([200, 200, 200, 429, 429]);
-    const res = await limited.inject({ method: 'GET', url: '/v1/rules', headers: { authorization: `Bearer ${apiKey}` } });
-    expect(res.json()).toMatchObject({ code: 'RATE_LIMITED', message: expect.stringContaining('3 requests a minute') });
-    await limited.close();
+    const res = await get(keys[0] as string);
+    expect(res.json()).toMatchObject({ code: 'RATE_LIMITED', message: expect.stringContaining('3 requests a minute from this caller') });
+    expect(res.headers['retry-after']).toBeDefined();
+    expect((await get(keys[1] as string)).statusCode).toBe(200);
+  });
+
+  it('limits a client address before authentication, so rotating junk keys does not escape the budget', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i += 1) statuses.push((await get(`rgc_junk-${i}`, '10.0.0.2')).statusCode);
+    expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
+    expect(statuses.slice(10)).toEqual([429, 429]);
+    expect((await get(keys[1] as string, '10.0.0.2')).json()).toMatchObject({ code: 'RATE_LIMITED', message: expect.stringContaining('client address') });
+    expect((await get(keys[1] as string, '10.0.0.3')).statusCode).toBe(200);
+  });
+});
+
+describe('revocation and rotation by the admin command', () => {
+  it('takes effect at once in a running gateway: a revoked key and a rotated key stop working', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'regchain-gw-rv-'));
+    const callers = new CallerRegistry(dir, new Vault('s'));
+    const first = (await callers.add({ id: 'ops', org: 'bank', role: 'bank', entityId: 'x', certificate: 'c1', privateKey: certificate().key, withApiKey: true })).apiKey as string;
+    const other = (await callers.add({ id: 'other', org: 'bank', role: 'bank', entityId: 'x', certificate: 'c2', privateKey: certificate().key, withApiKey: true })).apiKey as string;
+    const running = await buildApp({
+      config: { host: '127.0.0.1', port: 0, dataDir: dir, secret: 's', bodyLimit: 1024, rateLimitPerMinute: 1000, addressRateLimitPerMinute: 1000, publicCaller: 'public', logLevel: 'silent', trustAnchors: '/nonexistent', maxStreamsPerCaller: 2, streamBufferBytes: 65536 },
+      callers,
+      ledger: new FakeLedger(),
+      metrics: createMetrics(),
+      idempotency: new Idempotency(dir),
+    });
+    const get = (key: string) => running.inject({ method: 'GET', url: '/v1/rules', headers: { authorization: `Bearer ${key}` } });
+    expect((await get(first)).statusCode).toBe(200);
+    // The admin command runs in its own process, with its own view of the store.
+    const admin = new CallerRegistry(dir, new Vault('s'));
+    const rotated = (await admin.add({ id: 'ops', org: 'bank', role: 'bank', entityId: 'x', certificate: 'c3', privateKey: certificate().key, withApiKey: true })).apiKey as string;
+    expect((await get(first)).statusCode).toBe(401);
+    expect((await get(rotated)).statusCode).toBe(200);
+    expect(callers.get('ops')?.certificate).toBe('c3');
+    await admin.revoke('other');
+    expect((await get(other)).statusCode).toBe(401);
+    await running.close();
   });
 });
 

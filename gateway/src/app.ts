@@ -106,15 +106,21 @@ export async function buildApp(services: Services, plugins: readonly RoutePlugin
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  await app.register(rateLimit, {
-    max: config.rateLimitPerMinute,
-    timeWindow: '1 minute',
-    keyGenerator: (request) => {
-      const key = apiKeyOf(request);
-      return key ? crypto.createHash('sha256').update(key).digest('hex') : request.ip;
-    },
-    errorResponseBuilder: (_request, context) => ({ statusCode: 429, code: 'RATE_LIMITED', message: `more than ${context.max} requests a minute; retry in ${Math.ceil(context.ttl / 1000)} s`, details: {} }),
-  });
+  // Two budgets: one per client address before the API key is looked at (rotating junk keys does not
+  // escape it), one per authenticated caller after (a caller cannot borrow another's budget).
+  await app.register(rateLimit, { global: false });
+  const byAddress = app.createRateLimit({ max: config.addressRateLimitPerMinute, timeWindow: '1 minute', keyGenerator: (request) => `address:${request.ip}` });
+  const byCaller = app.createRateLimit({ max: config.rateLimitPerMinute, timeWindow: '1 minute', keyGenerator: (request) => `caller:${request.caller?.id ?? ''}` });
+  const limit =
+    (check: typeof byAddress, who: string) =>
+    async (request: FastifyRequest): Promise<void> => {
+      if (who === 'caller' && !request.caller) return;
+      const result = await check(request);
+      // isAllowed is true only for an allow-listed key; every other result says whether the budget is spent.
+      if (!result.isAllowed && result.isExceeded) {
+        throw new ApiError(429, 'RATE_LIMITED', `more than ${result.max} requests a minute from this ${who}; retry in ${result.ttlInSeconds} s`, { retryAfter: result.ttlInSeconds });
+      }
+    };
 
   // On close, responses still in flight end their keep-alive connection, so closing waits for the
   // requests themselves and not for idle sockets to time out.
@@ -126,7 +132,9 @@ export async function buildApp(services: Services, plugins: readonly RoutePlugin
     if (closing) void reply.header('connection', 'close');
     return payload;
   });
+  app.addHook('onRequest', limit(byAddress, 'client address'));
   app.addHook('onRequest', authenticate(services));
+  app.addHook('onRequest', limit(byCaller, 'caller'));
   app.addHook('onResponse', async (request, reply) => {
     metrics.requestDuration.observe({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
@@ -142,7 +150,6 @@ export async function buildApp(services: Services, plugins: readonly RoutePlugin
       const field = `${e.validationContext ?? 'body'}${first?.instancePath ?? ''}`;
       return sendError(reply, new ApiError(400, 'VALIDATION_FAILED', `${field} ${first?.message ?? 'is invalid'}`, { details: { field } }));
     }
-    if (e.statusCode === 429) return reply.code(429).send(error);
     if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
       const code = e.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'PAYLOAD_TOO_LARGE' : e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST';
       return sendError(reply, new ApiError(e.statusCode, code, e.message ?? 'bad request'));

@@ -11,12 +11,19 @@ export interface GatewayConfig {
   /** Secret the custodial private keys are encrypted with (AES-256-GCM); generated on first start if unset. */
   readonly secret: string | undefined;
   readonly bodyLimit: number;
+  /** Requests a minute per authenticated caller. */
   readonly rateLimitPerMinute: number;
+  /** Requests a minute per client address, counted before authentication. */
+  readonly addressRateLimitPerMinute: number;
   /** Caller whose identity answers the public filing-number lookup. */
   readonly publicCaller: string;
   readonly logLevel: string;
   /** What audits trust: the channel's genesis block, or a JSON file pinning its hash or the orgs' root fingerprints. */
   readonly trustAnchors: string;
+  /** Event streams one caller may hold open at once. */
+  readonly maxStreamsPerCaller: number;
+  /** Bytes an event stream may buffer for a slow reader before dropping it (it resumes with Last-Event-ID). */
+  readonly streamBufferBytes: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
@@ -27,8 +34,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     secret: env.REGCHAIN_GATEWAY_SECRET,
     bodyLimit: Number(env.REGCHAIN_GATEWAY_BODY_LIMIT ?? 256 * 1024),
     rateLimitPerMinute: Number(env.REGCHAIN_GATEWAY_RATE_LIMIT ?? 1200),
+    addressRateLimitPerMinute: Number(env.REGCHAIN_GATEWAY_ADDRESS_RATE_LIMIT ?? 6000),
     publicCaller: env.REGCHAIN_GATEWAY_PUBLIC_CALLER ?? 'public',
     logLevel: env.LOG_LEVEL ?? 'info',
     trustAnchors: path.resolve(env.REGCHAIN_TRUST_ANCHORS ?? genesisBlock()),
+    maxStreamsPerCaller: Number(env.REGCHAIN_GATEWAY_STREAMS_PER_CALLER ?? 4),
+    streamBufferBytes: Number(env.REGCHAIN_GATEWAY_STREAM_BUFFER ?? 1024 * 1024),
   };
 }

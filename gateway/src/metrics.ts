@@ -8,6 +8,8 @@ export interface Metrics {
   readonly endorseDuration: Histogram<'fn'>;
   readonly commitDuration: Histogram<'fn'>;
   readonly streamClients: Gauge;
+  readonly streamEventsSkipped: Counter<'reason'>;
+  readonly streamDrops: Counter;
 }
 
 export function createMetrics(): Metrics {
@@ -21,5 +23,7 @@ export function createMetrics(): Metrics {
     endorseDuration: new Histogram({ name: 'regchain_endorse_duration_seconds', help: 'Time to collect endorsements', labelNames: ['fn'], buckets, registers: [registry] }),
     commitDuration: new Histogram({ name: 'regchain_commit_duration_seconds', help: 'Time from submit to commit status', labelNames: ['fn'], buckets, registers: [registry] }),
     streamClients: new Gauge({ name: 'regchain_stream_clients', help: 'Connected event-stream clients', registers: [registry] }),
+    streamEventsSkipped: new Counter({ name: 'regchain_stream_events_skipped_total', help: 'Chaincode events the stream could not read and skipped', labelNames: ['reason'], registers: [registry] }),
+    streamDrops: new Counter({ name: 'regchain_stream_drops_total', help: 'Event-stream readers dropped for falling too far behind', registers: [registry] }),
   };
 }

@@ -2,6 +2,7 @@
 import { Context, Contract } from 'fabric-contract-api';
 import { KeyEndorsementPolicy } from 'fabric-shim';
 import type { Actor } from '../domain/filing';
+import { EVENT_NAME } from '../events';
 import { type Caller, callerFrom } from '../identity';
 import { toBytes } from '../json';
 import { Ledger } from '../ledger';
@@ -12,8 +13,6 @@ export interface DomainEvent {
   readonly [field: string]: unknown;
 }
 
-/** Fabric delivers one chaincode event per transaction, so everything a transaction did is batched under this name. */
-export const EVENT_NAME = 'regchain';
 
 export class RegchainContext extends Context {
   readonly events: DomainEvent[] = [];

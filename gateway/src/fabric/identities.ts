@@ -76,14 +76,20 @@ export interface NewCaller {
 export class CallerRegistry {
   readonly #store: JsonStore<Caller>;
   readonly #vault: Vault;
-  readonly #signers = new Map<string, Signer>();
+  /** Decrypted signers, by caller id and the certificate they sign for: a rotated caller gets a new one. */
+  readonly #signers = new Map<string, { certificate: string; signer: Signer }>();
   readonly #byKeyHash = new Map<string, Caller>();
-  #reloadedAt = 0;
 
   constructor(dataDir: string, vault: Vault) {
     this.#store = new JsonStore<Caller>(dataDir, 'callers');
     this.#vault = vault;
+    this.#index();
+  }
+
+  #index(): void {
+    this.#byKeyHash.clear();
     for (const c of this.#store.values()) if (c.apiKeyHash) this.#byKeyHash.set(c.apiKeyHash, c);
+    for (const [id, s] of this.#signers) if (this.#store.get(id)?.certificate !== s.certificate) this.#signers.delete(id);
   }
 
   /** Registers a caller; returns its API key, which is not stored and cannot be shown again. */
@@ -100,12 +106,17 @@ export class CallerRegistry {
       ...(spec.privateKey ? { key: this.#vault.encrypt(spec.privateKey) } : {}),
       createdAt: new Date().toISOString(),
     };
-    const previous = this.#store.get(spec.id);
-    if (previous?.apiKeyHash) this.#byKeyHash.delete(previous.apiKeyHash);
-    this.#signers.delete(spec.id);
     await this.#store.set(spec.id, caller);
-    if (caller.apiKeyHash) this.#byKeyHash.set(caller.apiKeyHash, caller);
+    this.#index();
     return { caller, ...(apiKey ? { apiKey } : {}) };
+  }
+
+  /** Removes a caller: its API key and custodial key stop working at once, here and in a running gateway. */
+  async revoke(id: string): Promise<boolean> {
+    if (!this.#store.get(id)) return false;
+    await this.#store.delete(id);
+    this.#index();
+    return true;
   }
 
   get(id: string): Caller | undefined {
@@ -117,18 +128,12 @@ export class CallerRegistry {
   }
 
   /**
-   * The caller holding this API key. An unknown key re-reads the store at most once a second, so callers
-   * the admin command creates work without restarting the gateway.
+   * The caller holding this API key. Every call checks whether the admin command changed the store (one
+   * stat), so a created, rotated or revoked caller takes effect at once, without a restart.
    */
   authenticate(apiKey: string): Caller | undefined {
-    const hash = hashApiKey(apiKey);
-    const found = this.#byKeyHash.get(hash);
-    if (found || Date.now() - this.#reloadedAt < 1000) return found;
-    this.#reloadedAt = Date.now();
-    this.#store.reload();
-    this.#byKeyHash.clear();
-    for (const c of this.#store.values()) if (c.apiKeyHash) this.#byKeyHash.set(c.apiKeyHash, c);
-    return this.#byKeyHash.get(hash);
+    if (this.#store.reloadIfChanged()) this.#index();
+    return this.#byKeyHash.get(hashApiKey(apiKey));
   }
 
   identity(caller: Caller): Identity {
@@ -138,11 +143,10 @@ export class CallerRegistry {
   /** The caller's signer, decrypting its key once; undefined for a caller that signs offline. */
   signer(caller: Caller): Signer | undefined {
     if (!caller.key) return undefined;
-    let signer = this.#signers.get(caller.id);
-    if (!signer) {
-      signer = signers.newPrivateKeySigner(crypto.createPrivateKey(this.#vault.decrypt(caller.key)));
-      this.#signers.set(caller.id, signer);
-    }
+    const cached = this.#signers.get(caller.id);
+    if (cached?.certificate === caller.certificate) return cached.signer;
+    const signer = signers.newPrivateKeySigner(crypto.createPrivateKey(this.#vault.decrypt(caller.key)));
+    this.#signers.set(caller.id, { certificate: caller.certificate, signer });
     return signer;
   }
 }

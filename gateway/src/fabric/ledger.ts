@@ -60,9 +60,13 @@ export class Ledger {
     return client;
   }
 
-  /** A Gateway for the caller on its own org's peer; without a signer for members who sign offline. */
+  /**
+   * A Gateway for the caller on its own org's peer; without a signer for members who sign offline. Cached by
+   * caller and certificate, so a rotated identity never signs with the old one.
+   */
   gateway(caller: Caller): Gateway {
-    let gateway = this.#gateways.get(caller.id);
+    const cacheKey = `${caller.id}\n${caller.certificate}`;
+    let gateway = this.#gateways.get(cacheKey);
     if (!gateway) {
       const signer = this.#callers.signer(caller);
       gateway = connect({
@@ -75,7 +79,13 @@ export class Ledger {
         submitOptions: () => ({ deadline: Date.now() + 15_000 }),
         commitStatusOptions: () => ({ deadline: Date.now() + 60_000 }),
       });
-      this.#gateways.set(caller.id, gateway);
+      for (const [k, g] of this.#gateways) {
+        if (k.startsWith(`${caller.id}\n`)) {
+          g.close();
+          this.#gateways.delete(k);
+        }
+      }
+      this.#gateways.set(cacheKey, gateway);
     }
     return gateway;
   }

@@ -3,6 +3,7 @@ import { type Checkpointer, checkpointers } from '@hyperledger/fabric-gateway';
 import { Type } from '@sinclair/typebox';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { EVENT_NAME } from '../../../chaincode/src/events';
 import { CHAINCODE_NAME } from '../../../network/src/topology';
 import { errorResponses, type RoutePlugin } from '../app';
 import { ApiError, fromFabric } from '../errors';
@@ -38,7 +39,25 @@ async function checkpointFor(dataDir: string, caller: Caller, stream: string | u
   return checkpointer;
 }
 
+/** What a regchain chaincode event carries; anything else on the stream is skipped and counted, never fatal. */
+function parseEvent(eventName: string, payload: Uint8Array): { events: { type: string }[] } | string {
+  if (eventName !== EVENT_NAME) return 'foreign-name';
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(payload).toString('utf8'));
+  } catch {
+    return 'not-json';
+  }
+  const events = (parsed as { events?: unknown } | null)?.events;
+  if (!Array.isArray(events) || !events.every((e) => typeof (e as { type?: unknown } | null)?.type === 'string')) return 'bad-shape';
+  return { events: events as { type: string }[] };
+}
+
+/** Connections open per caller: a cap, so one member cannot hold the gateway's streams. */
+const open = new Map<string, number>();
+
 export const eventRoutes: RoutePlugin = (app, services) => {
+  const { maxStreamsPerCaller, streamBufferBytes } = services.config;
   app.get(
     '/v1/events',
     {
@@ -47,6 +66,9 @@ export const eventRoutes: RoutePlugin = (app, services) => {
     },
     async (request, reply) => {
       const caller = request.caller as Caller;
+      if ((open.get(caller.id) ?? 0) >= maxStreamsPerCaller) {
+        throw new ApiError(429, 'STREAM_LIMIT', `caller ${caller.id} already has ${maxStreamsPerCaller} event streams open; close one first`, { retryAfter: 5 });
+      }
       const query = request.query as { types?: string; stream?: string; fromBlock?: string };
       const lastEventId = typeof request.headers['last-event-id'] === 'string' ? request.headers['last-event-id'] : undefined;
       const types = query.types ? new Set(query.types.split(',')) : undefined;
@@ -65,6 +87,7 @@ export const eventRoutes: RoutePlugin = (app, services) => {
       const raw = reply.raw;
       raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-request-id': request.id });
       raw.write('retry: 2000\n\n');
+      open.set(caller.id, (open.get(caller.id) ?? 0) + 1);
       services.metrics.streamClients.inc();
       const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), 15_000);
       const stop = (): void => {
@@ -72,22 +95,43 @@ export const eventRoutes: RoutePlugin = (app, services) => {
         events.close();
       };
       raw.on('close', stop);
+      // The named checkpoint advances only once an event has left the buffer, so a dropped reader resumes
+      // from what it really received.
+      let saved = Promise.resolve();
+      const flushed = (event: Parameters<Checkpointer['checkpointChaincodeEvent']>[0]) => (err?: Error | null): void => {
+        if (!err) saved = saved.then(() => checkpointer.checkpointChaincodeEvent(event)).catch(() => undefined);
+      };
       try {
         for await (const event of events) {
-          const payload = JSON.parse(Buffer.from(event.payload).toString('utf8')) as { txId: string; events: { type: string }[] };
-          const selected = types ? payload.events.filter((e) => types.has(e.type)) : payload.events;
-          if (selected.length > 0) {
-            const data = { transactionId: event.transactionId, blockNumber: event.blockNumber.toString(), events: selected };
-            raw.write(`id: ${event.blockNumber}:${event.transactionId}\nevent: regchain\ndata: ${JSON.stringify(data)}\n\n`);
+          const parsed = parseEvent(event.eventName, event.payload);
+          if (typeof parsed === 'string') {
+            services.metrics.streamEventsSkipped.inc({ reason: parsed });
+            request.log.warn({ transactionId: event.transactionId, blockNumber: event.blockNumber.toString(), eventName: event.eventName, reason: parsed }, 'skipped an event the stream cannot read');
+            raw.write(': skipped\n\n', flushed(event));
+            continue;
           }
-          await checkpointer.checkpointChaincodeEvent(event);
+          const selected = types ? parsed.events.filter((e) => types.has(e.type)) : parsed.events;
+          const chunk =
+            selected.length > 0
+              ? `id: ${event.blockNumber}:${event.transactionId}\nevent: regchain\ndata: ${JSON.stringify({ transactionId: event.transactionId, blockNumber: event.blockNumber.toString(), events: selected })}\n\n`
+              : ': filtered\n\n';
+          raw.write(chunk, flushed(event));
+          if (raw.writableLength > streamBufferBytes) {
+            // A reader this far behind is dropped rather than buffered without bound; it resumes with Last-Event-ID.
+            services.metrics.streamDrops.inc();
+            request.log.warn({ buffered: raw.writableLength, caller: caller.id }, 'dropped a slow event-stream reader');
+            raw.destroy();
+            break;
+          }
         }
       } catch (err) {
         if (!raw.destroyed) request.log.warn({ err }, 'event stream ended by the network');
       } finally {
         stop();
+        open.set(caller.id, (open.get(caller.id) ?? 1) - 1);
         services.metrics.streamClients.dec();
-        raw.end();
+        if (!raw.destroyed) raw.end();
+        await saved;
       }
     },
   );

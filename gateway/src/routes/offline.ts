@@ -1,7 +1,8 @@
 // Offline signing: members who keep their own keys sign digests; the gateway never sees their private key.
 import { Type } from '@sinclair/typebox';
 import { errorResponses, type RoutePlugin } from '../app';
-import { fromFabric, invalidCommit, validationName } from '../errors';
+import { common, gateway as gatewayProtos, msp, peer } from '@hyperledger/fabric-protos';
+import { ApiError, fromFabric, invalidCommit, validationName } from '../errors';
 import type { Caller } from '../fabric/identities';
 import { toTransient } from '../fabric/ledger';
 import { CHAINCODE_NAME, CHANNEL } from '../../../network/src/topology';
@@ -11,6 +12,30 @@ const strict = { additionalProperties: false } as const;
 const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
 const bytes = (text: string): Uint8Array => Buffer.from(text, 'base64');
 const ALL = ['regulator', 'enterprise', 'bank', 'auditor'];
+
+/** Decodes what a member sends back, as a 400 when it is not the message it should be. */
+function decoded<T>(what: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch {
+    throw new ApiError(400, 'VALIDATION_FAILED', `${what} is not a message the gateway issued; send back the bytes step 1, 2 or 3 returned`, { details: { field: `body/${what}` } });
+  }
+}
+
+/**
+ * A signed message must come from the caller's own registered certificate: otherwise a member could get
+ * another identity's proposal endorsed and submitted under its own API key.
+ */
+function requireOwnCreator(caller: Caller, serializedIdentity: Uint8Array, what: string): void {
+  const id = decoded(what, () => msp.SerializedIdentity.deserializeBinary(serializedIdentity));
+  const cert = Buffer.from(id.getIdBytes_asU8()).toString('utf8').trim();
+  if (id.getMspid() !== caller.mspId || cert !== caller.certificate.trim()) {
+    throw new ApiError(403, 'CREATOR_MISMATCH', `the ${what} is signed by an identity other than caller ${caller.id}'s registered certificate`, { details: { field: `body/${what}` } });
+  }
+}
+
+const creatorOfPayload = (payloadBytes: Uint8Array): Uint8Array =>
+  common.SignatureHeader.deserializeBinary(common.Payload.deserializeBinary(payloadBytes).getHeader()?.getSignatureHeader_asU8() ?? new Uint8Array()).getCreator_asU8();
 
 export const offlineRoutes: RoutePlugin = (app, services) => {
   const gatewayOf = (caller: Caller) => services.ledger.gateway(caller);
@@ -39,7 +64,14 @@ export const offlineRoutes: RoutePlugin = (app, services) => {
     { config: { roles: ALL }, schema: schema('2. Endorse a signed proposal; sign the returned transaction digest', Type.Object({ proposal: B64, signature: B64 }, strict)) },
     async (request) => {
       const body = request.body as { proposal: string; signature: string };
-      const proposal = gatewayOf(request.caller as Caller).newSignedProposal(bytes(body.proposal), bytes(body.signature));
+      const caller = request.caller as Caller;
+      const creator = decoded('proposal', () => {
+        const signed = gatewayProtos.ProposedTransaction.deserializeBinary(bytes(body.proposal)).getProposal();
+        const header = common.Header.deserializeBinary(peer.Proposal.deserializeBinary(signed?.getProposalBytes_asU8() ?? new Uint8Array()).getHeader_asU8());
+        return common.SignatureHeader.deserializeBinary(header.getSignatureHeader_asU8()).getCreator_asU8();
+      });
+      requireOwnCreator(caller, creator, 'proposal');
+      const proposal = decoded('proposal', () => gatewayOf(caller).newSignedProposal(bytes(body.proposal), bytes(body.signature)));
       try {
         const transaction = await proposal.endorse();
         const result = Buffer.from(transaction.getResult()).toString('utf8');
@@ -55,7 +87,10 @@ export const offlineRoutes: RoutePlugin = (app, services) => {
     { config: { roles: ALL }, schema: schema('3. Submit a signed transaction; sign the returned commit digest', Type.Object({ transaction: B64, signature: B64 }, strict)) },
     async (request) => {
       const body = request.body as { transaction: string; signature: string };
-      const transaction = gatewayOf(request.caller as Caller).newSignedTransaction(bytes(body.transaction), bytes(body.signature));
+      const caller = request.caller as Caller;
+      const creator = decoded('transaction', () => creatorOfPayload(gatewayProtos.PreparedTransaction.deserializeBinary(bytes(body.transaction)).getEnvelope()?.getPayload_asU8() ?? new Uint8Array()));
+      requireOwnCreator(caller, creator, 'transaction');
+      const transaction = decoded('transaction', () => gatewayOf(caller).newSignedTransaction(bytes(body.transaction), bytes(body.signature)));
       try {
         const commit = await transaction.submit();
         return { transactionId: commit.getTransactionId(), commit: b64(commit.getBytes()), digest: b64(commit.getDigest()) };
@@ -70,7 +105,10 @@ export const offlineRoutes: RoutePlugin = (app, services) => {
     { config: { roles: ALL }, schema: schema('4. Wait for the commit status with a signed request', Type.Object({ commit: B64, signature: B64 }, strict)) },
     async (request) => {
       const body = request.body as { commit: string; signature: string };
-      const commit = gatewayOf(request.caller as Caller).newSignedCommit(bytes(body.commit), bytes(body.signature));
+      const caller = request.caller as Caller;
+      const identity = decoded('commit', () => gatewayProtos.CommitStatusRequest.deserializeBinary(gatewayProtos.SignedCommitStatusRequest.deserializeBinary(bytes(body.commit)).getRequest_asU8()).getIdentity_asU8());
+      requireOwnCreator(caller, identity, 'commit');
+      const commit = decoded('commit', () => gatewayOf(caller).newSignedCommit(bytes(body.commit), bytes(body.signature)));
       let status;
       try {
         status = await commit.getStatus();
