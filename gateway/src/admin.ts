@@ -1,4 +1,5 @@
 // Gateway administration: bootstrap the local callers, create and enrol callers, start and stop the gateway.
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ensureFabric } from '../../network/src/binaries';
@@ -16,6 +17,7 @@ const USAGE = `usage: gateway-admin <command>
   bootstrap                     callers for the network's users (API keys in <data>/dev-api-keys.json) and the public lookup identity
   create-caller --org ORG --name NAME --role ROLE --entity USCC [--offline-cert cert.pem]
                                 enrol a caller at its org's CA (custodial key, encrypted) or register a member's own certificate
+  rotate-vault                  re-encrypt every custodial key under a new vault secret and replace the key file (stop the gateway first)
   revoke-caller --name NAME     remove a caller: its API key and custodial key stop working at once, also in a running gateway
   list                          callers, their orgs and roles
   start                         run the gateway in the background (log and PID file beside the network's)
@@ -28,7 +30,7 @@ function flag(args: readonly string[], name: string): string | undefined {
 
 function registry(): { registry: CallerRegistry; dataDir: string } {
   const config = loadConfig();
-  return { registry: new CallerRegistry(config.dataDir, Vault.open(config.dataDir, config.secret)), dataDir: config.dataDir };
+  return { registry: new CallerRegistry(config.dataDir, Vault.open(config.secretFile, config.secret, path.join(config.dataDir, 'vault.secret'))), dataDir: config.dataDir };
 }
 
 async function bootstrap(): Promise<void> {
@@ -99,6 +101,25 @@ async function main(argv: readonly string[]): Promise<void> {
       return bootstrap();
     case 'create-caller':
       return createCaller(rest);
+    case 'rotate-vault': {
+      const config = loadConfig();
+      if (config.secret) {
+        // A secret held in the environment is rotated to one the operator supplies, then swapped there.
+        const next = process.env.REGCHAIN_GATEWAY_NEW_SECRET;
+        if (!next) throw new NetworkError('the vault secret comes from REGCHAIN_GATEWAY_SECRET: set the new one in REGCHAIN_GATEWAY_NEW_SECRET and run again');
+        const count = await registry().registry.reencrypt(new Vault(next));
+        log.done(`vault rotated: ${count} custodial key(s) re-encrypted; now set REGCHAIN_GATEWAY_SECRET to the new secret`);
+        return;
+      }
+      // The new secret is on disk before the store changes, and takes the key file's place after: a crash in
+      // between leaves <key file>.next, which then holds the secret the store is under.
+      const fresh = crypto.randomBytes(32).toString('base64');
+      fs.writeFileSync(`${config.secretFile}.next`, fresh, { mode: 0o600 });
+      const count = await registry().registry.reencrypt(new Vault(fresh));
+      fs.renameSync(`${config.secretFile}.next`, config.secretFile);
+      log.done(`vault rotated: ${count} custodial key(s) re-encrypted; new secret in ${config.secretFile}`);
+      return;
+    }
     case 'revoke-caller': {
       const name = flag(rest, 'name');
       if (!name) throw new NetworkError(USAGE);

@@ -72,7 +72,7 @@ function certificate(): { cert: string; key: string } {
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'regchain-gw-'));
-  const config: GatewayConfig = { host: '127.0.0.1', port: 0, dataDir, secret: 'test-secret', bodyLimit: 64 * 1024, rateLimitPerMinute: 10_000, addressRateLimitPerMinute: 100_000, publicCaller: 'public', logLevel: 'silent', trustAnchors: '/nonexistent', maxStreamsPerCaller: 2, streamBufferBytes: 65536 };
+  const config: GatewayConfig = { host: '127.0.0.1', port: 0, dataDir, secret: 'test-secret', secretFile: '/nonexistent', bodyLimit: 64 * 1024, rateLimitPerMinute: 10_000, addressRateLimitPerMinute: 100_000, publicCaller: 'public', logLevel: 'silent', trustAnchors: '/nonexistent', maxStreamsPerCaller: 2, streamBufferBytes: 65536 };
   const callers = new CallerRegistry(dataDir, new Vault('test-secret'));
   for (const role of ['regulator', 'enterprise', 'bank', 'auditor'] as const) {
     const { cert, key } = certificate();
@@ -287,7 +287,7 @@ describe('rate limiting', () => {
     const callers = new CallerRegistry(dir, new Vault('s'));
     for (const id of ['b', 'c']) keys.push((await callers.add({ id, org: 'bank', role: 'bank', entityId: 'x', certificate: 'c', privateKey: certificate().key, withApiKey: true })).apiKey as string);
     limited = await buildApp({
-      config: { host: '127.0.0.1', port: 0, dataDir: dir, secret: 's', bodyLimit: 1024, rateLimitPerMinute: 3, addressRateLimitPerMinute: 10, publicCaller: 'public', logLevel: 'silent', trustAnchors: '/nonexistent', maxStreamsPerCaller: 2, streamBufferBytes: 65536 },
+      config: { host: '127.0.0.1', port: 0, dataDir: dir, secret: 's', secretFile: '/nonexistent', bodyLimit: 1024, rateLimitPerMinute: 3, addressRateLimitPerMinute: 10, publicCaller: 'public', logLevel: 'silent', trustAnchors: '/nonexistent', maxStreamsPerCaller: 2, streamBufferBytes: 65536 },
       callers,
       ledger: new FakeLedger(),
       metrics: createMetrics(),
@@ -325,7 +325,7 @@ describe('revocation and rotation by the admin command', () => {
     const first = (await callers.add({ id: 'ops', org: 'bank', role: 'bank', entityId: 'x', certificate: 'c1', privateKey: certificate().key, withApiKey: true })).apiKey as string;
     const other = (await callers.add({ id: 'other', org: 'bank', role: 'bank', entityId: 'x', certificate: 'c2', privateKey: certificate().key, withApiKey: true })).apiKey as string;
     const running = await buildApp({
-      config: { host: '127.0.0.1', port: 0, dataDir: dir, secret: 's', bodyLimit: 1024, rateLimitPerMinute: 1000, addressRateLimitPerMinute: 1000, publicCaller: 'public', logLevel: 'silent', trustAnchors: '/nonexistent', maxStreamsPerCaller: 2, streamBufferBytes: 65536 },
+      config: { host: '127.0.0.1', port: 0, dataDir: dir, secret: 's', secretFile: '/nonexistent', bodyLimit: 1024, rateLimitPerMinute: 1000, addressRateLimitPerMinute: 1000, publicCaller: 'public', logLevel: 'silent', trustAnchors: '/nonexistent', maxStreamsPerCaller: 2, streamBufferBytes: 65536 },
       callers,
       ledger: new FakeLedger(),
       metrics: createMetrics(),

@@ -8,8 +8,10 @@ export interface GatewayConfig {
   readonly port: number;
   /** Where the embedded store (callers, encrypted keys, idempotency records, stream checkpoints) lives. */
   readonly dataDir: string;
-  /** Secret the custodial private keys are encrypted with (AES-256-GCM); generated on first start if unset. */
+  /** Secret the custodial private keys are encrypted with (AES-256-GCM), from the environment; else read from secretFile. */
   readonly secret: string | undefined;
+  /** Owner-only key file holding the vault secret when it is not in the environment; generated on first start. */
+  readonly secretFile: string;
   readonly bodyLimit: number;
   /** Requests a minute per authenticated caller. */
   readonly rateLimitPerMinute: number;
@@ -32,6 +34,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     port: Number(env.REGCHAIN_GATEWAY_PORT ?? GATEWAY_PORT),
     dataDir: path.resolve(env.REGCHAIN_GATEWAY_DATA ?? path.join(STATE_DIR, 'gateway')),
     secret: env.REGCHAIN_GATEWAY_SECRET,
+    secretFile: path.resolve(env.REGCHAIN_GATEWAY_SECRET_FILE ?? path.join(STATE_DIR, 'secrets', 'vault.key')),
     bodyLimit: Number(env.REGCHAIN_GATEWAY_BODY_LIMIT ?? 256 * 1024),
     rateLimitPerMinute: Number(env.REGCHAIN_GATEWAY_RATE_LIMIT ?? 1200),
     addressRateLimitPerMinute: Number(env.REGCHAIN_GATEWAY_ADDRESS_RATE_LIMIT ?? 6000),

@@ -1,4 +1,5 @@
 // Wires the gateway's services: config, caller registry with its vault, ledger connections, metrics, idempotency.
+import * as path from 'node:path';
 import type { Services } from './app';
 import { loadConfig, type GatewayConfig } from './config';
 import { CallerRegistry, Vault } from './fabric/identities';
@@ -8,6 +9,6 @@ import { createMetrics } from './metrics';
 
 export function createServices(config: GatewayConfig = loadConfig()): Services & { ledger: Ledger } {
   const metrics = createMetrics();
-  const callers = new CallerRegistry(config.dataDir, Vault.open(config.dataDir, config.secret));
+  const callers = new CallerRegistry(config.dataDir, Vault.open(config.secretFile, config.secret, path.join(config.dataDir, 'vault.secret')));
   return { config, callers, metrics, ledger: new Ledger(callers, metrics), idempotency: new Idempotency(config.dataDir) };
 }

@@ -59,6 +59,12 @@ export class JsonStore<T> {
     await this.#flush();
   }
 
+  /** Replaces every entry with what the function makes of it, in one write. */
+  async transform(fn: (value: T) => T): Promise<void> {
+    for (const [k, v] of Object.entries(this.#data)) this.#data[k] = fn(v);
+    await this.#flush();
+  }
+
   /** Removes entries the predicate rejects, in one write. */
   async retain(keep: (value: T) => boolean): Promise<void> {
     for (const [k, v] of Object.entries(this.#data)) if (!keep(v)) delete this.#data[k];

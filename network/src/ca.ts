@@ -75,8 +75,9 @@ async function enrollRegistrar(fabric: FabricInstall, org: PeerOrg): Promise<str
 }
 
 /**
- * Registers a user with role and entity-id attributes in its certificate and enrols it. The secret is kept
- * beside the user so an interrupted enrolment can finish later.
+ * Registers a user with role and entity-id attributes in its certificate and enrols it. The secret is good for
+ * one enrolment only; it is kept beside the user (owner-only) until that enrolment succeeds, so an interrupted
+ * one can finish, and deleted after.
  */
 export async function registerAndEnroll(fabric: FabricInstall, org: PeerOrg, user: UserSpec): Promise<EnrolledUser> {
   const existing = enrolledUser(org, user.name);
@@ -104,6 +105,8 @@ export async function registerAndEnroll(fabric: FabricInstall, org: PeerOrg, use
       secret,
       '--id.type',
       'client',
+      '--id.maxenrollments',
+      '1',
       '--id.attrs',
       `role=${user.role}:ecert,entityId=${user.entityId}:ecert`,
       ...clientArgs(org),
@@ -114,6 +117,7 @@ export async function registerAndEnroll(fabric: FabricInstall, org: PeerOrg, use
   writeNodeOuConfig(mspDir);
   const enrolled = enrolledUser(org, user.name);
   if (!enrolled) throw new Error(`enrolment of ${user.name} at ${caName(org)} wrote no certificate and key`);
+  fs.rmSync(secretPath, { force: true });
   return enrolled;
 }
 

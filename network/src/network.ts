@@ -97,6 +97,9 @@ export async function up(options: UpOptions = {}): Promise<UpReport> {
   let t = Date.now();
   const fabric = await ensureFabric();
   mark('binaries', t);
+  // Keys, CA databases and bootstrap secrets live below: the owner alone may enter.
+  fs.mkdirSync(dirs.state, { recursive: true, mode: 0o700 });
+  fs.chmodSync(dirs.state, 0o700);
 
   if (runtime.name === 'native') removeStalePidFiles();
   const running: NodeProcess[] = [];

@@ -10,8 +10,8 @@ import { CHAINCODE_NAME, CHANNEL, networkProcesses, orgByKey } from '../../netwo
 import { selectRuntime } from '../support/runtime';
 
 async function submitProbe(id: string): Promise<number> {
-  const org = orgByKey('bank');
-  const connection = connectAs(org, 'bank1');
+  const org = orgByKey('regulator');
+  const connection = connectAs(org, 'regulator1');
   try {
     const contract = connection.gateway.getNetwork(CHANNEL).getContract(CHAINCODE_NAME);
     const deadline = Date.now() + 60_000;

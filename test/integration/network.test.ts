@@ -61,8 +61,8 @@ describe('the supervision channel on the real network', () => {
   let committedBlock: bigint;
   let txId: string;
 
-  it('commits a transaction from a CA-enrolled enterprise user as VALID in a block', async () => {
-    const contract = as('enterprise').getNetwork(CHANNEL).getContract(CHAINCODE_NAME);
+  it('commits a transaction from a CA-enrolled regulator user as VALID in a block', async () => {
+    const contract = as('regulator').getNetwork(CHANNEL).getContract(CHAINCODE_NAME);
     const submitted = await contract.submitAsync('system:recordProbe', { arguments: [`probe-${runId}`] });
     const status = await submitted.getStatus();
     expect(status.successful).toBe(true);
@@ -71,7 +71,7 @@ describe('the supervision channel on the real network', () => {
     committedBlock = status.blockNumber;
     txId = submitted.getTransactionId();
     const record = JSON.parse(Buffer.from(submitted.getResult()).toString()) as { mspId: string; txId: string };
-    expect(record).toMatchObject({ mspId: enterprise.mspId, txId });
+    expect(record).toMatchObject({ mspId: regulator.mspId, txId });
   });
 
   it('enrolled the user from its org CA with role and entity id in the certificate', () => {

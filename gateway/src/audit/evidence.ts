@@ -1,35 +1,17 @@
 // Collects an evidence bundle for a transaction from the caller's own peer: its block, the config chain, the definition, attestations.
 import type { Network } from '@hyperledger/fabric-gateway';
-import { common, ledger, peer } from '@hyperledger/fabric-protos';
+import { common } from '@hyperledger/fabric-protos';
 import * as fs from 'node:fs';
 import { CHAINCODE_NAME, CHANNEL } from '../../../network/src/topology';
 import { ApiError, fromFabric } from '../errors';
 import { blockHash, configOf, lastConfigIndex } from './blocks';
 import { ChannelConfig } from './channelconfig';
 import { fingerprint } from './signature';
-import { EVIDENCE_FORMAT, type EvidenceBundle, type TrustAnchors } from './verify';
+import { EVIDENCE_FORMAT, type EvidenceBundle, lifecycleFields, txIdOf, sequenceReadOf, type TrustAnchors } from './verify';
 
 const b64 = (b: Uint8Array): string => Buffer.from(b).toString('base64');
 
-/** The block and transaction that last wrote the chaincode's definition, as the transaction read it. */
-function definitionVersion(block: common.Block, transactionId: string): { block: number } | undefined {
-  for (const d of block.getData()?.getDataList_asU8() ?? []) {
-    const payload = common.Payload.deserializeBinary(common.Envelope.deserializeBinary(d).getPayload_asU8());
-    const header = common.ChannelHeader.deserializeBinary(payload.getHeader()?.getChannelHeader_asU8() ?? new Uint8Array());
-    if (header.getTxId() !== transactionId) continue;
-    const action = peer.ChaincodeActionPayload.deserializeBinary(peer.Transaction.deserializeBinary(payload.getData_asU8()).getActionsList()[0]?.getPayload_asU8() ?? new Uint8Array());
-    const prp = peer.ProposalResponsePayload.deserializeBinary(action.getAction()?.getProposalResponsePayload_asU8() ?? new Uint8Array());
-    const results = peer.ChaincodeAction.deserializeBinary(prp.getExtension_asU8()).getResults_asU8();
-    const ns = ledger.rwset.TxReadWriteSet.deserializeBinary(results).getNsRwsetList().find((n) => n.getNamespace() === '_lifecycle');
-    if (!ns) return undefined;
-    const read = ledger.rwset.kvrwset.KVRWSet.deserializeBinary(ns.getRwset_asU8())
-      .getReadsList()
-      .find((r) => r.getKey() === `namespaces/fields/${CHAINCODE_NAME}/Sequence`);
-    const version = read?.getVersion();
-    return version ? { block: Number(version.getBlockNum()) } : undefined;
-  }
-  return undefined;
-}
+const version = (v: string): [number, number] => v.split(':').map(Number) as [number, number];
 
 export async function collectEvidence(network: Network, transactionId: string, attest: () => Promise<Uint8Array[]>): Promise<EvidenceBundle> {
   const qscc = network.getContract('qscc');
@@ -51,8 +33,20 @@ export async function collectEvidence(network: Network, transactionId: string, a
     configBlocks.unshift(await byNumber(index));
     index = index === 0 ? undefined : lastConfigIndex(await byNumber(index - 1));
   }
-  const definition = definitionVersion(block, transactionId);
-  if (!definition) throw new ApiError(422, 'EVIDENCE_UNAVAILABLE', `transaction ${transactionId} did not read a definition of chaincode ${CHAINCODE_NAME}`);
+  // The definition commit the transaction read, and back through each commit's read of the endorsement
+  // policy to the one that wrote it, as the verifier will follow them.
+  const envelope = (block.getData()?.getDataList_asU8() ?? []).find((d) => txIdOf(d) === transactionId);
+  let at = envelope ? sequenceReadOf(envelope, CHAINCODE_NAME) : undefined;
+  if (!at) throw new ApiError(422, 'EVIDENCE_UNAVAILABLE', `transaction ${transactionId} did not read a definition of chaincode ${CHAINCODE_NAME}`);
+  const definitionBlocks = new Map<number, common.Block>();
+  for (let hop = 0; hop < 8 && at; hop += 1) {
+    const [bn, tn] = version(at);
+    const defBlock = definitionBlocks.get(bn) ?? (await byNumber(bn));
+    definitionBlocks.set(bn, defBlock);
+    const defEnvelope = (defBlock.getData()?.getDataList_asU8() ?? [])[tn];
+    const fields = defEnvelope ? lifecycleFields(defEnvelope, CHAINCODE_NAME) : undefined;
+    at = !fields || fields.writes.has('ValidationInfo') ? undefined : fields.reads.get('ValidationInfo');
+  }
 
   return {
     format: EVIDENCE_FORMAT,
@@ -61,7 +55,7 @@ export async function collectEvidence(network: Network, transactionId: string, a
     transactionId,
     block: b64(blockBytes),
     configBlocks: configBlocks.map((b) => b64(b.serializeBinary())),
-    definitionBlock: b64((await byNumber(definition.block)).serializeBinary()),
+    definitionBlocks: [...definitionBlocks.values()].map((b) => b64(b.serializeBinary())),
     attestations: (await attest()).map(b64),
   };
 }

@@ -34,6 +34,12 @@ function attackerIdentity(ou: string): { cert: string; key: crypto.KeyObject } {
   }
 }
 
+/** One length-delimited protobuf field. */
+function field(tag: number, bytes: Buffer): Buffer {
+  const varint = (n: number): number[] => (n < 0x80 ? [n] : [(n & 0x7f) | 0x80, ...varint(n >>> 7)]);
+  return Buffer.concat([Buffer.from([(tag << 3) | 2, ...varint(bytes.length)]), bytes]);
+}
+
 /** The transaction's envelope inside its block, with a way to put a changed one back. */
 function withEnvelope(bundle: EvidenceBundle, change: (env: common.Envelope, payload: common.Payload) => void): EvidenceBundle {
   const b = block(bundle.block);
@@ -102,18 +108,21 @@ describe('verifyEvidence on forgeries', () => {
   });
 
   it('fails a bundle that offers another chaincode definition (another policy) than the one the transaction ran under', () => {
-    expect(failed({ ...genuine, definitionBlock: genuine.configBlocks[0] as string })).toContain('definition read');
+    expect(failed({ ...genuine, definitionBlocks: [genuine.configBlocks[0] as string] })).toContain('definition read');
+    expect(failed({ ...genuine, definitionBlocks: genuine.definitionBlocks.slice(0, 1) })).toContain('definition read');
   });
 
   it('fails a definition block whose policy was rewritten', () => {
-    const def = block(genuine.definitionBlock);
+    // The last block is the commit that wrote the policy (an earlier sequence; later ones left it unchanged).
+    const last = genuine.definitionBlocks.length - 1;
+    const def = block(genuine.definitionBlocks[last] as string);
     const data = def.getData() as common.BlockData;
     const list = data.getDataList_asU8().map((d) => Buffer.from(d));
     const policy = Buffer.from("RegulatorMSP");
     const at = (list[0] as Buffer).indexOf(policy);
     (list[0] as Buffer)[at] = 'X'.charCodeAt(0);
     data.setDataList(list);
-    expect(failed({ ...genuine, definitionBlock: b64(def) })).toContain('definition block');
+    expect(failed({ ...genuine, definitionBlocks: [...genuine.definitionBlocks.slice(0, last), b64(def)] })).toContain('definition block');
   });
 
   it('fails an endorsement moved from another transaction: it is not over this proposal', () => {
@@ -139,12 +148,13 @@ describe('verifyEvidence on forgeries', () => {
     const sigHeader = new common.SignatureHeader();
     sigHeader.setCreator(creator.serializeBinary());
     sigHeader.setNonce(crypto.randomBytes(24));
-    const signature = new common.MetadataSignature();
-    signature.setSignatureHeader(sigHeader.serializeBinary());
     const header = b.getHeader() as common.BlockHeader;
-    signature.setSignature(crypto.sign('sha256', Buffer.concat([Buffer.from(metadata.getValue_asU8()), Buffer.from(sigHeader.serializeBinary()), headerBytes(header)]), { key, dsaEncoding: 'der' }));
-    metadata.setSignaturesList([signature]);
-    metadataList[common.BlockMetadataIndex.SIGNATURES] = metadata.serializeBinary();
+    const signed = crypto.sign('sha256', Buffer.concat([Buffer.from(metadata.getValue_asU8()), Buffer.from(sigHeader.serializeBinary()), headerBytes(header)]), { key, dsaEncoding: 'der' });
+    // fabric-protos 0.3 cannot serialise a MetadataSignature (its writer calls a getter it lacks), so the
+    // Metadata { value = 1; repeated MetadataSignature signatures = 2 { signature_header = 1; signature = 2 } }
+    // is written by hand.
+    const signatureBytes = Buffer.concat([field(1, Buffer.from(sigHeader.serializeBinary())), field(2, signed)]);
+    metadataList[common.BlockMetadataIndex.SIGNATURES] = Buffer.concat([field(1, Buffer.from(metadata.getValue_asU8())), field(2, signatureBytes)]);
     b.getMetadata()?.setMetadataList(metadataList);
     const report = verifyEvidence({ ...genuine, block: b64(b) }, anchors);
     expect(report.checks.filter((c) => !c.ok).map((c) => c.check)).toEqual(['block signatures']);

@@ -18,8 +18,11 @@ export interface EvidenceBundle {
   readonly block: string;
   /** Every config block from the genesis block (0) to the one in force at the transaction's block, in order. */
   readonly configBlocks: readonly string[];
-  /** The block whose _lifecycle commit defined the chaincode the transaction ran (its endorsement policy). */
-  readonly definitionBlock: string;
+  /**
+   * The blocks of the _lifecycle commits that make up the chaincode definition the transaction ran: the one
+   * it read, and back to the one that last wrote the endorsement policy (Fabric writes only changed fields).
+   */
+  readonly definitionBlocks: readonly string[];
   /** Peers' signed answers (ProposalResponse) to qscc GetTransactionByID: their word on the validation code. */
   readonly attestations: readonly string[];
 }
@@ -149,7 +152,7 @@ function decodeEndorsed(envelopeBytes: Uint8Array): EndorsedTx {
   };
 }
 
-function txIdOf(envelopeBytes: Uint8Array): string {
+export function txIdOf(envelopeBytes: Uint8Array): string {
   try {
     const payload = common.Payload.deserializeBinary(common.Envelope.deserializeBinary(envelopeBytes).getPayload_asU8());
     return common.ChannelHeader.deserializeBinary(payload.getHeader()?.getChannelHeader_asU8() ?? new Uint8Array()).getTxId();
@@ -163,23 +166,39 @@ const timeOf = (h: common.ChannelHeader): Date => {
   return new Date(t ? t.getSeconds() * 1000 + Math.floor(t.getNanos() / 1e6) : 0);
 };
 
-/** The chaincode definition a _lifecycle commit wrote: its endorsement policy, sequence and version. */
-function definitionIn(tx: EndorsedTx, chaincode: string): { policy: common.SignaturePolicyEnvelope | undefined; reference: string; sequence: number; version: string } | undefined {
+/** What a _lifecycle commit read and wrote of one chaincode's definition fields (Sequence, ValidationInfo, ...). */
+export function lifecycleFields(envelopeBytes: Uint8Array, chaincode: string): { writes: Map<string, Uint8Array>; reads: Map<string, string> } {
+  const tx = decodeEndorsed(envelopeBytes);
   const ns = ledger.rwset.TxReadWriteSet.deserializeBinary(tx.action.getResults_asU8())
     .getNsRwsetList()
     .find((n) => n.getNamespace() === '_lifecycle');
-  if (!ns) return undefined;
-  const writes = ledger.rwset.kvrwset.KVRWSet.deserializeBinary(ns.getRwset_asU8()).getWritesList();
-  const field = (name: string): Uint8Array | undefined => writes.find((w) => w.getKey() === `namespaces/fields/${chaincode}/${name}`)?.getValue_asU8();
-  const validation = field('ValidationInfo');
-  const sequence = field('Sequence');
-  const endorsement = field('EndorsementInfo');
-  if (!validation || !sequence) return undefined;
-  const info = peer.lifecycle.ChaincodeValidationInfo.deserializeBinary(peer.lifecycle.StateData.deserializeBinary(validation).getBytes_asU8());
-  const app = peer.ApplicationPolicy.deserializeBinary(info.getValidationParameter_asU8());
-  const version = endorsement ? peer.lifecycle.ChaincodeEndorsementInfo.deserializeBinary(peer.lifecycle.StateData.deserializeBinary(endorsement).getBytes_asU8()).getVersion() : '';
-  return { policy: app.getSignaturePolicy(), reference: app.getChannelConfigPolicyReference(), sequence: peer.lifecycle.StateData.deserializeBinary(sequence).getInt64(), version };
+  const writes = new Map<string, Uint8Array>();
+  const reads = new Map<string, string>();
+  if (!ns) return { writes, reads };
+  const prefix = `namespaces/fields/${chaincode}/`;
+  const kv = ledger.rwset.kvrwset.KVRWSet.deserializeBinary(ns.getRwset_asU8());
+  for (const w of kv.getWritesList()) if (w.getKey().startsWith(prefix)) writes.set(w.getKey().slice(prefix.length), w.getValue_asU8());
+  for (const r of kv.getReadsList()) {
+    const v = r.getVersion();
+    if (r.getKey().startsWith(prefix) && v) reads.set(r.getKey().slice(prefix.length), `${v.getBlockNum()}:${v.getTxNum()}`);
+  }
+  return { writes, reads };
 }
+
+/** The version ("block:tx") of the chaincode definition's Sequence that a transaction read. */
+export function sequenceReadOf(envelopeBytes: Uint8Array, chaincode: string): string | undefined {
+  const ns = ledger.rwset.TxReadWriteSet.deserializeBinary(decodeEndorsed(envelopeBytes).action.getResults_asU8())
+    .getNsRwsetList()
+    .find((n) => n.getNamespace() === '_lifecycle');
+  if (!ns) return undefined;
+  const read = ledger.rwset.kvrwset.KVRWSet.deserializeBinary(ns.getRwset_asU8())
+    .getReadsList()
+    .find((r) => r.getKey() === `namespaces/fields/${chaincode}/Sequence`);
+  const v = read?.getVersion();
+  return v ? `${v.getBlockNum()}:${v.getTxNum()}` : undefined;
+}
+
+const stateBytes = (b: Uint8Array): Uint8Array => peer.lifecycle.StateData.deserializeBinary(b).getBytes_asU8();
 
 /** Every check the verifier makes, in order, with what passing it means. */
 export const CHECKS: Readonly<Record<string, string>> = {
@@ -205,9 +224,9 @@ export const CHECKS: Readonly<Record<string, string>> = {
   'proposal hash': "the endorsed response is over this transaction's own proposal",
   endorsement: "each endorsement's signature verifies (low S) and its certificate chains to its org's root and was valid then",
   'read/write set': 'the read/write set decodes',
-  'definition read': 'the transaction read the chaincode definition that the bundle carries',
-  'definition block': 'the block with the chaincode definition is signed by the orderers and matches its header',
-  definition: 'that block holds the _lifecycle commit of the chaincode definition the transaction read',
+  'definition read': 'the bundle carries every block the chaincode definition the transaction read was written in',
+  'definition block': 'each block with a part of the chaincode definition is signed by the orderers and matches its header',
+  definition: 'the _lifecycle commits the transaction read, back to the one that wrote the endorsement policy, were followed',
   'endorsement policy': "the valid endorsements satisfy the definition's endorsement policy",
   'validation attested': "peers' signed answers attest the block's validation flag, and none contradicts it",
   'validation code': 'the transaction is VALID',
@@ -365,22 +384,45 @@ function verifyInto(
     check('read/write set', false, 'the read/write set cannot be decoded');
   }
 
-  // 6. The definition in force: the _lifecycle Sequence version this transaction read (re-checked by MVCC at commit).
+  // 6. The definition in force: the _lifecycle Sequence version this transaction read (re-checked by MVCC at
+  // commit) names the last definition commit; Fabric writes only the fields that changed, so the policy is
+  // where that commit's own read of ValidationInfo points (re-checked by MVCC too), and so on back.
   const sequenceRead = report.rwset.find((n) => n.namespace === '_lifecycle')?.reads.find((r) => r.key === `namespaces/fields/${bundle.chaincode}/Sequence`)?.version;
-  const [defBlockNumber, defTxNumber] = (sequenceRead ?? '').split(':').map(Number);
-  const definitionBlock = common.Block.deserializeBinary(b64(bundle.definitionBlock));
-  if (!check('definition read', sequenceRead !== undefined && defBlockNumber === blockNumber(definitionBlock), `the transaction read the chaincode definition at ${sequenceRead ?? '(nothing)'}; the bundle's definition block is ${blockNumber(definitionBlock)}`)) return;
-  const defConfig = configAt(definitionBlock);
-  const defSignatures = defConfig ? checkBlockSignatures(definitionBlock, defConfig, new Date()) : undefined;
-  if (defSignatures) report.orderers.push({ block: defSignatures.number, signers: defSignatures.signers.map(signerReport), policySatisfied: defSignatures.satisfied });
-  check('definition block', Boolean(defSignatures && signedEnough(defSignatures)) && dataHashMatches(definitionBlock), `definition block ${blockNumber(definitionBlock)} is not signed by the orderers or its data does not match its header`);
-  const defEnvelope = (definitionBlock.getData()?.getDataList_asU8() ?? [])[defTxNumber ?? -1];
-  const definition = defEnvelope ? definitionIn(decodeEndorsed(defEnvelope), bundle.chaincode) : undefined;
-  if (!check('definition', definition !== undefined, `transaction ${defTxNumber} of block ${defBlockNumber} does not define chaincode ${bundle.chaincode}`)) return;
-  const def = definition as NonNullable<typeof definition>;
-  const satisfied = def.policy ? evaluateSignaturePolicy(def.policy, endorsers) : def.reference ? txConfig.evaluate(def.reference.split('/').filter((p) => p && p !== 'Channel'), endorsers) : false;
-  report.policy = { rule: def.policy ? describePolicy(def.policy) : def.reference, satisfied, sequence: def.sequence, definedIn: `${defBlockNumber}:${defTxNumber}` };
-  check('endorsement policy', satisfied, `the valid endorsements do not satisfy the policy in force (sequence ${def.sequence}): ${report.policy.rule}`);
+  if (!check('definition read', sequenceRead !== undefined, 'the transaction read no chaincode definition')) return;
+  const definitionBlocks = bundle.definitionBlocks.map((b) => common.Block.deserializeBinary(b64(b)));
+  let at_ = sequenceRead as string;
+  let sequence: number | undefined;
+  let policy: { envelope: common.SignaturePolicyEnvelope | undefined; reference: string; at: string } | undefined;
+  for (let hop = 0; hop < 8 && !policy; hop += 1) {
+    const [bn, tn] = at_.split(':').map(Number) as [number, number];
+    const defBlock = definitionBlocks.find((b) => blockNumber(b) === bn);
+    if (!check('definition read', defBlock !== undefined, `the definition was written at ${at_}, and the bundle lacks block ${bn}`)) return;
+    const defConfig = configAt(defBlock as common.Block);
+    const defSignatures = defConfig ? checkBlockSignatures(defBlock as common.Block, defConfig, new Date()) : undefined;
+    if (defSignatures) report.orderers.push({ block: bn, signers: defSignatures.signers.map(signerReport), policySatisfied: defSignatures.satisfied });
+    if (!check('definition block', Boolean(defSignatures && signedEnough(defSignatures)) && dataHashMatches(defBlock as common.Block), `definition block ${bn} is not signed by the orderers or its data does not match its header`)) return;
+    const envelope = ((defBlock as common.Block).getData()?.getDataList_asU8() ?? [])[tn];
+    const fields = envelope ? lifecycleFields(envelope, bundle.chaincode) : undefined;
+    if (hop === 0) {
+      const seq = fields?.writes.get('Sequence');
+      if (!check('definition', seq !== undefined, `transaction ${at_} does not commit a definition of chaincode ${bundle.chaincode}`)) return;
+      sequence = peer.lifecycle.StateData.deserializeBinary(seq as Uint8Array).getInt64();
+    }
+    const validation = fields?.writes.get('ValidationInfo');
+    if (validation) {
+      const app = peer.ApplicationPolicy.deserializeBinary(peer.lifecycle.ChaincodeValidationInfo.deserializeBinary(stateBytes(validation)).getValidationParameter_asU8());
+      policy = { envelope: app.getSignaturePolicy(), reference: app.getChannelConfigPolicyReference(), at: at_ };
+    } else {
+      const next = fields?.reads.get('ValidationInfo');
+      if (!check('definition', next !== undefined, `the definition commit at ${at_} neither wrote nor read the endorsement policy`)) return;
+      at_ = next as string;
+    }
+  }
+  if (!check('definition', policy !== undefined, 'the endorsement policy in force could not be traced')) return;
+  const def = policy as NonNullable<typeof policy>;
+  const satisfied = def.envelope ? evaluateSignaturePolicy(def.envelope, endorsers) : def.reference ? txConfig.evaluate(def.reference.split('/').filter((p) => p && p !== 'Channel'), endorsers) : false;
+  report.policy = { rule: def.envelope ? describePolicy(def.envelope) : def.reference, satisfied, sequence: sequence ?? 0, definedIn: `${sequenceRead} (policy written at ${def.at})` };
+  check('endorsement policy', satisfied, `the valid endorsements do not satisfy the policy in force (sequence ${sequence}): ${report.policy.rule}`);
 
   // 7. The validation code: the block's flag is the peer's, unsigned; peers attest it with signed answers.
   const flag = validationFlags(block)[index];

@@ -38,13 +38,17 @@ export class Vault {
     this.#key = crypto.scryptSync(secret, 'regchain-gateway-vault', 32);
   }
 
-  /** The secret from the environment, else one generated once and kept beside the store (owner-only). */
-  static open(dataDir: string, secret: string | undefined): Vault {
+  /**
+   * The secret from the environment, else from its own key file (owner-only, in its own directory, never
+   * beside the store it protects), generated on first use.
+   */
+  static open(secretFile: string, secret: string | undefined, legacyFile?: string): Vault {
     if (secret) return new Vault(secret);
-    const file = path.join(dataDir, 'vault.secret');
-    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    if (!fs.existsSync(file)) fs.writeFileSync(file, crypto.randomBytes(32).toString('base64'), { mode: 0o600 });
-    return new Vault(fs.readFileSync(file, 'utf8').trim());
+    fs.mkdirSync(path.dirname(secretFile), { recursive: true, mode: 0o700 });
+    // Earlier versions kept the secret beside the store: move it out.
+    if (legacyFile && !fs.existsSync(secretFile) && fs.existsSync(legacyFile)) fs.renameSync(legacyFile, secretFile);
+    if (!fs.existsSync(secretFile)) fs.writeFileSync(secretFile, crypto.randomBytes(32).toString('base64'), { mode: 0o600 });
+    return new Vault(fs.readFileSync(secretFile, 'utf8').trim());
   }
 
   encrypt(plain: string): EncryptedKey {
@@ -109,6 +113,17 @@ export class CallerRegistry {
     await this.#store.set(spec.id, caller);
     this.#index();
     return { caller, ...(apiKey ? { apiKey } : {}) };
+  }
+
+  /** Re-encrypts every custodial key under another vault, in one write; the caller then replaces the key file. */
+  async reencrypt(next: Vault): Promise<number> {
+    let n = 0;
+    await this.#store.transform((c) => {
+      if (!c.key) return c;
+      n += 1;
+      return { ...c, key: next.encrypt(this.#vault.decrypt(c.key)) };
+    });
+    return n;
   }
 
   /** Removes a caller: its API key and custodial key stop working at once, here and in a running gateway. */
