@@ -36,7 +36,7 @@ export class JsonStore<T> {
   }
 
   /** Re-reads the file: picks up what another process (the admin command) wrote. */
-  reload(): void {
+  private reload(): void {
     this.#seen = this.#stat();
     if (fs.existsSync(this.#file)) this.#data = JSON.parse(fs.readFileSync(this.#file, 'utf8')) as Record<string, T>;
   }
@@ -62,12 +62,6 @@ export class JsonStore<T> {
   /** Replaces every entry with what the function makes of it, in one write. */
   async transform(fn: (value: T) => T): Promise<void> {
     for (const [k, v] of Object.entries(this.#data)) this.#data[k] = fn(v);
-    await this.#flush();
-  }
-
-  /** Removes entries the predicate rejects, in one write. */
-  async retain(keep: (value: T) => boolean): Promise<void> {
-    for (const [k, v] of Object.entries(this.#data)) if (!keep(v)) delete this.#data[k];
     await this.#flush();
   }
 
