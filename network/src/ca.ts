@@ -127,7 +127,11 @@ export async function ensureUsers(fabric: FabricInstall): Promise<number> {
   await Promise.all(
     PEER_ORGS.map(async (org) => {
       for (const user of org.users) {
-        if (enrolledUser(org, user.name)) continue;
+        if (enrolledUser(org, user.name)) {
+          // Enrolled already: a secret left by an earlier version is of no use and is removed.
+          fs.rmSync(path.join(userDir(org, user.name), 'enrollment-secret'), { force: true });
+          continue;
+        }
         await registerAndEnroll(fabric, org, user);
         created += 1;
       }

@@ -8,7 +8,7 @@ import { deployChaincode, readCurrent } from './chaincode';
 import { connectAs } from './client';
 import { caEnv, ensureCrypto, ensureGenesis, ordererEnv, peerEnv, writeEnvFile } from './config';
 import { log, NetworkError } from './log';
-import { dirs, logFile, pidFile } from './paths';
+import { caHome, dirs, logFile, pidFile } from './paths';
 import { assertPortsFree, isHealthy, processState, readPid, stopProcess } from './process';
 import { nativeRuntime, type Runtime } from './runtime';
 import {
@@ -18,6 +18,7 @@ import {
   ORDERERS,
   PEER_ORGS,
   type NodeProcess,
+  type PeerOrg,
   networkProcesses,
   orgByKey,
 } from './topology';
@@ -76,6 +77,19 @@ export async function waitEndorsable(timeoutMs = 90_000): Promise<number> {
     connection.close();
   }
   throw new NetworkError(`the chaincode could not be endorsed within ${timeoutMs / 1000} s: ${lastError}. Read ${logFile('chaincode')} and the peer logs.`);
+}
+
+/**
+ * fabric-ca-server writes the bootstrap admin's password into its config file on first start; once its
+ * database holds the admin, the file needs no password, so none is left lying there.
+ */
+function scrubCaConfig(org: PeerOrg): void {
+  const file = path.join(caHome(org), 'fabric-ca-server-config.yaml');
+  if (!fs.existsSync(file)) return;
+  const text = fs.readFileSync(file, 'utf8');
+  const scrubbed = text.replace(/^(\s*pass:\s*)(?!""\s*$)\S.*$/gm, '$1""');
+  if (scrubbed !== text) fs.writeFileSync(file, scrubbed, { mode: 0o600 });
+  fs.chmodSync(file, 0o600);
 }
 
 function removeStalePidFiles(): void {
@@ -146,6 +160,7 @@ export async function up(options: UpOptions = {}): Promise<UpReport> {
     t = Date.now();
     log.step('starting 4 fabric-ca servers and 3 orderers');
     await start(infra().filter((p) => p.kind === 'ca' || p.kind === 'orderer'));
+    for (const org of PEER_ORGS) scrubCaConfig(org);
     mark('orderersAndCas', t);
 
     t = Date.now();
@@ -193,6 +208,18 @@ export async function down(options: { purge: boolean; runtime?: Runtime }): Prom
   if ((await stopProcess('gateway', 35_000)) === 'stopped') stopped.push('gateway');
   for (const proc of [...networkProcesses()].reverse()) {
     if (await runtime.stop(proc.name)) stopped.push(proc.name);
+  }
+  // A process can be gone a moment before the kernel lets its ports go: wait for them (up to 5 s), so an
+  // `up` right after `down` does not find them taken.
+  const deadline = Date.now() + 5000;
+  while (stopped.length > 0) {
+    try {
+      await assertPortsFree(networkProcesses());
+      break;
+    } catch {
+      if (Date.now() > deadline) break;
+      await sleep(100);
+    }
   }
   if (options.purge) fs.rmSync(dirs.state, { recursive: true, force: true });
   return stopped;

@@ -6,9 +6,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ensureFabric } from '../../network/src/binaries';
-import { enrolledUser } from '../../network/src/ca';
+import { bootstrapSecret, enrolledUser } from '../../network/src/ca';
 import { connectAs, type Connection } from '../../network/src/client';
-import { CHAINCODE_NAME, CHANNEL, orgByKey } from '../../network/src/topology';
+import { caHome, STATE_DIR, userDir } from '../../network/src/paths';
+import { CHAINCODE_NAME, CHANNEL, orgByKey, PEER_ORGS } from '../../network/src/topology';
 import { blockByNumber, VALID } from '../support/ledger';
 
 const enterprise = orgByKey('enterprise');
@@ -116,5 +117,14 @@ describe('the supervision channel on the real network', () => {
     await expect(contract.submitTransaction('system:recordProbe', probe)).rejects.toBeInstanceOf(EndorseError);
     const reader = as('regulator').getNetwork(CHANNEL).getContract(CHAINCODE_NAME);
     await expect(reader.evaluateTransaction('system:readProbe', probe)).rejects.toThrow(/PROBE_NOT_FOUND/);
+  });
+
+  it('keeps its secrets: state dir 0700, no password in the CA configs, no enrolment secret once enrolled', () => {
+    expect(fs.statSync(STATE_DIR).mode & 0o777).toBe(0o700);
+    for (const org of PEER_ORGS) {
+      const config = fs.readFileSync(path.join(caHome(org), 'fabric-ca-server-config.yaml'), 'utf8');
+      expect(config).not.toContain(bootstrapSecret(org));
+      for (const user of org.users) expect(fs.existsSync(path.join(userDir(org, user.name), 'enrollment-secret'))).toBe(false);
+    }
   });
 });
