@@ -17,8 +17,8 @@ import { offlineRoutes } from '../../gateway/src/routes/offline';
 import { createServices } from '../../gateway/src/services';
 import { ensureFabric } from '../../network/src/binaries';
 import { enrolledUser, registerAndEnroll } from '../../network/src/ca';
-import { genesisBlock } from '../../network/src/paths';
-import { orgByKey } from '../../network/src/topology';
+import { genesisBlock, STATE_DIR } from '../../network/src/paths';
+import { orgByKey, PEER_ORGS } from '../../network/src/topology';
 
 const run = Date.now().toString(36);
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'regchain-gateway-it-'));
@@ -290,6 +290,17 @@ describe('callers and shutdown', () => {
     expect(res.status).toBe(201);
     expect(res.body.validationCode).toBe('VALID');
     gw = await startGateway();
+  });
+});
+
+describe('custodial keys', () => {
+  it('keeps no plaintext key of its bootstrap callers on disk: they exist only encrypted in the store', () => {
+    const leftovers = PEER_ORGS.flatMap((org) => {
+      const dir = path.join(STATE_DIR, 'users', org.key);
+      return fs.existsSync(dir) ? fs.readdirSync(dir).filter((u) => u.includes('.gw-') && fs.existsSync(path.join(dir, u, 'msp', 'keystore'))) : [];
+    });
+    expect(leftovers).toEqual([]);
+    expect(fs.readFileSync(path.join(dataDir, 'callers.json'), 'utf8')).not.toContain('PRIVATE KEY');
   });
 });
 
