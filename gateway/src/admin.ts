@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ensureFabric } from '../../network/src/binaries';
 import { registerAndEnroll } from '../../network/src/ca';
+import { revokeIdentity } from '../../network/src/revoke';
 import { log, NetworkError } from '../../network/src/log';
 import { httpGet, isRunning, readPid, startProcess, stopProcess } from '../../network/src/process';
 import { REPO_ROOT } from '../../network/src/paths';
@@ -18,7 +19,8 @@ const USAGE = `usage: gateway-admin <command>
   create-caller --org ORG --name NAME --role ROLE --entity USCC [--offline-cert cert.pem]
                                 enrol a caller at its org's CA (custodial key, encrypted) or register a member's own certificate
   rotate-vault                  re-encrypt every custodial key under a new vault secret and replace the key file (stop the gateway first)
-  revoke-caller --name NAME     remove a caller: its API key and custodial key stop working at once, also in a running gateway
+  revoke-caller --name NAME     remove a caller (its API key and custodial key stop working at once, also in a running gateway),
+                                revoke its certificate at its org's CA and put the CRL into the channel config
   list                          callers, their orgs and roles
   start                         run the gateway in the background (log and PID file beside the network's)
   stop                          stop it, letting in-flight submits finish`;
@@ -63,7 +65,7 @@ async function createCaller(args: readonly string[]): Promise<void> {
     // From here on the key exists only encrypted in the gateway's store.
     fs.rmSync(path.dirname(enrolled.keyPath), { recursive: true, force: true });
   }
-  const { apiKey } = await callers.add({ id: name, org: org.key, role, entityId: entity, certificate, ...(privateKey ? { privateKey } : {}), withApiKey: true });
+  const { apiKey } = await callers.add({ id: name, org: org.key, role, entityId: entity, certificate, ...(privateKey ? { privateKey, enrollmentId: name } : {}), withApiKey: true });
   process.stdout.write(`${JSON.stringify({ caller: name, org: org.mspId, role, signing: privateKey ? 'custodial' : 'offline', apiKey })}\n`);
 }
 
@@ -123,8 +125,16 @@ async function main(argv: readonly string[]): Promise<void> {
     case 'revoke-caller': {
       const name = flag(rest, 'name');
       if (!name) throw new NetworkError(USAGE);
-      if (!(await registry().registry.revoke(name))) throw new NetworkError(`no caller ${name}`);
-      log.done(`caller ${name} revoked`);
+      // The gateway first (at once), then Fabric: the CA revokes the certificate and the channel gets the CRL.
+      const revoked = await registry().registry.revoke(name);
+      if (!revoked) throw new NetworkError(`no caller ${name}`);
+      log.done(`caller ${name} revoked at the gateway`);
+      if (!revoked.enrollmentId) {
+        log.warn(`${name}'s certificate was not enrolled by this gateway: revoke serial ${new crypto.X509Certificate(revoked.certificate).serialNumber} at its CA`);
+        return;
+      }
+      const { height } = await revokeIdentity(await ensureFabric(), orgByKey(revoked.org), revoked.enrollmentId);
+      log.done(`certificate of ${name} revoked at ${revoked.mspId}'s CA; its CRL is in the channel config (every peer at height ≥ ${height})`);
       return;
     }
     case 'list':

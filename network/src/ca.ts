@@ -23,10 +23,10 @@ export function bootstrapSecret(org: PeerOrg): string {
   return secret;
 }
 
-const caUrl = (org: PeerOrg, credentials?: string): string =>
+export const caUrl = (org: PeerOrg, credentials?: string): string =>
   `https://${credentials ? `${credentials}@` : ''}${DIAL_HOST}:${org.ca.port}`;
 
-function clientArgs(org: PeerOrg): string[] {
+export function caClientArgs(org: PeerOrg): string[] {
   return ['--caname', caName(org), '--tls.certfiles', path.join(caTlsDir(org), 'ca.crt')];
 }
 
@@ -59,7 +59,7 @@ export function enrolledUser(org: PeerOrg, name: string): EnrolledUser | undefin
   return { org, name, mspDir, certPath, keyPath: path.join(keystore, key) };
 }
 
-async function enrollRegistrar(fabric: FabricInstall, org: PeerOrg): Promise<string> {
+export async function enrollRegistrar(fabric: FabricInstall, org: PeerOrg): Promise<string> {
   const home = path.join(dirs.users, org.key, '.registrar');
   if (!fs.existsSync(path.join(home, 'msp', 'signcerts', 'cert.pem'))) {
     await run(path.join(fabric.binDir, 'fabric-ca-client'), [
@@ -68,7 +68,7 @@ async function enrollRegistrar(fabric: FabricInstall, org: PeerOrg): Promise<str
       caUrl(org, `admin:${bootstrapSecret(org)}`),
       '-H',
       home,
-      ...clientArgs(org),
+      ...caClientArgs(org),
     ]);
   }
   return home;
@@ -109,11 +109,11 @@ export async function registerAndEnroll(fabric: FabricInstall, org: PeerOrg, use
       '1',
       '--id.attrs',
       `role=${user.role}:ecert,entityId=${user.entityId}:ecert`,
-      ...clientArgs(org),
+      ...caClientArgs(org),
     ]);
   }
   const mspDir = path.join(dir, 'msp');
-  await run(client, ['enroll', '-u', caUrl(org, `${user.name}:${secret}`), '-M', mspDir, '-H', dir, ...clientArgs(org)]);
+  await run(client, ['enroll', '-u', caUrl(org, `${user.name}:${secret}`), '-M', mspDir, '-H', dir, ...caClientArgs(org)]);
   writeNodeOuConfig(mspDir);
   const enrolled = enrolledUser(org, user.name);
   if (!enrolled) throw new Error(`enrolment of ${user.name} at ${caName(org)} wrote no certificate and key`);

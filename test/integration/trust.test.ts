@@ -1,19 +1,26 @@
 // Trust under attack, on the real network through the REST gateway: each attack a hostile member tried, and what it gets now.
-import { type Contract, GatewayError } from '@hyperledger/fabric-gateway';
+import { type Contract, GatewayError, signers } from '@hyperledger/fabric-gateway';
 import { peer } from '@hyperledger/fabric-protos';
 import type { FastifyInstance } from 'fastify';
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildApp } from '../../gateway/src/app';
+import { anchorsFromFile, collectEvidence } from '../../gateway/src/audit/evidence';
+import { verifyEvidence } from '../../gateway/src/audit/verify';
 import { loadConfig } from '../../gateway/src/config';
+import type { Caller } from '../../gateway/src/fabric/identities';
 import { bootstrapCallers } from '../../gateway/src/fabric/bootstrap';
 import { eventRoutes } from '../../gateway/src/routes/events';
 import { offlineRoutes } from '../../gateway/src/routes/offline';
 import { createServices } from '../../gateway/src/services';
 import { ensureFabric } from '../../network/src/binaries';
 import { registerAndEnroll } from '../../network/src/ca';
-import { orgByKey } from '../../network/src/topology';
+import { connectAs } from '../../network/src/client';
+import { genesisBlock, logFile } from '../../network/src/paths';
+import { revokeIdentity } from '../../network/src/revoke';
+import { CHAINCODE_NAME, CHANNEL, orgByKey } from '../../network/src/topology';
 import { Clients } from '../support/fabric';
 
 const run = Date.now().toString(36);
@@ -28,11 +35,11 @@ const clients = new Clients();
 let app: FastifyInstance;
 let url: string;
 let keys: Record<string, string>;
-let closeLedger: () => void;
+let services: ReturnType<typeof createServices>;
 
 beforeAll(async () => {
   const config = { ...loadConfig({}), dataDir, secret: 'trust-secret', secretFile: path.join(dataDir, 'vault.key'), logLevel: 'silent', maxStreamsPerCaller: 2 };
-  const services = createServices(config);
+  services = createServices(config);
   keys = await bootstrapCallers(services.callers);
   const fabric = await ensureFabric();
   for (const [name, org, role, entityId] of [
@@ -46,12 +53,11 @@ beforeAll(async () => {
   app = await buildApp(services, [eventRoutes, offlineRoutes]);
   await app.listen({ host: '127.0.0.1', port: 0 });
   url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-  closeLedger = () => services.ledger.close();
 });
 
 afterAll(async () => {
   await app.close();
-  closeLedger();
+  services.ledger.close();
   clients.close();
 });
 
@@ -192,5 +198,47 @@ describe('offline messages carry the caller', () => {
       expect(res.status).toBeGreaterThanOrEqual(400);
       expect(res.status).toBeLessThan(500);
     }
+  });
+});
+
+describe('revocation reaches Fabric', () => {
+  it("revokes a caller at the gateway at once, at its CA, and in the channel's MSP: its certificate can no longer write, and audits still verify", async () => {
+    const fabric = await ensureFabric();
+    const name = `rev-${run}`;
+    const enrolled = await registerAndEnroll(fabric, orgByKey('bank'), { name, role: 'bank', entityId: BANK });
+    const certificate = fs.readFileSync(enrolled.certPath, 'utf8');
+    const privateKey = fs.readFileSync(enrolled.keyPath, 'utf8');
+    keys[name] = (await services.callers.add({ id: name, org: 'bank', role: 'bank', entityId: BANK, certificate, privateKey, enrollmentId: name, withApiKey: true })).apiKey as string;
+    expect((await api(name, 'POST', '/v1/accounts', { accountId: `rv-1-${run}`, ownerEntityId: ENT, name: 'before' })).status).toBe(201);
+
+    await services.callers.revoke(name);
+    expect((await api(name, 'POST', '/v1/accounts', { accountId: `rv-2-${run}`, ownerEntityId: ENT, name: 'after' })).status).toBe(401);
+
+    const { crlPem } = await revokeIdentity(fabric, orgByKey('bank'), name);
+    expect(crlPem).toContain('BEGIN X509 CRL');
+    // The member kept its key and talks to Fabric directly: the peers now refuse the certificate.
+    const direct = connectAs(orgByKey('bank'), name, { identity: { mspId: 'BankMSP', credentials: Buffer.from(certificate) }, signer: signers.newPrivateKeySigner(crypto.createPrivateKey(privateKey)) });
+    try {
+      const contract = direct.gateway.getNetwork(CHANNEL).getContract(CHAINCODE_NAME);
+      const refused = await contract.submitTransaction('transfer:openAccount', JSON.stringify({ accountId: `rv-3-${run}`, ownerEntityId: ENT, name: 'direct' })).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(refused).toBeInstanceOf(GatewayError);
+      // Fabric tells the client only "access denied"; its own peer's log names the cause.
+      expect(JSON.stringify((refused as GatewayError).details.map((d) => d.message))).toMatch(/access denied/);
+      if (fs.existsSync(logFile('peer-bank'))) expect(fs.readFileSync(logFile('peer-bank'), 'utf8')).toMatch(new RegExp(`certificate has been revoked \\(certificate subject=CN=${name},`));
+    } finally {
+      direct.close();
+    }
+    expect((await api('regulator1', 'GET', `/v1/accounts/rv-3-${run}`)).status).toBe(404);
+
+    // A transaction after the config update verifies through the longer config chain.
+    const later = await api('bank1', 'POST', '/v1/accounts', { accountId: `rv-4-${run}`, ownerEntityId: ENT, name: 'later' });
+    const bundle = await collectEvidence(services.ledger.network(services.callers.get('auditor1') as Caller), later.body.transactionId, () => Promise.resolve([]));
+    expect(bundle.configBlocks.length).toBeGreaterThanOrEqual(2);
+    const report = verifyEvidence(bundle, anchorsFromFile(genesisBlock()));
+    expect(report.checks.filter((c) => !c.ok).map((c) => c.check)).toEqual(['validation attested']);
+    expect(report.configSequence).toBeGreaterThanOrEqual(1);
   });
 });

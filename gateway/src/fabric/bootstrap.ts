@@ -12,13 +12,14 @@ import type { CallerRegistry } from './identities';
  * entity, its private key moved into the vault and its key folder deleted, so no plaintext custodial key is
  * left behind (the network's own users keep theirs for the operator's tools).
  */
-async function enrolForGateway(org: PeerOrg, user: UserSpec): Promise<{ certificate: string; privateKey: string }> {
+async function enrolForGateway(org: PeerOrg, user: UserSpec): Promise<{ certificate: string; privateKey: string; enrollmentId: string }> {
   const fabric = await ensureFabric();
-  const enrolled = await registerAndEnroll(fabric, org, { ...user, name: `${user.name}.gw-${crypto.randomBytes(4).toString('hex')}` });
+  const enrollmentId = `${user.name}.gw-${crypto.randomBytes(4).toString('hex')}`;
+  const enrolled = await registerAndEnroll(fabric, org, { ...user, name: enrollmentId });
   const certificate = fs.readFileSync(enrolled.certPath, 'utf8');
   const privateKey = fs.readFileSync(enrolled.keyPath, 'utf8');
   fs.rmSync(path.dirname(enrolled.keyPath), { recursive: true, force: true });
-  return { certificate, privateKey };
+  return { certificate, privateKey, enrollmentId };
 }
 
 /** A custodial caller for each topology user; returns the API keys of the callers it created. */

@@ -25,6 +25,8 @@ export interface Caller {
   readonly certificate: string;
   /** The custodial private key, encrypted; absent when the member signs offline and keeps its key. */
   readonly key?: EncryptedKey;
+  /** The name the org's CA enrolled the certificate under, when it did: what revocation at the CA needs. */
+  readonly enrollmentId?: string;
   readonly createdAt: string;
 }
 
@@ -75,6 +77,7 @@ export interface NewCaller {
   readonly privateKey?: string;
   /** Give the caller an API key (internal identities such as the public lookup have none). */
   readonly withApiKey: boolean;
+  readonly enrollmentId?: string;
 }
 
 export class CallerRegistry {
@@ -108,6 +111,7 @@ export class CallerRegistry {
       ...(apiKey ? { apiKeyHash: hashApiKey(apiKey) } : {}),
       certificate: spec.certificate,
       ...(spec.privateKey ? { key: this.#vault.encrypt(spec.privateKey) } : {}),
+      ...(spec.enrollmentId ? { enrollmentId: spec.enrollmentId } : {}),
       createdAt: new Date().toISOString(),
     };
     await this.#store.set(spec.id, caller);
@@ -127,11 +131,12 @@ export class CallerRegistry {
   }
 
   /** Removes a caller: its API key and custodial key stop working at once, here and in a running gateway. */
-  async revoke(id: string): Promise<boolean> {
-    if (!this.#store.get(id)) return false;
+  async revoke(id: string): Promise<Caller | undefined> {
+    const caller = this.#store.get(id);
+    if (!caller) return undefined;
     await this.#store.delete(id);
     this.#index();
-    return true;
+    return caller;
   }
 
   get(id: string): Caller | undefined {

@@ -1,0 +1,82 @@
+// Revocation that reaches Fabric: the org's CA revokes the certificate and issues a CRL, and a channel config
+// update puts the CRL into the org's MSP, so every peer refuses the certificate from the next block on.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { FabricInstall } from './binaries';
+import { caClientArgs, caUrl, enrollRegistrar } from './ca';
+import { peerHeight } from './channel';
+import { peerAdminEnv } from './config';
+import { run } from './exec';
+import { NetworkError } from './log';
+import { ordererTlsCa } from './paths';
+import { CHANNEL, DIAL_HOST, ORDERERS, PEER_ORGS, type PeerOrg } from './topology';
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export interface Revocation {
+  /** Certificates on the org's CRL now. */
+  readonly crlPem: string;
+  /** Channel height on the org's peer once every peer applied the update. */
+  readonly height: number;
+}
+
+interface ConfigJson {
+  channel_group: { groups: { Application: { groups: Record<string, { values: { MSP: { value: { config: { name: string; revocation_list?: string[] } } } } }> } } };
+}
+
+/** Revokes an enrolled identity at its org's CA and publishes the org's CRL on the channel. */
+export async function revokeIdentity(fabric: FabricInstall, org: PeerOrg, enrollmentId: string): Promise<Revocation> {
+  const registrar = await enrollRegistrar(fabric, org);
+  await run(path.join(fabric.binDir, 'fabric-ca-client'), ['revoke', '-u', caUrl(org), '-H', registrar, '-e', enrollmentId, '-r', 'keycompromise', '--gencrl', ...caClientArgs(org)]);
+  const crlPem = fs.readFileSync(path.join(registrar, 'msp', 'crls', 'crl.pem'), 'utf8');
+  return { crlPem, height: await publishCrl(fabric, org, crlPem) };
+}
+
+/**
+ * Sets the org's MSP revocation list in the channel config: fetch, change, compute the update with
+ * configtxlator, and submit it signed by the org's admin (the MSP value's mod_policy is the org's Admins).
+ */
+export async function publishCrl(fabric: FabricInstall, org: PeerOrg, crlPem: string): Promise<number> {
+  const bin = (name: string): string => path.join(fabric.binDir, name);
+  const env = peerAdminEnv(fabric, org);
+  const orderer = ORDERERS[0];
+  if (!orderer) throw new NetworkError('the topology has no orderer');
+  const ordererArgs = ['-o', `${DIAL_HOST}:${orderer.port}`, '--tls', '--cafile', ordererTlsCa()];
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'regchain-crl-'));
+  const at = (f: string): string => path.join(dir, f);
+  try {
+    const before = await peerHeight(fabric, org);
+    await run(bin('peer'), ['channel', 'fetch', 'config', at('block.pb'), '-c', CHANNEL, ...ordererArgs], { env });
+    await run(bin('configtxlator'), ['proto_decode', '--input', at('block.pb'), '--type', 'common.Block', '--output', at('block.json')]);
+    const block = JSON.parse(fs.readFileSync(at('block.json'), 'utf8')) as { data: { data: { payload: { data: { config: ConfigJson } } }[] } };
+    const config = block.data.data[0]?.payload.data.config;
+    if (!config) throw new NetworkError('the config block holds no config');
+    fs.writeFileSync(at('config.json'), JSON.stringify(config));
+    const group = Object.values(config.channel_group.groups.Application.groups).find((g) => g.values.MSP.value.config.name === org.mspId);
+    if (!group) throw new NetworkError(`${org.mspId} is not an application org of ${CHANNEL}`);
+    group.values.MSP.value.config.revocation_list = [Buffer.from(crlPem).toString('base64')];
+    fs.writeFileSync(at('updated.json'), JSON.stringify(config));
+    for (const name of ['config', 'updated']) {
+      await run(bin('configtxlator'), ['proto_encode', '--input', at(`${name}.json`), '--type', 'common.Config', '--output', at(`${name}.pb`)]);
+    }
+    await run(bin('configtxlator'), ['compute_update', '--channel_id', CHANNEL, '--original', at('config.pb'), '--updated', at('updated.pb'), '--output', at('update.pb')]);
+    await run(bin('configtxlator'), ['proto_decode', '--input', at('update.pb'), '--type', 'common.ConfigUpdate', '--output', at('update.json')]);
+    const envelope = {
+      payload: { header: { channel_header: { channel_id: CHANNEL, type: 2 } }, data: { config_update: JSON.parse(fs.readFileSync(at('update.json'), 'utf8')) as unknown } },
+    };
+    fs.writeFileSync(at('envelope.json'), JSON.stringify(envelope));
+    await run(bin('configtxlator'), ['proto_encode', '--input', at('envelope.json'), '--type', 'common.Envelope', '--output', at('envelope.pb')]);
+    await run(bin('peer'), ['channel', 'update', '-f', at('envelope.pb'), '-c', CHANNEL, ...ordererArgs], { env });
+    // Every peer applies the config block before the revocation is in force everywhere.
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const heights = await Promise.all(PEER_ORGS.map((o) => peerHeight(fabric, o)));
+      if (heights.every((h) => h > before)) return Math.min(...heights);
+      if (Date.now() > deadline) throw new NetworkError(`the CRL update of ${org.mspId} did not reach every peer within 30 s (heights ${heights.join(', ')})`);
+      await sleep(200);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
