@@ -1,0 +1,92 @@
+// The event stream against a fake channel: unreadable events are skipped and counted, slow readers are dropped.
+import type { ChaincodeEvent, CloseableAsyncIterable } from '@hyperledger/fabric-gateway';
+import type { FastifyInstance } from 'fastify';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { buildApp, type LedgerPort } from '../app';
+import { loadConfig } from '../config';
+import { CallerRegistry, Vault } from '../fabric/identities';
+import { Idempotency } from '../idempotency';
+import { createMetrics, type Metrics } from '../metrics';
+import { eventRoutes } from './events';
+
+const event = (n: number, eventName: string, payload: unknown): ChaincodeEvent => ({
+  blockNumber: BigInt(n),
+  transactionId: crypto.createHash('sha256').update(String(n)).digest('hex'),
+  chaincodeName: 'regchain',
+  eventName,
+  payload: Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload)),
+});
+
+/** A channel whose event feed is the given list; remembers whether the stream was closed. */
+function channelOf(events: ChaincodeEvent[]): { ledger: LedgerPort; closed: () => boolean } {
+  let closed = false;
+  const feed = (): CloseableAsyncIterable<ChaincodeEvent> => ({
+    async *[Symbol.asyncIterator]() {
+      for (const e of events) {
+        if (closed) return;
+        yield e;
+      }
+      await new Promise(() => undefined);
+    },
+    close() {
+      closed = true;
+    },
+    [Symbol.dispose]() {
+      closed = true;
+    },
+  });
+  const network = { getChaincodeEvents: async () => feed() };
+  const ledger = { network: () => network } as unknown as LedgerPort;
+  return { ledger, closed: () => closed };
+}
+
+async function gatewayWith(events: ChaincodeEvent[], bufferBytes: number): Promise<{ app: FastifyInstance; url: string; key: string; metrics: Metrics; closed: () => boolean }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'regchain-sse-'));
+  const callers = new CallerRegistry(dir, new Vault('s'));
+  const { privateKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const { apiKey } = await callers.add({ id: 'reg', org: 'regulator', role: 'regulator', entityId: 'x', certificate: 'c', privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), withApiKey: true });
+  const { ledger, closed } = channelOf(events);
+  const metrics = createMetrics();
+  const app = await buildApp({ config: { ...loadConfig({}), dataDir: dir, logLevel: 'silent', streamBufferBytes: bufferBytes }, callers, ledger, metrics, idempotency: new Idempotency(dir) }, [eventRoutes]);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  return { app, url: `http://127.0.0.1:${(app.server.address() as net.AddressInfo).port}`, key: apiKey as string, metrics, closed };
+}
+
+describe('event stream', () => {
+  it('skips and counts what it cannot read, and delivers what follows', async () => {
+    const good = event(3, 'regchain', { txId: 'x', events: [{ type: 'AccountOpened', accountId: 'a' }] });
+    const gw = await gatewayWith([event(1, 'ProbeRecorded', { probeId: 'p' }), event(2, 'regchain', 'not json'), event(2, 'regchain', { txId: 'y' }), good], 1 << 20);
+    const controller = new AbortController();
+    const res = await fetch(`${gw.url}/v1/events`, { headers: { authorization: `Bearer ${gw.key}` }, signal: controller.signal });
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    let text = '';
+    while (!text.includes(good.transactionId)) text += Buffer.from((await reader.read()).value ?? []).toString('utf8');
+    controller.abort();
+    expect(text).toContain(`id: 3:${good.transactionId}`);
+    expect(text).toContain('"type":"AccountOpened"');
+    const metrics = await gw.metrics.registry.metrics();
+    for (const reason of ['foreign-name', 'not-json', 'bad-shape']) expect(metrics).toContain(`regchain_stream_events_skipped_total{reason="${reason}"} 1`);
+    await gw.app.close();
+  });
+
+  it('drops a reader that stops reading instead of buffering without bound', async () => {
+    const big = 'x'.repeat(32 * 1024);
+    const events = Array.from({ length: 2000 }, (_, i) => event(i + 1, 'regchain', { txId: 't', events: [{ type: 'Big', data: big }] }));
+    const gw = await gatewayWith(events, 256 * 1024);
+    const { port } = new URL(gw.url);
+    const socket = net.connect(Number(port), '127.0.0.1');
+    await new Promise((r) => socket.once('connect', r));
+    socket.write(`GET /v1/events HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${gw.key}\r\n\r\n`);
+    socket.pause();
+    const deadline = Date.now() + 10_000;
+    while (!gw.closed() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(gw.closed()).toBe(true);
+    expect(await gw.metrics.registry.metrics()).toContain('regchain_stream_drops_total 1');
+    socket.destroy();
+    await gw.app.close();
+  });
+});
