@@ -149,12 +149,15 @@ describe('resources through the gateway', () => {
     expect((await api('enterprise1', 'GET', `/v1/transfers/${recorded.body.result.transferId}`)).body.amount).toBe(6000);
     expect((await api('regulator1', 'GET', '/v1/statistics')).body.transfers.some((t: { purpose: string }) => t.purpose === `p${run}`)).toBe(true);
 
-    const versions = await api('bank1', 'GET', `/v1/rules/gw-large-${run}/versions`);
+    const versions = await api('auditor1', 'GET', `/v1/rules/gw-large-${run}/versions`);
     expect(versions.body).toHaveLength(1);
+    expect((await api('bank1', 'GET', `/v1/rules/gw-large-${run}/versions`)).status).toBe(404);
     expect((await api('regulator1', 'POST', `/v1/rules/gw-large-${run}/deactivate`)).body.result).toMatchObject({ active: false, version: 2 });
     expect((await api('regulator1', 'POST', `/v1/watchlist/account/gw-bad-${run}/remove`, { note: '解除' })).status).toBe(200);
-    const rules = await api('enterprise1', 'GET', '/v1/rules?includeInactive=true');
+    const rules = await api('auditor1', 'GET', '/v1/rules?includeInactive=true');
     expect(rules.body.find((r: { ruleId: string }) => r.ruleId === `gw-large-${run}`)).toMatchObject({ active: false });
+    const memberView = await api('enterprise1', 'GET', '/v1/rules?includeInactive=true');
+    expect(memberView.body.every((r: { action: string }) => r.action === 'BLOCK')).toBe(true);
     // Rules stay on the ledger for good; deactivate this run's so later runs on the same network are not slowed.
     expect((await api('regulator1', 'POST', `/v1/rules/gw-watch-${run}/deactivate`)).status).toBe(200);
   });

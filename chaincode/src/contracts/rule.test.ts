@@ -11,8 +11,8 @@ describe('rule contract', () => {
     const off = await world.call<{ version: number; active: boolean }>('rule:deactivate', { ruleId: 'large' }, as.regulator);
     expect(off).toMatchObject({ version: 3, active: false });
     expect(await world.call<unknown[]>('rule:list', {}, as.enterprise)).toEqual([]);
-    expect(await world.call<{ ruleId: string }[]>('rule:list', { includeInactive: true }, as.enterprise)).toEqual([expect.objectContaining({ ruleId: 'large', active: false })]);
-    const versions = await world.call<{ version: number; description: string; active: boolean }[]>('rule:versions', { ruleId: 'large' }, as.bank);
+    expect(await world.call<{ ruleId: string }[]>('rule:list', { includeInactive: true }, as.auditor)).toEqual([expect.objectContaining({ ruleId: 'large', active: false })]);
+    const versions = await world.call<{ version: number; description: string; active: boolean }[]>('rule:versions', { ruleId: 'large' }, as.auditor);
     expect(versions.map((v) => [v.version, v.description, v.active])).toEqual([
       [1, 'first', true],
       [2, 'second', true],

@@ -37,6 +37,9 @@ export async function activeRules(ctx: RegchainContext): Promise<Rule[]> {
   return (await ctx.ledger.scan<Rule>('ruleactive')).map((r) => r.value);
 }
 
+/** ALERT rules are seen by the regulator and auditors only. */
+const visible = (ctx: RegchainContext, rule: Rule): boolean => rule.action === 'BLOCK' || ctx.caller.role === 'regulator' || ctx.caller.role === 'auditor';
+
 export async function isWatchlisted(ctx: RegchainContext, kind: 'entity' | 'account', value: string): Promise<boolean> {
   return Boolean((await ctx.ledger.get<WatchlistEntry>(watchKey(kind, value)))?.active);
 }
@@ -106,17 +109,22 @@ export class RuleContract extends RegchainContract {
   async get(ctx: RegchainContext, input: string): Promise<string> {
     requireRole(ctx.caller, ROLES, 'read rules');
     const req = parseInput(RuleIdInput, input, 'rule query');
-    return canonical(await ctx.ledger.mustGet<Rule>(ruleKey(req.ruleId), 'RULE_NOT_FOUND', `rule ${req.ruleId}`));
+    const rule = await ctx.ledger.get<Rule>(ruleKey(req.ruleId));
+    if (!rule || !visible(ctx, rule)) throw new ChaincodeError('RULE_NOT_FOUND', `rule ${req.ruleId} does not exist`);
+    return canonical(rule);
   }
 
-  /** Rules are public to every member: enterprises read them as compliance guidance. */
+  /**
+   * BLOCK rules are the norms every member must meet, so members read them as compliance guidance; ALERT
+   * rules are how the regulator watches, and only it and auditors see them (no tipping off).
+   */
   @Transaction(false)
   @Returns('string')
   async list(ctx: RegchainContext, input: string): Promise<string> {
     requireRole(ctx.caller, ROLES, 'read rules');
     const req = parseInput(RuleListInput, input, 'rule list');
     const rules = req.includeInactive ? (await ctx.ledger.scan<Rule>('rule')).map((r) => r.value) : await activeRules(ctx);
-    return canonical(rules);
+    return canonical(rules.filter((r) => visible(ctx, r)));
   }
 
   /** Every version of a rule, oldest first. */
@@ -125,7 +133,7 @@ export class RuleContract extends RegchainContract {
   async versions(ctx: RegchainContext, input: string): Promise<string> {
     requireRole(ctx.caller, ROLES, 'read rules');
     const req = parseInput(RuleIdInput, input, 'rule versions');
-    const versions = (await ctx.ledger.scan<Rule>('rulever', req.ruleId)).map((r) => r.value);
+    const versions = (await ctx.ledger.scan<Rule>('rulever', req.ruleId)).map((r) => r.value).filter((r) => visible(ctx, r));
     if (versions.length === 0) throw new ChaincodeError('RULE_NOT_FOUND', `rule ${req.ruleId} does not exist`);
     return canonical(versions);
   }

@@ -18,6 +18,7 @@ async function baseWorld(): Promise<{ world: World; f: Fixture }> {
   await world.call('transfer:openAccount', { accountId: 'ent1-main', ownerEntityId: ENT1, holderBankId: BANK, name: 'a' }, as.enterprise);
   await world.call('transfer:openAccount', { accountId: 'ent2-main', ownerEntityId: ENT2, name: 'b' }, as.bank);
   const filing = await world.call<{ filingId: string }>('filing:submit', filingInput(), as.enterprise, { transient: { personInCharge: person } });
+  await world.call('rule:publish', { ruleId: 'r0', name: 'never', description: '', logic: false, action: 'BLOCK', severity: 'low' }, as.regulator);
   await world.call('rule:publish', { ruleId: 'r1', name: 'any', description: '', logic: { '>=': [{ var: 'amount' }, 1] }, action: 'ALERT', severity: 'low' }, as.regulator);
   await world.call('rule:watch', { kind: 'entity', value: ENT2, reason: 'r' }, as.regulator);
   const t = await world.call<{ transferId: string; alerts: string[] }>('transfer:record', { fromAccount: 'fund-1', toAccount: 'ent1-main', amount: 10, currency: 'CNY', purpose: 'aid', reference: '' }, as.bank);
@@ -62,9 +63,9 @@ const CASES: Record<string, Case> = {
   },
   'rule:publish': { allowed: ['regulator'], input: () => ({ ruleId: 'r2', name: 'n', description: '', logic: true, action: 'ALERT', severity: 'low' }) },
   'rule:deactivate': { allowed: ['regulator'], input: () => ({ ruleId: 'r1' }) },
-  'rule:get': { allowed: ['regulator', 'auditor', 'enterprise', 'bank'], input: () => ({ ruleId: 'r1' }) },
+  'rule:get': { allowed: ['regulator', 'auditor', 'enterprise', 'bank'], input: () => ({ ruleId: 'r0' }) },
   'rule:list': { allowed: ['regulator', 'auditor', 'enterprise', 'bank'], input: () => ({}) },
-  'rule:versions': { allowed: ['regulator', 'auditor', 'enterprise', 'bank'], input: () => ({ ruleId: 'r1' }) },
+  'rule:versions': { allowed: ['regulator', 'auditor', 'enterprise', 'bank'], input: () => ({ ruleId: 'r0' }) },
   'rule:watch': { allowed: ['regulator'], input: () => ({ kind: 'account', value: 'ent1-main', reason: 'r' }) },
   'rule:unwatch': { allowed: ['regulator'], input: () => ({ kind: 'entity', value: ENT2, note: 'cleared' }) },
   'rule:watchlist': { allowed: ['regulator', 'auditor', 'bank'], input: () => ({}) },
@@ -182,6 +183,18 @@ describe('scope: a member acts only on what it holds or owns', () => {
     await world.refuses('TRANSFER_NOT_FOUND', 'trace:flows', { transferId: f.transferId, direction: 'forward' }, as.otherBank);
     await world.refuses('PROJECT_NOT_FOUND', 'trace:projectFlows', { projectId: 'p1' }, as.otherBank);
     await expect(world.call('transfer:get', { transferId: f.transferId }, as.enterprise)).resolves.toMatchObject({ payeeEntityId: ENT1 });
+  });
+
+  it('shows members the BLOCK rules they must meet, never the ALERT rules that watch them', async () => {
+    const { world } = await baseWorld();
+    for (const who of [as.enterprise, as.bank]) {
+      const listed = await world.call<{ ruleId: string }[]>('rule:list', { includeInactive: true }, who);
+      expect(listed.map((r) => r.ruleId)).toEqual(['r0']);
+      await world.refuses('RULE_NOT_FOUND', 'rule:get', { ruleId: 'r1' }, who);
+      await world.refuses('RULE_NOT_FOUND', 'rule:versions', { ruleId: 'r1' }, who);
+    }
+    const all = await world.call<{ ruleId: string }[]>('rule:list', {}, as.auditor);
+    expect(all.map((r) => r.ruleId)).toEqual(['r0', 'r1']);
   });
 
   it("refuses a bookmark that starts the scan outside the caller's own list", async () => {
