@@ -6,6 +6,12 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 prepare
+# The tests' network lives in its own state folder and port range (+20000), so a network that `npm start`
+# runs keeps answering throughout. Docker Compose uses the default ports: with an engine, the offset is off.
+export REGCHAIN_HOME="${REGCHAIN_HOME:-$PWD/.regchain-test}"
+if [ "${REGCHAIN_RUNTIME:-}" != docker ] && ! { command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; }; then
+  export REGCHAIN_PORT_OFFSET="${REGCHAIN_PORT_OFFSET:-20000}"
+fi
 step "type-checking (strict)"
 npm run -s typecheck
 step "running the unit and integration suites"

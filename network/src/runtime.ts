@@ -6,7 +6,7 @@ import { run } from './exec';
 import { NetworkError } from './log';
 import { envFile, REPO_ROOT, STATE_DIR } from './paths';
 import { processState, startProcess, stopProcess, waitHealthy } from './process';
-import type { NodeProcess } from './topology';
+import { type NodeProcess, PORT_OFFSET } from './topology';
 
 export interface Runtime {
   readonly name: 'native' | 'docker';
@@ -77,9 +77,15 @@ function compose(args: readonly string[]): ReturnType<typeof run> {
 }
 
 /** Docker Compose runtime: the same services, env files and ports, on the host network. */
+/** docker-compose.yaml names the default ports: the Docker runtime does not take an offset. */
+export function requireDefaultPorts(): void {
+  if (PORT_OFFSET !== 0) throw new NetworkError(`the Docker runtime runs on the default ports; unset REGCHAIN_PORT_OFFSET (now ${PORT_OFFSET}) or use the native runtime`);
+}
+
 export const dockerRuntime: Runtime = {
   name: 'docker',
   async start(_fabric, procs) {
+    requireDefaultPorts();
     await compose(['up', '-d', '--force-recreate', ...procs.map((p) => p.name)]);
     await Promise.all(procs.map((p) => waitHealthy(p, 120_000)));
   },

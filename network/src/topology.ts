@@ -12,8 +12,24 @@ export const ENDORSEMENT_POLICY = "AND('RegulatorMSP.peer',OutOf(1,'BankMSP.peer
 export const HOST = '127.0.0.1';
 /** Name every client dials: matches the TLS SANs and avoids Node's warning about IPs as server names. */
 export const DIAL_HOST = 'localhost';
-export const CHAINCODE_PORT = 9999;
-export const GATEWAY_PORT = 3000;
+
+/**
+ * Added to every port, so a second network runs beside the first: `npm test` puts its own under
+ * REGCHAIN_PORT_OFFSET=20000 (and its own REGCHAIN_HOME), and a developer's `npm start` keeps answering.
+ */
+export const PORT_OFFSET = portOffset(process.env.REGCHAIN_PORT_OFFSET);
+
+function portOffset(value: string | undefined): number {
+  if (value === undefined || value === '') return 0;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 50_000) throw new Error(`REGCHAIN_PORT_OFFSET must be a whole number from 0 to 50000, not "${value}"`);
+  return n;
+}
+
+const at = (port: number): number => port + PORT_OFFSET;
+
+export const CHAINCODE_PORT = at(9999);
+export const GATEWAY_PORT = at(3000);
 
 export interface Orderer {
   readonly name: string;
@@ -45,9 +61,9 @@ export interface PeerOrg {
 export const ORDERER_ORG = { mspId: 'OrdererMSP', domain: 'orderer.regchain.local' } as const;
 
 export const ORDERERS: readonly Orderer[] = [
-  { name: 'orderer0', port: 7050, adminPort: 7053, opsPort: 9441 },
-  { name: 'orderer1', port: 7150, adminPort: 7153, opsPort: 9442 },
-  { name: 'orderer2', port: 7250, adminPort: 7253, opsPort: 9443 },
+  { name: 'orderer0', port: at(7050), adminPort: at(7053), opsPort: at(9441) },
+  { name: 'orderer1', port: at(7150), adminPort: at(7153), opsPort: at(9442) },
+  { name: 'orderer2', port: at(7250), adminPort: at(7253), opsPort: at(9443) },
 ];
 
 export const PEER_ORGS: readonly PeerOrg[] = [
@@ -56,8 +72,8 @@ export const PEER_ORGS: readonly PeerOrg[] = [
     mspId: 'RegulatorMSP',
     domain: 'regulator.regchain.local',
     endorses: true,
-    peer: { port: 7051, chaincodePort: 7052, opsPort: 9444 },
-    ca: { port: 7054, opsPort: 9454 },
+    peer: { port: at(7051), chaincodePort: at(7052), opsPort: at(9444) },
+    ca: { port: at(7054), opsPort: at(9454) },
     users: [{ name: 'regulator1', role: 'regulator', entityId: '91500000MA5U0REG1L' }],
   },
   {
@@ -65,8 +81,8 @@ export const PEER_ORGS: readonly PeerOrg[] = [
     mspId: 'BankMSP',
     domain: 'bank.regchain.local',
     endorses: true,
-    peer: { port: 8051, chaincodePort: 8052, opsPort: 9445 },
-    ca: { port: 8054, opsPort: 9455 },
+    peer: { port: at(8051), chaincodePort: at(8052), opsPort: at(9445) },
+    ca: { port: at(8054), opsPort: at(9455) },
     users: [{ name: 'bank1', role: 'bank', entityId: '91500000MA5U0BNK10' }],
   },
   {
@@ -74,8 +90,8 @@ export const PEER_ORGS: readonly PeerOrg[] = [
     mspId: 'EnterpriseMSP',
     domain: 'enterprise.regchain.local',
     endorses: true,
-    peer: { port: 9051, chaincodePort: 9052, opsPort: 9446 },
-    ca: { port: 9054, opsPort: 9456 },
+    peer: { port: at(9051), chaincodePort: at(9052), opsPort: at(9446) },
+    ca: { port: at(9054), opsPort: at(9456) },
     users: [{ name: 'enterprise1', role: 'enterprise', entityId: '91500000MA5U0ENT1W' }],
   },
   {
@@ -83,8 +99,8 @@ export const PEER_ORGS: readonly PeerOrg[] = [
     mspId: 'AuditorMSP',
     domain: 'auditor.regchain.local',
     endorses: false,
-    peer: { port: 10051, chaincodePort: 10052, opsPort: 9447 },
-    ca: { port: 10054, opsPort: 9457 },
+    peer: { port: at(10051), chaincodePort: at(10052), opsPort: at(9447) },
+    ca: { port: at(10054), opsPort: at(9457) },
     users: [{ name: 'auditor1', role: 'auditor', entityId: '91500000MA5U0AUD1Y' }],
   },
 ];

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { waitHealthy } from '../../network/src/process';
-import { COMPOSE_FILE, composeEnv, dockerRuntime, nativeRuntime, type Runtime } from '../../network/src/runtime';
+import { COMPOSE_FILE, composeEnv, dockerRuntime, nativeRuntime, requireDefaultPorts, type Runtime } from '../../network/src/runtime';
 
 function dockerSocketPresent(): boolean {
   return Boolean(process.env.DOCKER_HOST) || fs.existsSync('/var/run/docker.sock');
@@ -24,6 +24,7 @@ function testcontainersRuntime(): Runtime {
   return {
     name: 'docker',
     async start(_fabric, procs) {
+      requireDefaultPorts();
       const { DockerComposeEnvironment } = await import('testcontainers');
       await new DockerComposeEnvironment(path.dirname(COMPOSE_FILE), path.basename(COMPOSE_FILE))
         .withProjectName('regchain')
