@@ -1,5 +1,5 @@
 // Route tests through inject with a fake ledger: validation, authentication, roles, error mapping, idempotency.
-import { EndorseError, GatewayError } from '@hyperledger/fabric-gateway';
+import { CommitStatusError, EndorseError, GatewayError } from '@hyperledger/fabric-gateway';
 import { peer } from '@hyperledger/fabric-protos';
 import type { FastifyInstance } from 'fastify';
 import * as crypto from 'node:crypto';
@@ -213,6 +213,19 @@ describe('error mapping', () => {
     const res = await app.inject({ method: 'GET', url: '/v1/rules', headers: auth('bank') });
     expect(res.statusCode).toBe(503);
     expect(res.json()).toMatchObject({ code: 'NETWORK_UNAVAILABLE' });
+  });
+
+  it.each([
+    [new EndorseError({ code: 10, details: [{ address: 'peer0:7051', mspId: 'BankMSP', message: 'error validating proposal: access denied: channel [supervision] creator org [BankMSP]' }], message: '10 ABORTED: failed to endorse transaction', transactionId: TX, cause: new Error('x') } as never), 403, 'IDENTITY_REFUSED'],
+    [new EndorseError({ code: 10, details: [{ address: 'peer0:7051', mspId: 'BankMSP', message: 'ProposalResponsePayloads do not match' }], message: '10 ABORTED: failed to endorse transaction', transactionId: TX, cause: new Error('x') } as never), 502, 'ENDORSEMENTS_DIFFER'],
+    [new EndorseError({ code: 14, details: [], message: '14 UNAVAILABLE: no combination of peers can be derived which satisfy the endorsement policy', transactionId: TX, cause: new Error('x') } as never), 503, 'NETWORK_UNAVAILABLE'],
+    [new CommitStatusError({ code: 4, details: [], message: '4 DEADLINE_EXCEEDED', transactionId: TX, cause: new Error('x') } as never), 504, 'COMMIT_STATUS_UNKNOWN'],
+  ])("maps %s to a precise status and logs Fabric's own words", async (err, status, code) => {
+    const mapped = fromFabric(err, TX);
+    expect([mapped.statusCode, mapped.code, mapped.transactionId]).toEqual([status, code, TX]);
+    expect(mapped.fabric?.grpcCode).toBe((err as GatewayError).code);
+    expect(mapped.fabric?.peers).toEqual((err as GatewayError).details.map((d) => ({ address: d.address, mspId: d.mspId, message: d.message })));
+    expect(JSON.stringify(mapped.toBody())).not.toContain('peer0');
   });
 
   it('hides the details of an unexpected failure', async () => {

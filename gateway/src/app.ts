@@ -141,7 +141,9 @@ export async function buildApp(services: Services, plugins: readonly RoutePlugin
 
   app.setErrorHandler((error: unknown, request, reply) => {
     if (error instanceof ApiError) {
-      request.log[error.statusCode >= 500 ? 'error' : 'info']({ code: error.code, transactionId: error.transactionId }, error.message);
+      // Fabric's own words (gRPC status, each peer's answer, validation code) go to the log with the request
+      // and transaction ids; the caller gets the mapped code and sentence.
+      request.log[error.statusCode >= 500 ? 'error' : 'info']({ code: error.code, transactionId: error.transactionId, ...(error.fabric ? { fabric: error.fabric } : {}) }, error.message);
       return sendError(reply, error);
     }
     const e = error as { validation?: { instancePath?: string; message?: string }[]; statusCode?: number; code?: string; message?: string; validationContext?: string };
@@ -166,7 +168,9 @@ export async function buildApp(services: Services, plugins: readonly RoutePlugin
   return app;
 }
 
-export const errorResponses = { 400: { $ref: 'ErrorBody#' }, 401: { $ref: 'ErrorBody#' }, 403: { $ref: 'ErrorBody#' }, 404: { $ref: 'ErrorBody#' }, 409: { $ref: 'ErrorBody#' }, 422: { $ref: 'ErrorBody#' }, 503: { $ref: 'ErrorBody#' } };
+const err = { $ref: 'ErrorBody#' } as const;
+/** Every error a route can answer, documented with the one error shape. */
+export const errorResponses = { 400: err, 401: err, 403: err, 404: err, 409: err, 413: err, 422: err, 429: err, 500: err, 502: err, 503: err, 504: err };
 
 /** Transactions submitted here whose commit has not arrived: their status URL answers "pending". */
 const pending = new Set<string>();

@@ -1,7 +1,16 @@
 // One error shape for callers ({ code, message, details, transactionId? }), and Fabric's errors mapped onto it.
-import { CommitError, GatewayError } from '@hyperledger/fabric-gateway';
+import { CommitError, CommitStatusError, EndorseError, GatewayError } from '@hyperledger/fabric-gateway';
 import { peer } from '@hyperledger/fabric-protos';
 import { parseErrorMessage } from '../../chaincode/src/errors';
+
+/** What Fabric said, kept for the log: the gRPC status, the error's message and each peer's own answer. */
+export interface FabricCause {
+  readonly error: string;
+  readonly grpcCode?: number;
+  readonly message: string;
+  readonly peers: readonly { readonly address: string; readonly mspId: string; readonly message: string }[];
+  readonly validationCode?: string;
+}
 
 export class ApiError extends Error {
   readonly statusCode: number;
@@ -10,9 +19,17 @@ export class ApiError extends Error {
   readonly transactionId: string | undefined;
   /** Seconds after which a retry may succeed (MVCC conflicts, an unreachable network). */
   readonly retryAfter: number | undefined;
+  /** The Fabric error behind this one: logged, never sent to the caller. */
+  readonly fabric: FabricCause | undefined;
 
-  constructor(statusCode: number, code: string, message: string, extra: { details?: Record<string, unknown>; transactionId?: string; retryAfter?: number } = {}) {
+  constructor(
+    statusCode: number,
+    code: string,
+    message: string,
+    extra: { details?: Record<string, unknown>; transactionId?: string; retryAfter?: number; fabric?: FabricCause } = {},
+  ) {
     super(message);
+    this.fabric = extra.fabric;
     this.name = 'ApiError';
     this.statusCode = statusCode;
     this.code = code;
@@ -47,6 +64,16 @@ export const validationName = (code: number): string =>
 const GRPC_UNAVAILABLE = 14;
 const GRPC_DEADLINE_EXCEEDED = 4;
 const GRPC_FAILED_PRECONDITION = 9;
+const GRPC_RESOURCE_EXHAUSTED = 8;
+
+export function causeOf(err: GatewayError): FabricCause {
+  return {
+    error: err.name,
+    grpcCode: err.code,
+    message: err.message,
+    peers: err.details.map((d) => ({ address: d.address, mspId: d.mspId, message: d.message })),
+  };
+}
 
 /** A transaction that reached a block but was marked invalid: MVCC and phantom conflicts are retryable (409). */
 export function invalidCommit(code: number, transactionId: string): ApiError {
@@ -56,29 +83,59 @@ export function invalidCommit(code: number, transactionId: string): ApiError {
     conflict ? 409 : 422,
     conflict ? 'CONFLICT' : 'TRANSACTION_INVALID',
     conflict ? `the transaction lost a race with a concurrent one (${name}); retry it` : `the transaction was committed as invalid: ${name}`,
-    { details: { validationCode: name, retryable: conflict }, transactionId, ...(conflict ? { retryAfter: 1 } : {}) },
+    {
+      details: { validationCode: name, retryable: conflict },
+      transactionId,
+      ...(conflict ? { retryAfter: 1 } : {}),
+      fabric: { error: 'CommitError', message: `committed as ${name}`, peers: [], validationCode: name },
+    },
   );
 }
 
-/** Turns whatever fabric-gateway threw into the error the caller sees. */
+/**
+ * Turns whatever fabric-gateway threw into the error the caller sees, keeping Fabric's own error for the log:
+ * the chaincode's code where it gave one; 403 when a peer refused the caller's certificate; 503 when the
+ * network cannot be reached or cannot gather endorsements now; 504 when the transaction went to the orderer
+ * but its commit could not be confirmed (it may still commit: ask its status URL); 502 only for an answer
+ * the network should not have given.
+ */
 export function fromFabric(err: unknown, transactionId?: string): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof CommitError) return invalidCommit(err.code, err.transactionId);
-  if (err instanceof GatewayError) {
-    const txId = (err as GatewayError & { transactionId?: string }).transactionId ?? transactionId;
-    for (const text of [...err.details.map((d) => d.message), err.message]) {
-      const parsed = parseErrorMessage(text);
-      if (parsed && /^[A-Z_]+$/.test(parsed.code) && statusForCode(parsed.code) !== 500) {
-        return new ApiError(statusForCode(parsed.code), parsed.code, parsed.message, { ...(parsed.details ? { details: parsed.details } : {}), ...(txId ? { transactionId: txId } : {}) });
-      }
+  if (!(err instanceof GatewayError)) return new ApiError(500, 'INTERNAL', 'internal error');
+  const txId = (err as GatewayError & { transactionId?: string }).transactionId ?? transactionId;
+  const fabric = causeOf(err);
+  const extra = { fabric, ...(txId ? { transactionId: txId } : {}) };
+  const texts = [...err.details.map((d) => d.message), err.message];
+  for (const text of texts) {
+    const parsed = parseErrorMessage(text);
+    if (parsed && /^[A-Z_]+$/.test(parsed.code) && statusForCode(parsed.code) !== 500) {
+      return new ApiError(statusForCode(parsed.code), parsed.code, parsed.message, { ...(parsed.details ? { details: parsed.details } : {}), ...extra });
     }
-    if (err.code === GRPC_UNAVAILABLE || err.code === GRPC_DEADLINE_EXCEEDED || err.code === GRPC_FAILED_PRECONDITION) {
-      return new ApiError(503, 'NETWORK_UNAVAILABLE', 'the Fabric network cannot be reached or cannot endorse right now; retry shortly', {
-        retryAfter: 2,
-        ...(txId ? { transactionId: txId } : {}),
-      });
-    }
-    return new ApiError(502, 'FABRIC_ERROR', 'the Fabric network refused the request', { ...(txId ? { transactionId: txId } : {}) });
   }
-  return new ApiError(500, 'INTERNAL', 'internal error');
+  const said = (pattern: RegExp): boolean => texts.some((t) => pattern.test(t));
+  if (err instanceof EndorseError && said(/access denied|creator certificate is not valid|identity is not valid/i)) {
+    return new ApiError(403, 'IDENTITY_REFUSED', "the peers refused the caller's certificate (revoked, expired or not of this channel)", extra);
+  }
+  if (err instanceof CommitStatusError) {
+    return new ApiError(504, 'COMMIT_STATUS_UNKNOWN', 'the transaction was sent to the orderer but its commit could not be confirmed; it may still commit: ask its status', {
+      retryAfter: 2,
+      ...extra,
+    });
+  }
+  if (
+    // fabric-gateway exports SubmitError (the orderer refused or was unreachable) as a type only.
+    err.name === 'SubmitError' ||
+    err.code === GRPC_UNAVAILABLE ||
+    err.code === GRPC_DEADLINE_EXCEEDED ||
+    err.code === GRPC_FAILED_PRECONDITION ||
+    err.code === GRPC_RESOURCE_EXHAUSTED ||
+    said(/no combination of peers|failed to (collect|gather) enough|no peers available|endorsement plan/i)
+  ) {
+    return new ApiError(503, 'NETWORK_UNAVAILABLE', 'the Fabric network cannot be reached or cannot endorse right now; retry shortly', { retryAfter: 2, ...extra });
+  }
+  if (said(/ProposalResponsePayloads do not match|responses do not match/i)) {
+    return new ApiError(502, 'ENDORSEMENTS_DIFFER', "the endorsing peers computed different results (the chaincode is not deterministic or a peer's state differs)", extra);
+  }
+  return new ApiError(502, 'FABRIC_ERROR', 'the Fabric network refused the request', extra);
 }
