@@ -10,7 +10,7 @@ import { buildApp, type LedgerPort } from './app';
 import type { GatewayConfig } from './config';
 import { ApiError, fromFabric, invalidCommit } from './errors';
 import { type Caller, CallerRegistry, Vault } from './fabric/identities';
-import type { Invocation, SubmitResult } from './fabric/ledger';
+import type { Invocation, Readiness, SubmitResult } from './fabric/ledger';
 import { Idempotency } from './idempotency';
 import { createMetrics } from './metrics';
 import { OPERATIONS } from './routes/operations';
@@ -39,8 +39,8 @@ class FakeLedger implements LedgerPort {
     return undefined;
   }
 
-  async ready(): Promise<{ peers: Record<string, boolean>; chaincode: boolean }> {
-    return { peers: { regulator: true, bank: true, enterprise: true, auditor: false }, chaincode: true };
+  async ready(): Promise<Readiness> {
+    return { peers: { 'peer-regulator': true, 'peer1-regulator': false, 'peer-bank': true, 'peer-enterprise': true, 'peer-auditor': false }, orgs: { regulator: true, bank: true, enterprise: true, auditor: false }, chaincode: true };
   }
 
   gateway(): never {
@@ -363,7 +363,7 @@ describe('operations', () => {
     expect((await app.inject({ method: 'GET', url: '/health' })).json()).toEqual({ status: 'ok' });
     const ready = await app.inject({ method: 'GET', url: '/ready' });
     expect(ready.statusCode).toBe(503);
-    expect(ready.json()).toMatchObject({ peers: { auditor: false } });
+    expect(ready.json()).toMatchObject({ peers: { 'peer-auditor': false, 'peer1-regulator': false }, orgs: { auditor: false, regulator: true } });
     await app.inject({ method: 'GET', url: '/v1/rules', headers: auth('bank') });
     const metrics = await app.inject({ method: 'GET', url: '/metrics' });
     expect(metrics.body).toContain('regchain_http_request_duration_seconds_bucket');

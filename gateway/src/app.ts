@@ -10,7 +10,7 @@ import * as crypto from 'node:crypto';
 import type { GatewayConfig } from './config';
 import { ApiError } from './errors';
 import type { Caller, CallerRegistry } from './fabric/identities';
-import type { Invocation, SubmitResult, TransactionStatus } from './fabric/ledger';
+import type { Invocation, Readiness, SubmitResult, TransactionStatus } from './fabric/ledger';
 import type { Idempotency } from './idempotency';
 import type { Metrics } from './metrics';
 import { OPERATIONS, type Operation } from './routes/operations';
@@ -20,7 +20,7 @@ export interface LedgerPort {
   submit(caller: Caller, call: Invocation, options?: { onSubmitted?: (txId: string, commit: Promise<SubmitResult>) => void }): Promise<SubmitResult>;
   evaluate(caller: Caller, call: Invocation): Promise<unknown>;
   transactionStatus(caller: Caller, transactionId: string): Promise<TransactionStatus | undefined>;
-  ready(caller: Caller | undefined): Promise<{ peers: Record<string, boolean>; chaincode: boolean }>;
+  ready(caller: Caller | undefined): Promise<Readiness>;
   /** The caller's Gateway and channel, for streams, audits and offline signing. */
   gateway(caller: Caller): Gateway;
   network(caller: Caller): Network;
@@ -262,9 +262,10 @@ function registerTransactions(app: FastifyInstance, services: Services): void {
 
 function registerOperationsRoutes(app: FastifyInstance, services: Services): void {
   app.get('/health', { schema: { tags: ['operations'], summary: 'The process is up', security: [] } }, async () => ({ status: 'ok' }));
-  app.get('/ready', { schema: { tags: ['operations'], summary: 'Peers reachable and the chaincode answering', security: [] } }, async (_request, reply) => {
+  app.get('/ready', { schema: { tags: ['operations'], summary: 'Each peer reachable or not, every org served, and the chaincode answering', security: [] } }, async (_request, reply) => {
     const state = await services.ledger.ready(services.callers.get(services.config.publicCaller));
-    const ok = Object.values(state.peers).every(Boolean) && state.chaincode;
+    // Ready while every org is served by at least one peer; each peer's own state is shown beside it.
+    const ok = Object.values(state.orgs).every(Boolean) && state.chaincode;
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not ready', ...state });
   });
   app.get('/metrics', { schema: { tags: ['operations'], summary: 'Prometheus metrics', security: [] } }, async (_request, reply) => {

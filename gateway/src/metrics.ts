@@ -10,6 +10,9 @@ export interface Metrics {
   readonly streamClients: Gauge;
   readonly streamEventsSkipped: Counter<'reason'>;
   readonly streamDrops: Counter;
+  readonly peerUp: Gauge<'peer'>;
+  readonly failovers: Counter<'step' | 'peer'>;
+  readonly resubmits: Counter<'fn'>;
 }
 
 export function createMetrics(): Metrics {
@@ -24,6 +27,9 @@ export function createMetrics(): Metrics {
     commitDuration: new Histogram({ name: 'regchain_commit_duration_seconds', help: 'Time from submit to commit status', labelNames: ['fn'], buckets, registers: [registry] }),
     streamClients: new Gauge({ name: 'regchain_stream_clients', help: 'Connected event-stream clients', registers: [registry] }),
     streamEventsSkipped: new Counter({ name: 'regchain_stream_events_skipped_total', help: 'Chaincode events the stream could not read and skipped', labelNames: ['reason'], registers: [registry] }),
+    peerUp: new Gauge({ name: 'regchain_peer_up', help: 'Each gateway peer: 1 when the last request through it reached it, 0 when not', labelNames: ['peer'], registers: [registry] }),
+    failovers: new Counter({ name: 'regchain_failovers_total', help: 'Requests moved to the next peer because this one could not be reached, by step', labelNames: ['step', 'peer'], registers: [registry] }),
+    resubmits: new Counter({ name: 'regchain_resubmits_total', help: 'Signed transactions sent again because their commit did not arrive within 3 s', labelNames: ['fn'], registers: [registry] }),
     streamDrops: new Counter({ name: 'regchain_stream_drops_total', help: 'Event-stream readers dropped for falling too far behind', registers: [registry] }),
   };
 }

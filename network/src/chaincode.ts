@@ -18,7 +18,9 @@ import {
   HOST,
   ORDERERS,
   PEER_ORGS,
+  PEERS,
   networkProcesses,
+  type PeerNode,
   type PeerOrg,
 } from './topology';
 
@@ -122,8 +124,8 @@ export async function packageChaincode(fabric: FabricInstall, version: string): 
 
 const peerBin = (fabric: FabricInstall): string => path.join(fabric.binDir, 'peer');
 
-async function installOn(fabric: FabricInstall, org: PeerOrg, pkg: ChaincodePackage): Promise<boolean> {
-  const env = peerAdminEnv(fabric, org);
+async function installOn(fabric: FabricInstall, node: PeerNode, pkg: ChaincodePackage): Promise<boolean> {
+  const env = peerAdminEnv(fabric, node.org, node);
   const { stdout } = await run(peerBin(fabric), ['lifecycle', 'chaincode', 'queryinstalled', '--output', 'json'], { env });
   if (stdout.includes(pkg.packageId)) return false;
   await run(peerBin(fabric), ['lifecycle', 'chaincode', 'install', pkg.file], { env });
@@ -171,12 +173,7 @@ const ordererArgs = (): string[] => {
 };
 
 function peerTargets(): string[] {
-  return PEER_ORGS.flatMap((org) => [
-    '--peerAddresses',
-    `${DIAL_HOST}:${org.peer.port}`,
-    '--tlsRootCertFiles',
-    path.join(peerDir(org), 'tls', 'ca.crt'),
-  ]);
+  return PEERS.flatMap((node) => ['--peerAddresses', `${DIAL_HOST}:${node.port}`, '--tlsRootCertFiles', path.join(peerDir(node), 'tls', 'ca.crt')]);
 }
 
 /** Settings of the chaincode service; fabric-chaincode-node reads CORE_* variables as its options. */
@@ -225,13 +222,13 @@ export async function deployChaincode(
   const committed = await committedDefinition(fabric);
   const pkg = await packageChaincode(fabric, version);
   if (committed?.version === version) {
-    await Promise.all(PEER_ORGS.map((org) => installOn(fabric, org, pkg)));
+    await Promise.all(PEERS.map((node) => installOn(fabric, node, pkg)));
     await startChaincodeServer(fabric, runtime, pkg);
     return { sequence: committed.sequence, changed: false, pkg };
   }
   const sequence = (committed?.sequence ?? 0) + 1;
   log.step(`deploying chaincode ${pkg.label} as sequence ${sequence}`);
-  await Promise.all(PEER_ORGS.map((org) => installOn(fabric, org, pkg)));
+  await Promise.all(PEERS.map((node) => installOn(fabric, node, pkg)));
   await startChaincodeServer(fabric, runtime, pkg);
   await Promise.all(
     PEER_ORGS.map((org) =>

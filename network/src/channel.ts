@@ -6,7 +6,7 @@ import { run } from './exec';
 import { NetworkError } from './log';
 import { genesisBlock, ordererAdminDir, ordererDir } from './paths';
 import { httpGet } from './process';
-import { CHANNEL, DIAL_HOST, HOST, ORDERERS, PEER_ORGS, type Orderer, type PeerOrg } from './topology';
+import { CHANNEL, DIAL_HOST, HOST, ORDERERS, PEERS, type Orderer, type PeerNode } from './topology';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -71,8 +71,8 @@ export async function waitForRaftLeader(timeoutMs = 30_000): Promise<string> {
   throw new NetworkError(`no Raft leader for channel ${CHANNEL} after ${timeoutMs / 1000} s; read .regchain/logs/orderer*.log`);
 }
 
-async function peerHasChannel(fabric: FabricInstall, org: PeerOrg): Promise<boolean> {
-  const { stdout } = await run(path.join(fabric.binDir, 'peer'), ['channel', 'list'], { env: peerAdminEnv(fabric, org) });
+async function peerHasChannel(fabric: FabricInstall, node: PeerNode): Promise<boolean> {
+  const { stdout } = await run(path.join(fabric.binDir, 'peer'), ['channel', 'list'], { env: peerAdminEnv(fabric, node.org, node) });
   return stdout.split('\n').some((line) => line.trim() === CHANNEL);
 }
 
@@ -80,21 +80,21 @@ async function peerHasChannel(fabric: FabricInstall, org: PeerOrg): Promise<bool
 export async function joinPeers(fabric: FabricInstall): Promise<number> {
   let joined = 0;
   await Promise.all(
-    PEER_ORGS.map(async (org) => {
-      if (await peerHasChannel(fabric, org)) return;
-      await run(path.join(fabric.binDir, 'peer'), ['channel', 'join', '-b', genesisBlock()], { env: peerAdminEnv(fabric, org) });
+    PEERS.map(async (node) => {
+      if (await peerHasChannel(fabric, node)) return;
+      await run(path.join(fabric.binDir, 'peer'), ['channel', 'join', '-b', genesisBlock()], { env: peerAdminEnv(fabric, node.org, node) });
       joined += 1;
     }),
   );
   return joined;
 }
 
-/** Block height of the channel on one org's peer. */
-export async function peerHeight(fabric: FabricInstall, org: PeerOrg): Promise<number> {
+/** Block height of the channel on one peer. */
+export async function peerHeight(fabric: FabricInstall, node: PeerNode): Promise<number> {
   const { stdout } = await run(path.join(fabric.binDir, 'peer'), ['channel', 'getinfo', '-c', CHANNEL], {
-    env: peerAdminEnv(fabric, org),
+    env: peerAdminEnv(fabric, node.org, node),
   });
   const match = /"height":(\d+)/.exec(stdout);
-  if (!match?.[1]) throw new NetworkError(`peer of ${org.mspId} gave no channel height: ${stdout}`);
+  if (!match?.[1]) throw new NetworkError(`${node.host} gave no channel height: ${stdout}`);
   return Number(match[1]);
 }

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { enrolledUser } from './ca';
 import { NetworkError } from './log';
 import { peerDir } from './paths';
-import { DIAL_HOST, type PeerOrg } from './topology';
+import { anchorPeer, DIAL_HOST, type PeerNode, type PeerOrg } from './topology';
 
 export interface Connection {
   readonly gateway: Gateway;
@@ -15,10 +15,10 @@ export interface Connection {
   close(): void;
 }
 
-/** A gRPC client to one org's peer, trusting that org's TLS root. */
-export function peerClient(org: PeerOrg): grpc.Client {
-  const tlsRoot = fs.readFileSync(path.join(peerDir(org), 'tls', 'ca.crt'));
-  return new grpc.Client(`${DIAL_HOST}:${org.peer.port}`, grpc.credentials.createSsl(tlsRoot));
+/** A gRPC client to one peer, trusting its org's TLS root. */
+export function peerClient(node: PeerNode): grpc.Client {
+  const tlsRoot = fs.readFileSync(path.join(peerDir(node), 'tls', 'ca.crt'));
+  return new grpc.Client(`${DIAL_HOST}:${node.port}`, grpc.credentials.createSsl(tlsRoot));
 }
 
 export function userIdentity(org: PeerOrg, user: string): { identity: Identity; signer: Signer } {
@@ -31,7 +31,7 @@ export function userIdentity(org: PeerOrg, user: string): { identity: Identity; 
 }
 
 export function connectAs(org: PeerOrg, user: string, identity?: { identity: Identity; signer: Signer }): Connection {
-  const client = peerClient(org);
+  const client = peerClient(anchorPeer(org));
   const id = identity ?? userIdentity(org, user);
   const gateway = connect({
     client,

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import YAML from 'yaml';
 import { ensureFabric } from './binaries';
 import { configtx, ordererEnv, peerEnv, PROFILE } from './config';
-import { ORDERERS, PEER_ORGS, networkProcesses } from './topology';
+import { ORDERERS, PEERS, type PeerNode, networkProcesses } from './topology';
 
 type Profile = {
   Capabilities: Record<string, boolean>;
@@ -29,12 +29,12 @@ beforeAll(async () => {
 });
 
 describe('configtx', () => {
-  it("keeps the sample's capabilities, ACLs and Raft options", () => {
+  it("keeps the sample's capabilities, ACLs and Raft options, with elections after 1 s", () => {
     const parsed = YAML.parse(sample, { merge: true }) as { Application: { ACLs: Record<string, string> } };
     expect(profile.Capabilities).toEqual({ V3_0: true });
     expect(profile.Application.Capabilities).toEqual({ V2_5: true });
     expect(profile.Application.ACLs).toEqual(parsed.Application.ACLs);
-    expect(profile.Orderer.EtcdRaft.Options.TickInterval).toBe('500ms');
+    expect(profile.Orderer.EtcdRaft.Options).toMatchObject({ TickInterval: '100ms', ElectionTick: 10, SnapshotIntervalSize: '16 MB' });
     expect(profile.Orderer.BatchSize.AbsoluteMaxBytes).toBe('10 MB');
   });
 
@@ -58,13 +58,21 @@ describe('process settings', () => {
 
   it('switches Docker off for peers and runs chaincode through the ccaas builder', async () => {
     const fabric = await ensureFabric();
-    for (const org of PEER_ORGS) {
-      const env = peerEnv(fabric, org);
+    for (const node of PEERS) {
+      const env = peerEnv(fabric, node);
       expect(env.CORE_VM_ENDPOINT).toBe('');
       expect(env.CORE_CHAINCODE_EXTERNALBUILDERS).toContain(fabric.ccaasBuilder);
       expect(env.CORE_LEDGER_STATE_STATEDATABASE).toBe('goleveldb');
       expect(env.CORE_PEER_TLS_ENABLED).toBe('true');
     }
+  });
+
+  it("runs two regulator peers that find each other through gossip, since every write needs the regulator", async () => {
+    const fabric = await ensureFabric();
+    const regulators = PEERS.filter((p) => p.org.key === 'regulator');
+    expect(regulators.map((p) => p.process)).toEqual(['peer-regulator', 'peer1-regulator']);
+    expect(peerEnv(fabric, regulators[0] as PeerNode).CORE_PEER_GOSSIP_BOOTSTRAP).toBe(`localhost:${regulators[1]?.port}`);
+    expect(peerEnv(fabric, regulators[1] as PeerNode).CORE_PEER_GOSSIP_BOOTSTRAP).toBe(`localhost:${regulators[0]?.port}`);
   });
 
   it('starts orderers without a system channel, with TLS and the participation API', async () => {

@@ -26,9 +26,11 @@ import {
   ORDERERS,
   PEER_ORGS,
   type Orderer,
+  type PeerNode,
   type PeerOrg,
+  PEERS,
+  anchorPeer,
   caName,
-  peerName,
 } from './topology';
 
 const SANS = [DIAL_HOST, HOST];
@@ -57,7 +59,7 @@ function cryptoConfig(): unknown {
       EnableNodeOUs: true,
       // "ca" gets the TLS certificate of the org's fabric-ca-server; "chaincode" that of the chaincode service.
       Specs: [
-        { Hostname: 'peer0', SANS },
+        ...org.peers.map((_, i) => ({ Hostname: `peer${i}`, SANS })),
         { Hostname: 'ca', SANS },
         ...(org.key === 'regulator' ? [{ Hostname: 'chaincode', SANS }] : []),
       ],
@@ -68,9 +70,15 @@ function cryptoConfig(): unknown {
 
 /** Creates every org's keys and certificates once; later starts reuse them. */
 export async function ensureCrypto(fabric: FabricInstall): Promise<boolean> {
-  if (fs.existsSync(path.join(dirs.crypto, 'peerOrganizations')) && fs.existsSync(ordererOrgDir())) return false;
   fs.mkdirSync(dirs.config, { recursive: true });
   const file = path.join(dirs.config, 'crypto-config.yaml');
+  if (fs.existsSync(path.join(dirs.crypto, 'peerOrganizations')) && fs.existsSync(ordererOrgDir())) {
+    // A network made before a peer was added to the topology: issue the new peers' material from the same CAs.
+    if (PEERS.every((p) => fs.existsSync(peerDir(p)))) return false;
+    fs.writeFileSync(file, YAML.stringify(cryptoConfig()));
+    await run(path.join(fabric.binDir, 'cryptogen'), ['extend', `--config=${file}`, `--input=${dirs.crypto}`]);
+    return true;
+  }
   fs.writeFileSync(file, YAML.stringify(cryptoConfig()));
   fs.rmSync(dirs.crypto, { recursive: true, force: true });
   await run(path.join(fabric.binDir, 'cryptogen'), ['generate', `--config=${file}`, `--output=${dirs.crypto}`]);
@@ -106,7 +114,7 @@ function peerOrgSection(org: PeerOrg): Record<string, unknown> {
       Admins: signature(`OR('${id}.admin')`),
       Endorsement: signature(`OR('${id}.peer')`),
     },
-    AnchorPeers: [{ Host: DIAL_HOST, Port: org.peer.port }],
+    AnchorPeers: [{ Host: DIAL_HOST, Port: anchorPeer(org).port }],
   };
 }
 
@@ -141,7 +149,12 @@ export function configtx(sampleConfigtx: string): Record<string, unknown> {
           // Small blocks cut quickly give the lowest latency at a consortium's load.
           BatchTimeout: '250ms',
           BatchSize: { ...sample.Orderer.BatchSize, MaxMessageCount: 10 },
-          EtcdRaft: { Consenters: ORDERERS.map(consenter), Options: sample.Orderer.EtcdRaft.Options },
+          EtcdRaft: {
+            Consenters: ORDERERS.map(consenter),
+            // A follower calls an election after TickInterval × ElectionTick without the leader: 100 ms × 10
+            // = 1 s instead of the sample's 5 s, so a lost leader is replaced well within 5 s.
+            Options: { ...(sample.Orderer.EtcdRaft.Options as Record<string, unknown>), TickInterval: '100ms', ElectionTick: 10, HeartbeatTick: 1 },
+          },
           Organizations: [ordererOrg],
         },
         Application: { ...sample.Application, Organizations: peerOrgs },
@@ -188,6 +201,9 @@ export function ordererEnv(fabric: FabricInstall, o: Orderer): Env {
     ORDERER_GENERAL_CLUSTER_CLIENTCERTIFICATE: path.join(tls, 'server.crt'),
     ORDERER_GENERAL_CLUSTER_CLIENTPRIVATEKEY: path.join(tls, 'server.key'),
     ORDERER_GENERAL_CLUSTER_ROOTCAS: `[${path.join(tls, 'ca.crt')}]`,
+    // A follower forwards a transaction to the Raft leader and waits this long for it: 7 s by default, which a
+    // lost leader added to every transaction in flight; forwarding takes milliseconds when the leader lives.
+    ORDERER_GENERAL_CLUSTER_RPCTIMEOUT: '2s',
     ORDERER_GENERAL_BOOTSTRAPMETHOD: 'none',
     ORDERER_CHANNELPARTICIPATION_ENABLED: 'true',
     ORDERER_ADMIN_LISTENADDRESS: `${HOST}:${o.adminPort}`,
@@ -205,25 +221,31 @@ export function ordererEnv(fabric: FabricInstall, o: Orderer): Env {
   };
 }
 
-export function peerEnv(fabric: FabricInstall, org: PeerOrg): Env {
-  const dir = peerDir(org);
-  const endpoint = `${DIAL_HOST}:${org.peer.port}`;
-  const data = path.join(dirs.data, `peer-${org.key}`);
+export function peerEnv(fabric: FabricInstall, node: PeerNode): Env {
+  const { org } = node;
+  const dir = peerDir(node);
+  const endpoint = `${DIAL_HOST}:${node.port}`;
+  const data = path.join(dirs.data, node.process);
+  // Peers of one org find each other through gossip: each bootstraps from the others (or itself when alone).
+  const siblings = PEERS.filter((p) => p.org.key === org.key && p.index !== node.index).map((p) => `${DIAL_HOST}:${p.port}`);
   return {
     FABRIC_CFG_PATH: fabric.sampleConfig,
     FABRIC_LOGGING_SPEC: 'INFO',
-    CORE_PEER_ID: peerName(org),
+    CORE_PEER_ID: node.host,
     CORE_PEER_ADDRESS: endpoint,
-    CORE_PEER_LISTENADDRESS: `${HOST}:${org.peer.port}`,
-    CORE_PEER_CHAINCODEADDRESS: `${DIAL_HOST}:${org.peer.chaincodePort}`,
-    CORE_PEER_CHAINCODELISTENADDRESS: `${HOST}:${org.peer.chaincodePort}`,
-    CORE_PEER_GOSSIP_BOOTSTRAP: endpoint,
+    CORE_PEER_LISTENADDRESS: `${HOST}:${node.port}`,
+    CORE_PEER_CHAINCODEADDRESS: `${DIAL_HOST}:${node.chaincodePort}`,
+    CORE_PEER_CHAINCODELISTENADDRESS: `${HOST}:${node.chaincodePort}`,
+    CORE_PEER_GOSSIP_BOOTSTRAP: siblings.length > 0 ? siblings.join(' ') : endpoint,
     CORE_PEER_GOSSIP_EXTERNALENDPOINT: endpoint,
     // Peers start together, so the first dial to another org's anchor peer often fails; the default
     // retry after 25 s kept discovery (and so endorsement) waiting ≈ 20 s after start-up.
     CORE_PEER_GOSSIP_RECONNECTINTERVAL: '1s',
     // Alive messages carry membership to the other orgs; every 1 s instead of 5 s at start-up costs little.
     CORE_PEER_GOSSIP_ALIVETIMEINTERVAL: '1s',
+    // A peer silent for 5 s leaves the others' membership (and discovery's endorsement plans) instead of 25 s,
+    // so a lost peer stops being chosen quickly.
+    CORE_PEER_GOSSIP_ALIVEEXPIRATIONTIMEOUT: '5s',
     CORE_PEER_LOCALMSPID: org.mspId,
     CORE_PEER_MSPCONFIGPATH: path.join(dir, 'msp'),
     CORE_PEER_TLS_ENABLED: 'true',
@@ -233,7 +255,7 @@ export function peerEnv(fabric: FabricInstall, org: PeerOrg): Env {
     CORE_PEER_FILESYSTEMPATH: data,
     CORE_LEDGER_STATE_STATEDATABASE: 'goleveldb',
     CORE_LEDGER_SNAPSHOTS_ROOTDIR: path.join(data, 'snapshots'),
-    CORE_OPERATIONS_LISTENADDRESS: `${HOST}:${org.peer.opsPort}`,
+    CORE_OPERATIONS_LISTENADDRESS: `${HOST}:${node.opsPort}`,
     CORE_METRICS_PROVIDER: 'prometheus',
     // Set and empty: no Docker daemon is used; chaincode runs as a service through the ccaas builder.
     CORE_VM_ENDPOINT: '',
@@ -270,7 +292,8 @@ export function writeEnvFile(name: string, env: Env): void {
 }
 
 /** Environment for the peer CLI acting as an org's admin against its peer. */
-export function peerAdminEnv(fabric: FabricInstall, org: PeerOrg): Env {
+/** The org admin's CLI environment, aimed at one of its peers (the anchor unless named). */
+export function peerAdminEnv(fabric: FabricInstall, org: PeerOrg, node: PeerNode = anchorPeer(org)): Env {
   return {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '',
@@ -279,8 +302,8 @@ export function peerAdminEnv(fabric: FabricInstall, org: PeerOrg): Env {
     CORE_VM_ENDPOINT: '',
     CORE_PEER_LOCALMSPID: org.mspId,
     CORE_PEER_MSPCONFIGPATH: path.join(peerOrgDir(org), 'users', `Admin@${org.domain}`, 'msp'),
-    CORE_PEER_ADDRESS: `${DIAL_HOST}:${org.peer.port}`,
+    CORE_PEER_ADDRESS: `${DIAL_HOST}:${node.port}`,
     CORE_PEER_TLS_ENABLED: 'true',
-    CORE_PEER_TLS_ROOTCERT_FILE: path.join(peerDir(org), 'tls', 'ca.crt'),
+    CORE_PEER_TLS_ROOTCERT_FILE: path.join(peerDir(node), 'tls', 'ca.crt'),
   };
 }

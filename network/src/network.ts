@@ -17,6 +17,7 @@ import {
   DIAL_HOST,
   ORDERERS,
   PEER_ORGS,
+  PEERS,
   type NodeProcess,
   type PeerOrg,
   networkProcesses,
@@ -41,10 +42,8 @@ const infra = (): NodeProcess[] => networkProcesses().filter((p) => p.kind !== '
 /** Writes every process's env file: the native runtime and docker-compose read the same settings. */
 export function writeEnvFiles(fabric: FabricInstall): void {
   for (const o of ORDERERS) writeEnvFile(o.name, ordererEnv(fabric, o));
-  for (const org of PEER_ORGS) {
-    writeEnvFile(`peer-${org.key}`, peerEnv(fabric, org));
-    writeEnvFile(`ca-${org.key}`, caEnv(org));
-  }
+  for (const node of PEERS) writeEnvFile(node.process, peerEnv(fabric, node));
+  for (const org of PEER_ORGS) writeEnvFile(`ca-${org.key}`, caEnv(org));
 }
 
 /**
@@ -262,7 +261,7 @@ export async function status(): Promise<ProcessStatus[]> {
 /** Where things are, for the start command's summary. */
 export function endpoints(): string[] {
   const lines = [
-    ...PEER_ORGS.map((o) => `peer ${o.mspId.padEnd(14)} grpcs://${DIAL_HOST}:${o.peer.port}   CA https://${DIAL_HOST}:${o.ca.port}`),
+    ...PEERS.map((p) => `peer ${p.org.mspId.padEnd(14)} grpcs://${DIAL_HOST}:${p.port}   ${p.index === 0 ? `CA https://${DIAL_HOST}:${p.org.ca.port}` : `(${p.host})`}`),
     ...ORDERERS.map((o) => `orderer ${o.name.padEnd(12)} grpcs://${DIAL_HOST}:${o.port}   admin https://${DIAL_HOST}:${o.adminPort}`),
     `channel ${CHANNEL}, chaincode ${CHAINCODE_NAME} (${readCurrent()?.label ?? 'not deployed'})`,
     `state, logs and PID files in ${dirs.state}; env files in ${dirs.env}`,

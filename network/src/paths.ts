@@ -1,7 +1,7 @@
 // Where runtime state lives: one ignored folder per checkout, and a binary cache outside the repo.
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { FABRIC_CA_VERSION, FABRIC_VERSION, type PeerOrg, ORDERER_ORG, type Orderer, ordererHost, peerName } from './topology';
+import { FABRIC_CA_VERSION, FABRIC_VERSION, type PeerNode, type PeerOrg, ORDERER_ORG, type Orderer, ordererHost } from './topology';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -38,7 +38,7 @@ export const ordererAdminDir = (): string => path.join(ordererOrgDir(), 'users',
 export const ordererTlsCa = (): string => path.join(ordererOrgDir(), 'tlsca', `tlsca.${ORDERER_ORG.domain}-cert.pem`);
 
 export const peerOrgDir = (org: PeerOrg): string => path.join(dirs.crypto, 'peerOrganizations', org.domain);
-export const peerDir = (org: PeerOrg): string => path.join(peerOrgDir(org), 'peers', peerName(org));
+export const peerDir = (node: PeerNode): string => path.join(peerOrgDir(node.org), 'peers', node.host);
 export const peerAdminDir = (org: PeerOrg): string => path.join(peerOrgDir(org), 'users', `Admin@${org.domain}`);
 export const peerTlsCa = (org: PeerOrg): string => path.join(peerOrgDir(org), 'tlsca', `tlsca.${org.domain}-cert.pem`);
 export const orgCaCert = (org: PeerOrg): string => path.join(peerOrgDir(org), 'ca', `ca.${org.domain}-cert.pem`);

@@ -10,7 +10,7 @@ import { peerAdminEnv } from './config';
 import { run } from './exec';
 import { NetworkError } from './log';
 import { ordererTlsCa } from './paths';
-import { CHANNEL, DIAL_HOST, ORDERERS, PEER_ORGS, type PeerOrg } from './topology';
+import { anchorPeer, CHANNEL, DIAL_HOST, ORDERERS, PEERS, type PeerOrg } from './topology';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -46,7 +46,7 @@ export async function publishCrl(fabric: FabricInstall, org: PeerOrg, crlPem: st
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'regchain-crl-'));
   const at = (f: string): string => path.join(dir, f);
   try {
-    const before = await peerHeight(fabric, org);
+    const before = await peerHeight(fabric, anchorPeer(org));
     await run(bin('peer'), ['channel', 'fetch', 'config', at('block.pb'), '-c', CHANNEL, ...ordererArgs], { env });
     await run(bin('configtxlator'), ['proto_decode', '--input', at('block.pb'), '--type', 'common.Block', '--output', at('block.json')]);
     const block = JSON.parse(fs.readFileSync(at('block.json'), 'utf8')) as { data: { data: { payload: { data: { config: ConfigJson } } }[] } };
@@ -71,7 +71,7 @@ export async function publishCrl(fabric: FabricInstall, org: PeerOrg, crlPem: st
     // Every peer applies the config block before the revocation is in force everywhere.
     const deadline = Date.now() + 30_000;
     for (;;) {
-      const heights = await Promise.all(PEER_ORGS.map((o) => peerHeight(fabric, o)));
+      const heights = await Promise.all(PEERS.map((p) => peerHeight(fabric, p)));
       if (heights.every((h) => h > before)) return Math.min(...heights);
       if (Date.now() > deadline) throw new NetworkError(`the CRL update of ${org.mspId} did not reach every peer within 30 s (heights ${heights.join(', ')})`);
       await sleep(200);

@@ -45,14 +45,21 @@ export interface UserSpec {
   readonly entityId: string;
 }
 
+export interface PeerPorts {
+  readonly port: number;
+  readonly chaincodePort: number;
+  readonly opsPort: number;
+}
+
 export interface PeerOrg {
   /** Short lower-case name used for folders, process names and CLI arguments. */
   readonly key: 'regulator' | 'bank' | 'enterprise' | 'auditor';
   readonly mspId: string;
   readonly domain: string;
-  /** Whether the org's peer endorses chaincode transactions (the auditor's does not). */
+  /** Whether the org's peers endorse chaincode transactions (the auditor's do not). */
   readonly endorses: boolean;
-  readonly peer: { readonly port: number; readonly chaincodePort: number; readonly opsPort: number };
+  /** The org's peers; the first is its anchor peer. */
+  readonly peers: readonly PeerPorts[];
   readonly ca: { readonly port: number; readonly opsPort: number };
   /** Users the network enrols from the org's CA on first start. */
   readonly users: readonly UserSpec[];
@@ -72,7 +79,11 @@ export const PEER_ORGS: readonly PeerOrg[] = [
     mspId: 'RegulatorMSP',
     domain: 'regulator.regchain.local',
     endorses: true,
-    peer: { port: at(7051), chaincodePort: at(7052), opsPort: at(9444) },
+    // Every write needs the regulator's endorsement, so it runs two peers: losing one stops nothing.
+    peers: [
+      { port: at(7051), chaincodePort: at(7052), opsPort: at(9444) },
+      { port: at(7151), chaincodePort: at(7152), opsPort: at(9448) },
+    ],
     ca: { port: at(7054), opsPort: at(9454) },
     users: [{ name: 'regulator1', role: 'regulator', entityId: '91500000MA5U0REG1L' }],
   },
@@ -81,7 +92,7 @@ export const PEER_ORGS: readonly PeerOrg[] = [
     mspId: 'BankMSP',
     domain: 'bank.regchain.local',
     endorses: true,
-    peer: { port: at(8051), chaincodePort: at(8052), opsPort: at(9445) },
+    peers: [{ port: at(8051), chaincodePort: at(8052), opsPort: at(9445) }],
     ca: { port: at(8054), opsPort: at(9455) },
     users: [{ name: 'bank1', role: 'bank', entityId: '91500000MA5U0BNK10' }],
   },
@@ -90,7 +101,7 @@ export const PEER_ORGS: readonly PeerOrg[] = [
     mspId: 'EnterpriseMSP',
     domain: 'enterprise.regchain.local',
     endorses: true,
-    peer: { port: at(9051), chaincodePort: at(9052), opsPort: at(9446) },
+    peers: [{ port: at(9051), chaincodePort: at(9052), opsPort: at(9446) }],
     ca: { port: at(9054), opsPort: at(9456) },
     users: [{ name: 'enterprise1', role: 'enterprise', entityId: '91500000MA5U0ENT1W' }],
   },
@@ -99,11 +110,32 @@ export const PEER_ORGS: readonly PeerOrg[] = [
     mspId: 'AuditorMSP',
     domain: 'auditor.regchain.local',
     endorses: false,
-    peer: { port: at(10051), chaincodePort: at(10052), opsPort: at(9447) },
+    peers: [{ port: at(10051), chaincodePort: at(10052), opsPort: at(9447) }],
     ca: { port: at(10054), opsPort: at(9457) },
     users: [{ name: 'auditor1', role: 'auditor', entityId: '91500000MA5U0AUD1Y' }],
   },
 ];
+
+/** One peer process: its org, its place among the org's peers (0 is the anchor), host and process names. */
+export interface PeerNode extends PeerPorts {
+  readonly org: PeerOrg;
+  readonly index: number;
+  /** Host name in its certificates, e.g. peer1.regulator.regchain.local. */
+  readonly host: string;
+  /** Process, env file and data folder name: peer-regulator for the anchor, peer1-regulator for the next. */
+  readonly process: string;
+}
+
+export const PEERS: readonly PeerNode[] = PEER_ORGS.flatMap((org) =>
+  org.peers.map((ports, index) => ({ ...ports, org, index, host: `peer${index}.${org.domain}`, process: index === 0 ? `peer-${org.key}` : `peer${index}-${org.key}` })),
+);
+
+/** The org's first peer: its anchor, and where its admin's CLI commands go. */
+export function anchorPeer(org: PeerOrg): PeerNode {
+  const node = PEERS.find((p) => p.org.key === org.key && p.index === 0);
+  if (!node) throw new Error(`${org.mspId} has no peer`);
+  return node;
+}
 
 export type ProcessKind = 'orderer' | 'peer' | 'ca' | 'chaincode';
 
@@ -116,7 +148,6 @@ export interface NodeProcess {
   readonly healthUrl?: string;
 }
 
-export const peerName = (org: PeerOrg): string => `peer0.${org.domain}`;
 export const caName = (org: PeerOrg): string => `ca-${org.key}`;
 export const ordererHost = (o: Orderer): string => `${o.name}.${ORDERER_ORG.domain}`;
 
@@ -147,15 +178,15 @@ export function networkProcesses(): NodeProcess[] {
     ],
     healthUrl: `http://${HOST}:${o.opsPort}/healthz`,
   }));
-  const peers: NodeProcess[] = PEER_ORGS.map((org) => ({
-    name: `peer-${org.key}`,
+  const peers: NodeProcess[] = PEERS.map((p) => ({
+    name: p.process,
     kind: 'peer',
     ports: [
-      { port: org.peer.port, use: `peer-${org.key} listen` },
-      { port: org.peer.chaincodePort, use: `peer-${org.key} chaincode listen` },
-      { port: org.peer.opsPort, use: `peer-${org.key} operations` },
+      { port: p.port, use: `${p.process} listen` },
+      { port: p.chaincodePort, use: `${p.process} chaincode listen` },
+      { port: p.opsPort, use: `${p.process} operations` },
     ],
-    healthUrl: `http://${HOST}:${org.peer.opsPort}/healthz`,
+    healthUrl: `http://${HOST}:${p.opsPort}/healthz`,
   }));
   const chaincode: NodeProcess = {
     name: 'chaincode',

@@ -1,9 +1,9 @@
 // The gateway's one way to the ledger: one gRPC connection per peer, a Gateway per caller, submit and evaluate.
 import * as grpc from '@grpc/grpc-js';
-import { connect, type Contract, type Gateway, hash, type Network } from '@hyperledger/fabric-gateway';
+import { CommitError, connect, type Contract, type Gateway, GatewayError, hash, type Network, type Signer, type Status, type SubmittedTransaction } from '@hyperledger/fabric-gateway';
 import { common, gateway as gatewayProtos, peer } from '@hyperledger/fabric-protos';
 import { peerClient } from '../../../network/src/client';
-import { CHAINCODE_NAME, CHANNEL, orgByKey, PEER_ORGS, type PeerOrg } from '../../../network/src/topology';
+import { CHAINCODE_NAME, CHANNEL, PEER_ORGS, type PeerNode, PEERS } from '../../../network/src/topology';
 import { ApiError, fromFabric, invalidCommit, validationName } from '../errors';
 import type { Metrics } from '../metrics';
 import type { Caller, CallerRegistry } from './identities';
@@ -23,6 +23,14 @@ export interface TransactionStatus {
   readonly blockNumber: string;
 }
 
+export interface Readiness {
+  /** Each peer by process name: reachable or not. */
+  readonly peers: Record<string, boolean>;
+  /** Each org: at least one of its peers reachable. */
+  readonly orgs: Record<string, boolean>;
+  readonly chaincode: boolean;
+}
+
 export interface Invocation {
   readonly fn: string;
   readonly input: unknown;
@@ -38,9 +46,24 @@ const decode = (bytes: Uint8Array): unknown => {
 export const toTransient = (t: Record<string, unknown> | undefined): Record<string, Uint8Array> | undefined =>
   t ? Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Buffer.from(JSON.stringify(v))])) : undefined;
 
+/**
+ * gRPC statuses that say "this peer cannot be reached now", not "the request is wrong": worth another peer.
+ * A commit-status wait that hits its deadline says the transaction has not committed yet, not that the
+ * peer is gone, so only UNAVAILABLE moves it.
+ */
+const UNAVAILABLE = 14;
+const DEADLINE_EXCEEDED = 4;
+/** Commits take well under a second (250 ms batches); one still missing after this may have been lost. */
+const COMMIT_SLICE_MS = 3000;
+const COMMIT_WAIT_MS = 60_000;
+const unreachable = (err: unknown, step: string): boolean =>
+  err instanceof GatewayError && !(err instanceof CommitError) && (err.code === UNAVAILABLE || (err.code === DEADLINE_EXCEEDED && step !== 'commit'));
+
 export class Ledger {
   readonly #clients = new Map<string, grpc.Client>();
   readonly #gateways = new Map<string, Gateway>();
+  /** Each peer's last known state: reachable or not, from the last request that went through it. */
+  readonly #up = new Map<string, boolean>();
   readonly #callers: CallerRegistry;
   readonly #metrics: Metrics;
   #inFlight = 0;
@@ -50,27 +73,41 @@ export class Ledger {
     this.#metrics = metrics;
   }
 
-  /** The single shared gRPC connection to an org's peer. */
-  client(org: PeerOrg['key']): grpc.Client {
-    let client = this.#clients.get(org);
+  /** The single shared gRPC connection to a peer. */
+  client(node: PeerNode): grpc.Client {
+    let client = this.#clients.get(node.process);
     if (!client) {
-      client = peerClient(orgByKey(org));
-      this.#clients.set(org, client);
+      client = peerClient(node);
+      this.#clients.set(node.process, client);
     }
     return client;
   }
 
   /**
-   * A Gateway for the caller on its own org's peer; without a signer for members who sign offline. Cached by
-   * caller and certificate, so a rotated identity never signs with the old one.
+   * The gateway peers a caller's requests go through, in order: its own org's peers, then the other orgs'
+   * (endorsing orgs first); a peer last seen unreachable goes behind the reachable ones.
    */
-  gateway(caller: Caller): Gateway {
-    const cacheKey = `${caller.id}\n${caller.certificate}`;
+  route(caller: Caller): PeerNode[] {
+    const rank = (p: PeerNode): number => (p.org.key === caller.org ? 0 : p.org.endorses ? 1 : 2) + (this.#up.get(p.process) === false ? 3 : 0);
+    return [...PEERS].sort((a, b) => rank(a) - rank(b) || a.index - b.index);
+  }
+
+  #mark(node: PeerNode, up: boolean): void {
+    this.#up.set(node.process, up);
+    this.#metrics.peerUp.set({ peer: node.process }, up ? 1 : 0);
+  }
+
+  /**
+   * A Gateway for the caller on one peer; without a signer for members who sign offline. Cached by caller,
+   * certificate and peer, so a rotated identity never signs with the old one.
+   */
+  gatewayAt(caller: Caller, node: PeerNode): Gateway {
+    const cacheKey = `${caller.id}\n${caller.certificate}\n${node.process}`;
     let gateway = this.#gateways.get(cacheKey);
     if (!gateway) {
       const signer = this.#callers.signer(caller);
       gateway = connect({
-        client: this.client(caller.org),
+        client: this.client(node),
         identity: this.#callers.identity(caller),
         ...(signer ? { signer } : {}),
         hash: hash.sha256,
@@ -79,8 +116,9 @@ export class Ledger {
         submitOptions: () => ({ deadline: Date.now() + 15_000 }),
         commitStatusOptions: () => ({ deadline: Date.now() + 60_000 }),
       });
+      const stale = `${caller.id}\n`;
       for (const [k, g] of this.#gateways) {
-        if (k.startsWith(`${caller.id}\n`)) {
+        if (k.startsWith(stale) && !k.startsWith(`${caller.id}\n${caller.certificate}\n`)) {
           g.close();
           this.#gateways.delete(k);
         }
@@ -88,6 +126,11 @@ export class Ledger {
       this.#gateways.set(cacheKey, gateway);
     }
     return gateway;
+  }
+
+  /** The caller's Gateway on the first peer of its route: for streams, audits and offline signing. */
+  gateway(caller: Caller): Gateway {
+    return this.gatewayAt(caller, this.route(caller)[0] as PeerNode);
   }
 
   network(caller: Caller): Network {
@@ -102,10 +145,36 @@ export class Ledger {
     return this.#inFlight;
   }
 
+  /**
+   * Runs the step through the caller's route: on a peer that cannot be reached (UNAVAILABLE, DEADLINE), the
+   * next one; any other answer, success or error, is final.
+   */
+  async #failover<T>(caller: Caller, step: string, op: (gateway: Gateway, node: PeerNode) => Promise<T>, route: PeerNode[] = this.route(caller)): Promise<T> {
+    let last: unknown;
+    for (const node of route) {
+      try {
+        const result = await op(this.gatewayAt(caller, node), node);
+        this.#mark(node, true);
+        return result;
+      } catch (err) {
+        if (!unreachable(err, step)) throw err;
+        this.#mark(node, false);
+        this.#metrics.failovers.inc({ step, peer: node.process });
+        last = err;
+      }
+    }
+    throw last;
+  }
+
   async evaluate(caller: Caller, call: Invocation): Promise<unknown> {
     try {
       const transient = toTransient(call.transient);
-      const bytes = await this.contract(caller).evaluate(call.fn, { arguments: [JSON.stringify(call.input)], ...(transient ? { transientData: transient } : {}) });
+      const bytes = await this.#failover(caller, 'evaluate', (gateway) =>
+        gateway
+          .getNetwork(CHANNEL)
+          .getContract(CHAINCODE_NAME)
+          .evaluate(call.fn, { arguments: [JSON.stringify(call.input)], ...(transient ? { transientData: transient } : {}) }),
+      );
       return decode(bytes);
     } catch (err) {
       throw fromFabric(err);
@@ -114,10 +183,13 @@ export class Ledger {
 
   /**
    * Endorses, submits and waits for the commit, resolving with the block and validation code. `onSubmitted`
-   * hears of the transaction as soon as the orderer has it (the async mode answers 202 from there).
+   * hears of the transaction as soon as the orderer has it (the async mode answers 202 from there). Each
+   * step fails over to the next peer of the caller's route; a transaction that may already have reached the
+   * orderer is sent again as the same signed envelope (never re-endorsed), so it commits at most once.
    */
   async submit(caller: Caller, call: Invocation, options: { onSubmitted?: (txId: string, commit: Promise<SubmitResult>) => void } = {}): Promise<SubmitResult> {
-    if (!this.#callers.signer(caller)) {
+    const signer = this.#callers.signer(caller);
+    if (!signer) {
       throw new ApiError(400, 'OFFLINE_SIGNING_REQUIRED', `caller ${caller.id} keeps its own key: submit through /v1/offline`);
     }
     const fn = call.fn;
@@ -131,17 +203,35 @@ export class Ledger {
     try {
       const t0 = process.hrtime.bigint();
       const transient = toTransient(call.transient);
-      const proposal = this.contract(caller).newProposal(fn, { arguments: [JSON.stringify(call.input)], ...(transient ? { transientData: transient } : {}) });
-      const txId = proposal.getTransactionId();
+      let endorsedOn: PeerNode | undefined;
+      const transaction = await this.#failover(caller, 'endorse', (gateway, node) => {
+        endorsedOn = node;
+        const proposal = gateway
+          .getNetwork(CHANNEL)
+          .getContract(CHAINCODE_NAME)
+          .newProposal(fn, { arguments: [JSON.stringify(call.input)], ...(transient ? { transientData: transient } : {}) });
+        transactionId = proposal.getTransactionId();
+        return proposal.endorse();
+      });
+      const txId = transaction.getTransactionId();
       transactionId = txId;
-      const transaction = await proposal.endorse();
       const t1 = process.hrtime.bigint();
       this.#metrics.endorseDuration.observe({ fn }, Number(t1 - t0) / 1e9);
-      const submitted = await transaction.submit();
+      let submittedOn: PeerNode | undefined;
+      const submitted = await this.#failover(caller, 'submit', async (gateway, node) => {
+        submittedOn = node;
+        return node === endorsedOn ? transaction.submit() : gateway.newSignedTransaction(transaction.getBytes(), await signer(transaction.getDigest())).submit();
+      });
       const result = decode(transaction.getResult());
       const finished = (async (): Promise<SubmitResult> => {
         try {
-          const status = await submitted.getStatus();
+          const status = await this.#commitStatus(caller, submitted, submittedOn, signer, async () => {
+            // Not committed within a slice: an orderer may have lost it (a Raft leader that died before
+            // replicating it). The same signed envelope goes again; it commits once at most, a copy being
+            // marked DUPLICATE_TXID.
+            this.#metrics.resubmits.inc({ fn });
+            await this.#failover(caller, 'submit', async (gateway) => gateway.newSignedTransaction(transaction.getBytes(), await signer(transaction.getDigest())).submit());
+          });
           this.#metrics.commitDuration.observe({ fn }, Number(process.hrtime.bigint() - t1) / 1e9);
           if (!status.successful) {
             this.#metrics.submits.inc({ fn, outcome: 'invalid' });
@@ -165,12 +255,34 @@ export class Ledger {
     }
   }
 
+  /**
+   * Waits for a submitted transaction's commit in slices of COMMIT_SLICE_MS, calling `resubmit` after each
+   * slice that ends without it, up to COMMIT_WAIT_MS in all; each wait fails over like every other step.
+   */
+  async #commitStatus(caller: Caller, submitted: SubmittedTransaction, submittedOn: PeerNode | undefined, signer: Signer, resubmit: () => Promise<void>): Promise<Status> {
+    const deadline = Date.now() + COMMIT_WAIT_MS;
+    for (;;) {
+      const options = { deadline: Math.min(deadline, Date.now() + COMMIT_SLICE_MS) };
+      try {
+        return await this.#failover(caller, 'commit', async (gateway, node) =>
+          node === submittedOn ? submitted.getStatus(options) : gateway.newSignedCommit(submitted.getBytes(), await signer(submitted.getDigest())).getStatus(options),
+        );
+      } catch (err) {
+        if (!(err instanceof GatewayError && err.code === DEADLINE_EXCEEDED) || Date.now() >= deadline) throw err;
+        await resubmit();
+      }
+    }
+  }
+
   /** Where a transaction stands, from the caller's own peer (qscc): committed with its validation code, or unknown. */
   async transactionStatus(caller: Caller, transactionId: string): Promise<TransactionStatus | undefined> {
-    const qscc = this.network(caller).getContract('qscc');
     try {
-      const processed = peer.ProcessedTransaction.deserializeBinary(await qscc.evaluateTransaction('GetTransactionByID', CHANNEL, transactionId));
-      const block = common.Block.deserializeBinary(await qscc.evaluateTransaction('GetBlockByTxID', CHANNEL, transactionId));
+      const [processedBytes, blockBytes] = await this.#failover(caller, 'evaluate', (gateway) => {
+        const qscc = gateway.getNetwork(CHANNEL).getContract('qscc');
+        return Promise.all([qscc.evaluateTransaction('GetTransactionByID', CHANNEL, transactionId), qscc.evaluateTransaction('GetBlockByTxID', CHANNEL, transactionId)]);
+      });
+      const processed = peer.ProcessedTransaction.deserializeBinary(processedBytes);
+      const block = common.Block.deserializeBinary(blockBytes);
       const code = processed.getValidationcode();
       return { transactionId, status: 'committed', validationCode: validationName(code), valid: code === peer.TxValidationCode.VALID, blockNumber: String(block.getHeader()?.getNumber() ?? '') };
     } catch (err) {
@@ -195,10 +307,10 @@ export class Ledger {
     if (!request) throw new ApiError(500, 'INTERNAL', 'the attestation proposal could not be built');
     const bytes = Buffer.from(request.serializeBinary());
     const answers = await Promise.all(
-      PEER_ORGS.map(
-        ({ key }) =>
+      PEERS.map(
+        (node) =>
           new Promise<Uint8Array | undefined>((resolve) => {
-            this.client(key).makeUnaryRequest(
+            this.client(node).makeUnaryRequest(
               '/protos.Endorser/ProcessProposal',
               (b: Buffer) => b,
               (b: Buffer) => b,
@@ -216,30 +328,32 @@ export class Ledger {
     return answers.filter((a): a is Uint8Array => a !== undefined);
   }
 
-  /** Every peer reachable, and the chaincode answering on the caller's peer. */
-  async ready(caller: Caller | undefined): Promise<{ peers: Record<string, boolean>; chaincode: boolean }> {
+  /** Each peer reachable or not, each org served by at least one, and the chaincode answering. */
+  async ready(caller: Caller | undefined): Promise<Readiness> {
     const peers: Record<string, boolean> = {};
     await Promise.all(
-      PEER_ORGS.map(
-        ({ key }) =>
+      PEERS.map(
+        (node) =>
           new Promise<void>((resolve) => {
-            this.client(key).waitForReady(Date.now() + 2000, (err) => {
-              peers[key] = !err;
+            this.client(node).waitForReady(Date.now() + 2000, (err) => {
+              peers[node.process] = !err;
+              this.#mark(node, !err);
               resolve();
             });
           }),
       ),
     );
+    const orgs = Object.fromEntries(PEER_ORGS.map((o) => [o.key, PEERS.some((p) => p.org.key === o.key && peers[p.process])]));
     let chaincode = false;
     if (caller) {
       try {
-        await this.contract(caller).evaluateTransaction('system:ping');
+        await this.evaluate(caller, { fn: 'system:ping', input: {} });
         chaincode = true;
       } catch {
         chaincode = false;
       }
     }
-    return { peers, chaincode };
+    return { peers, orgs, chaincode };
   }
 
   close(): void {

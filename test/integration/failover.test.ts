@@ -1,0 +1,140 @@
+// Faults under load on the real network: a peer or the Raft leader killed by PID while every org submits.
+// Nothing acknowledged is lost (each is read back from the auditor's peer) and every org's submits succeed again within 5 s.
+import type { FastifyInstance } from 'fastify';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { buildApp } from '../../gateway/src/app';
+import { loadConfig } from '../../gateway/src/config';
+import { bootstrapCallers } from '../../gateway/src/fabric/bootstrap';
+import { createServices } from '../../gateway/src/services';
+import { ensureFabric } from '../../network/src/binaries';
+import { waitForRaftLeader } from '../../network/src/channel';
+import { readPid, waitHealthy } from '../../network/src/process';
+import { networkProcesses, orgByKey } from '../../network/src/topology';
+import { selectRuntime } from '../support/runtime';
+
+const run = Date.now().toString(36);
+const ENT = orgByKey('enterprise').users[0]?.entityId as string;
+const BANK = orgByKey('bank').users[0]?.entityId as string;
+const RECOVERY_MS = 5000;
+
+let app: FastifyInstance;
+let url: string;
+let keys: Record<string, string>;
+let services: ReturnType<typeof createServices>;
+
+beforeAll(async () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'regchain-failover-it-'));
+  services = createServices({ ...loadConfig({}), dataDir, secret: 'failover', secretFile: path.join(dataDir, 'vault.key'), logLevel: 'silent', rateLimitPerMinute: 1_000_000, addressRateLimitPerMinute: 1_000_000 });
+  keys = await bootstrapCallers(services.callers);
+  app = await buildApp(services);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+});
+
+afterAll(async () => {
+  await app.close();
+  services.ledger.close();
+});
+
+async function post(as: string, route: string, body: unknown): Promise<{ status: number; body: { transactionId?: string } }> {
+  const res = await fetch(`${url}${route}`, { method: 'POST', headers: { authorization: `Bearer ${keys[as]}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: res.status, body: (await res.json()) as { transactionId?: string } };
+}
+
+interface Outcome {
+  readonly org: string;
+  readonly at: number;
+  readonly ok: boolean;
+  readonly transactionId?: string;
+}
+
+/** Every org writes in a loop until stopped: bank and enterprise open accounts, the regulator keeps a watchlist. */
+function load(tag: string): { outcomes: Outcome[]; stop: () => Promise<void> } {
+  const outcomes: Outcome[] = [];
+  let running = true;
+  let n = 0;
+  const writers: Record<string, () => Promise<{ status: number; body: { transactionId?: string } }>> = {
+    bank: () => post('bank1', '/v1/accounts', { accountId: `fo-${tag}-b-${run}-${(n += 1)}`, ownerEntityId: ENT, name: 'b' }),
+    enterprise: () => post('enterprise1', '/v1/accounts', { accountId: `fo-${tag}-e-${run}-${(n += 1)}`, ownerEntityId: ENT, name: 'e', holderBankId: BANK }),
+    regulator: () => post('regulator1', '/v1/watchlist', { kind: 'account', value: `fo-${tag}-r-${run}-${(n += 1)}`, reason: 'failover test' }),
+  };
+  const loops = Object.entries(writers).map(async ([org, write]) => {
+    while (running) {
+      const started = Date.now();
+      try {
+        const res = await write();
+        outcomes.push({ org, at: started, ok: res.status === 201, ...(res.status === 201 && res.body.transactionId ? { transactionId: res.body.transactionId } : {}) });
+      } catch {
+        outcomes.push({ org, at: started, ok: false });
+      }
+    }
+  });
+  return {
+    outcomes,
+    stop: async () => {
+      running = false;
+      await Promise.all(loops);
+    },
+  };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Every acknowledged transaction, read back from the auditor's own peer: how many are not there as VALID. */
+async function lost(outcomes: readonly Outcome[]): Promise<number> {
+  let missing = 0;
+  for (const o of outcomes.filter((x) => x.transactionId)) {
+    const res = await fetch(`${url}/v1/transactions/${o.transactionId}`, { headers: { authorization: `Bearer ${keys.auditor1}` } });
+    const body = (await res.json()) as { validationCode?: string };
+    if (res.status !== 200 || body.validationCode !== 'VALID') missing += 1;
+  }
+  return missing;
+}
+
+/** Kills a process by its PID under load, then reports per org the last failure after the kill and the acknowledged count. */
+async function killUnderLoad(name: string, tag: string): Promise<{ outcomes: Outcome[]; killedAt: number }> {
+  const traffic = load(tag);
+  await sleep(1500);
+  const record = readPid(name);
+  if (!record) throw new Error(`${name} has no PID file`);
+  const killedAt = Date.now();
+  process.kill(record.pid, 'SIGKILL');
+  await sleep(RECOVERY_MS + 3000);
+  await traffic.stop();
+  const runtime = await selectRuntime();
+  const proc = networkProcesses().find((p) => p.name === name);
+  if (!proc) throw new Error(`no process ${name}`);
+  await runtime.start(await ensureFabric(), [proc]);
+  await waitHealthy(proc, 30_000);
+  return { outcomes: traffic.outcomes, killedAt };
+}
+
+function expectRecovered(outcomes: readonly Outcome[], killedAt: number): void {
+  if (process.env.REGCHAIN_DEBUG_FAILOVER) process.stderr.write(`${JSON.stringify(outcomes.map((o) => [o.org[0], o.at - killedAt, o.ok]))}\n`);
+  for (const org of ['bank', 'enterprise', 'regulator']) {
+    const mine = outcomes.filter((o) => o.org === org);
+    const lastFailure = Math.max(killedAt, ...mine.filter((o) => !o.ok).map((o) => o.at));
+    expect({ org, recoveredWithinMs: lastFailure - killedAt <= RECOVERY_MS }).toEqual({ org, recoveredWithinMs: true });
+    expect(mine.filter((o) => o.ok && o.at > killedAt + RECOVERY_MS).length).toBeGreaterThan(0);
+  }
+}
+
+describe('a lost peer', () => {
+  it.each(['peer-regulator', 'peer-bank', 'peer-enterprise'])('killing %s under load loses no acknowledged transaction and every org writes again within 5 s', async (name) => {
+    const { outcomes, killedAt } = await killUnderLoad(name, name);
+    expectRecovered(outcomes, killedAt);
+    expect(await lost(outcomes)).toBe(0);
+  });
+});
+
+describe('a lost Raft leader', () => {
+  it('is replaced within 5 s and loses no acknowledged transaction', async () => {
+    const leader = await waitForRaftLeader();
+    const { outcomes, killedAt } = await killUnderLoad(leader, 'leader');
+    expectRecovered(outcomes, killedAt);
+    expect(await lost(outcomes)).toBe(0);
+    await waitForRaftLeader();
+  }, 240_000);
+});
