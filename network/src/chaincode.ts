@@ -98,7 +98,7 @@ function reproducibleTarGz(cwd: string, entries: readonly string[], out: string)
 }
 
 /** The ccaas package: where the peer dials the chaincode service, with the TLS root to trust. */
-export async function packageChaincode(fabric: FabricInstall, version: string): Promise<ChaincodePackage> {
+export function packageChaincode(version: string): ChaincodePackage {
   const label = `${CHAINCODE_NAME}_${version}`;
   const work = path.join(dirs.chaincode, label);
   fs.rmSync(work, { recursive: true, force: true });
@@ -116,10 +116,9 @@ export async function packageChaincode(fabric: FabricInstall, version: string): 
   const file = path.join(dirs.chaincode, `${label}.tar.gz`);
   reproducibleTarGz(work, ['code.tar.gz', 'metadata.json'], file);
   fs.rmSync(work, { recursive: true, force: true });
-  const { stdout } = await run(path.join(fabric.binDir, 'peer'), ['lifecycle', 'chaincode', 'calculatepackageid', file], {
-    env: peerAdminEnv(fabric, PEER_ORGS[0] as PeerOrg),
-  });
-  return { label, file, packageId: stdout.trim(), version };
+  // Fabric's package id is the label and the SHA-256 of the package file (what `peer lifecycle chaincode
+  // calculatepackageid` prints), computed here without starting the CLI.
+  return { label, file, packageId: `${label}:${createHash('sha256').update(fs.readFileSync(file)).digest('hex')}`, version };
 }
 
 const peerBin = (fabric: FabricInstall): string => path.join(fabric.binDir, 'peer');
@@ -220,7 +219,7 @@ export async function deployChaincode(
   fs.mkdirSync(dirs.chaincode, { recursive: true });
   const version = buildChaincode();
   const committed = await committedDefinition(fabric);
-  const pkg = await packageChaincode(fabric, version);
+  const pkg = packageChaincode(version);
   if (committed?.version === version) {
     await Promise.all(PEERS.map((node) => installOn(fabric, node, pkg)));
     await startChaincodeServer(fabric, runtime, pkg);

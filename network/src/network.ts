@@ -157,8 +157,12 @@ export async function up(options: UpOptions = {}): Promise<UpReport> {
     mark('config', t);
 
     t = Date.now();
-    log.step('starting 4 fabric-ca servers and 3 orderers');
-    await start(infra().filter((p) => p.kind === 'ca' || p.kind === 'orderer'));
+    // Peers that already hold the channel start with the orderers: they catch up once Raft has a leader, and
+    // their gossip warms up meanwhile. New peers wait for the orderers, then join from the genesis block.
+    const resume = PEERS.every((p) => fs.existsSync(path.join(dirs.data, p.process, 'ledgersData')));
+    const cas = PEER_ORGS.length;
+    log.step(resume ? `starting ${cas} fabric-ca servers, ${ORDERERS.length} orderers and ${PEERS.length} peers with their data` : `starting ${cas} fabric-ca servers and ${ORDERERS.length} orderers`);
+    await start(infra().filter((p) => p.kind === 'ca' || p.kind === 'orderer' || (resume && p.kind === 'peer')));
     for (const org of PEER_ORGS) scrubCaConfig(org);
     mark('orderersAndCas', t);
 
@@ -169,8 +173,10 @@ export async function up(options: UpOptions = {}): Promise<UpReport> {
     log.done(`${joined > 0 ? `${joined} orderers joined` : 'orderers already on'} ${CHANNEL}; Raft leader is ${leader}`);
 
     t = Date.now();
-    log.step('starting 4 peers');
-    await start(infra().filter((p) => p.kind === 'peer'));
+    if (!resume) {
+      log.step(`starting ${PEERS.length} peers`);
+      await start(infra().filter((p) => p.kind === 'peer'));
+    }
     await joinPeers(fabric);
     mark('peers', t);
     log.done(`peers of ${PEER_ORGS.map((o) => o.mspId).join(', ')} joined ${CHANNEL}`);

@@ -158,16 +158,20 @@ export function httpGet(url: string, timeoutMs = 2000): Promise<{ status: number
   });
 }
 
+/**
+ * Healthy: the health endpoint answers 200 and every port the process serves accepts connections, since
+ * the health port can be up a moment before the listener the next step dials (the admin CLI, osnadmin).
+ */
 export async function isHealthy(proc: NodeProcess): Promise<boolean> {
   if (proc.healthUrl) {
     try {
-      return (await httpGet(proc.healthUrl)).status === 200;
+      if ((await httpGet(proc.healthUrl)).status !== 200) return false;
     } catch {
       return false;
     }
   }
-  const first = proc.ports[0];
-  return first !== undefined && portOpen(first.port);
+  for (const { port } of proc.ports) if (!(await portOpen(port))) return false;
+  return proc.ports.length > 0 || proc.healthUrl !== undefined;
 }
 
 /** Waits until the process answers its health check; fails naming the process and its log if it dies or stalls. */
