@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 prepare
-step "starting the network (3 Raft orderers, 4 peers, 4 CAs) and deploying the chaincode"
+step "starting the network (3 Raft orderers, 5 peers, 4 CAs) and deploying the chaincode"
 npx tsx network/src/cli.ts up "$@"
 step "creating the gateway's callers for the network's users"
 npx tsx gateway/src/admin.ts bootstrap

@@ -267,6 +267,16 @@ describe('monitoring stream', () => {
   });
 });
 
+describe('readiness', () => {
+  it('is ready on the real network, with each peer and each org shown', async () => {
+    const res = await fetch(`${gw.url}/ready`);
+    const body = (await res.json()) as { status: string; peers: Record<string, boolean>; orgs: Record<string, boolean>; chaincode: boolean };
+    expect(res.status).toBe(200);
+    expect(body).toMatchObject({ status: 'ready', chaincode: true, orgs: { regulator: true, bank: true, enterprise: true, auditor: true } });
+    expect(Object.keys(body.peers).sort()).toEqual(['peer-auditor', 'peer-bank', 'peer-enterprise', 'peer-regulator', 'peer1-regulator']);
+  });
+});
+
 describe('callers and shutdown', () => {
   it('creates a caller with the admin command, enrolled at its CA, usable without a restart', async () => {
     const name = `ops-${run}`;

@@ -347,7 +347,7 @@ export class Ledger {
     let chaincode = false;
     if (caller) {
       try {
-        await this.evaluate(caller, { fn: 'system:ping', input: {} });
+        await this.#failover(caller, 'evaluate', (gateway) => gateway.getNetwork(CHANNEL).getContract(CHAINCODE_NAME).evaluateTransaction('system:ping'));
         chaincode = true;
       } catch {
         chaincode = false;
