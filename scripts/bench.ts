@@ -33,7 +33,15 @@ async function main(): Promise<void> {
   process.env.REGCHAIN_QUIET = '1';
   await up();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'regchain-bench-'));
-  const config = { ...loadConfig({}), dataDir, secret: 'bench', logLevel: 'silent', port: 0, rateLimitPerMinute: 1_000_000, addressRateLimitPerMinute: 1_000_000 };
+  const config = {
+    ...loadConfig({}),
+    dataDir,
+    secret: 'bench',
+    logLevel: 'silent',
+    port: 0,
+    rateLimitPerMinute: 1_000_000,
+    addressRateLimitPerMinute: 1_000_000,
+  };
   const services = createServices(config);
   const keys = await bootstrapCallers(services.callers);
   const app = await buildApp(services);
@@ -59,7 +67,9 @@ async function main(): Promise<void> {
   const submitDirect: number[] = [];
   const submitRest: number[] = [];
   for (let i = 0; i < N; i += 1) {
-    submitDirect.push(await time(() => contract.submitTransaction('transfer:openAccount', JSON.stringify({ accountId: `bd-${run}-${i}`, ownerEntityId: entity, name: 'b' }))));
+    submitDirect.push(
+      await time(() => contract.submitTransaction('transfer:openAccount', JSON.stringify({ accountId: `bd-${run}-${i}`, ownerEntityId: entity, name: 'b' }))),
+    );
     submitRest.push(await time(() => rest('POST', '/v1/accounts', { accountId: `br-${run}-${i}`, ownerEntityId: entity, name: 'b' })));
   }
   const queryDirect: number[] = [];
@@ -74,11 +84,26 @@ async function main(): Promise<void> {
   for (const a of accounts) await rest('POST', '/v1/accounts', { accountId: a, ownerEntityId: entity, name: a });
   const transfers: number[] = [];
   for (let i = 0; i < 5; i += 1) {
-    transfers.push(await time(() => rest('POST', '/v1/transfers', { fromAccount: accounts[i], toAccount: accounts[i + 1], amount: 1000 - i, currency: 'CNY', purpose: 'goods', reference: '' })));
+    transfers.push(
+      await time(() =>
+        rest('POST', '/v1/transfers', {
+          fromAccount: accounts[i],
+          toAccount: accounts[i + 1],
+          amount: 1000 - i,
+          currency: 'CNY',
+          purpose: 'goods',
+          reference: '',
+        }),
+      ),
+    );
   }
   const checks: number[] = [];
   for (let i = 0; i < N; i += 1) {
-    checks.push(await time(() => rest('POST', '/v1/transfers/check', { fromAccount: accounts[0], toAccount: accounts[1], amount: 1, currency: 'CNY', purpose: 'goods', reference: '' })));
+    checks.push(
+      await time(() =>
+        rest('POST', '/v1/transfers/check', { fromAccount: accounts[0], toAccount: accounts[1], amount: 1, currency: 'CNY', purpose: 'goods', reference: '' }),
+      ),
+    );
   }
   const traces: number[] = [];
   let trace: { edges: unknown[]; reads: number } = { edges: [], reads: 0 };
@@ -103,8 +128,12 @@ async function main(): Promise<void> {
     return `${label} ${inFlight} in flight: ${(total / seconds).toFixed(0)} committed tx/s, ${stats(latencies)}`;
   };
   const total = N * 5;
-  const loadDirect = await load('fabric-gateway direct,', total, 32, (i) => contract.submitTransaction('transfer:openAccount', JSON.stringify({ accountId: `ld-${run}-${i}`, ownerEntityId: entity, name: 'l' })));
-  const loadRest = await load('REST gateway,          ', total, 32, (i) => rest('POST', '/v1/accounts', { accountId: `lr-${run}-${i}`, ownerEntityId: entity, name: 'l' }));
+  const loadDirect = await load('fabric-gateway direct,', total, 32, (i) =>
+    contract.submitTransaction('transfer:openAccount', JSON.stringify({ accountId: `ld-${run}-${i}`, ownerEntityId: entity, name: 'l' })),
+  );
+  const loadRest = await load('REST gateway,          ', total, 32, (i) =>
+    rest('POST', '/v1/accounts', { accountId: `lr-${run}-${i}`, ownerEntityId: entity, name: 'l' }),
+  );
 
   const p50 = (ms: number[]): number => [...ms].sort((a, b) => a - b)[Math.floor(ms.length / 2)] ?? NaN;
   process.stdout.write(

@@ -3,8 +3,7 @@ import { type Static, type TLiteral, Type } from '@sinclair/typebox';
 import { APPLICANT_TYPES, APPLICATION_FIELDS, FILING_STATUSES, SERVICE_CATEGORIES, SERVICE_FORMS } from './domain/filing';
 import { RULE_ACTIONS, SEVERITIES } from './domain/rules';
 
-const union = <T extends readonly string[]>(values: T) =>
-  Type.Union(values.map((v) => Type.Literal(v)) as unknown as TLiteral<T[number]>[]);
+const union = <T extends readonly string[]>(values: T) => Type.Union(values.map((v) => Type.Literal(v)) as unknown as TLiteral<T[number]>[]);
 const strict = { additionalProperties: false } as const;
 
 /** Largest amount of one transfer, in fen (1 trillion yuan): sums stay exact integers. */

@@ -32,7 +32,10 @@ function flag(args: readonly string[], name: string): string | undefined {
 
 function registry(): { registry: CallerRegistry; dataDir: string } {
   const config = loadConfig();
-  return { registry: new CallerRegistry(config.dataDir, Vault.open(config.secretFile, config.secret, path.join(config.dataDir, 'vault.secret'))), dataDir: config.dataDir };
+  return {
+    registry: new CallerRegistry(config.dataDir, Vault.open(config.secretFile, config.secret, path.join(config.dataDir, 'vault.secret'))),
+    dataDir: config.dataDir,
+  };
 }
 
 async function bootstrap(): Promise<void> {
@@ -65,7 +68,15 @@ async function createCaller(args: readonly string[]): Promise<void> {
     // From here on the key exists only encrypted in the gateway's store.
     fs.rmSync(path.dirname(enrolled.keyPath), { recursive: true, force: true });
   }
-  const { apiKey } = await callers.add({ id: name, org: org.key, role, entityId: entity, certificate, ...(privateKey ? { privateKey, enrollmentId: name } : {}), withApiKey: true });
+  const { apiKey } = await callers.add({
+    id: name,
+    org: org.key,
+    role,
+    entityId: entity,
+    certificate,
+    ...(privateKey ? { privateKey, enrollmentId: name } : {}),
+    withApiKey: true,
+  });
   process.stdout.write(`${JSON.stringify({ caller: name, org: org.mspId, role, signing: privateKey ? 'custodial' : 'offline', apiKey })}\n`);
 }
 
@@ -130,7 +141,9 @@ async function main(argv: readonly string[]): Promise<void> {
       if (!revoked) throw new NetworkError(`no caller ${name}`);
       log.done(`caller ${name} revoked at the gateway`);
       if (!revoked.enrollmentId) {
-        log.warn(`${name}'s certificate was not enrolled by this gateway: revoke serial ${new crypto.X509Certificate(revoked.certificate).serialNumber} at its CA`);
+        log.warn(
+          `${name}'s certificate was not enrolled by this gateway: revoke serial ${new crypto.X509Certificate(revoked.certificate).serialNumber} at its CA`,
+        );
         return;
       }
       const { height } = await revokeIdentity(await ensureFabric(), orgByKey(revoked.org), revoked.enrollmentId);
@@ -138,7 +151,8 @@ async function main(argv: readonly string[]): Promise<void> {
       return;
     }
     case 'list':
-      for (const c of registry().registry.list()) process.stdout.write(`${c.id.padEnd(20)} ${c.mspId.padEnd(14)} ${c.role.padEnd(11)} ${c.key ? 'custodial' : 'offline'}\n`);
+      for (const c of registry().registry.list())
+        process.stdout.write(`${c.id.padEnd(20)} ${c.mspId.padEnd(14)} ${c.role.padEnd(11)} ${c.key ? 'custodial' : 'offline'}\n`);
       return;
     case 'start':
       return start();

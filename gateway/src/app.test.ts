@@ -40,7 +40,11 @@ class FakeLedger implements LedgerPort {
   }
 
   async ready(): Promise<Readiness> {
-    return { peers: { 'peer-regulator': true, 'peer1-regulator': false, 'peer-bank': true, 'peer-enterprise': true, 'peer-auditor': false }, orgs: { regulator: true, bank: true, enterprise: true, auditor: false }, chaincode: true };
+    return {
+      peers: { 'peer-regulator': true, 'peer1-regulator': false, 'peer-bank': true, 'peer-enterprise': true, 'peer-auditor': false },
+      orgs: { regulator: true, bank: true, enterprise: true, auditor: false },
+      chaincode: true,
+    };
   }
 
   gateway(): never {
@@ -72,11 +76,33 @@ function certificate(): { cert: string; key: string } {
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'regchain-gw-'));
-  const config: GatewayConfig = { host: '127.0.0.1', port: 0, dataDir, secret: 'test-secret', secretFile: '/nonexistent', bodyLimit: 64 * 1024, rateLimitPerMinute: 10_000, addressRateLimitPerMinute: 100_000, publicCaller: 'public', logLevel: 'silent', trustAnchors: '/nonexistent', maxStreamsPerCaller: 2, streamBufferBytes: 65536 };
+  const config: GatewayConfig = {
+    host: '127.0.0.1',
+    port: 0,
+    dataDir,
+    secret: 'test-secret',
+    secretFile: '/nonexistent',
+    bodyLimit: 64 * 1024,
+    rateLimitPerMinute: 10_000,
+    addressRateLimitPerMinute: 100_000,
+    publicCaller: 'public',
+    logLevel: 'silent',
+    trustAnchors: '/nonexistent',
+    maxStreamsPerCaller: 2,
+    streamBufferBytes: 65536,
+  };
   const callers = new CallerRegistry(dataDir, new Vault('test-secret'));
   for (const role of ['regulator', 'enterprise', 'bank', 'auditor'] as const) {
     const { cert, key } = certificate();
-    const { apiKey } = await callers.add({ id: `${role}-1`, org: ROLE_ORG[role], role, entityId: '91500000MA5U0ENT1W', certificate: cert, privateKey: key, withApiKey: true });
+    const { apiKey } = await callers.add({
+      id: `${role}-1`,
+      org: ROLE_ORG[role],
+      role,
+      entityId: '91500000MA5U0ENT1W',
+      certificate: cert,
+      privateKey: key,
+      withApiKey: true,
+    });
     keys[role] = apiKey as string;
   }
   const { cert } = certificate();
@@ -174,7 +200,13 @@ describe('bad input', () => {
 
 describe('error mapping', () => {
   const endorseError = (message: string): EndorseError =>
-    new EndorseError({ code: 10, details: [{ address: 'peer', mspId: 'BankMSP', message: `chaincode response 500, ${message}` }], message: '10 ABORTED: failed to endorse transaction', transactionId: TX, cause: new Error('x') } as never);
+    new EndorseError({
+      code: 10,
+      details: [{ address: 'peer', mspId: 'BankMSP', message: `chaincode response 500, ${message}` }],
+      message: '10 ABORTED: failed to endorse transaction',
+      transactionId: TX,
+      cause: new Error('x'),
+    } as never);
 
   it.each([
     ['ACCESS_DENIED: bank may not publish rules', 403],
@@ -216,10 +248,46 @@ describe('error mapping', () => {
   });
 
   it.each([
-    [new EndorseError({ code: 10, details: [{ address: 'peer0:7051', mspId: 'BankMSP', message: 'error validating proposal: access denied: channel [supervision] creator org [BankMSP]' }], message: '10 ABORTED: failed to endorse transaction', transactionId: TX, cause: new Error('x') } as never), 403, 'IDENTITY_REFUSED'],
-    [new EndorseError({ code: 10, details: [{ address: 'peer0:7051', mspId: 'BankMSP', message: 'ProposalResponsePayloads do not match' }], message: '10 ABORTED: failed to endorse transaction', transactionId: TX, cause: new Error('x') } as never), 502, 'ENDORSEMENTS_DIFFER'],
-    [new EndorseError({ code: 14, details: [], message: '14 UNAVAILABLE: no combination of peers can be derived which satisfy the endorsement policy', transactionId: TX, cause: new Error('x') } as never), 503, 'NETWORK_UNAVAILABLE'],
-    [new CommitStatusError({ code: 4, details: [], message: '4 DEADLINE_EXCEEDED', transactionId: TX, cause: new Error('x') } as never), 504, 'COMMIT_STATUS_UNKNOWN'],
+    [
+      new EndorseError({
+        code: 10,
+        details: [
+          { address: 'peer0:7051', mspId: 'BankMSP', message: 'error validating proposal: access denied: channel [supervision] creator org [BankMSP]' },
+        ],
+        message: '10 ABORTED: failed to endorse transaction',
+        transactionId: TX,
+        cause: new Error('x'),
+      } as never),
+      403,
+      'IDENTITY_REFUSED',
+    ],
+    [
+      new EndorseError({
+        code: 10,
+        details: [{ address: 'peer0:7051', mspId: 'BankMSP', message: 'ProposalResponsePayloads do not match' }],
+        message: '10 ABORTED: failed to endorse transaction',
+        transactionId: TX,
+        cause: new Error('x'),
+      } as never),
+      502,
+      'ENDORSEMENTS_DIFFER',
+    ],
+    [
+      new EndorseError({
+        code: 14,
+        details: [],
+        message: '14 UNAVAILABLE: no combination of peers can be derived which satisfy the endorsement policy',
+        transactionId: TX,
+        cause: new Error('x'),
+      } as never),
+      503,
+      'NETWORK_UNAVAILABLE',
+    ],
+    [
+      new CommitStatusError({ code: 4, details: [], message: '4 DEADLINE_EXCEEDED', transactionId: TX, cause: new Error('x') } as never),
+      504,
+      'COMMIT_STATUS_UNKNOWN',
+    ],
   ])("maps %s to a precise status and logs Fabric's own words", async (err, status, code) => {
     const mapped = fromFabric(err, TX);
     expect([mapped.statusCode, mapped.code, mapped.transactionId]).toEqual([status, code, TX]);
@@ -298,9 +366,27 @@ describe('rate limiting', () => {
   beforeAll(async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'regchain-gw-rl-'));
     const callers = new CallerRegistry(dir, new Vault('s'));
-    for (const id of ['b', 'c']) keys.push((await callers.add({ id, org: 'bank', role: 'bank', entityId: 'x', certificate: 'c', privateKey: certificate().key, withApiKey: true })).apiKey as string);
+    for (const id of ['b', 'c'])
+      keys.push(
+        (await callers.add({ id, org: 'bank', role: 'bank', entityId: 'x', certificate: 'c', privateKey: certificate().key, withApiKey: true }))
+          .apiKey as string,
+      );
     limited = await buildApp({
-      config: { host: '127.0.0.1', port: 0, dataDir: dir, secret: 's', secretFile: '/nonexistent', bodyLimit: 1024, rateLimitPerMinute: 3, addressRateLimitPerMinute: 10, publicCaller: 'public', logLevel: 'silent', trustAnchors: '/nonexistent', maxStreamsPerCaller: 2, streamBufferBytes: 65536 },
+      config: {
+        host: '127.0.0.1',
+        port: 0,
+        dataDir: dir,
+        secret: 's',
+        secretFile: '/nonexistent',
+        bodyLimit: 1024,
+        rateLimitPerMinute: 3,
+        addressRateLimitPerMinute: 10,
+        publicCaller: 'public',
+        logLevel: 'silent',
+        trustAnchors: '/nonexistent',
+        maxStreamsPerCaller: 2,
+        streamBufferBytes: 65536,
+      },
       callers,
       ledger: new FakeLedger(),
       metrics: createMetrics(),
@@ -309,7 +395,8 @@ describe('rate limiting', () => {
   });
   afterAll(() => limited.close());
 
-  const get = (key: string, ip = '10.0.0.1') => limited.inject({ method: 'GET', url: '/v1/rules', remoteAddress: ip, headers: { authorization: `Bearer ${key}` } });
+  const get = (key: string, ip = '10.0.0.1') =>
+    limited.inject({ method: 'GET', url: '/v1/rules', remoteAddress: ip, headers: { authorization: `Bearer ${key}` } });
 
   it('answers 429 with the error shape once a caller exceeds its budget, and another caller keeps its own', async () => {
     const statuses: number[] = [];
@@ -335,10 +422,28 @@ describe('revocation and rotation by the admin command', () => {
   it('takes effect at once in a running gateway: a revoked key and a rotated key stop working', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'regchain-gw-rv-'));
     const callers = new CallerRegistry(dir, new Vault('s'));
-    const first = (await callers.add({ id: 'ops', org: 'bank', role: 'bank', entityId: 'x', certificate: 'c1', privateKey: certificate().key, withApiKey: true })).apiKey as string;
-    const other = (await callers.add({ id: 'other', org: 'bank', role: 'bank', entityId: 'x', certificate: 'c2', privateKey: certificate().key, withApiKey: true })).apiKey as string;
+    const first = (
+      await callers.add({ id: 'ops', org: 'bank', role: 'bank', entityId: 'x', certificate: 'c1', privateKey: certificate().key, withApiKey: true })
+    ).apiKey as string;
+    const other = (
+      await callers.add({ id: 'other', org: 'bank', role: 'bank', entityId: 'x', certificate: 'c2', privateKey: certificate().key, withApiKey: true })
+    ).apiKey as string;
     const running = await buildApp({
-      config: { host: '127.0.0.1', port: 0, dataDir: dir, secret: 's', secretFile: '/nonexistent', bodyLimit: 1024, rateLimitPerMinute: 1000, addressRateLimitPerMinute: 1000, publicCaller: 'public', logLevel: 'silent', trustAnchors: '/nonexistent', maxStreamsPerCaller: 2, streamBufferBytes: 65536 },
+      config: {
+        host: '127.0.0.1',
+        port: 0,
+        dataDir: dir,
+        secret: 's',
+        secretFile: '/nonexistent',
+        bodyLimit: 1024,
+        rateLimitPerMinute: 1000,
+        addressRateLimitPerMinute: 1000,
+        publicCaller: 'public',
+        logLevel: 'silent',
+        trustAnchors: '/nonexistent',
+        maxStreamsPerCaller: 2,
+        streamBufferBytes: 65536,
+      },
       callers,
       ledger: new FakeLedger(),
       metrics: createMetrics(),
@@ -348,7 +453,9 @@ describe('revocation and rotation by the admin command', () => {
     expect((await get(first)).statusCode).toBe(200);
     // The admin command runs in its own process, with its own view of the store.
     const admin = new CallerRegistry(dir, new Vault('s'));
-    const rotated = (await admin.add({ id: 'ops', org: 'bank', role: 'bank', entityId: 'x', certificate: 'c3', privateKey: certificate().key, withApiKey: true })).apiKey as string;
+    const rotated = (
+      await admin.add({ id: 'ops', org: 'bank', role: 'bank', entityId: 'x', certificate: 'c3', privateKey: certificate().key, withApiKey: true })
+    ).apiKey as string;
     expect((await get(first)).statusCode).toBe(401);
     expect((await get(rotated)).statusCode).toBe(200);
     expect(callers.get('ops')?.certificate).toBe('c3');

@@ -13,7 +13,7 @@ import type { Caller, CallerRegistry } from './fabric/identities';
 import type { Invocation, Readiness, SubmitResult, TransactionStatus } from './fabric/ledger';
 import type { Idempotency } from './idempotency';
 import type { Metrics } from './metrics';
-import { OPERATIONS, type Operation } from './routes/operations';
+import { OPERATIONS, type Operation, type RequestParts } from './routes/operations';
 
 /** What the routes need of the ledger: the real one in production, a fake in route tests. */
 export interface LedgerPort {
@@ -73,7 +73,9 @@ export function authenticate(services: Services) {
     if (!caller) throw new ApiError(401, 'UNAUTHENTICATED', key ? 'the API key is not valid' : 'send an API key as "Authorization: Bearer <key>"');
     request.caller = caller;
     if (!roles.includes(caller.role)) {
-      throw new ApiError(403, 'ACCESS_DENIED', `${caller.role} ${caller.id} may not ${request.method} ${request.routeOptions.url ?? request.url}`, { details: { role: caller.role } });
+      throw new ApiError(403, 'ACCESS_DENIED', `${caller.role} ${caller.id} may not ${request.method} ${request.routeOptions.url ?? request.url}`, {
+        details: { role: caller.role },
+      });
     }
   };
 }
@@ -99,10 +101,32 @@ export async function buildApp(services: Services, plugins: readonly RoutePlugin
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
-      info: { title: 'regchain gateway', version: '1.0.0', description: 'Filings, compliance rules, fund-flow traces and alerts on the regchain Fabric network, and endorsement audits from the ledger.' },
-      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'API key issued by `npm run gateway:admin -- create-caller`' } } },
+      info: {
+        title: 'regchain gateway',
+        version: '1.0.0',
+        description: 'Filings, compliance rules, fund-flow traces and alerts on the regchain Fabric network, and endorsement audits from the ledger.',
+      },
+      components: {
+        securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'API key issued by `npm run gateway:admin -- create-caller`' } },
+      },
       security: [{ apiKey: [] }],
-      tags: ['filing', 'rule', 'watchlist', 'account', 'project', 'transfer', 'trace', 'alert', 'statistics', 'public', 'transaction', 'audit', 'event', 'offline', 'operations'].map((name) => ({ name })),
+      tags: [
+        'filing',
+        'rule',
+        'watchlist',
+        'account',
+        'project',
+        'transfer',
+        'trace',
+        'alert',
+        'statistics',
+        'public',
+        'transaction',
+        'audit',
+        'event',
+        'offline',
+        'operations',
+      ].map((name) => ({ name })),
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
@@ -110,7 +134,11 @@ export async function buildApp(services: Services, plugins: readonly RoutePlugin
   // escape it), one per authenticated caller after (a caller cannot borrow another's budget).
   await app.register(rateLimit, { global: false });
   const byAddress = app.createRateLimit({ max: config.addressRateLimitPerMinute, timeWindow: '1 minute', keyGenerator: (request) => `address:${request.ip}` });
-  const byCaller = app.createRateLimit({ max: config.rateLimitPerMinute, timeWindow: '1 minute', keyGenerator: (request) => `caller:${request.caller?.id ?? ''}` });
+  const byCaller = app.createRateLimit({
+    max: config.rateLimitPerMinute,
+    timeWindow: '1 minute',
+    keyGenerator: (request) => `caller:${request.caller?.id ?? ''}`,
+  });
   const limit =
     (check: typeof byAddress, who: string) =>
     async (request: FastifyRequest): Promise<void> => {
@@ -118,7 +146,9 @@ export async function buildApp(services: Services, plugins: readonly RoutePlugin
       const result = await check(request);
       // isAllowed is true only for an allow-listed key; every other result says whether the budget is spent.
       if (!result.isAllowed && result.isExceeded) {
-        throw new ApiError(429, 'RATE_LIMITED', `more than ${result.max} requests a minute from this ${who}; retry in ${result.ttlInSeconds} s`, { retryAfter: result.ttlInSeconds });
+        throw new ApiError(429, 'RATE_LIMITED', `more than ${result.max} requests a minute from this ${who}; retry in ${result.ttlInSeconds} s`, {
+          retryAfter: result.ttlInSeconds,
+        });
       }
     };
 
@@ -136,24 +166,37 @@ export async function buildApp(services: Services, plugins: readonly RoutePlugin
   app.addHook('onRequest', authenticate(services));
   app.addHook('onRequest', limit(byCaller, 'caller'));
   app.addHook('onResponse', async (request, reply) => {
-    metrics.requestDuration.observe({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    metrics.requestDuration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
   });
 
   app.setErrorHandler((error: unknown, request, reply) => {
     if (error instanceof ApiError) {
       // Fabric's own words (gRPC status, each peer's answer, validation code) go to the log with the request
       // and transaction ids; the caller gets the mapped code and sentence.
-      request.log[error.statusCode >= 500 ? 'error' : 'info']({ code: error.code, transactionId: error.transactionId, ...(error.fabric ? { fabric: error.fabric } : {}) }, error.message);
+      request.log[error.statusCode >= 500 ? 'error' : 'info'](
+        { code: error.code, transactionId: error.transactionId, ...(error.fabric ? { fabric: error.fabric } : {}) },
+        error.message,
+      );
       return sendError(reply, error);
     }
-    const e = error as { validation?: { instancePath?: string; message?: string }[]; statusCode?: number; code?: string; message?: string; validationContext?: string };
+    const e = error as {
+      validation?: { instancePath?: string; message?: string }[];
+      statusCode?: number;
+      code?: string;
+      message?: string;
+      validationContext?: string;
+    };
     if (e.validation) {
       const first = e.validation[0];
       const field = `${e.validationContext ?? 'body'}${first?.instancePath ?? ''}`;
       return sendError(reply, new ApiError(400, 'VALIDATION_FAILED', `${field} ${first?.message ?? 'is invalid'}`, { details: { field } }));
     }
     if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
-      const code = e.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'PAYLOAD_TOO_LARGE' : e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST';
+      const code =
+        e.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'PAYLOAD_TOO_LARGE' : e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST';
       return sendError(reply, new ApiError(e.statusCode, code, e.message ?? 'bad request'));
     }
     request.log.error({ err: error }, 'unhandled error');
@@ -185,14 +228,20 @@ function registerOperation(app: FastifyInstance, services: Services, op: Operati
       tags: [op.tag],
       summary: op.summary,
       ...(op.params ? { params: op.params } : {}),
-      ...(op.query || isSubmit ? { querystring: op.query ?? Type.Object({ async: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])) }, { additionalProperties: false }) } : {}),
+      ...(op.query || isSubmit
+        ? {
+            querystring:
+              op.query ?? Type.Object({ async: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])) }, { additionalProperties: false }),
+          }
+        : {}),
       ...(op.body ? { body: op.body } : {}),
       ...(isSubmit ? { headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ maxLength: 128 })) }) } : {}),
       ...(op.public ? { security: [] } : {}),
       response: errorResponses,
     },
     handler: async (request, reply) => {
-      const r = { params: request.params as any, query: request.query as any, body: request.body as any };
+      // Validated against the operation's schema before the handler runs.
+      const r = { params: request.params, query: request.query, body: request.body ?? {} } as RequestParts;
       const caller = op.public ? services.callers.get(services.config.publicCaller) : request.caller;
       if (!caller) throw new ApiError(503, 'NOT_CONFIGURED', 'the gateway has no identity for public lookups; run `npm run gateway:admin -- bootstrap`');
       const transient = op.transient?.(r);
@@ -203,7 +252,14 @@ function registerOperation(app: FastifyInstance, services: Services, op: Operati
   });
 }
 
-async function submitWithIdempotency(request: FastifyRequest, reply: FastifyReply, services: Services, caller: Caller, call: Invocation, okStatus: number): Promise<unknown> {
+async function submitWithIdempotency(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  services: Services,
+  caller: Caller,
+  call: Invocation,
+  okStatus: number,
+): Promise<unknown> {
   const asyncMode = (request.query as { async?: string } | undefined)?.async === 'true';
   const key = request.headers['idempotency-key'];
   const claim = typeof key === 'string' ? await services.idempotency.begin(caller.id, key, { url: request.url, body: request.body }) : undefined;
@@ -248,7 +304,12 @@ function registerTransactions(app: FastifyInstance, services: Services): void {
     '/v1/transactions/:transactionId',
     {
       config: { roles: ['regulator', 'enterprise', 'bank', 'auditor'] },
-      schema: { tags: ['transaction'], summary: 'Status of a submitted transaction', params: Type.Object({ transactionId: Type.String({ pattern: '^[0-9a-f]{64}$' }) }), response: errorResponses },
+      schema: {
+        tags: ['transaction'],
+        summary: 'Status of a submitted transaction',
+        params: Type.Object({ transactionId: Type.String({ pattern: '^[0-9a-f]{64}$' }) }),
+        response: errorResponses,
+      },
     },
     async (request) => {
       const { transactionId } = request.params as { transactionId: string };
@@ -262,12 +323,16 @@ function registerTransactions(app: FastifyInstance, services: Services): void {
 
 function registerOperationsRoutes(app: FastifyInstance, services: Services): void {
   app.get('/health', { schema: { tags: ['operations'], summary: 'The process is up', security: [] } }, async () => ({ status: 'ok' }));
-  app.get('/ready', { schema: { tags: ['operations'], summary: 'Each peer reachable or not, every org served, and the chaincode answering', security: [] } }, async (_request, reply) => {
-    const state = await services.ledger.ready(services.callers.get(services.config.publicCaller));
-    // Ready while every org is served by at least one peer; each peer's own state is shown beside it.
-    const ok = Object.values(state.orgs).every(Boolean) && state.chaincode;
-    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not ready', ...state });
-  });
+  app.get(
+    '/ready',
+    { schema: { tags: ['operations'], summary: 'Each peer reachable or not, every org served, and the chaincode answering', security: [] } },
+    async (_request, reply) => {
+      const state = await services.ledger.ready(services.callers.get(services.config.publicCaller));
+      // Ready while every org is served by at least one peer; each peer's own state is shown beside it.
+      const ok = Object.values(state.orgs).every(Boolean) && state.chaincode;
+      return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not ready', ...state });
+    },
+  );
   app.get('/metrics', { schema: { tags: ['operations'], summary: 'Prometheus metrics', security: [] } }, async (_request, reply) => {
     return reply.type(services.metrics.registry.contentType).send(await services.metrics.registry.metrics());
   });

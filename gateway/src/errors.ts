@@ -58,8 +58,7 @@ export function statusForCode(code: string): number {
   return 500;
 }
 
-export const validationName = (code: number): string =>
-  Object.entries(peer.TxValidationCode).find(([, v]) => v === code)?.[0] ?? `CODE_${code}`;
+export const validationName = (code: number): string => Object.entries(peer.TxValidationCode).find(([, v]) => v === code)?.[0] ?? `CODE_${code}`;
 
 const GRPC_UNAVAILABLE = 14;
 const GRPC_DEADLINE_EXCEEDED = 4;
@@ -118,10 +117,15 @@ export function fromFabric(err: unknown, transactionId?: string): ApiError {
     return new ApiError(403, 'IDENTITY_REFUSED', "the peers refused the caller's certificate (revoked, expired or not of this channel)", extra);
   }
   if (err instanceof CommitStatusError) {
-    return new ApiError(504, 'COMMIT_STATUS_UNKNOWN', 'the transaction was sent to the orderer but its commit could not be confirmed; it may still commit: ask its status', {
-      retryAfter: 2,
-      ...extra,
-    });
+    return new ApiError(
+      504,
+      'COMMIT_STATUS_UNKNOWN',
+      'the transaction was sent to the orderer but its commit could not be confirmed; it may still commit: ask its status',
+      {
+        retryAfter: 2,
+        ...extra,
+      },
+    );
   }
   if (
     // fabric-gateway exports SubmitError (the orderer refused or was unreachable) as a type only.
@@ -132,10 +136,18 @@ export function fromFabric(err: unknown, transactionId?: string): ApiError {
     err.code === GRPC_RESOURCE_EXHAUSTED ||
     said(/no combination of peers|failed to (collect|gather) enough|no peers available|endorsement plan/i)
   ) {
-    return new ApiError(503, 'NETWORK_UNAVAILABLE', 'the Fabric network cannot be reached or cannot endorse right now; retry shortly', { retryAfter: 2, ...extra });
+    return new ApiError(503, 'NETWORK_UNAVAILABLE', 'the Fabric network cannot be reached or cannot endorse right now; retry shortly', {
+      retryAfter: 2,
+      ...extra,
+    });
   }
   if (said(/ProposalResponsePayloads do not match|responses do not match/i)) {
-    return new ApiError(502, 'ENDORSEMENTS_DIFFER', "the endorsing peers computed different results (the chaincode is not deterministic or a peer's state differs)", extra);
+    return new ApiError(
+      502,
+      'ENDORSEMENTS_DIFFER',
+      "the endorsing peers computed different results (the chaincode is not deterministic or a peer's state differs)",
+      extra,
+    );
   }
   return new ApiError(502, 'FABRIC_ERROR', 'the Fabric network refused the request', extra);
 }

@@ -29,7 +29,8 @@ export interface IdempotencyOptions {
   readonly now?: () => number;
 }
 
-export type Begin = { replay: { statusCode: number; body: unknown } } | { finish: (statusCode: number, body: unknown) => Promise<void>; abandon: () => Promise<void> };
+export type Begin =
+  { replay: { statusCode: number; body: unknown } } | { finish: (statusCode: number, body: unknown) => Promise<void>; abandon: () => Promise<void> };
 
 export class Idempotency {
   readonly #file: string;

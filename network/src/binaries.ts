@@ -42,16 +42,7 @@ export const ARCHIVES: readonly Archive[] = [
   },
 ];
 
-export const REQUIRED_BINARIES = [
-  'peer',
-  'orderer',
-  'configtxgen',
-  'configtxlator',
-  'osnadmin',
-  'cryptogen',
-  'fabric-ca-server',
-  'fabric-ca-client',
-] as const;
+export const REQUIRED_BINARIES = ['peer', 'orderer', 'configtxgen', 'configtxlator', 'osnadmin', 'cryptogen', 'fabric-ca-server', 'fabric-ca-client'] as const;
 
 const MARKER = '.installed.json';
 
@@ -154,9 +145,7 @@ async function installIntoCache(target: string): Promise<FabricInstall['source']
         if (!fs.existsSync(file)) throw new NetworkError(`${archive.file} is missing from ${dist}`);
         const folderDigest = listed.get(archive.file);
         if (folderDigest && folderDigest !== archive.sha256) {
-          throw new NetworkError(
-            `${sumsFile} lists ${folderDigest} for ${archive.file} but regchain pins ${archive.sha256}; use the pinned release.`,
-          );
+          throw new NetworkError(`${sumsFile} lists ${folderDigest} for ${archive.file} but regchain pins ${archive.sha256}; use the pinned release.`);
         }
         log.step(`verifying and extracting ${archive.file} from ${dist}`);
         await verifyAndExtract(file, archive.sha256, staging);
@@ -175,10 +164,7 @@ async function installIntoCache(target: string): Promise<FabricInstall['source']
     const missing = missingParts(staged);
     if (missing.length > 0) throw new NetworkError(`the archives lack ${missing.map((m) => path.relative(staging, m)).join(', ')}`);
     checkVersions(staged);
-    fs.writeFileSync(
-      path.join(staging, MARKER),
-      JSON.stringify({ fabric: FABRIC_VERSION, ca: FABRIC_CA_VERSION, source, archives: ARCHIVES }, null, 2),
-    );
+    fs.writeFileSync(path.join(staging, MARKER), JSON.stringify({ fabric: FABRIC_VERSION, ca: FABRIC_CA_VERSION, source, archives: ARCHIVES }, null, 2));
     fs.rmSync(target, { recursive: true, force: true });
     fs.renameSync(staging, target);
     return source;
@@ -222,7 +208,9 @@ export async function ensureFabric(): Promise<FabricInstall> {
   if (fs.existsSync(path.join(cache, MARKER)) && missingParts(cached).length === 0) return cached;
 
   if (process.platform !== 'linux' || process.arch !== 'x64') {
-    throw new NetworkError(`no pinned Fabric archive for ${process.platform}/${process.arch}; set FABRIC_BIN to a Fabric ${FABRIC_VERSION} release bin/ folder`);
+    throw new NetworkError(
+      `no pinned Fabric archive for ${process.platform}/${process.arch}; set FABRIC_BIN to a Fabric ${FABRIC_VERSION} release bin/ folder`,
+    );
   }
   const started = Date.now();
   log.step(`installing Fabric ${FABRIC_VERSION} and fabric-ca ${FABRIC_CA_VERSION} into ${cache}`);

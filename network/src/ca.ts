@@ -23,8 +23,7 @@ export function bootstrapSecret(org: PeerOrg): string {
   return secret;
 }
 
-export const caUrl = (org: PeerOrg, credentials?: string): string =>
-  `https://${credentials ? `${credentials}@` : ''}${DIAL_HOST}:${org.ca.port}`;
+export const caUrl = (org: PeerOrg, credentials?: string): string => `https://${credentials ? `${credentials}@` : ''}${DIAL_HOST}:${org.ca.port}`;
 
 export function caClientArgs(org: PeerOrg): string[] {
   return ['--caname', caName(org), '--tls.certfiles', path.join(caTlsDir(org), 'ca.crt')];
@@ -33,12 +32,8 @@ export function caClientArgs(org: PeerOrg): string[] {
 /** NodeOUs config so an enrolled MSP folder is usable with the peer CLI against channel role policies. */
 function writeNodeOuConfig(mspDir: string): void {
   const cacert = fs.readdirSync(path.join(mspDir, 'cacerts'))[0];
-  const ou = (name: string): string =>
-    `  ${name}OUIdentifier:\n    Certificate: cacerts/${cacert}\n    OrganizationalUnitIdentifier: ${name.toLowerCase()}\n`;
-  fs.writeFileSync(
-    path.join(mspDir, 'config.yaml'),
-    `NodeOUs:\n  Enable: true\n${ou('Client')}${ou('Peer')}${ou('Admin')}${ou('Orderer')}`,
-  );
+  const ou = (name: string): string => `  ${name}OUIdentifier:\n    Certificate: cacerts/${cacert}\n    OrganizationalUnitIdentifier: ${name.toLowerCase()}\n`;
+  fs.writeFileSync(path.join(mspDir, 'config.yaml'), `NodeOUs:\n  Enable: true\n${ou('Client')}${ou('Peer')}${ou('Admin')}${ou('Orderer')}`);
 }
 
 export interface EnrolledUser {
@@ -62,14 +57,7 @@ export function enrolledUser(org: PeerOrg, name: string): EnrolledUser | undefin
 export async function enrollRegistrar(fabric: FabricInstall, org: PeerOrg): Promise<string> {
   const home = path.join(dirs.users, org.key, '.registrar');
   if (!fs.existsSync(path.join(home, 'msp', 'signcerts', 'cert.pem'))) {
-    await run(path.join(fabric.binDir, 'fabric-ca-client'), [
-      'enroll',
-      '-u',
-      caUrl(org, `admin:${bootstrapSecret(org)}`),
-      '-H',
-      home,
-      ...caClientArgs(org),
-    ]);
+    await run(path.join(fabric.binDir, 'fabric-ca-client'), ['enroll', '-u', caUrl(org, `admin:${bootstrapSecret(org)}`), '-H', home, ...caClientArgs(org)]);
   }
   return home;
 }

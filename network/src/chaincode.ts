@@ -89,11 +89,9 @@ export function buildChaincode(): string {
 
 /** A tar.gz whose bytes depend only on its content, so the package id is stable. */
 function reproducibleTarGz(cwd: string, entries: readonly string[], out: string): void {
-  const tar = execFileSync(
-    'tar',
-    ['--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner', '--format=ustar', '-cf', '-', ...entries],
-    { cwd },
-  );
+  const tar = execFileSync('tar', ['--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner', '--format=ustar', '-cf', '-', ...entries], {
+    cwd,
+  });
   fs.writeFileSync(out, execFileSync('gzip', ['-n', '-9'], { input: tar }));
 }
 
@@ -135,11 +133,9 @@ async function installOn(fabric: FabricInstall, node: PeerNode, pkg: ChaincodePa
 export async function committedDefinition(fabric: FabricInstall): Promise<Definition | undefined> {
   const regulator = PEER_ORGS[0] as PeerOrg;
   try {
-    const { stdout } = await run(
-      peerBin(fabric),
-      ['lifecycle', 'chaincode', 'querycommitted', '-C', CHANNEL, '-n', CHAINCODE_NAME, '--output', 'json'],
-      { env: peerAdminEnv(fabric, regulator) },
-    );
+    const { stdout } = await run(peerBin(fabric), ['lifecycle', 'chaincode', 'querycommitted', '-C', CHANNEL, '-n', CHAINCODE_NAME, '--output', 'json'], {
+      env: peerAdminEnv(fabric, regulator),
+    });
     const parsed = JSON.parse(stdout) as { sequence: number; version: string };
     return { sequence: parsed.sequence, version: parsed.version };
   } catch (err) {
@@ -149,18 +145,7 @@ export async function committedDefinition(fabric: FabricInstall): Promise<Defini
 }
 
 function definitionArgs(pkgVersion: string, sequence: number): string[] {
-  const args = [
-    '-C',
-    CHANNEL,
-    '-n',
-    CHAINCODE_NAME,
-    '--version',
-    pkgVersion,
-    '--sequence',
-    String(sequence),
-    '--signature-policy',
-    ENDORSEMENT_POLICY,
-  ];
+  const args = ['-C', CHANNEL, '-n', CHAINCODE_NAME, '--version', pkgVersion, '--sequence', String(sequence), '--signature-policy', ENDORSEMENT_POLICY];
   if (fs.existsSync(COLLECTIONS)) args.push('--collections-config', COLLECTIONS);
   return args;
 }
@@ -212,10 +197,7 @@ export function readCurrent(): ChaincodePackage | undefined {
  * Builds, packages, installs, approves and commits the chaincode when its content changed since the
  * committed definition; each change bumps the sequence. Returns the sequence in force.
  */
-export async function deployChaincode(
-  fabric: FabricInstall,
-  runtime: Runtime,
-): Promise<{ sequence: number; changed: boolean; pkg: ChaincodePackage }> {
+export async function deployChaincode(fabric: FabricInstall, runtime: Runtime): Promise<{ sequence: number; changed: boolean; pkg: ChaincodePackage }> {
   fs.mkdirSync(dirs.chaincode, { recursive: true });
   const version = buildChaincode();
   const committed = await committedDefinition(fabric);

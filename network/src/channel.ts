@@ -39,15 +39,7 @@ export async function joinOrderers(fabric: FabricInstall): Promise<number> {
   for (const o of ORDERERS) if (!(await ordererHasChannel(fabric, o))) pending.push(o);
   await Promise.all(
     pending.map((o) =>
-      run(path.join(fabric.binDir, 'osnadmin'), [
-        'channel',
-        'join',
-        '--channelID',
-        CHANNEL,
-        '--config-block',
-        genesisBlock(),
-        ...osnadminArgs(o),
-      ]),
+      run(path.join(fabric.binDir, 'osnadmin'), ['channel', 'join', '--channelID', CHANNEL, '--config-block', genesisBlock(), ...osnadminArgs(o)]),
     ),
   );
   return pending.length;

@@ -56,9 +56,7 @@ async function main(argv: readonly string[]): Promise<void> {
       const fabric = await ensureFabric();
       const result = await deployChaincode(fabric, runtime);
       if (result.changed) await waitEndorsable();
-      log.done(
-        `${result.changed ? 'deployed' : 'unchanged:'} ${result.pkg.label} sequence ${result.sequence} in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
-      );
+      log.done(`${result.changed ? 'deployed' : 'unchanged:'} ${result.pkg.label} sequence ${result.sequence} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       return;
     }
     default:

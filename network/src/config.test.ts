@@ -67,7 +67,7 @@ describe('process settings', () => {
     }
   });
 
-  it("runs two regulator peers that find each other through gossip, since every write needs the regulator", async () => {
+  it('runs two regulator peers that find each other through gossip, since every write needs the regulator', async () => {
     const fabric = await ensureFabric();
     const regulators = PEERS.filter((p) => p.org.key === 'regulator');
     expect(regulators.map((p) => p.process)).toEqual(['peer-regulator', 'peer1-regulator']);

@@ -6,32 +6,8 @@ import type { FabricInstall } from './binaries';
 import { bootstrapSecret } from './ca';
 import { run } from './exec';
 import { log } from './log';
-import {
-  caHome,
-  caTlsDir,
-  dirs,
-  envFile,
-  genesisBlock,
-  orgCaCert,
-  ordererDir,
-  ordererOrgDir,
-  peerDir,
-  peerOrgDir,
-} from './paths';
-import {
-  CHANNEL,
-  DIAL_HOST,
-  HOST,
-  ORDERER_ORG,
-  ORDERERS,
-  PEER_ORGS,
-  type Orderer,
-  type PeerNode,
-  type PeerOrg,
-  PEERS,
-  anchorPeer,
-  caName,
-} from './topology';
+import { caHome, caTlsDir, dirs, envFile, genesisBlock, orgCaCert, ordererDir, ordererOrgDir, peerDir, peerOrgDir } from './paths';
+import { CHANNEL, DIAL_HOST, HOST, ORDERER_ORG, ORDERERS, PEER_ORGS, type Orderer, type PeerNode, type PeerOrg, PEERS, anchorPeer, caName } from './topology';
 
 const SANS = [DIAL_HOST, HOST];
 export const PROFILE = 'Supervision';
@@ -168,16 +144,7 @@ export async function ensureGenesis(fabric: FabricInstall): Promise<boolean> {
   if (fs.existsSync(genesisBlock())) return false;
   const sample = fs.readFileSync(path.join(fabric.sampleConfig, 'configtx.yaml'), 'utf8');
   fs.writeFileSync(path.join(dirs.config, 'configtx.yaml'), YAML.stringify(configtx(sample)));
-  await run(path.join(fabric.binDir, 'configtxgen'), [
-    '-configPath',
-    dirs.config,
-    '-profile',
-    PROFILE,
-    '-channelID',
-    CHANNEL,
-    '-outputBlock',
-    genesisBlock(),
-  ]);
+  await run(path.join(fabric.binDir, 'configtxgen'), ['-configPath', dirs.config, '-profile', PROFILE, '-channelID', CHANNEL, '-outputBlock', genesisBlock()]);
   log.done(`genesis block for channel ${CHANNEL} written`);
   return true;
 }

@@ -11,18 +11,7 @@ import { log, NetworkError } from './log';
 import { caHome, dirs, logFile, pidFile } from './paths';
 import { assertPortsFree, isHealthy, processState, readPid, stopProcess } from './process';
 import { nativeRuntime, type Runtime } from './runtime';
-import {
-  CHAINCODE_NAME,
-  CHANNEL,
-  DIAL_HOST,
-  ORDERERS,
-  PEER_ORGS,
-  PEERS,
-  type NodeProcess,
-  type PeerOrg,
-  networkProcesses,
-  orgByKey,
-} from './topology';
+import { CHAINCODE_NAME, CHANNEL, DIAL_HOST, ORDERERS, PEER_ORGS, PEERS, type NodeProcess, type PeerOrg, networkProcesses, orgByKey } from './topology';
 
 export interface UpOptions {
   readonly runtime?: Runtime;
@@ -64,7 +53,10 @@ export async function waitEndorsable(timeoutMs = 90_000): Promise<number> {
         // Every endorsing org at once: discovery must know all of them, not just enough for the policy,
         // or transactions whose plan needs a particular org (private data, key-level policies) fail.
         await contract
-          .newProposal('system:recordProbe', { arguments: [`readiness-${t0}`], endorsingOrganizations: PEER_ORGS.filter((o) => o.endorses).map((o) => o.mspId) })
+          .newProposal('system:recordProbe', {
+            arguments: [`readiness-${t0}`],
+            endorsingOrganizations: PEER_ORGS.filter((o) => o.endorses).map((o) => o.mspId),
+          })
           .endorse();
         return Date.now() - t0;
       } catch (err) {
@@ -121,7 +113,9 @@ export async function up(options: UpOptions = {}): Promise<UpReport> {
     const unhealthy: string[] = [];
     for (const p of running) if (!(await isHealthy(p))) unhealthy.push(p.name);
     if (unhealthy.length > 0) {
-      throw new NetworkError(`the network is running but ${unhealthy.join(', ')} is unhealthy; read ${dirs.logs}, then run \`npm run network:down\` and up again`);
+      throw new NetworkError(
+        `the network is running but ${unhealthy.join(', ')} is unhealthy; read ${dirs.logs}, then run \`npm run network:down\` and up again`,
+      );
     }
     log.done('network already running; checking the chaincode');
     t = Date.now();
@@ -161,7 +155,11 @@ export async function up(options: UpOptions = {}): Promise<UpReport> {
     // their gossip warms up meanwhile. New peers wait for the orderers, then join from the genesis block.
     const resume = PEERS.every((p) => fs.existsSync(path.join(dirs.data, p.process, 'ledgersData')));
     const cas = PEER_ORGS.length;
-    log.step(resume ? `starting ${cas} fabric-ca servers, ${ORDERERS.length} orderers and ${PEERS.length} peers with their data` : `starting ${cas} fabric-ca servers and ${ORDERERS.length} orderers`);
+    log.step(
+      resume
+        ? `starting ${cas} fabric-ca servers, ${ORDERERS.length} orderers and ${PEERS.length} peers with their data`
+        : `starting ${cas} fabric-ca servers and ${ORDERERS.length} orderers`,
+    );
     await start(infra().filter((p) => p.kind === 'ca' || p.kind === 'orderer' || (resume && p.kind === 'peer')));
     for (const org of PEER_ORGS) scrubCaConfig(org);
     mark('orderersAndCas', t);
@@ -267,7 +265,9 @@ export async function status(): Promise<ProcessStatus[]> {
 /** Where things are, for the start command's summary. */
 export function endpoints(): string[] {
   const lines = [
-    ...PEERS.map((p) => `peer ${p.org.mspId.padEnd(14)} grpcs://${DIAL_HOST}:${p.port}   ${p.index === 0 ? `CA https://${DIAL_HOST}:${p.org.ca.port}` : `(${p.host})`}`),
+    ...PEERS.map(
+      (p) => `peer ${p.org.mspId.padEnd(14)} grpcs://${DIAL_HOST}:${p.port}   ${p.index === 0 ? `CA https://${DIAL_HOST}:${p.org.ca.port}` : `(${p.host})`}`,
+    ),
     ...ORDERERS.map((o) => `orderer ${o.name.padEnd(12)} grpcs://${DIAL_HOST}:${o.port}   admin https://${DIAL_HOST}:${o.adminPort}`),
     `channel ${CHANNEL}, chaincode ${CHAINCODE_NAME} (${readCurrent()?.label ?? 'not deployed'})`,
     `state, logs and PID files in ${dirs.state}; env files in ${dirs.env}`,

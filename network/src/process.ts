@@ -184,9 +184,7 @@ export async function waitHealthy(proc: NodeProcess, timeoutMs = 30_000): Promis
       throw new NetworkError(`${proc.name} exited during start-up; read ${logFile(proc.name)}:\n${tailLog(proc.name)}`);
     }
     if (Date.now() > deadline) {
-      throw new NetworkError(
-        `${proc.name} did not become healthy within ${timeoutMs / 1000} s; read ${logFile(proc.name)}:\n${tailLog(proc.name)}`,
-      );
+      throw new NetworkError(`${proc.name} did not become healthy within ${timeoutMs / 1000} s; read ${logFile(proc.name)}:\n${tailLog(proc.name)}`);
     }
     await sleep(100);
   }

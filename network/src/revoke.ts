@@ -22,13 +22,27 @@ export interface Revocation {
 }
 
 interface ConfigJson {
-  channel_group: { groups: { Application: { groups: Record<string, { values: { MSP: { value: { config: { name: string; revocation_list?: string[] } } } } }> } } };
+  channel_group: {
+    groups: { Application: { groups: Record<string, { values: { MSP: { value: { config: { name: string; revocation_list?: string[] } } } } }> } };
+  };
 }
 
 /** Revokes an enrolled identity at its org's CA and publishes the org's CRL on the channel. */
 export async function revokeIdentity(fabric: FabricInstall, org: PeerOrg, enrollmentId: string): Promise<Revocation> {
   const registrar = await enrollRegistrar(fabric, org);
-  await run(path.join(fabric.binDir, 'fabric-ca-client'), ['revoke', '-u', caUrl(org), '-H', registrar, '-e', enrollmentId, '-r', 'keycompromise', '--gencrl', ...caClientArgs(org)]);
+  await run(path.join(fabric.binDir, 'fabric-ca-client'), [
+    'revoke',
+    '-u',
+    caUrl(org),
+    '-H',
+    registrar,
+    '-e',
+    enrollmentId,
+    '-r',
+    'keycompromise',
+    '--gencrl',
+    ...caClientArgs(org),
+  ]);
   const crlPem = fs.readFileSync(path.join(registrar, 'msp', 'crls', 'crl.pem'), 'utf8');
   return { crlPem, height: await publishCrl(fabric, org, crlPem) };
 }
@@ -60,10 +74,23 @@ export async function publishCrl(fabric: FabricInstall, org: PeerOrg, crlPem: st
     for (const name of ['config', 'updated']) {
       await run(bin('configtxlator'), ['proto_encode', '--input', at(`${name}.json`), '--type', 'common.Config', '--output', at(`${name}.pb`)]);
     }
-    await run(bin('configtxlator'), ['compute_update', '--channel_id', CHANNEL, '--original', at('config.pb'), '--updated', at('updated.pb'), '--output', at('update.pb')]);
+    await run(bin('configtxlator'), [
+      'compute_update',
+      '--channel_id',
+      CHANNEL,
+      '--original',
+      at('config.pb'),
+      '--updated',
+      at('updated.pb'),
+      '--output',
+      at('update.pb'),
+    ]);
     await run(bin('configtxlator'), ['proto_decode', '--input', at('update.pb'), '--type', 'common.ConfigUpdate', '--output', at('update.json')]);
     const envelope = {
-      payload: { header: { channel_header: { channel_id: CHANNEL, type: 2 } }, data: { config_update: JSON.parse(fs.readFileSync(at('update.json'), 'utf8')) as unknown } },
+      payload: {
+        header: { channel_header: { channel_id: CHANNEL, type: 2 } },
+        data: { config_update: JSON.parse(fs.readFileSync(at('update.json'), 'utf8')) as unknown },
+      },
     };
     fs.writeFileSync(at('envelope.json'), JSON.stringify(envelope));
     await run(bin('configtxlator'), ['proto_encode', '--input', at('envelope.json'), '--type', 'common.Envelope', '--output', at('envelope.pb')]);

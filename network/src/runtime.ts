@@ -79,7 +79,8 @@ function compose(args: readonly string[]): ReturnType<typeof run> {
 /** Docker Compose runtime: the same services, env files and ports, on the host network. */
 /** docker-compose.yaml names the default ports: the Docker runtime does not take an offset. */
 export function requireDefaultPorts(): void {
-  if (PORT_OFFSET !== 0) throw new NetworkError(`the Docker runtime runs on the default ports; unset REGCHAIN_PORT_OFFSET (now ${PORT_OFFSET}) or use the native runtime`);
+  if (PORT_OFFSET !== 0)
+    throw new NetworkError(`the Docker runtime runs on the default ports; unset REGCHAIN_PORT_OFFSET (now ${PORT_OFFSET}) or use the native runtime`);
 }
 
 export const dockerRuntime: Runtime = {

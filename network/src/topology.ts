@@ -127,7 +127,13 @@ export interface PeerNode extends PeerPorts {
 }
 
 export const PEERS: readonly PeerNode[] = PEER_ORGS.flatMap((org) =>
-  org.peers.map((ports, index) => ({ ...ports, org, index, host: `peer${index}.${org.domain}`, process: index === 0 ? `peer-${org.key}` : `peer${index}-${org.key}` })),
+  org.peers.map((ports, index) => ({
+    ...ports,
+    org,
+    index,
+    host: `peer${index}.${org.domain}`,
+    process: index === 0 ? `peer-${org.key}` : `peer${index}-${org.key}`,
+  })),
 );
 
 /** The org's first peer: its anchor, and where its admin's CLI commands go. */

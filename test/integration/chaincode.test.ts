@@ -20,7 +20,14 @@ describe('filings on the real network', () => {
   it('an enterprise submits a filing with its person in charge as private data', async () => {
     const filing = {
       applicant: { name: '重庆示例科技有限公司', type: 'enterprise', creditCode: enterpriseCode },
-      service: { name: `链上存证-${run}`, category: 'application', form: 'website', applicationField: 'judicial', serverAddresses: ['10.0.0.1'], description: '' },
+      service: {
+        name: `链上存证-${run}`,
+        category: 'application',
+        form: 'website',
+        applicationField: 'judicial',
+        serverAddresses: ['10.0.0.1'],
+        description: '',
+      },
       attachments: [{ name: 'licence.pdf', sha256: 'b'.repeat(64) }],
     };
     const person = { name: '李四', idNumber: '11010519491231002X', phone: '023-60000000', email: 'li@example.cn' };
@@ -48,7 +55,20 @@ describe('filings on the real network', () => {
 
   it('an enterprise amends its approved filing; the key-level policy brings in the regulator', async () => {
     const amended = await enterprise.submitAsync('filing:amend', {
-      arguments: [arg({ filingId, service: { name: `链上存证-${run}`, category: 'application', form: 'app', applicationField: 'judicial', serverAddresses: ['10.0.0.9'], description: '' }, attachments: [] })],
+      arguments: [
+        arg({
+          filingId,
+          service: {
+            name: `链上存证-${run}`,
+            category: 'application',
+            form: 'app',
+            applicationField: 'judicial',
+            serverAddresses: ['10.0.0.9'],
+            description: '',
+          },
+          attachments: [],
+        }),
+      ],
     });
     expect((await amended.getStatus()).code).toBe(VALID);
     const history = json<{ status: string }[]>(await clients.contract('auditor').evaluateTransaction('filing:history', arg({ filingId })));
@@ -56,7 +76,17 @@ describe('filings on the real network', () => {
   });
 
   it('another enterprise cannot act on it, and the auditor cannot write', async () => {
-    await expectChaincodeError(regulator.submitTransaction('filing:amend', arg({ filingId, service: { name: 'x', category: 'application', form: 'app', applicationField: 'judicial', serverAddresses: ['1.1.1.1'], description: '' }, attachments: [] })), 'ACCESS_DENIED');
+    await expectChaincodeError(
+      regulator.submitTransaction(
+        'filing:amend',
+        arg({
+          filingId,
+          service: { name: 'x', category: 'application', form: 'app', applicationField: 'judicial', serverAddresses: ['1.1.1.1'], description: '' },
+          attachments: [],
+        }),
+      ),
+      'ACCESS_DENIED',
+    );
     await expectChaincodeError(clients.contract('auditor').submitTransaction('filing:approve', arg({ filingId, note: '' })), 'ACCESS_DENIED');
   });
 });
@@ -69,8 +99,29 @@ describe('transfers checked by rules on the real network', () => {
   const watched = `watched-${run}`;
 
   beforeAll(async () => {
-    await regulator.submitTransaction('rule:publish', arg({ ruleId: `watch-${run}`, name: '收款账户在监控名单', description: '', logic: { var: 'payee.accountWatchlisted' }, action: 'BLOCK', severity: 'critical' }));
-    await regulator.submitTransaction('rule:publish', arg({ ruleId: `large-${run}`, name: '大额资金', description: '', logic: { '>=': [{ var: 'amount' }, 10_000_000] }, action: 'ALERT', severity: 'high', scope: { purposes: [`p${run}`] } }));
+    await regulator.submitTransaction(
+      'rule:publish',
+      arg({
+        ruleId: `watch-${run}`,
+        name: '收款账户在监控名单',
+        description: '',
+        logic: { var: 'payee.accountWatchlisted' },
+        action: 'BLOCK',
+        severity: 'critical',
+      }),
+    );
+    await regulator.submitTransaction(
+      'rule:publish',
+      arg({
+        ruleId: `large-${run}`,
+        name: '大额资金',
+        description: '',
+        logic: { '>=': [{ var: 'amount' }, 10_000_000] },
+        action: 'ALERT',
+        severity: 'high',
+        scope: { purposes: [`p${run}`] },
+      }),
+    );
     await regulator.submitTransaction('rule:watch', arg({ kind: 'account', value: watched, reason: '涉案账户' }));
     await bank.submitTransaction('transfer:openAccount', arg({ accountId: from, ownerEntityId: bankCode, name: 'fund' }));
     await bank.submitTransaction('transfer:openAccount', arg({ accountId: to, ownerEntityId: enterpriseCode, name: 'main' }));
@@ -85,7 +136,10 @@ describe('transfers checked by rules on the real network', () => {
 
   it('blocks a transfer to a watched account, naming the rule, and commits nothing', async () => {
     const err = await expectChaincodeError(
-      bank.submitTransaction('transfer:record', arg({ fromAccount: from, toAccount: watched, amount: 100, currency: 'CNY', purpose: `p${run}`, reference: '' })),
+      bank.submitTransaction(
+        'transfer:record',
+        arg({ fromAccount: from, toAccount: watched, amount: 100, currency: 'CNY', purpose: `p${run}`, reference: '' }),
+      ),
       'RULE_BLOCKED',
     );
     expect(err.message).toContain(`watch-${run} v1`);
@@ -101,11 +155,18 @@ describe('transfers checked by rules on the real network', () => {
     expect(status.code).toBe(VALID);
     const transfer = json<{ transferId: string; alerts: string[] }>(submitted.getResult());
     expect(transfer.alerts).toHaveLength(1);
-    const alert = json<{ ruleId: string; ruleVersion: number; transferId: string }>(await regulator.evaluateTransaction('alert:get', arg({ alertId: transfer.alerts[0] })));
+    const alert = json<{ ruleId: string; ruleVersion: number; transferId: string }>(
+      await regulator.evaluateTransaction('alert:get', arg({ alertId: transfer.alerts[0] })),
+    );
     expect(alert).toMatchObject({ ruleId: `large-${run}`, ruleVersion: 1, transferId: transfer.transferId });
 
     const network = clients.contract('auditor');
-    const check = json<{ compliant: boolean }>(await bank.evaluateTransaction('transfer:checkTransfer', arg({ fromAccount: from, toAccount: watched, amount: 1, currency: 'CNY', purpose: `p${run}`, reference: '' })));
+    const check = json<{ compliant: boolean }>(
+      await bank.evaluateTransaction(
+        'transfer:checkTransfer',
+        arg({ fromAccount: from, toAccount: watched, amount: 1, currency: 'CNY', purpose: `p${run}`, reference: '' }),
+      ),
+    );
     expect(check.compliant).toBe(false);
     const onAuditor = json<{ transferId: string }>(await network.evaluateTransaction('transfer:get', arg({ transferId: transfer.transferId })));
     expect(onAuditor.transferId).toBe(transfer.transferId);

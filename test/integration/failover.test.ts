@@ -26,7 +26,15 @@ let services: ReturnType<typeof createServices>;
 
 beforeAll(async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'regchain-failover-it-'));
-  services = createServices({ ...loadConfig({}), dataDir, secret: 'failover', secretFile: path.join(dataDir, 'vault.key'), logLevel: 'silent', rateLimitPerMinute: 1_000_000, addressRateLimitPerMinute: 1_000_000 });
+  services = createServices({
+    ...loadConfig({}),
+    dataDir,
+    secret: 'failover',
+    secretFile: path.join(dataDir, 'vault.key'),
+    logLevel: 'silent',
+    rateLimitPerMinute: 1_000_000,
+    addressRateLimitPerMinute: 1_000_000,
+  });
   keys = await bootstrapCallers(services.callers);
   app = await buildApp(services);
   await app.listen({ host: '127.0.0.1', port: 0 });
@@ -39,7 +47,11 @@ afterAll(async () => {
 });
 
 async function post(as: string, route: string, body: unknown): Promise<{ status: number; body: { transactionId?: string } }> {
-  const res = await fetch(`${url}${route}`, { method: 'POST', headers: { authorization: `Bearer ${keys[as]}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${url}${route}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${keys[as]}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, body: (await res.json()) as { transactionId?: string } };
 }
 
@@ -65,7 +77,12 @@ function load(tag: string): { outcomes: Outcome[]; stop: () => Promise<void> } {
       const started = Date.now();
       try {
         const res = await write();
-        outcomes.push({ org, at: started, ok: res.status === 201, ...(res.status === 201 && res.body.transactionId ? { transactionId: res.body.transactionId } : {}) });
+        outcomes.push({
+          org,
+          at: started,
+          ok: res.status === 201,
+          ...(res.status === 201 && res.body.transactionId ? { transactionId: res.body.transactionId } : {}),
+        });
       } catch {
         outcomes.push({ org, at: started, ok: false });
       }
@@ -122,11 +139,14 @@ function expectRecovered(outcomes: readonly Outcome[], killedAt: number): void {
 }
 
 describe('a lost peer', () => {
-  it.each(['peer-regulator', 'peer-bank', 'peer-enterprise'])('killing %s under load loses no acknowledged transaction and every org writes again within 5 s', async (name) => {
-    const { outcomes, killedAt } = await killUnderLoad(name, name);
-    expectRecovered(outcomes, killedAt);
-    expect(await lost(outcomes)).toBe(0);
-  });
+  it.each(['peer-regulator', 'peer-bank', 'peer-enterprise'])(
+    'killing %s under load loses no acknowledged transaction and every org writes again within 5 s',
+    async (name) => {
+      const { outcomes, killedAt } = await killUnderLoad(name, name);
+      expectRecovered(outcomes, killedAt);
+      expect(await lost(outcomes)).toBe(0);
+    },
+  );
 });
 
 describe('a lost Raft leader', () => {

@@ -59,17 +59,34 @@ afterAll(async () => {
   await gw.close();
 });
 
-async function api<T = any>(as: string, method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: T; headers: Headers }> {
+async function api<T = any>(
+  as: string,
+  method: string,
+  url: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: T; headers: Headers }> {
   const res = await fetch(`${gw.url}${url}`, {
     method,
-    headers: { ...(keys[as] ? { authorization: `Bearer ${keys[as]}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    headers: {
+      ...(keys[as] ? { authorization: `Bearer ${keys[as]}` } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : null) as T, headers: res.headers };
 }
 
-const transfer = (from: string, to: string, amount: number, purpose = 'goods') => ({ fromAccount: from, toAccount: to, amount, currency: 'CNY', purpose, reference: `ref-${run}` });
+const transfer = (from: string, to: string, amount: number, purpose = 'goods') => ({
+  fromAccount: from,
+  toAccount: to,
+  amount,
+  currency: 'CNY',
+  purpose,
+  reference: `ref-${run}`,
+});
 
 describe('resources through the gateway', () => {
   let filingId: string;
@@ -107,15 +124,54 @@ describe('resources through the gateway', () => {
   });
 
   it('publishes rules and watchlists, runs the dry run, and blocks or alerts on transfers', async () => {
-    expect((await api('regulator1', 'POST', '/v1/rules', { ruleId: `gw-watch-${run}`, name: '监控账户', description: '', logic: { var: 'payee.accountWatchlisted' }, action: 'BLOCK', severity: 'critical' })).status).toBe(201);
-    expect((await api('regulator1', 'POST', '/v1/rules', { ruleId: `gw-large-${run}`, name: '大额', description: '', logic: { '>=': [{ var: 'amount' }, 5000] }, action: 'ALERT', severity: 'medium', scope: { purposes: [`p${run}`] } })).status).toBe(201);
+    expect(
+      (
+        await api('regulator1', 'POST', '/v1/rules', {
+          ruleId: `gw-watch-${run}`,
+          name: '监控账户',
+          description: '',
+          logic: { var: 'payee.accountWatchlisted' },
+          action: 'BLOCK',
+          severity: 'critical',
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await api('regulator1', 'POST', '/v1/rules', {
+          ruleId: `gw-large-${run}`,
+          name: '大额',
+          description: '',
+          logic: { '>=': [{ var: 'amount' }, 5000] },
+          action: 'ALERT',
+          severity: 'medium',
+          scope: { purposes: [`p${run}`] },
+        })
+      ).status,
+    ).toBe(201);
     expect((await api('regulator1', 'POST', '/v1/watchlist', { kind: 'account', value: `gw-bad-${run}`, reason: '涉案' })).status).toBe(201);
     const watchlist = await api('bank1', 'GET', '/v1/watchlist?kind=account');
     expect(watchlist.body.some((e: { value: string }) => e.value === `gw-bad-${run}`)).toBe(true);
 
-    expect((await api('bank1', 'POST', '/v1/projects', { projectId: `gw-proj-${run}`, name: '乡村振兴', type: 'public_fund', ownerEntityId: BANK, budgets: [{ purpose: `p${run}`, amount: 100_000 }] })).status).toBe(201);
-    for (const [id, owner, projectId] of [[`gw-fund-${run}`, BANK, `gw-proj-${run}`], [`gw-ent-${run}`, ENT, undefined], [`gw-bad-${run}`, ENT, undefined]] as const) {
-      expect((await api('bank1', 'POST', '/v1/accounts', { accountId: id, ownerEntityId: owner, name: id, ...(projectId ? { projectId } : {}) })).status).toBe(201);
+    expect(
+      (
+        await api('bank1', 'POST', '/v1/projects', {
+          projectId: `gw-proj-${run}`,
+          name: '乡村振兴',
+          type: 'public_fund',
+          ownerEntityId: BANK,
+          budgets: [{ purpose: `p${run}`, amount: 100_000 }],
+        })
+      ).status,
+    ).toBe(201);
+    for (const [id, owner, projectId] of [
+      [`gw-fund-${run}`, BANK, `gw-proj-${run}`],
+      [`gw-ent-${run}`, ENT, undefined],
+      [`gw-bad-${run}`, ENT, undefined],
+    ] as const) {
+      expect((await api('bank1', 'POST', '/v1/accounts', { accountId: id, ownerEntityId: owner, name: id, ...(projectId ? { projectId } : {}) })).status).toBe(
+        201,
+      );
     }
     const check = await api('bank1', 'POST', '/v1/transfers/check', transfer(`gw-fund-${run}`, `gw-bad-${run}`, 10, `p${run}`));
     expect(check.body.compliant).toBe(false);
@@ -280,11 +336,15 @@ describe('readiness', () => {
 describe('callers and shutdown', () => {
   it('creates a caller with the admin command, enrolled at its CA, usable without a restart', async () => {
     const name = `ops-${run}`;
-    const out = execFileSync(process.execPath, [require.resolve('tsx/cli'), 'gateway/src/admin.ts', 'create-caller', '--org', 'enterprise', '--name', name, '--role', 'enterprise', '--entity', ENT], {
-      cwd: path.resolve(__dirname, '..', '..'),
-      env: { ...process.env, REGCHAIN_GATEWAY_DATA: dataDir, REGCHAIN_GATEWAY_SECRET: 'integration-secret', REGCHAIN_QUIET: '1' },
-      encoding: 'utf8',
-    });
+    const out = execFileSync(
+      process.execPath,
+      [require.resolve('tsx/cli'), 'gateway/src/admin.ts', 'create-caller', '--org', 'enterprise', '--name', name, '--role', 'enterprise', '--entity', ENT],
+      {
+        cwd: path.resolve(__dirname, '..', '..'),
+        env: { ...process.env, REGCHAIN_GATEWAY_DATA: dataDir, REGCHAIN_GATEWAY_SECRET: 'integration-secret', REGCHAIN_QUIET: '1' },
+        encoding: 'utf8',
+      },
+    );
     const created = JSON.parse(out.trim().split('\n').pop() as string) as { apiKey: string; signing: string };
     expect(created.signing).toBe('custodial');
     keys[name] = created.apiKey;
@@ -323,7 +383,14 @@ describe('offline signing', () => {
     const member = `offline-${run}`;
     const enrolled = await registerAndEnroll(fabric, orgByKey('bank'), { name: member, role: 'bank', entityId: BANK });
     const services = createServices({ ...loadConfig({}), dataDir, secret: 'integration-secret', logLevel: 'silent' });
-    const { apiKey } = await services.callers.add({ id: member, org: 'bank', role: 'bank', entityId: BANK, certificate: fs.readFileSync(enrolled.certPath, 'utf8'), withApiKey: true });
+    const { apiKey } = await services.callers.add({
+      id: member,
+      org: 'bank',
+      role: 'bank',
+      entityId: BANK,
+      certificate: fs.readFileSync(enrolled.certPath, 'utf8'),
+      withApiKey: true,
+    });
     keys[member] = apiKey as string;
     await gw.close();
     gw = await startGateway();
@@ -334,14 +401,26 @@ describe('offline signing', () => {
     const refused = await api(member, 'POST', '/v1/accounts', { accountId: `off-${run}`, ownerEntityId: BANK, name: 'o' });
     expect(refused.body.code).toBe('OFFLINE_SIGNING_REQUIRED');
 
-    const proposal = await api(member, 'POST', '/v1/offline/proposals', { fn: 'transfer:openAccount', input: { accountId: `off-${run}`, ownerEntityId: BANK, name: 'o' } });
-    const endorsed = await api(member, 'POST', '/v1/offline/proposals/endorse', { proposal: proposal.body.proposal, signature: await signed(proposal.body.digest) });
+    const proposal = await api(member, 'POST', '/v1/offline/proposals', {
+      fn: 'transfer:openAccount',
+      input: { accountId: `off-${run}`, ownerEntityId: BANK, name: 'o' },
+    });
+    const endorsed = await api(member, 'POST', '/v1/offline/proposals/endorse', {
+      proposal: proposal.body.proposal,
+      signature: await signed(proposal.body.digest),
+    });
     expect(endorsed.body.result).toMatchObject({ accountId: `off-${run}` });
-    const submitted = await api(member, 'POST', '/v1/offline/transactions/submit', { transaction: endorsed.body.transaction, signature: await signed(endorsed.body.digest) });
+    const submitted = await api(member, 'POST', '/v1/offline/transactions/submit', {
+      transaction: endorsed.body.transaction,
+      signature: await signed(endorsed.body.digest),
+    });
     const status = await api(member, 'POST', '/v1/offline/commits/status', { commit: submitted.body.commit, signature: await signed(submitted.body.digest) });
     expect(status.body).toMatchObject({ transactionId: proposal.body.transactionId, validationCode: 'VALID' });
 
-    const forged = await api(member, 'POST', '/v1/offline/proposals/endorse', { proposal: proposal.body.proposal, signature: Buffer.alloc(70, 1).toString('base64') });
+    const forged = await api(member, 'POST', '/v1/offline/proposals/endorse', {
+      proposal: proposal.body.proposal,
+      signature: Buffer.alloc(70, 1).toString('base64'),
+    });
     expect(forged.status).toBeGreaterThanOrEqual(400);
   });
 });
@@ -358,7 +437,12 @@ describe('endorsement audit', () => {
 
   it("verifies a genuine transaction from the auditor's own peer, against the pinned genesis block", async () => {
     const report = await api('auditor1', 'GET', `/v1/audit/transactions/${txId}`);
-    expect(report.body).toMatchObject({ verified: true, validationCode: 'VALID', policy: { satisfied: true }, creator: { mspId: 'BankMSP', signatureValid: true, lowS: true, chainsToOrgRoot: true } });
+    expect(report.body).toMatchObject({
+      verified: true,
+      validationCode: 'VALID',
+      policy: { satisfied: true },
+      creator: { mspId: 'BankMSP', signatureValid: true, lowS: true, chainsToOrgRoot: true },
+    });
     expect(report.body.policy.rule).toBe("AND('RegulatorMSP.peer', OR('BankMSP.peer', 'EnterpriseMSP.peer'))");
     expect(report.body.endorsements.map((e: { mspId: string }) => e.mspId)).toContain('RegulatorMSP');
     expect(report.body.attestations.filter((a: { ok: boolean }) => a.ok).length).toBeGreaterThanOrEqual(2);
@@ -368,7 +452,8 @@ describe('endorsement audit', () => {
   it('re-verifies the downloaded bundle offline with the command line, against the genesis block or its hash', () => {
     const file = path.join(dataDir, 'evidence.json');
     fs.writeFileSync(file, JSON.stringify(bundle));
-    const cli = (...args: string[]): string => execFileSync(process.execPath, [require.resolve('tsx/cli'), path.join(__dirname, '../../gateway/src/audit/cli.ts'), file, ...args], { encoding: 'utf8' });
+    const cli = (...args: string[]): string =>
+      execFileSync(process.execPath, [require.resolve('tsx/cli'), path.join(__dirname, '../../gateway/src/audit/cli.ts'), file, ...args], { encoding: 'utf8' });
     expect(cli('--genesis', genesisBlock())).toMatch(/VERIFIED\n$/);
     expect(cli('--genesis-hash', anchors().genesisHash as string)).toMatch(/VERIFIED\n$/);
     let failure = '';

@@ -43,7 +43,11 @@ describe('network lifecycle', () => {
     const runtime = await selectRuntime();
     const pids = networkProcesses().map((p) => readPid(p.name)?.pid ?? -1);
     const stopped = await down({ purge: false, runtime });
-    expect(stopped.sort()).toEqual(networkProcesses().map((p) => p.name).sort());
+    expect(stopped.sort()).toEqual(
+      networkProcesses()
+        .map((p) => p.name)
+        .sort(),
+    );
     expect(pids.filter((pid) => pidAlive(pid))).toEqual([]);
     expect((await status()).every((s) => s.state === 'stopped')).toBe(true);
 
@@ -61,7 +65,9 @@ describe('network lifecycle', () => {
     while (victim && pidAlive(victim.pid)) await new Promise((r) => setTimeout(r, 50));
     const before = networkProcesses().map((p) => readPid(p.name)?.pid);
     await expect(up({ runtime })).rejects.toThrow(/half-started: .* running; ca-auditor not\. Run `npm run network:down`/);
-    expect(networkProcesses().map((p) => readPid(p.name)?.pid)).toEqual(before.map((pid, i) => (networkProcesses()[i]?.name === 'ca-auditor' ? undefined : pid)));
+    expect(networkProcesses().map((p) => readPid(p.name)?.pid)).toEqual(
+      before.map((pid, i) => (networkProcesses()[i]?.name === 'ca-auditor' ? undefined : pid)),
+    );
     await down({ purge: false, runtime });
     expect((await up({ runtime })).alreadyRunning).toBe(false);
     expect(await submitProbe(`after-half-start-${Date.now()}`)).toBe(0);

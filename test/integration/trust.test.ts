@@ -38,7 +38,14 @@ let keys: Record<string, string>;
 let services: ReturnType<typeof createServices>;
 
 beforeAll(async () => {
-  const config = { ...loadConfig({}), dataDir, secret: 'trust-secret', secretFile: path.join(dataDir, 'vault.key'), logLevel: 'silent', maxStreamsPerCaller: 2 };
+  const config = {
+    ...loadConfig({}),
+    dataDir,
+    secret: 'trust-secret',
+    secretFile: path.join(dataDir, 'vault.key'),
+    logLevel: 'silent',
+    maxStreamsPerCaller: 2,
+  };
   services = createServices(config);
   keys = await bootstrapCallers(services.callers);
   const fabric = await ensureFabric();
@@ -47,7 +54,15 @@ beforeAll(async () => {
     [`bank2-${run}`, 'bank', 'bank', BANK2],
   ] as const) {
     const enrolled = await registerAndEnroll(fabric, orgByKey(org), { name, role, entityId });
-    const added = await services.callers.add({ id: name, org, role, entityId, certificate: fs.readFileSync(enrolled.certPath, 'utf8'), privateKey: fs.readFileSync(enrolled.keyPath, 'utf8'), withApiKey: true });
+    const added = await services.callers.add({
+      id: name,
+      org,
+      role,
+      entityId,
+      certificate: fs.readFileSync(enrolled.certPath, 'utf8'),
+      privateKey: fs.readFileSync(enrolled.keyPath, 'utf8'),
+      withApiKey: true,
+    });
     keys[name] = added.apiKey as string;
   }
   app = await buildApp(services, [eventRoutes, offlineRoutes]);
@@ -71,13 +86,27 @@ async function api<T = any>(as: string, method: string, route: string, body?: un
   return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
 }
 
-const transfer = (from: string, to: string, amount: number, purpose = 'goods') => ({ fromAccount: from, toAccount: to, amount, currency: 'CNY', purpose, reference: `t-${run}` });
+const transfer = (from: string, to: string, amount: number, purpose = 'goods') => ({
+  fromAccount: from,
+  toAccount: to,
+  amount,
+  currency: 'CNY',
+  purpose,
+  reference: `t-${run}`,
+});
 
 describe('enterprises do not read each other', () => {
   it("refuses a crafted bookmark that starts the scan outside the caller's own filings", async () => {
     const other = await api(`ent2-${run}`, 'POST', '/v1/filings', {
       applicant: { name: '邻家公司', type: 'enterprise', creditCode: ENT2 },
-      service: { name: `邻家服务-${run}`, category: 'application', form: 'website', applicationField: 'finance', serverAddresses: ['10.9.9.9'], description: '机密' },
+      service: {
+        name: `邻家服务-${run}`,
+        category: 'application',
+        form: 'website',
+        applicationField: 'finance',
+        serverAddresses: ['10.9.9.9'],
+        description: '机密',
+      },
       attachments: [],
       personInCharge: { name: '李四', idNumber: '11010519491231002X', phone: '+86-23-6000-0001', email: 'li@example.cn' },
     });
@@ -95,7 +124,18 @@ describe('the watched are not told', () => {
     await api('enterprise1', 'POST', '/v1/accounts', { accountId: `tw-a-${run}`, ownerEntityId: ENT, name: 'a', holderBankId: BANK });
     await api('bank1', 'POST', '/v1/accounts', { accountId: `tw-b-${run}`, ownerEntityId: ENT2, name: 'b' });
     expect((await api('regulator1', 'POST', '/v1/watchlist', { kind: 'account', value: `tw-b-${run}`, reason: '可疑' })).status).toBe(201);
-    expect((await api('regulator1', 'POST', '/v1/rules', { ruleId: `tw-alert-${run}`, name: '关注', description: '', logic: { var: 'payee.accountWatchlisted' }, action: 'ALERT', severity: 'high' })).status).toBe(201);
+    expect(
+      (
+        await api('regulator1', 'POST', '/v1/rules', {
+          ruleId: `tw-alert-${run}`,
+          name: '关注',
+          description: '',
+          logic: { var: 'payee.accountWatchlisted' },
+          action: 'ALERT',
+          severity: 'high',
+        })
+      ).status,
+    ).toBe(201);
     const member = await api('enterprise1', 'POST', '/v1/transfers/check', transfer(`tw-a-${run}`, `tw-b-${run}`, 100));
     expect(member.status).toBe(200);
     expect(Object.keys(member.body).sort()).toEqual(['blockedBy', 'compliant', 'violations']);
@@ -108,8 +148,20 @@ describe('the watched are not told', () => {
 
 describe('banks act only on accounts they hold', () => {
   it("refuses another bank draining a project account it does not hold, and the project's spend is untouched", async () => {
-    expect((await api('bank1', 'POST', '/v1/projects', { projectId: `tb-p-${run}`, name: '救灾', type: 'public_fund', ownerEntityId: BANK, budgets: [{ purpose: 'relief', amount: 1_000_000 }] })).status).toBe(201);
-    expect((await api('bank1', 'POST', '/v1/accounts', { accountId: `tb-fund-${run}`, ownerEntityId: BANK, name: 'fund', projectId: `tb-p-${run}` })).status).toBe(201);
+    expect(
+      (
+        await api('bank1', 'POST', '/v1/projects', {
+          projectId: `tb-p-${run}`,
+          name: '救灾',
+          type: 'public_fund',
+          ownerEntityId: BANK,
+          budgets: [{ purpose: 'relief', amount: 1_000_000 }],
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (await api('bank1', 'POST', '/v1/accounts', { accountId: `tb-fund-${run}`, ownerEntityId: BANK, name: 'fund', projectId: `tb-p-${run}` })).status,
+    ).toBe(201);
     expect((await api(`bank2-${run}`, 'POST', '/v1/accounts', { accountId: `tb-sink-${run}`, ownerEntityId: ENT2, name: 'sink' })).status).toBe(201);
     const drain = await api(`bank2-${run}`, 'POST', '/v1/transfers', transfer(`tb-fund-${run}`, `tb-sink-${run}`, 900_000, 'relief'));
     expect(drain).toMatchObject({ status: 403, body: { code: 'ACCESS_DENIED' } });
@@ -128,7 +180,10 @@ describe('the regulator endorses every write', () => {
     const bank: Contract = clients.contract('bank');
     const accountId = `tp-${run}`;
     const submitted = await bank
-      .newProposal('transfer:openAccount', { arguments: [JSON.stringify({ accountId, ownerEntityId: ENT, name: 'p' })], endorsingOrganizations: ['BankMSP', 'EnterpriseMSP'] })
+      .newProposal('transfer:openAccount', {
+        arguments: [JSON.stringify({ accountId, ownerEntityId: ENT, name: 'p' })],
+        endorsingOrganizations: ['BankMSP', 'EnterpriseMSP'],
+      })
       .endorse()
       .then((t) => t.submit());
     const status = await submitted.getStatus();
@@ -140,7 +195,14 @@ describe('the regulator endorses every write', () => {
 describe('rules that cannot hurt', () => {
   it('refuses an operator hidden in the default of "var", and writes nothing', async () => {
     const ruleId = `tr-${run}`;
-    const res = await api('regulator1', 'POST', '/v1/rules', { ruleId, name: 'x', description: '', logic: { var: ['amount', { reduce: [[1, 2, 3], { '+': [1, 1] }, 0] }] }, action: 'BLOCK', severity: 'low' });
+    const res = await api('regulator1', 'POST', '/v1/rules', {
+      ruleId,
+      name: 'x',
+      description: '',
+      logic: { var: ['amount', { reduce: [[1, 2, 3], { '+': [1, 1] }, 0] }] },
+      action: 'BLOCK',
+      severity: 'low',
+    });
     expect(res).toMatchObject({ status: 400, body: { code: 'RULE_INVALID' } });
     expect(res.body.message).toContain('reduce');
     expect((await api('regulator1', 'GET', `/v1/rules/${ruleId}`)).status).toBe(404);
@@ -179,7 +241,9 @@ describe('monitoring never goes quiet', () => {
 
   it('caps the streams one caller may hold open', async () => {
     const controllers = [new AbortController(), new AbortController()];
-    const open = await Promise.all(controllers.map((c) => fetch(`${url}/v1/events`, { headers: { authorization: `Bearer ${keys.auditor1}` }, signal: c.signal })));
+    const open = await Promise.all(
+      controllers.map((c) => fetch(`${url}/v1/events`, { headers: { authorization: `Bearer ${keys.auditor1}` }, signal: c.signal })),
+    );
     expect(open.map((r) => r.status)).toEqual([200, 200]);
     const third = await api('auditor1', 'GET', '/v1/events');
     expect(third).toMatchObject({ status: 429, body: { code: 'STREAM_LIMIT' } });
@@ -189,8 +253,14 @@ describe('monitoring never goes quiet', () => {
 
 describe('offline messages carry the caller', () => {
   it("refuses another identity's proposal sent under one's own API key, and malformed bytes, with 4xx", async () => {
-    const proposal = await api('bank1', 'POST', '/v1/offline/proposals', { fn: 'transfer:openAccount', input: { accountId: `to-${run}`, ownerEntityId: ENT, name: 'o' } });
-    const hijack = await api('enterprise1', 'POST', '/v1/offline/proposals/endorse', { proposal: proposal.body.proposal, signature: Buffer.alloc(70, 1).toString('base64') });
+    const proposal = await api('bank1', 'POST', '/v1/offline/proposals', {
+      fn: 'transfer:openAccount',
+      input: { accountId: `to-${run}`, ownerEntityId: ENT, name: 'o' },
+    });
+    const hijack = await api('enterprise1', 'POST', '/v1/offline/proposals/endorse', {
+      proposal: proposal.body.proposal,
+      signature: Buffer.alloc(70, 1).toString('base64'),
+    });
     expect(hijack).toMatchObject({ status: 403, body: { code: 'CREATOR_MISMATCH' } });
     for (const route of ['/v1/offline/proposals/endorse', '/v1/offline/transactions/submit', '/v1/offline/commits/status']) {
       const field = route.endsWith('endorse') ? 'proposal' : route.endsWith('submit') ? 'transaction' : 'commit';
@@ -208,7 +278,9 @@ describe('revocation reaches Fabric', () => {
     const enrolled = await registerAndEnroll(fabric, orgByKey('bank'), { name, role: 'bank', entityId: BANK });
     const certificate = fs.readFileSync(enrolled.certPath, 'utf8');
     const privateKey = fs.readFileSync(enrolled.keyPath, 'utf8');
-    keys[name] = (await services.callers.add({ id: name, org: 'bank', role: 'bank', entityId: BANK, certificate, privateKey, enrollmentId: name, withApiKey: true })).apiKey as string;
+    keys[name] = (
+      await services.callers.add({ id: name, org: 'bank', role: 'bank', entityId: BANK, certificate, privateKey, enrollmentId: name, withApiKey: true })
+    ).apiKey as string;
     expect((await api(name, 'POST', '/v1/accounts', { accountId: `rv-1-${run}`, ownerEntityId: ENT, name: 'before' })).status).toBe(201);
 
     await services.callers.revoke(name);
@@ -217,17 +289,23 @@ describe('revocation reaches Fabric', () => {
     const { crlPem } = await revokeIdentity(fabric, orgByKey('bank'), name);
     expect(crlPem).toContain('BEGIN X509 CRL');
     // The member kept its key and talks to Fabric directly: the peers now refuse the certificate.
-    const direct = connectAs(orgByKey('bank'), name, { identity: { mspId: 'BankMSP', credentials: Buffer.from(certificate) }, signer: signers.newPrivateKeySigner(crypto.createPrivateKey(privateKey)) });
+    const direct = connectAs(orgByKey('bank'), name, {
+      identity: { mspId: 'BankMSP', credentials: Buffer.from(certificate) },
+      signer: signers.newPrivateKeySigner(crypto.createPrivateKey(privateKey)),
+    });
     try {
       const contract = direct.gateway.getNetwork(CHANNEL).getContract(CHAINCODE_NAME);
-      const refused = await contract.submitTransaction('transfer:openAccount', JSON.stringify({ accountId: `rv-3-${run}`, ownerEntityId: ENT, name: 'direct' })).then(
-        () => undefined,
-        (e: unknown) => e,
-      );
+      const refused = await contract
+        .submitTransaction('transfer:openAccount', JSON.stringify({ accountId: `rv-3-${run}`, ownerEntityId: ENT, name: 'direct' }))
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
       expect(refused).toBeInstanceOf(GatewayError);
       // Fabric tells the client only "access denied"; its own peer's log names the cause.
       expect(JSON.stringify((refused as GatewayError).details.map((d) => d.message))).toMatch(/access denied/);
-      if (fs.existsSync(logFile('peer-bank'))) expect(fs.readFileSync(logFile('peer-bank'), 'utf8')).toMatch(new RegExp(`certificate has been revoked \\(certificate subject=CN=${name},`));
+      if (fs.existsSync(logFile('peer-bank')))
+        expect(fs.readFileSync(logFile('peer-bank'), 'utf8')).toMatch(new RegExp(`certificate has been revoked \\(certificate subject=CN=${name},`));
     } finally {
       direct.close();
     }
@@ -235,7 +313,9 @@ describe('revocation reaches Fabric', () => {
 
     // A transaction after the config update verifies through the longer config chain.
     const later = await api('bank1', 'POST', '/v1/accounts', { accountId: `rv-4-${run}`, ownerEntityId: ENT, name: 'later' });
-    const bundle = await collectEvidence(services.ledger.network(services.callers.get('auditor1') as Caller), later.body.transactionId, () => Promise.resolve([]));
+    const bundle = await collectEvidence(services.ledger.network(services.callers.get('auditor1') as Caller), later.body.transactionId, () =>
+      Promise.resolve([]),
+    );
     expect(bundle.configBlocks.length).toBeGreaterThanOrEqual(2);
     const report = verifyEvidence(bundle, anchorsFromFile(genesisBlock()));
     expect(report.checks.filter((c) => !c.ok).map((c) => c.check)).toEqual(['validation attested']);

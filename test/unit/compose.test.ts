@@ -38,7 +38,8 @@ describe('docker-compose.yaml', () => {
     expect(service.env_file).toBe(`\${REGCHAIN_HOME}/env/${name}.env`);
     // The compose file holds the default ports; a port offset (the tests' own network) is native only.
     expect(service.labels?.['regchain.ports']).toBe(proc.ports.map((p) => p.port - PORT_OFFSET).join(','));
-    if (proc.healthUrl) expect(service.labels?.['regchain.health']).toBe(proc.healthUrl.replace(/:(\d+)\//, (_m, port: string) => `:${Number(port) - PORT_OFFSET}/`));
+    if (proc.healthUrl)
+      expect(service.labels?.['regchain.health']).toBe(proc.healthUrl.replace(/:(\d+)\//, (_m, port: string) => `:${Number(port) - PORT_OFFSET}/`));
   });
 
   it('mounts the generated state at the same path in every service, so one set of env files serves both runtimes', () => {

@@ -3,13 +3,21 @@ import { as, BANK, ENT1, World } from '../test/fixtures';
 
 async function withAlerts(n: number): Promise<{ world: World; alerts: string[] }> {
   const world = new World();
-  await world.call('rule:publish', { ruleId: 'large', name: '大额', description: '', logic: { '>=': [{ var: 'amount' }, 1000] }, action: 'ALERT', severity: 'high' }, as.regulator);
+  await world.call(
+    'rule:publish',
+    { ruleId: 'large', name: '大额', description: '', logic: { '>=': [{ var: 'amount' }, 1000] }, action: 'ALERT', severity: 'high' },
+    as.regulator,
+  );
   await world.call('rule:publish', { ruleId: 'any', name: '全部', description: '', logic: true, action: 'ALERT', severity: 'low' }, as.regulator);
   await world.call('transfer:openAccount', { accountId: 'x', ownerEntityId: BANK, name: 'x' }, as.bank);
   await world.call('transfer:openAccount', { accountId: 'y', ownerEntityId: ENT1, name: 'y' }, as.bank);
   const alerts: string[] = [];
   for (let i = 0; i < n; i += 1) {
-    const t = await world.call<{ alerts: string[] }>('transfer:record', { fromAccount: 'x', toAccount: 'y', amount: 500 * (i + 1), currency: 'CNY', purpose: 'goods', reference: '' }, as.bank);
+    const t = await world.call<{ alerts: string[] }>(
+      'transfer:record',
+      { fromAccount: 'x', toAccount: 'y', amount: 500 * (i + 1), currency: 'CNY', purpose: 'goods', reference: '' },
+      as.bank,
+    );
     alerts.push(...t.alerts);
   }
   return { world, alerts };
@@ -20,7 +28,11 @@ describe('alert contract', () => {
     const { world, alerts } = await withAlerts(1);
     const id = alerts[0] as string;
     await world.call('alert:acknowledge', { alertId: id, note: '已联系企业' }, as.regulator);
-    const resolved = await world.call<{ status: string; notes: { status: string; note: string }[] }>('alert:resolve', { alertId: id, note: '合同齐全' }, as.regulator);
+    const resolved = await world.call<{ status: string; notes: { status: string; note: string }[] }>(
+      'alert:resolve',
+      { alertId: id, note: '合同齐全' },
+      as.regulator,
+    );
     expect(resolved.status).toBe('resolved');
     expect(resolved.notes.map((n) => [n.status, n.note])).toEqual([
       ['acknowledged', '已联系企业'],
@@ -47,7 +59,10 @@ describe('alert contract', () => {
 
   it('counts alerts, filings and transfers in the statistics without a shared counter', async () => {
     const { world } = await withAlerts(3);
-    const stats = await world.call<{ alerts: { ruleId: string; severity: string; count: number }[]; transfers: { purpose: string; amount: number; count: number }[] }>('trace:statistics', {}, as.auditor);
+    const stats = await world.call<{
+      alerts: { ruleId: string; severity: string; count: number }[];
+      transfers: { purpose: string; amount: number; count: number }[];
+    }>('trace:statistics', {}, as.auditor);
     expect(stats.alerts).toEqual([
       { ruleId: 'any', severity: 'low', status: 'open', count: 3 },
       { ruleId: 'large', severity: 'high', status: 'open', count: 2 },

@@ -13,7 +13,6 @@ export interface DomainEvent {
   readonly [field: string]: unknown;
 }
 
-
 export class RegchainContext extends Context {
   readonly events: DomainEvent[] = [];
   #ledger: Ledger | undefined;

@@ -2,16 +2,7 @@
 import { createHash } from 'node:crypto';
 import { Info, Returns, Transaction } from 'fabric-contract-api';
 import { isValidCreditCode } from '../domain/creditcode';
-import {
-  type Filing,
-  type FilingAction,
-  type FilingStatus,
-  filingNumber,
-  idFromTx,
-  nextStatus,
-  publicView,
-  TRANSITIONS,
-} from '../domain/filing';
+import { type Filing, type FilingAction, type FilingStatus, filingNumber, idFromTx, nextStatus, publicView, TRANSITIONS } from '../domain/filing';
 import { ChaincodeError } from '../errors';
 import { requireOwnEntity, requireRole } from '../identity';
 import { canonical, fromBytes } from '../json';
@@ -77,10 +68,7 @@ export class FilingContract extends RegchainContract {
     const raw = ctx.stub.getTransient().get(PERSON_IN_CHARGE_TRANSIENT);
     if (!raw || raw.length === 0) {
       if (required) {
-        throw new ChaincodeError(
-          'PERSONAL_DATA_MISSING',
-          `the person in charge must be passed in the transient map under "${PERSON_IN_CHARGE_TRANSIENT}"`,
-        );
+        throw new ChaincodeError('PERSONAL_DATA_MISSING', `the person in charge must be passed in the transient map under "${PERSON_IN_CHARGE_TRANSIENT}"`);
       }
       return undefined;
     }
@@ -211,7 +199,14 @@ export class FilingContract extends RegchainContract {
     };
     await this.save(ctx, before, after);
     if (CLOSED.includes(status)) await l.del(serviceKey(before.applicant.creditCode, before.service.name));
-    const type = { startReview: 'FilingReviewStarted', approve: 'FilingApproved', return: 'FilingReturned', reject: 'FilingRejected', amend: 'FilingAmended', deregister: 'FilingDeregistered' }[action];
+    const type = {
+      startReview: 'FilingReviewStarted',
+      approve: 'FilingApproved',
+      return: 'FilingReturned',
+      reject: 'FilingRejected',
+      amend: 'FilingAmended',
+      deregister: 'FilingDeregistered',
+    }[action];
     ctx.emit({ type, filingId, entityId: before.applicant.creditCode, status, ...(number && action === 'approve' ? { filingNumber: number } : {}) });
     return after;
   }

@@ -1,7 +1,14 @@
 // Rules and watchlists through the contract: versions, deactivation without deletion, regulator-only keys.
 import { as, ENT2, World } from '../test/fixtures';
 
-const rule = (version: string) => ({ ruleId: 'large', name: '大额', description: version, logic: { '>=': [{ var: 'amount' }, 100] }, action: 'ALERT', severity: 'medium' });
+const rule = (version: string) => ({
+  ruleId: 'large',
+  name: '大额',
+  description: version,
+  logic: { '>=': [{ var: 'amount' }, 100] },
+  action: 'ALERT',
+  severity: 'medium',
+});
 
 describe('rule contract', () => {
   it('versions every change and keeps deactivated rules readable', async () => {
@@ -11,7 +18,9 @@ describe('rule contract', () => {
     const off = await world.call<{ version: number; active: boolean }>('rule:deactivate', { ruleId: 'large' }, as.regulator);
     expect(off).toMatchObject({ version: 3, active: false });
     expect(await world.call<unknown[]>('rule:list', {}, as.enterprise)).toEqual([]);
-    expect(await world.call<{ ruleId: string }[]>('rule:list', { includeInactive: true }, as.auditor)).toEqual([expect.objectContaining({ ruleId: 'large', active: false })]);
+    expect(await world.call<{ ruleId: string }[]>('rule:list', { includeInactive: true }, as.auditor)).toEqual([
+      expect.objectContaining({ ruleId: 'large', active: false }),
+    ]);
     const versions = await world.call<{ version: number; description: string; active: boolean }[]>('rule:versions', { ruleId: 'large' }, as.auditor);
     expect(versions.map((v) => [v.version, v.description, v.active])).toEqual([
       [1, 'first', true],

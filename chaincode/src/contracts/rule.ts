@@ -5,14 +5,7 @@ import { ChaincodeError } from '../errors';
 import { requireRole, ROLES } from '../identity';
 import { canonical } from '../json';
 import { key } from '../ledger';
-import {
-  RuleIdInput,
-  RuleListInput,
-  RulePublishInput,
-  WatchlistAddInput,
-  WatchlistListInput,
-  WatchlistRemoveInput,
-} from '../schemas';
+import { RuleIdInput, RuleListInput, RulePublishInput, WatchlistAddInput, WatchlistListInput, WatchlistRemoveInput } from '../schemas';
 import { parseInput } from '../validation';
 import { RegchainContext, RegchainContract } from './base';
 
@@ -98,7 +91,14 @@ export class RuleContract extends RegchainContract {
     const req = parseInput(RuleIdInput, input, 'rule deactivation');
     const current = await ctx.ledger.mustGet<Rule>(ruleKey(req.ruleId), 'RULE_NOT_FOUND', `rule ${req.ruleId}`);
     if (!current.active) throw new ChaincodeError('RULE_INACTIVE', `rule ${req.ruleId} is already inactive`);
-    const rule: Rule = { ...current, version: current.version + 1, active: false, publishedAt: ctx.ledger.txTime(), publishedBy: ctx.actor, lastTxId: ctx.ledger.txId() };
+    const rule: Rule = {
+      ...current,
+      version: current.version + 1,
+      active: false,
+      publishedAt: ctx.ledger.txTime(),
+      publishedBy: ctx.actor,
+      lastTxId: ctx.ledger.txId(),
+    };
     await this.store(ctx, rule, false);
     ctx.emit({ type: 'RuleDeactivated', ruleId: rule.ruleId, version: rule.version });
     return canonical(rule);

@@ -34,7 +34,8 @@ export class SystemContract extends RegchainContract {
     // The regulator operates the platform: a probe is a write, and writes by anyone else would let any
     // member put events on the regulator's monitoring stream.
     requireRole(ctx.caller, ['regulator'], 'record probes');
-    if (!PROBE_ID.test(probeId)) throw new ChaincodeError('VALIDATION_FAILED', 'probeId must be 1-64 letters, digits, dot, dash or underscore', { field: '/probeId' });
+    if (!PROBE_ID.test(probeId))
+      throw new ChaincodeError('VALIDATION_FAILED', 'probeId must be 1-64 letters, digits, dot, dash or underscore', { field: '/probeId' });
     const l = ctx.ledger;
     if (await l.exists(probeKey(probeId))) throw new ChaincodeError('PROBE_EXISTS', `probe ${probeId} was already recorded`);
     const record: ProbeRecord = { mspId: ctx.caller.mspId, probeId, recordedAt: l.txTime(), txId: l.txId() };

@@ -12,14 +12,43 @@ interface TraceOut {
 
 async function chain(): Promise<{ world: World; ids: string[] }> {
   const world = new World();
-  await world.call('transfer:createProject', { projectId: 'p1', name: 'p', type: 'public_fund', ownerEntityId: BANK, fundHolderBankId: BANK, budgets: [{ purpose: 'construction', amount: 10_000 }, { purpose: 'materials', amount: 10_000 }] }, as.regulator);
+  await world.call(
+    'transfer:createProject',
+    {
+      projectId: 'p1',
+      name: 'p',
+      type: 'public_fund',
+      ownerEntityId: BANK,
+      fundHolderBankId: BANK,
+      budgets: [
+        { purpose: 'construction', amount: 10_000 },
+        { purpose: 'materials', amount: 10_000 },
+      ],
+    },
+    as.regulator,
+  );
   await world.call('transfer:openAccount', { accountId: 'fund', ownerEntityId: BANK, name: 'f', projectId: 'p1' }, as.bank);
-  for (const [id, owner] of [['a', ENT1], ['b', ENT2], ['c', ENT1], ['d', ENT2], ['e', ENT1], ['f', ENT2]] as const) {
+  for (const [id, owner] of [
+    ['a', ENT1],
+    ['b', ENT2],
+    ['c', ENT1],
+    ['d', ENT2],
+    ['e', ENT1],
+    ['f', ENT2],
+  ] as const) {
     await world.call('transfer:openAccount', { accountId: id, ownerEntityId: owner, name: id }, as.bank);
   }
   const ids: string[] = [];
   const move = async (from: string, to: string, amount: number, purpose = 'goods'): Promise<void> => {
-    ids.push((await world.call<{ transferId: string }>('transfer:record', { fromAccount: from, toAccount: to, amount, currency: 'CNY', purpose, reference: '' }, as.bank)).transferId);
+    ids.push(
+      (
+        await world.call<{ transferId: string }>(
+          'transfer:record',
+          { fromAccount: from, toAccount: to, amount, currency: 'CNY', purpose, reference: '' },
+          as.bank,
+        )
+      ).transferId,
+    );
   };
   await move('fund', 'a', 5000, 'construction');
   await move('fund', 'b', 3000, 'materials');
@@ -42,7 +71,11 @@ describe('trace contract', () => {
 
   it('traces a transfer backward to the project fund', async () => {
     const { world, ids } = await chain();
-    const r = await world.call<TraceOut & { origin: { transferId: string } }>('trace:flows', { transferId: ids[4], direction: 'backward', depth: 5 }, as.auditor);
+    const r = await world.call<TraceOut & { origin: { transferId: string } }>(
+      'trace:flows',
+      { transferId: ids[4], direction: 'backward', depth: 5 },
+      as.auditor,
+    );
     expect(r.origin.transferId).toBe(ids[4]);
     expect(r.edges.map((e) => `${e.from}>${e.to}`)).toEqual(['c>d', 'a>c', 'fund>a']);
   });
@@ -52,7 +85,11 @@ describe('trace contract', () => {
     const first = await world.call<TraceOut>('trace:flows', { accountId: 'fund', direction: 'forward', depth: 6, pageSize: 3 }, as.bank);
     expect(first.edges).toHaveLength(3);
     expect(first.totalEdges).toBe(7);
-    const rest = await world.call<TraceOut>('trace:flows', { accountId: 'fund', direction: 'forward', depth: 6, pageSize: 10, bookmark: first.bookmark }, as.bank);
+    const rest = await world.call<TraceOut>(
+      'trace:flows',
+      { accountId: 'fund', direction: 'forward', depth: 6, pageSize: 10, bookmark: first.bookmark },
+      as.bank,
+    );
     expect(rest.edges).toHaveLength(4);
     expect(rest.bookmark).toBe('');
     const cut = await world.call<TraceOut>('trace:flows', { accountId: 'fund', direction: 'forward', depth: 6, maxEdges: 4 }, as.bank);
@@ -67,7 +104,11 @@ describe('trace contract', () => {
 
   it("says where a project's money went, by purpose", async () => {
     const { world } = await chain();
-    const r = await world.call<{ spentByPurpose: unknown[]; downstreamByPurpose: unknown[] }>('trace:projectFlows', { projectId: 'p1', depth: 2 }, as.regulator);
+    const r = await world.call<{ spentByPurpose: unknown[]; downstreamByPurpose: unknown[] }>(
+      'trace:projectFlows',
+      { projectId: 'p1', depth: 2 },
+      as.regulator,
+    );
     expect(r.spentByPurpose).toEqual([
       { purpose: 'construction', amount: 5000, transfers: 1 },
       { purpose: 'materials', amount: 3000, transfers: 1 },

@@ -58,7 +58,8 @@ export class TraceContract extends RegchainContract {
       startTime = origin.time;
     } else {
       const account = await ctx.ledger.get<Account>(accountKey(start));
-      if (!account || !mayReadAccount(ctx.caller, account)) throw new ChaincodeError('ACCOUNT_NOT_FOUND', `account ${start} does not exist or is not visible to you`);
+      if (!account || !mayReadAccount(ctx.caller, account))
+        throw new ChaincodeError('ACCOUNT_NOT_FOUND', `account ${start} does not exist or is not visible to you`);
     }
     const result = await walk(start, req.direction, limits, edgeSource(ctx), startTime);
     const offset = Number(req.bookmark || '0');
@@ -122,7 +123,11 @@ export class TraceContract extends RegchainContract {
     const table = (map: Map<string, { count: number; amount: number }>, names: string[], withAmount: boolean) =>
       [...map.entries()]
         .sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(([k, v]) => ({ ...Object.fromEntries(k.split('|').map((part, i) => [names[i] ?? `k${i}`, part])), count: v.count, ...(withAmount ? { amount: v.amount } : {}) }));
+        .map(([k, v]) => ({
+          ...Object.fromEntries(k.split('|').map((part, i) => [names[i] ?? `k${i}`, part])),
+          count: v.count,
+          ...(withAmount ? { amount: v.amount } : {}),
+        }));
     const filings = new Map<string, { count: number; amount: number }>();
     for (const { value } of await ctx.ledger.scan<Filing>('filing')) count(filings, `${value.status}|${value.service.category}`);
     const alerts = new Map<string, { count: number; amount: number }>();

@@ -4,17 +4,21 @@ import { approveFiling, as, BANK, ENT1, ENT2, submitFiling, World } from '../tes
 const YUAN = 100;
 
 async function setUp(world: World): Promise<void> {
-  await world.call('transfer:createProject', {
-    projectId: 'flood-relief',
-    name: '2026 防汛救灾资金',
-    type: 'public_fund',
-    ownerEntityId: BANK,
-    fundHolderBankId: BANK,
-    budgets: [
-      { purpose: 'relief_supplies', amount: 1_000_000 * YUAN },
-      { purpose: 'reconstruction', amount: 5_000_000 * YUAN },
-    ],
-  }, as.regulator);
+  await world.call(
+    'transfer:createProject',
+    {
+      projectId: 'flood-relief',
+      name: '2026 防汛救灾资金',
+      type: 'public_fund',
+      ownerEntityId: BANK,
+      fundHolderBankId: BANK,
+      budgets: [
+        { purpose: 'relief_supplies', amount: 1_000_000 * YUAN },
+        { purpose: 'reconstruction', amount: 5_000_000 * YUAN },
+      ],
+    },
+    as.regulator,
+  );
   await world.call('transfer:openAccount', { accountId: 'fund-1', ownerEntityId: BANK, name: '专项资金账户', projectId: 'flood-relief' }, as.bank);
   await world.call('transfer:openAccount', { accountId: 'ent1-main', ownerEntityId: ENT1, holderBankId: BANK, name: '基本户' }, as.enterprise);
   await world.call('transfer:openAccount', { accountId: 'ent2-main', ownerEntityId: ENT2, name: '基本户' }, as.bank);
@@ -41,7 +45,11 @@ describe('transfer contract', () => {
     const t = JSON.parse(result) as { transferId: string; amount: number; projectId: string };
     expect(t).toMatchObject({ amount: 20_000_000, projectId: 'flood-relief' });
     expect(event?.payload.events[0]).toMatchObject({ type: 'TransferRecorded', transferId: t.transferId });
-    const project = await world.call<{ spending: { purpose: string; spent: number; remaining: number }[] }>('transfer:getProject', { projectId: 'flood-relief' }, as.auditor);
+    const project = await world.call<{ spending: { purpose: string; spent: number; remaining: number }[] }>(
+      'transfer:getProject',
+      { projectId: 'flood-relief' },
+      as.auditor,
+    );
     expect(project.spending).toContainEqual({ purpose: 'relief_supplies', budget: 100_000_000, spent: 20_000_000, remaining: 80_000_000 });
   });
 
@@ -55,8 +63,23 @@ describe('transfer contract', () => {
   });
 
   it('blocks a transfer by a BLOCK rule, naming the rule and version, and writes nothing', async () => {
-    await world.call('rule:publish', { ruleId: 'watch-payee', name: '收款方在监控名单', description: '', logic: { var: 'payee.watchlisted' }, action: 'BLOCK', severity: 'critical' }, as.regulator);
-    await world.call('rule:publish', { ruleId: 'watch-payee', name: '收款方在监控名单', description: 'v2', logic: { '==': [{ var: 'payee.watchlisted' }, true] }, action: 'BLOCK', severity: 'critical' }, as.regulator);
+    await world.call(
+      'rule:publish',
+      { ruleId: 'watch-payee', name: '收款方在监控名单', description: '', logic: { var: 'payee.watchlisted' }, action: 'BLOCK', severity: 'critical' },
+      as.regulator,
+    );
+    await world.call(
+      'rule:publish',
+      {
+        ruleId: 'watch-payee',
+        name: '收款方在监控名单',
+        description: 'v2',
+        logic: { '==': [{ var: 'payee.watchlisted' }, true] },
+        action: 'BLOCK',
+        severity: 'critical',
+      },
+      as.regulator,
+    );
     await world.call('rule:watch', { kind: 'entity', value: ENT2, reason: '涉嫌非法集资' }, as.regulator);
     const err = await world.refuses('RULE_BLOCKED', 'transfer:record', transfer('fund-1', 'ent2-main', 100), as.bank);
     expect(err.message).toContain('watch-payee v2');
@@ -64,7 +87,11 @@ describe('transfer contract', () => {
   });
 
   it('raises an alert for an ALERT rule and records it with the transfer, rule and version', async () => {
-    await world.call('rule:publish', { ruleId: 'large', name: '大额', description: '', logic: { '>=': [{ var: 'amount' }, 50_000 * YUAN] }, action: 'ALERT', severity: 'medium' }, as.regulator);
+    await world.call(
+      'rule:publish',
+      { ruleId: 'large', name: '大额', description: '', logic: { '>=': [{ var: 'amount' }, 50_000 * YUAN] }, action: 'ALERT', severity: 'medium' },
+      as.regulator,
+    );
     const { result, event } = await world.invoke('transfer:record', transfer('fund-1', 'ent1-main', 60_000 * YUAN), as.bank);
     const t = JSON.parse(result) as { transferId: string; alerts: string[] };
     expect(t.alerts).toHaveLength(1);
@@ -74,9 +101,24 @@ describe('transfer contract', () => {
   });
 
   it('answers the regulator "would this comply?" without writing, with the rules that would fire and the facts', async () => {
-    await world.call('rule:publish', { ruleId: 'no-filing', name: '收款方未备案', description: '', logic: { '!=': [{ var: 'payee.filingStatus' }, 'approved'] }, action: 'BLOCK', severity: 'high' }, as.regulator);
+    await world.call(
+      'rule:publish',
+      {
+        ruleId: 'no-filing',
+        name: '收款方未备案',
+        description: '',
+        logic: { '!=': [{ var: 'payee.filingStatus' }, 'approved'] },
+        action: 'BLOCK',
+        severity: 'high',
+      },
+      as.regulator,
+    );
     const before = world.peer.snapshot();
-    const check = await world.call<{ compliant: boolean; fired: { ruleId: string }[]; facts: { payee: { filingStatus: string } } }>('transfer:checkTransfer', transfer('fund-1', 'ent1-main', 100), as.regulator);
+    const check = await world.call<{ compliant: boolean; fired: { ruleId: string }[]; facts: { payee: { filingStatus: string } } }>(
+      'transfer:checkTransfer',
+      transfer('fund-1', 'ent1-main', 100),
+      as.regulator,
+    );
     expect(check).toMatchObject({ compliant: false, fired: [{ ruleId: 'no-filing' }], facts: { payee: { filingStatus: 'none' } } });
     expect(world.peer.snapshot()).toEqual(before);
     await approveFiling(world, await submitFiling(world));
@@ -86,14 +128,26 @@ describe('transfer contract', () => {
 
   it('tells a member only whether it complies and which BLOCK rule stops it: no watchlist, ALERT rules or facts', async () => {
     await world.call('rule:watch', { kind: 'account', value: 'ent2-main', reason: '可疑' }, as.regulator);
-    await world.call('rule:publish', { ruleId: 'watched', name: '关注账户', description: '', logic: { var: 'payee.accountWatchlisted' }, action: 'ALERT', severity: 'high' }, as.regulator);
-    await world.call('rule:publish', { ruleId: 'cap', name: '限额', description: '', logic: { '>': [{ var: 'amount' }, 1000] }, action: 'BLOCK', severity: 'high' }, as.regulator);
+    await world.call(
+      'rule:publish',
+      { ruleId: 'watched', name: '关注账户', description: '', logic: { var: 'payee.accountWatchlisted' }, action: 'ALERT', severity: 'high' },
+      as.regulator,
+    );
+    await world.call(
+      'rule:publish',
+      { ruleId: 'cap', name: '限额', description: '', logic: { '>': [{ var: 'amount' }, 1000] }, action: 'BLOCK', severity: 'high' },
+      as.regulator,
+    );
     const quiet = await world.call('transfer:checkTransfer', transfer('ent1-main', 'ent2-main', 10, 'goods'), as.enterprise);
     expect(quiet).toEqual({ compliant: true, violations: [], blockedBy: [] });
     const blocked = await world.call('transfer:checkTransfer', transfer('ent1-main', 'ent2-main', 5000, 'goods'), as.enterprise);
     expect(blocked).toEqual({ compliant: false, violations: [], blockedBy: [{ ruleId: 'cap', version: 1, name: '限额' }] });
     expect(JSON.stringify(blocked)).not.toMatch(/watch|facts|fired/i);
-    const regulatorView = await world.call<{ fired: { ruleId: string }[] }>('transfer:checkTransfer', transfer('ent1-main', 'ent2-main', 10, 'goods'), as.regulator);
+    const regulatorView = await world.call<{ fired: { ruleId: string }[] }>(
+      'transfer:checkTransfer',
+      transfer('ent1-main', 'ent2-main', 10, 'goods'),
+      as.regulator,
+    );
     expect(regulatorView.fired.map((f) => f.ruleId)).toEqual(['watched']);
   });
 
@@ -108,11 +162,20 @@ describe('transfer contract', () => {
   });
 
   it('refuses to publish a rule that fails on the sample transfers', async () => {
-    await world.refuses('RULE_INVALID', 'rule:publish', { ruleId: 'broken', name: 'b', description: '', logic: { missing_some: [1, null] }, action: 'BLOCK', severity: 'low' }, as.regulator);
+    await world.refuses(
+      'RULE_INVALID',
+      'rule:publish',
+      { ruleId: 'broken', name: 'b', description: '', logic: { missing_some: [1, null] }, action: 'BLOCK', severity: 'low' },
+      as.regulator,
+    );
   });
 
   it('reports hard violations in the dry run too', async () => {
-    const check = await world.call<{ compliant: boolean; violations: { code: string }[] }>('transfer:checkTransfer', transfer('fund-1', 'ent1-main', 100, 'travel'), as.bank);
+    const check = await world.call<{ compliant: boolean; violations: { code: string }[] }>(
+      'transfer:checkTransfer',
+      transfer('fund-1', 'ent1-main', 100, 'travel'),
+      as.bank,
+    );
     expect(check.compliant).toBe(false);
     expect(check.violations.map((v) => v.code)).toEqual(['PURPOSE_NOT_APPROVED']);
   });
@@ -122,16 +185,30 @@ describe('transfer contract', () => {
     await world.call('transfer:record', transfer('ent1-main', 'ent2-main', 100, 'goods'), as.enterprise, { time: t0 });
     await world.call('transfer:record', transfer('ent1-main', 'ent2-main', 200, 'goods'), as.enterprise, { time: t0 + 600 });
     await world.call('transfer:record', transfer('ent1-main', 'ent2-main', 400, 'goods'), as.enterprise, { time: t0 + 5000 });
-    const check = await world.call<{ facts: { window: Record<string, number> } }>('transfer:checkTransfer', transfer('ent1-main', 'ent2-main', 1, 'goods'), as.regulator, { time: t0 + 5400 });
+    const check = await world.call<{ facts: { window: Record<string, number> } }>(
+      'transfer:checkTransfer',
+      transfer('ent1-main', 'ent2-main', 1, 'goods'),
+      as.regulator,
+      { time: t0 + 5400 },
+    );
     expect(check.facts.window).toEqual({ payerSum1h: 400, payerCount1h: 1, payerSum24h: 700, payerCount24h: 3 });
-    const later = await world.call<{ facts: { window: Record<string, number> } }>('transfer:checkTransfer', transfer('ent1-main', 'ent2-main', 1, 'goods'), as.regulator, { time: t0 + 2 * 86400 });
+    const later = await world.call<{ facts: { window: Record<string, number> } }>(
+      'transfer:checkTransfer',
+      transfer('ent1-main', 'ent2-main', 1, 'goods'),
+      as.regulator,
+      { time: t0 + 2 * 86400 },
+    );
     expect(later.facts.window).toEqual({ payerSum1h: 0, payerCount1h: 0, payerSum24h: 0, payerCount24h: 0 });
     const keys = [...world.peer.state.keys()];
     expect(keys.filter((k) => k.startsWith('payerflow~'))).toHaveLength(3);
   });
 
   it('spots a round trip: money coming back from the payee', async () => {
-    await world.call('rule:publish', { ruleId: 'round-trip', name: '资金回流', description: '', logic: { var: 'pattern.roundTrip' }, action: 'ALERT', severity: 'high' }, as.regulator);
+    await world.call(
+      'rule:publish',
+      { ruleId: 'round-trip', name: '资金回流', description: '', logic: { var: 'pattern.roundTrip' }, action: 'ALERT', severity: 'high' },
+      as.regulator,
+    );
     const out = await world.call<{ alerts: string[] }>('transfer:record', transfer('ent1-main', 'ent2-main', 500, 'goods'), as.enterprise);
     expect(out.alerts).toEqual([]);
     const back = await world.call<{ alerts: string[] }>('transfer:record', transfer('ent2-main', 'ent1-main', 490, 'goods'), as.bank);
@@ -140,7 +217,11 @@ describe('transfer contract', () => {
 
   it('costs a bounded number of state reads per transfer', async () => {
     for (let i = 0; i < 3; i += 1) {
-      await world.call('rule:publish', { ruleId: `r${i}`, name: 'r', description: '', logic: { '>': [{ var: 'amount' }, 1e12] }, action: 'ALERT', severity: 'low' }, as.regulator);
+      await world.call(
+        'rule:publish',
+        { ruleId: `r${i}`, name: 'r', description: '', logic: { '>': [{ var: 'amount' }, 1e12] }, action: 'ALERT', severity: 'low' },
+        as.regulator,
+      );
     }
     await world.call('transfer:record', transfer('fund-1', 'ent1-main', 100), as.bank);
     const reads = world.peer.lastReads;

@@ -258,7 +258,12 @@ export class TransferContract extends RegchainContract {
     const byPurpose = new Map(spent.map((s) => [s.key.split('~')[2] ?? '', s.value.spent]));
     return canonical({
       ...project,
-      spending: project.budgets.map((b) => ({ purpose: b.purpose, budget: b.amount, spent: byPurpose.get(b.purpose) ?? 0, remaining: b.amount - (byPurpose.get(b.purpose) ?? 0) })),
+      spending: project.budgets.map((b) => ({
+        purpose: b.purpose,
+        budget: b.amount,
+        spent: byPurpose.get(b.purpose) ?? 0,
+        remaining: b.amount - (byPurpose.get(b.purpose) ?? 0),
+      })),
     });
   }
 
@@ -316,7 +321,15 @@ export class TransferContract extends RegchainContract {
       alerts: alerts.map((a) => a.alertId),
       ruleFailures: ev.failed,
     };
-    const edge: Edge = { transferId, from: transfer.from, to: transfer.to, amount: transfer.amount, purpose: transfer.purpose, projectId: transfer.projectId, time: now };
+    const edge: Edge = {
+      transferId,
+      from: transfer.from,
+      to: transfer.to,
+      amount: transfer.amount,
+      purpose: transfer.purpose,
+      projectId: transfer.projectId,
+      time: now,
+    };
     await l.put(transferKey(transferId), transfer);
     await l.put(flowKey('out', transfer.from, now, transferId), edge);
     await l.put(flowKey('in', transfer.to, now, transferId), edge);
@@ -327,10 +340,19 @@ export class TransferContract extends RegchainContract {
       await l.put(alertStatusIndex(alert.status, alert.alertId), { alertId: alert.alertId });
       await this.protect(ctx, alertKey(alert.alertId));
     }
-    ctx.emit({ type: 'TransferRecorded', transferId, from: transfer.from, to: transfer.to, amount: transfer.amount, purpose: transfer.purpose, projectId: transfer.projectId });
+    ctx.emit({
+      type: 'TransferRecorded',
+      transferId,
+      from: transfer.from,
+      to: transfer.to,
+      amount: transfer.amount,
+      purpose: transfer.purpose,
+      projectId: transfer.projectId,
+    });
     for (const f of ev.fired) ctx.emit({ type: 'RuleFired', ruleId: f.ruleId, version: f.version, action: f.action, severity: f.severity, transferId });
     for (const f of ev.failed) ctx.emit({ type: 'RuleFailed', ruleId: f.ruleId, version: f.version, action: f.action, error: f.error, transferId });
-    for (const a of alerts) ctx.emit({ type: 'AlertRaised', alertId: a.alertId, ruleId: a.ruleId, ruleVersion: a.ruleVersion, severity: a.severity, transferId });
+    for (const a of alerts)
+      ctx.emit({ type: 'AlertRaised', alertId: a.alertId, ruleId: a.ruleId, ruleVersion: a.ruleVersion, severity: a.severity, transferId });
     return canonical(transfer);
   }
 

@@ -91,8 +91,32 @@ export const FACT_PATHS: readonly string[] = [
 
 /** Operators a rule may use: comparisons, logic, arithmetic, membership. No "log", no custom operations. */
 export const OPERATORS: readonly string[] = [
-  '==', '===', '!=', '!==', '>', '>=', '<', '<=', '!', '!!', 'and', 'or', 'if', '?:',
-  'in', '+', '-', '*', '/', '%', 'min', 'max', 'var', 'missing', 'missing_some', 'cat',
+  '==',
+  '===',
+  '!=',
+  '!==',
+  '>',
+  '>=',
+  '<',
+  '<=',
+  '!',
+  '!!',
+  'and',
+  'or',
+  'if',
+  '?:',
+  'in',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  'min',
+  'max',
+  'var',
+  'missing',
+  'missing_some',
+  'cat',
 ];
 
 const MAX_NODES = 200;

@@ -31,10 +31,14 @@ export interface PartiesOf {
 export function requireMayMove(who: Caller, account: HeldAccount, action: string): void {
   const allowed = (who.role === 'bank' && account.holderBankId === who.entityId) || (who.role === 'enterprise' && account.ownerEntityId === who.entityId);
   if (!allowed) {
-    throw new ChaincodeError('ACCESS_DENIED', `${who.role} ${who.entityId} may not ${action} from account ${account.accountId}: it is not an account you hold or own`, {
-      role: who.role,
-      action,
-    });
+    throw new ChaincodeError(
+      'ACCESS_DENIED',
+      `${who.role} ${who.entityId} may not ${action} from account ${account.accountId}: it is not an account you hold or own`,
+      {
+        role: who.role,
+        action,
+      },
+    );
   }
 }
 
@@ -59,10 +63,15 @@ export function requireMayAttach(who: Caller, project: FundedProject, holderBank
     (who.role === 'bank' && project.fundHolderBankId === who.entityId) ||
     (who.role === 'enterprise' && project.ownerEntityId === who.entityId);
   if (!byRole) {
-    throw new ChaincodeError('ACCESS_DENIED', `${who.role} ${who.entityId} may not open accounts for project ${project.projectId}`, { role: who.role, action: 'open project accounts' });
+    throw new ChaincodeError('ACCESS_DENIED', `${who.role} ${who.entityId} may not open accounts for project ${project.projectId}`, {
+      role: who.role,
+      action: 'open project accounts',
+    });
   }
   if (ownerEntityId !== project.ownerEntityId) {
-    throw new ChaincodeError('VALIDATION_FAILED', `account: a project account must belong to the project's owner ${project.ownerEntityId}`, { field: '/ownerEntityId' });
+    throw new ChaincodeError('VALIDATION_FAILED', `account: a project account must belong to the project's owner ${project.ownerEntityId}`, {
+      field: '/ownerEntityId',
+    });
   }
   if (holderBankId !== project.fundHolderBankId) {
     throw new ChaincodeError('VALIDATION_FAILED', `account: a project account must be held at the project's fund-holding bank ${project.fundHolderBankId}`, {

@@ -108,7 +108,5 @@ export function sumByPurpose(edges: readonly Edge[]): PurposeSum[] {
     const s = sums.get(e.purpose) ?? { amount: 0, transfers: 0 };
     sums.set(e.purpose, { amount: s.amount + e.amount, transfers: s.transfers + 1 });
   }
-  return [...sums.entries()]
-    .map(([purpose, s]) => ({ purpose, ...s }))
-    .sort((a, b) => b.amount - a.amount || (a.purpose < b.purpose ? -1 : 1));
+  return [...sums.entries()].map(([purpose, s]) => ({ purpose, ...s })).sort((a, b) => b.amount - a.amount || (a.purpose < b.purpose ? -1 : 1));
 }

@@ -13,15 +13,27 @@ interface Fixture {
 
 async function baseWorld(): Promise<{ world: World; f: Fixture }> {
   const world = new World();
-  await world.call('transfer:createProject', { projectId: 'p1', name: 'p', type: 'donation', ownerEntityId: BANK, fundHolderBankId: BANK, budgets: [{ purpose: 'aid', amount: 1_000_000 }] }, as.regulator);
+  await world.call(
+    'transfer:createProject',
+    { projectId: 'p1', name: 'p', type: 'donation', ownerEntityId: BANK, fundHolderBankId: BANK, budgets: [{ purpose: 'aid', amount: 1_000_000 }] },
+    as.regulator,
+  );
   await world.call('transfer:openAccount', { accountId: 'fund-1', ownerEntityId: BANK, name: 'fund', projectId: 'p1' }, as.bank);
   await world.call('transfer:openAccount', { accountId: 'ent1-main', ownerEntityId: ENT1, holderBankId: BANK, name: 'a' }, as.enterprise);
   await world.call('transfer:openAccount', { accountId: 'ent2-main', ownerEntityId: ENT2, name: 'b' }, as.bank);
   const filing = await world.call<{ filingId: string }>('filing:submit', filingInput(), as.enterprise, { transient: { personInCharge: person } });
   await world.call('rule:publish', { ruleId: 'r0', name: 'never', description: '', logic: false, action: 'BLOCK', severity: 'low' }, as.regulator);
-  await world.call('rule:publish', { ruleId: 'r1', name: 'any', description: '', logic: { '>=': [{ var: 'amount' }, 1] }, action: 'ALERT', severity: 'low' }, as.regulator);
+  await world.call(
+    'rule:publish',
+    { ruleId: 'r1', name: 'any', description: '', logic: { '>=': [{ var: 'amount' }, 1] }, action: 'ALERT', severity: 'low' },
+    as.regulator,
+  );
   await world.call('rule:watch', { kind: 'entity', value: ENT2, reason: 'r' }, as.regulator);
-  const t = await world.call<{ transferId: string; alerts: string[] }>('transfer:record', { fromAccount: 'fund-1', toAccount: 'ent1-main', amount: 10, currency: 'CNY', purpose: 'aid', reference: '' }, as.bank);
+  const t = await world.call<{ transferId: string; alerts: string[] }>(
+    'transfer:record',
+    { fromAccount: 'fund-1', toAccount: 'ent1-main', amount: 10, currency: 'CNY', purpose: 'aid', reference: '' },
+    as.bank,
+  );
   return { world, f: { filingId: filing.filingId, transferId: t.transferId, alertId: t.alerts[0] as string } };
 }
 
@@ -138,7 +150,14 @@ describe('access matrix', () => {
 });
 
 describe('scope: a member acts only on what it holds or owns', () => {
-  const move = (from: string, to: string, amount = 5, purpose = 'aid') => ({ fromAccount: from, toAccount: to, amount, currency: 'CNY', purpose, reference: '' });
+  const move = (from: string, to: string, amount = 5, purpose = 'aid') => ({
+    fromAccount: from,
+    toAccount: to,
+    amount,
+    currency: 'CNY',
+    purpose,
+    reference: '',
+  });
 
   it('refuses another bank draining a project account it does not hold, and the budget stays whole', async () => {
     const { world } = await baseWorld();
@@ -159,15 +178,30 @@ describe('scope: a member acts only on what it holds or owns', () => {
     const { world } = await baseWorld();
     await world.refuses('ACCESS_DENIED', 'transfer:openAccount', { accountId: 'x1', ownerEntityId: ENT1, name: 'x', holderBankId: BANK }, as.otherBank);
     await world.refuses('ACCESS_DENIED', 'transfer:openAccount', { accountId: 'x2', ownerEntityId: BANK, name: 'x', projectId: 'p1' }, as.otherBank);
-    await world.refuses('ACCESS_DENIED', 'transfer:createProject', { projectId: 'p9', name: 'p', type: 'donation', ownerEntityId: ENT1, fundHolderBankId: BANK, budgets: [{ purpose: 'aid', amount: 1 }] }, as.otherBank);
+    await world.refuses(
+      'ACCESS_DENIED',
+      'transfer:createProject',
+      { projectId: 'p9', name: 'p', type: 'donation', ownerEntityId: ENT1, fundHolderBankId: BANK, budgets: [{ purpose: 'aid', amount: 1 }] },
+      as.otherBank,
+    );
     const own = await world.call<{ holderBankId: string }>('transfer:openAccount', { accountId: 'x3', ownerEntityId: ENT1, name: 'x' }, as.otherBank);
     expect(own.holderBankId).toBe(BANK2);
   });
 
   it("refuses project accounts opened by someone other than the project's owner, bank or regulator, or at another bank", async () => {
     const { world } = await baseWorld();
-    await world.refuses('ACCESS_DENIED', 'transfer:openAccount', { accountId: 'x4', ownerEntityId: ENT1, name: 'x', projectId: 'p1', holderBankId: BANK }, as.enterprise);
-    await world.refuses('VALIDATION_FAILED', 'transfer:openAccount', { accountId: 'x5', ownerEntityId: BANK, name: 'x', projectId: 'p1', holderBankId: BANK2 }, as.regulator);
+    await world.refuses(
+      'ACCESS_DENIED',
+      'transfer:openAccount',
+      { accountId: 'x4', ownerEntityId: ENT1, name: 'x', projectId: 'p1', holderBankId: BANK },
+      as.enterprise,
+    );
+    await world.refuses(
+      'VALIDATION_FAILED',
+      'transfer:openAccount',
+      { accountId: 'x5', ownerEntityId: BANK, name: 'x', projectId: 'p1', holderBankId: BANK2 },
+      as.regulator,
+    );
     await world.call('transfer:openAccount', { accountId: 'x6', ownerEntityId: BANK, name: 'x', projectId: 'p1', holderBankId: BANK }, as.regulator);
   });
 

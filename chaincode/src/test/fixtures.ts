@@ -39,19 +39,35 @@ export type ContractName = keyof typeof contracts;
 export class World {
   readonly peer = new TestPeer();
 
-  async invoke(name: `${ContractName}:${string}`, input: unknown, who: TestIdentity, options: { transient?: Record<string, unknown>; time?: number } = {}): Promise<InvokeResult> {
+  async invoke(
+    name: `${ContractName}:${string}`,
+    input: unknown,
+    who: TestIdentity,
+    options: { transient?: Record<string, unknown>; time?: number } = {},
+  ): Promise<InvokeResult> {
     const [contract, fn] = name.split(':') as [ContractName, string];
     const arg = typeof input === 'string' ? input : JSON.stringify(input);
     return this.peer.invoke(contracts[contract], fn, [arg], who, options);
   }
 
   /** Invokes and parses the JSON result. */
-  async call<T = Record<string, unknown>>(name: `${ContractName}:${string}`, input: unknown, who: TestIdentity, options: { transient?: Record<string, unknown>; time?: number } = {}): Promise<T> {
+  async call<T = Record<string, unknown>>(
+    name: `${ContractName}:${string}`,
+    input: unknown,
+    who: TestIdentity,
+    options: { transient?: Record<string, unknown>; time?: number } = {},
+  ): Promise<T> {
     return JSON.parse((await this.invoke(name, input, who, options)).result) as T;
   }
 
   /** Asserts the call fails with the code and leaves world state exactly as it was. */
-  async refuses(code: string, name: `${ContractName}:${string}`, input: unknown, who: TestIdentity, options: { transient?: Record<string, unknown>; time?: number } = {}): Promise<ChaincodeError> {
+  async refuses(
+    code: string,
+    name: `${ContractName}:${string}`,
+    input: unknown,
+    who: TestIdentity,
+    options: { transient?: Record<string, unknown>; time?: number } = {},
+  ): Promise<ChaincodeError> {
     const before = this.peer.snapshot();
     const err = await this.invoke(name, input, who, options).then(
       () => undefined,

@@ -7,7 +7,11 @@ describe('bad input', () => {
   let world: World;
   beforeEach(async () => {
     world = new World();
-    await world.call('transfer:createProject', { projectId: 'p1', name: 'p', type: 'donation', ownerEntityId: BANK, fundHolderBankId: BANK, budgets: [{ purpose: 'aid', amount: 1_000_000 }] }, as.regulator);
+    await world.call(
+      'transfer:createProject',
+      { projectId: 'p1', name: 'p', type: 'donation', ownerEntityId: BANK, fundHolderBankId: BANK, budgets: [{ purpose: 'aid', amount: 1_000_000 }] },
+      as.regulator,
+    );
     await world.call('transfer:openAccount', { accountId: 'fund-1', ownerEntityId: BANK, name: 'fund', projectId: 'p1' }, as.bank);
     await world.call('transfer:openAccount', { accountId: 'ent1-main', ownerEntityId: ENT1, holderBankId: BANK, name: 'a' }, as.enterprise);
   });
@@ -80,7 +84,26 @@ describe('bad input', () => {
 
   it('refuses duplicates of accounts and projects', async () => {
     await world.refuses('ACCOUNT_EXISTS', 'transfer:openAccount', { accountId: 'fund-1', ownerEntityId: BANK, name: 'x' }, as.bank);
-    await world.refuses('PROJECT_EXISTS', 'transfer:createProject', { projectId: 'p1', name: 'p', type: 'donation', ownerEntityId: BANK, budgets: [{ purpose: 'aid', amount: 1 }] }, as.bank);
-    await world.refuses('VALIDATION_FAILED', 'transfer:createProject', { projectId: 'p2', name: 'p', type: 'donation', ownerEntityId: BANK, budgets: [{ purpose: 'aid', amount: 1 }, { purpose: 'aid', amount: 2 }] }, as.bank);
+    await world.refuses(
+      'PROJECT_EXISTS',
+      'transfer:createProject',
+      { projectId: 'p1', name: 'p', type: 'donation', ownerEntityId: BANK, budgets: [{ purpose: 'aid', amount: 1 }] },
+      as.bank,
+    );
+    await world.refuses(
+      'VALIDATION_FAILED',
+      'transfer:createProject',
+      {
+        projectId: 'p2',
+        name: 'p',
+        type: 'donation',
+        ownerEntityId: BANK,
+        budgets: [
+          { purpose: 'aid', amount: 1 },
+          { purpose: 'aid', amount: 2 },
+        ],
+      },
+      as.bank,
+    );
   });
 });

@@ -28,11 +28,19 @@ function derInteger(value: bigint): Buffer {
 export function headerBytes(header: common.BlockHeader): Buffer {
   return der(
     0x30,
-    Buffer.concat([derInteger(BigInt(header.getNumber())), der(0x04, Buffer.from(header.getPreviousHash_asU8())), der(0x04, Buffer.from(header.getDataHash_asU8()))]),
+    Buffer.concat([
+      derInteger(BigInt(header.getNumber())),
+      der(0x04, Buffer.from(header.getPreviousHash_asU8())),
+      der(0x04, Buffer.from(header.getDataHash_asU8())),
+    ]),
   );
 }
 
-export const blockHash = (block: common.Block): string => crypto.createHash('sha256').update(headerBytes(header(block))).digest('hex');
+export const blockHash = (block: common.Block): string =>
+  crypto
+    .createHash('sha256')
+    .update(headerBytes(header(block)))
+    .digest('hex');
 
 export function header(block: common.Block): common.BlockHeader {
   const h = block.getHeader();
@@ -45,7 +53,10 @@ export const blockNumber = (block: common.Block): number => Number(header(block)
 /** Fabric's block data hash: SHA-256 over the envelopes concatenated. */
 export function dataHashMatches(block: common.Block): boolean {
   const data = block.getData()?.getDataList_asU8() ?? [];
-  const hash = crypto.createHash('sha256').update(Buffer.concat(data.map((d) => Buffer.from(d)))).digest();
+  const hash = crypto
+    .createHash('sha256')
+    .update(Buffer.concat(data.map((d) => Buffer.from(d))))
+    .digest();
   return hash.equals(Buffer.from(header(block).getDataHash_asU8()));
 }
 
@@ -65,7 +76,8 @@ export function lastConfigIndex(block: common.Block): number | undefined {
 }
 
 /** The peer's validation flags for the block's transactions (not signed by the orderers). */
-export const validationFlags = (block: common.Block): Uint8Array => block.getMetadata()?.getMetadataList_asU8()[common.BlockMetadataIndex.TRANSACTIONS_FILTER] ?? new Uint8Array();
+export const validationFlags = (block: common.Block): Uint8Array =>
+  block.getMetadata()?.getMetadataList_asU8()[common.BlockMetadataIndex.TRANSACTIONS_FILTER] ?? new Uint8Array();
 
 export interface BlockSignatureCheck {
   readonly number: number;

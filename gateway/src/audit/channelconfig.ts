@@ -88,12 +88,25 @@ export class ChannelConfig {
     let group: common.ConfigGroup | undefined = this.#root;
     for (const n of names) group = group?.getGroupsMap().get(n);
     if (!group || !policyName) return false;
-    return evaluateInGroup(group, policyName, signers.filter((s) => s.ok));
+    return evaluateInGroup(
+      group,
+      policyName,
+      signers.filter((s) => s.ok),
+    );
   }
 }
 
 function unreadable(mspId: string): CheckedSigner {
-  return { mspId, subject: '(unreadable identity)', organizationalUnits: [], roles: [], signature: 'invalid', chainsToOrgRoot: false, validAtTime: false, ok: false };
+  return {
+    mspId,
+    subject: '(unreadable identity)',
+    organizationalUnits: [],
+    roles: [],
+    signature: 'invalid',
+    chainsToOrgRoot: false,
+    validAtTime: false,
+    ok: false,
+  };
 }
 
 function mspView(bytes: Uint8Array): MspView | undefined {
@@ -143,9 +156,9 @@ const ROLE_OF_PRINCIPAL: Readonly<Record<number, NodeRole>> = {
  * at most one principal.
  */
 export function evaluateSignaturePolicy(envelope: common.SignaturePolicyEnvelope, signers: readonly CheckedSigner[]): boolean {
-  const principals = envelope.getIdentitiesList().map((p) =>
-    p.getPrincipalClassification() === msp.MSPPrincipal.Classification.ROLE ? msp.MSPRole.deserializeBinary(p.getPrincipal_asU8()) : undefined,
-  );
+  const principals = envelope
+    .getIdentitiesList()
+    .map((p) => (p.getPrincipalClassification() === msp.MSPPrincipal.Classification.ROLE ? msp.MSPRole.deserializeBinary(p.getPrincipal_asU8()) : undefined));
   const used = new Set<number>();
   const matches = (s: CheckedSigner, index: number): boolean => {
     const p = principals[index];

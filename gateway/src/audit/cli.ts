@@ -8,7 +8,8 @@ import { parseArgs } from 'node:util';
 import { anchorsFromFile, rootsOf } from './evidence';
 import { type EvidenceBundle, type TrustAnchors, verifyEvidence } from './verify';
 
-const USAGE = 'usage: audit:verify <evidence.json> (--genesis <genesis.block|anchors.json> | --genesis-hash <hex>)\n       audit:verify --pin-roots <genesis.block>\n';
+const USAGE =
+  'usage: audit:verify <evidence.json> (--genesis <genesis.block|anchors.json> | --genesis-hash <hex>)\n       audit:verify --pin-roots <genesis.block>\n';
 
 function main(): number {
   const { values, positionals } = parseArgs({

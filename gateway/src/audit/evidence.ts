@@ -23,7 +23,8 @@ export async function collectEvidence(network: Network, transactionId: string, a
     if (mapped.statusCode === 503) throw mapped;
     throw new ApiError(404, 'TRANSACTION_NOT_FOUND', `no committed transaction ${transactionId} on this peer`);
   }
-  const byNumber = async (n: number): Promise<common.Block> => common.Block.deserializeBinary(await qscc.evaluateTransaction('GetBlockByNumber', CHANNEL, String(n)));
+  const byNumber = async (n: number): Promise<common.Block> =>
+    common.Block.deserializeBinary(await qscc.evaluateTransaction('GetBlockByNumber', CHANNEL, String(n)));
   const block = common.Block.deserializeBinary(blockBytes);
 
   // Walk back from the config in force: the block before each config block names the config before it.

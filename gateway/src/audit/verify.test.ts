@@ -27,7 +27,28 @@ const failed = (bundle: EvidenceBundle, trust: TrustAnchors = anchors): string[]
 function attackerIdentity(ou: string): { cert: string; key: crypto.KeyObject } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'regchain-forge-'));
   try {
-    execFileSync('openssl', ['req', '-x509', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '3650', '-subj', `/O=Hyperledger/OU=${ou}/CN=evil.${ou}`, '-keyout', path.join(dir, 'k'), '-out', path.join(dir, 'c')], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-new',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '3650',
+        '-subj',
+        `/O=Hyperledger/OU=${ou}/CN=evil.${ou}`,
+        '-keyout',
+        path.join(dir, 'k'),
+        '-out',
+        path.join(dir, 'c'),
+      ],
+      { stdio: 'ignore' },
+    );
     return { cert: fs.readFileSync(path.join(dir, 'c'), 'utf8'), key: crypto.createPrivateKey(fs.readFileSync(path.join(dir, 'k'))) };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -66,7 +87,16 @@ describe('verifyEvidence on a genuine bundle', () => {
     expect(report.orderers.every((o) => o.policySatisfied)).toBe(true);
     expect(report.attestations.filter((a) => a.ok).map((a) => a.mspId)).toContain('AuditorMSP');
     expect(report.checks.map((c) => c.check)).toEqual(
-      expect.arrayContaining(['genesis', 'block signatures', 'creator', 'proposal hash', 'endorsement', 'definition', 'endorsement policy', 'validation attested']),
+      expect.arrayContaining([
+        'genesis',
+        'block signatures',
+        'creator',
+        'proposal hash',
+        'endorsement',
+        'definition',
+        'endorsement policy',
+        'validation attested',
+      ]),
     );
   });
 
@@ -101,7 +131,12 @@ describe('verifyEvidence on forgeries', () => {
     expect(failed(forged)).toEqual(['genesis data']);
     // Even with the data hash recomputed, the header no longer hashes to the pinned genesis; pinned roots refuse the CA.
     const header = genesis.getHeader() as common.BlockHeader;
-    header.setDataHash(crypto.createHash('sha256').update(Buffer.from(data.getDataList_asU8()[0] as Uint8Array)).digest());
+    header.setDataHash(
+      crypto
+        .createHash('sha256')
+        .update(Buffer.from(data.getDataList_asU8()[0] as Uint8Array))
+        .digest(),
+    );
     const rehashed = { ...genuine, configBlocks: [b64(genesis), ...genuine.configBlocks.slice(1)] };
     expect(failed(rehashed)).toEqual(['genesis']);
     expect(failed(rehashed, pinnedRoots)).toEqual(['roots']);
@@ -118,7 +153,7 @@ describe('verifyEvidence on forgeries', () => {
     const def = block(genuine.definitionBlocks[last] as string);
     const data = def.getData() as common.BlockData;
     const list = data.getDataList_asU8().map((d) => Buffer.from(d));
-    const policy = Buffer.from("RegulatorMSP");
+    const policy = Buffer.from('RegulatorMSP');
     const at = (list[0] as Buffer).indexOf(policy);
     (list[0] as Buffer)[at] = 'X'.charCodeAt(0);
     data.setDataList(list);
@@ -149,7 +184,11 @@ describe('verifyEvidence on forgeries', () => {
     sigHeader.setCreator(creator.serializeBinary());
     sigHeader.setNonce(crypto.randomBytes(24));
     const header = b.getHeader() as common.BlockHeader;
-    const signed = crypto.sign('sha256', Buffer.concat([Buffer.from(metadata.getValue_asU8()), Buffer.from(sigHeader.serializeBinary()), headerBytes(header)]), { key, dsaEncoding: 'der' });
+    const signed = crypto.sign(
+      'sha256',
+      Buffer.concat([Buffer.from(metadata.getValue_asU8()), Buffer.from(sigHeader.serializeBinary()), headerBytes(header)]),
+      { key, dsaEncoding: 'der' },
+    );
     // fabric-protos 0.3 cannot serialise a MetadataSignature (its writer calls a getter it lacks), so the
     // Metadata { value = 1; repeated MetadataSignature signatures = 2 { signature_header = 1; signature = 2 } }
     // is written by hand.

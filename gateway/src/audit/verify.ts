@@ -75,7 +75,11 @@ export interface AuditReport {
 
 const b64 = (s: string): Uint8Array => Buffer.from(s, 'base64');
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
-const sha256 = (...parts: Uint8Array[]): Buffer => crypto.createHash('sha256').update(Buffer.concat(parts.map((p) => Buffer.from(p)))).digest();
+const sha256 = (...parts: Uint8Array[]): Buffer =>
+  crypto
+    .createHash('sha256')
+    .update(Buffer.concat(parts.map((p) => Buffer.from(p))))
+    .digest();
 
 export const validationName = (code: number | undefined): string =>
   code === undefined ? 'UNKNOWN' : (Object.entries(peer.TxValidationCode).find(([, v]) => v === code)?.[0] ?? `CODE_${code}`);
@@ -206,10 +210,10 @@ export const CHECKS: Readonly<Record<string, string>> = {
   anchors: 'trust anchors were given from outside the bundle',
   'genesis data': "the genesis block's data hashes to its header's data hash",
   genesis: "the genesis block's header hashes to the pinned genesis hash",
-  roots: "every root certificate in the genesis config matches the pinned fingerprints",
+  roots: 'every root certificate in the genesis config matches the pinned fingerprints',
   channel: 'the genesis block is of the channel the bundle names',
   'config block': 'each later config block carries a config of this channel',
-  'config signatures': "each later config block is signed by the orderers under the BlockValidation policy of the config before it",
+  'config signatures': 'each later config block is signed by the orderers under the BlockValidation policy of the config before it',
   'config data': "each config block's data hashes to its header",
   'config sequence': 'config sequences follow one another with none missing',
   'config in force': "the orderers' signed metadata names the last config block of the bundle as the config in force",
@@ -299,13 +303,23 @@ function verifyInto(
   if (!check('genesis data', dataHashMatches(genesis), "the genesis block's data does not hash to its header's data hash")) return;
   if (anchors.genesisHash) {
     const hash = blockHash(genesis);
-    if (!check('genesis', hash === anchors.genesisHash.toLowerCase(), `the genesis block hashes to ${hash}; the pinned genesis is ${anchors.genesisHash}`)) return;
+    if (!check('genesis', hash === anchors.genesisHash.toLowerCase(), `the genesis block hashes to ${hash}; the pinned genesis is ${anchors.genesisHash}`))
+      return;
   }
   if (anchors.roots) {
     const unpinned = [...config.msps.values()].flatMap((m) =>
       m.roots.filter((r) => !(anchors.roots?.[m.id] ?? []).map((f) => f.toLowerCase()).includes(fingerprint(r))).map(() => m.id),
     );
-    if (!check('roots', unpinned.length === 0, unpinned.length === 0 ? 'every root in the genesis config is pinned' : `roots of ${[...new Set(unpinned)].join(', ')} in the genesis config are not the pinned ones`)) return;
+    if (
+      !check(
+        'roots',
+        unpinned.length === 0,
+        unpinned.length === 0
+          ? 'every root in the genesis config is pinned'
+          : `roots of ${[...new Set(unpinned)].join(', ')} in the genesis config are not the pinned ones`,
+      )
+    )
+      return;
   }
   check('channel', channelId === bundle.channel, `the genesis block is of channel ${channelId}; the bundle claims ${bundle.channel}`);
 
@@ -322,10 +336,18 @@ function verifyInto(
     const signatures = checkBlockSignatures(block, config, new Date());
     report.orderers.push({ block: n, signers: signatures.signers.map(signerReport), policySatisfied: signatures.satisfied });
     if (!check('config block', Boolean(next) && next?.channelId === channelId, `block ${n} is not a config block of ${channelId}`)) return;
-    if (!check('config signatures', signedEnough(signatures), `config block ${n} is not signed by the orderers under the BlockValidation policy in force`)) return;
+    if (!check('config signatures', signedEnough(signatures), `config block ${n} is not signed by the orderers under the BlockValidation policy in force`))
+      return;
     if (!check('config data', dataHashMatches(block), `config block ${n}'s data does not hash to its header's data hash`)) return;
     const sequence = next?.config.getSequence() ?? -1;
-    if (!check('config sequence', sequence === config.sequence + 1 && lastConfigIndex(block) === n, `config block ${n} has sequence ${sequence}; the next after ${config.sequence} was expected`)) return;
+    if (
+      !check(
+        'config sequence',
+        sequence === config.sequence + 1 && lastConfigIndex(block) === n,
+        `config block ${n} has sequence ${sequence}; the next after ${config.sequence} was expected`,
+      )
+    )
+      return;
     config = new ChannelConfig((next as { config: common.Config }).config);
     configs.push({ number: n, config });
   }
@@ -340,12 +362,23 @@ function verifyInto(
   report.blockNumber = String(number);
   const inForce = configAt(block);
   const lastConfig = configs[configs.length - 1] as { number: number };
-  if (!check('config in force', inForce !== undefined && lastConfigIndex(block) === lastConfig.number, `block ${number} was cut under config block ${String(lastConfigIndex(block))}, which the bundle does not end with`)) return;
+  if (
+    !check(
+      'config in force',
+      inForce !== undefined && lastConfigIndex(block) === lastConfig.number,
+      `block ${number} was cut under config block ${String(lastConfigIndex(block))}, which the bundle does not end with`,
+    )
+  )
+    return;
   const txConfig = inForce as ChannelConfig;
   report.configSequence = txConfig.sequence;
   const blockSignatures = checkBlockSignatures(block, txConfig, new Date());
   report.orderers.push({ block: number, signers: blockSignatures.signers.map(signerReport), policySatisfied: blockSignatures.satisfied });
-  check('block signatures', signedEnough(blockSignatures), `block ${number} is not signed by the orderers under the channel's BlockValidation policy (${blockSignatures.signers.filter((s) => s.ok).length} valid orderer signature(s))`);
+  check(
+    'block signatures',
+    signedEnough(blockSignatures),
+    `block ${number} is not signed by the orderers under the channel's BlockValidation policy (${blockSignatures.signers.filter((s) => s.ok).length} valid orderer signature(s))`,
+  );
   check('block data', dataHashMatches(block), `block ${number}'s data does not hash to its header's data hash`);
   const data = block.getData()?.getDataList_asU8() ?? [];
   const index = data.findIndex((d) => txIdOf(d) === bundle.transactionId);
@@ -356,7 +389,11 @@ function verifyInto(
   const tx = decodeEndorsed(envelopeBytes);
   const at = timeOf(tx.channelHeader);
   check('transaction type', tx.channelHeader.getType() === common.HeaderType.ENDORSER_TRANSACTION, 'the envelope is not an endorser transaction');
-  check('transaction channel', tx.channelHeader.getChannelId() === channelId, `the envelope is for channel ${tx.channelHeader.getChannelId()}, not ${channelId}`);
+  check(
+    'transaction channel',
+    tx.channelHeader.getChannelId() === channelId,
+    `the envelope is for channel ${tx.channelHeader.getChannelId()}, not ${channelId}`,
+  );
   const computedTxId = hex(sha256(tx.signatureHeader.getNonce_asU8(), tx.signatureHeader.getCreator_asU8()));
   check('transaction id', computedTxId === bundle.transactionId, "the transaction id is not the hash of the envelope's nonce and creator");
   const creator = txConfig.checkSigner(tx.signatureHeader.getCreator_asU8(), tx.envelope.getPayload_asU8(), tx.envelope.getSignature_asU8(), at);
@@ -366,13 +403,28 @@ function verifyInto(
   const headerChaincode = peer.ChaincodeHeaderExtension.deserializeBinary(tx.channelHeader.getExtension_asU8()).getChaincodeId()?.getName() ?? '';
   const actionChaincode = tx.action.getChaincodeId();
   report.chaincode = { name: actionChaincode?.getName() ?? '', version: actionChaincode?.getVersion() ?? '' };
-  check('chaincode', headerChaincode === bundle.chaincode && report.chaincode.name === bundle.chaincode, `the transaction ran chaincode ${headerChaincode}/${report.chaincode.name}, not ${bundle.chaincode}`);
+  check(
+    'chaincode',
+    headerChaincode === bundle.chaincode && report.chaincode.name === bundle.chaincode,
+    `the transaction ran chaincode ${headerChaincode}/${report.chaincode.name}, not ${bundle.chaincode}`,
+  );
 
   // 5. The endorsements: over this proposal, each signature and certificate, then the policy in force.
   const head = tx.payload.getHeader();
   const proposalHash = sha256(head?.getChannelHeader_asU8() ?? new Uint8Array(), head?.getSignatureHeader_asU8() ?? new Uint8Array(), tx.proposalPayload);
-  check('proposal hash', proposalHash.equals(Buffer.from(tx.responsePayload.getProposalHash_asU8())), 'the endorsed response is for another proposal than this transaction\u2019s');
-  const endorsers = tx.endorsements.map((e) => txConfig.checkSigner(e.getEndorser_asU8(), Buffer.concat([Buffer.from(tx.responsePayloadBytes), Buffer.from(e.getEndorser_asU8())]), e.getSignature_asU8(), at));
+  check(
+    'proposal hash',
+    proposalHash.equals(Buffer.from(tx.responsePayload.getProposalHash_asU8())),
+    'the endorsed response is for another proposal than this transaction\u2019s',
+  );
+  const endorsers = tx.endorsements.map((e) =>
+    txConfig.checkSigner(
+      e.getEndorser_asU8(),
+      Buffer.concat([Buffer.from(tx.responsePayloadBytes), Buffer.from(e.getEndorser_asU8())]),
+      e.getSignature_asU8(),
+      at,
+    ),
+  );
   report.endorsements = endorsers.map(signerReport);
   endorsers.forEach((e, i) => {
     const problem = signerProblem(`endorsement ${i + 1}`, e);
@@ -387,7 +439,9 @@ function verifyInto(
   // 6. The definition in force: the _lifecycle Sequence version this transaction read (re-checked by MVCC at
   // commit) names the last definition commit; Fabric writes only the fields that changed, so the policy is
   // where that commit's own read of ValidationInfo points (re-checked by MVCC too), and so on back.
-  const sequenceRead = report.rwset.find((n) => n.namespace === '_lifecycle')?.reads.find((r) => r.key === `namespaces/fields/${bundle.chaincode}/Sequence`)?.version;
+  const sequenceRead = report.rwset
+    .find((n) => n.namespace === '_lifecycle')
+    ?.reads.find((r) => r.key === `namespaces/fields/${bundle.chaincode}/Sequence`)?.version;
   if (!check('definition read', sequenceRead !== undefined, 'the transaction read no chaincode definition')) return;
   const definitionBlocks = bundle.definitionBlocks.map((b) => common.Block.deserializeBinary(b64(b)));
   let at_ = sequenceRead as string;
@@ -400,7 +454,14 @@ function verifyInto(
     const defConfig = configAt(defBlock as common.Block);
     const defSignatures = defConfig ? checkBlockSignatures(defBlock as common.Block, defConfig, new Date()) : undefined;
     if (defSignatures) report.orderers.push({ block: bn, signers: defSignatures.signers.map(signerReport), policySatisfied: defSignatures.satisfied });
-    if (!check('definition block', Boolean(defSignatures && signedEnough(defSignatures)) && dataHashMatches(defBlock as common.Block), `definition block ${bn} is not signed by the orderers or its data does not match its header`)) return;
+    if (
+      !check(
+        'definition block',
+        Boolean(defSignatures && signedEnough(defSignatures)) && dataHashMatches(defBlock as common.Block),
+        `definition block ${bn} is not signed by the orderers or its data does not match its header`,
+      )
+    )
+      return;
     const envelope = ((defBlock as common.Block).getData()?.getDataList_asU8() ?? [])[tn];
     const fields = envelope ? lifecycleFields(envelope, bundle.chaincode) : undefined;
     if (hop === 0) {
@@ -410,7 +471,9 @@ function verifyInto(
     }
     const validation = fields?.writes.get('ValidationInfo');
     if (validation) {
-      const app = peer.ApplicationPolicy.deserializeBinary(peer.lifecycle.ChaincodeValidationInfo.deserializeBinary(stateBytes(validation)).getValidationParameter_asU8());
+      const app = peer.ApplicationPolicy.deserializeBinary(
+        peer.lifecycle.ChaincodeValidationInfo.deserializeBinary(stateBytes(validation)).getValidationParameter_asU8(),
+      );
       policy = { envelope: app.getSignaturePolicy(), reference: app.getChannelConfigPolicyReference(), at: at_ };
     } else {
       const next = fields?.reads.get('ValidationInfo');
@@ -420,8 +483,20 @@ function verifyInto(
   }
   if (!check('definition', policy !== undefined, 'the endorsement policy in force could not be traced')) return;
   const def = policy as NonNullable<typeof policy>;
-  const satisfied = def.envelope ? evaluateSignaturePolicy(def.envelope, endorsers) : def.reference ? txConfig.evaluate(def.reference.split('/').filter((p) => p && p !== 'Channel'), endorsers) : false;
-  report.policy = { rule: def.envelope ? describePolicy(def.envelope) : def.reference, satisfied, sequence: sequence ?? 0, definedIn: `${sequenceRead} (policy written at ${def.at})` };
+  const satisfied = def.envelope
+    ? evaluateSignaturePolicy(def.envelope, endorsers)
+    : def.reference
+      ? txConfig.evaluate(
+          def.reference.split('/').filter((p) => p && p !== 'Channel'),
+          endorsers,
+        )
+      : false;
+  report.policy = {
+    rule: def.envelope ? describePolicy(def.envelope) : def.reference,
+    satisfied,
+    sequence: sequence ?? 0,
+    definedIn: `${sequenceRead} (policy written at ${def.at})`,
+  };
   check('endorsement policy', satisfied, `the valid endorsements do not satisfy the policy in force (sequence ${sequence}): ${report.policy.rule}`);
 
   // 7. The validation code: the block's flag is the peer's, unsigned; peers attest it with signed answers.
@@ -444,12 +519,22 @@ function verifyInto(
 }
 
 /** A peer's signed answer to GetTransactionByID: checked signer, peer role, and the code for this very envelope. */
-function attestation(bytes: Uint8Array, config: ChannelConfig, envelope: common.Envelope, at: Date): { mspId: string; subject: string; code: number | undefined; validationCode: string; ok: boolean } {
+function attestation(
+  bytes: Uint8Array,
+  config: ChannelConfig,
+  envelope: common.Envelope,
+  at: Date,
+): { mspId: string; subject: string; code: number | undefined; validationCode: string; ok: boolean } {
   try {
     const response = peer.ProposalResponse.deserializeBinary(bytes);
     const endorsement = response.getEndorsement();
     const payloadBytes = response.getPayload_asU8();
-    const signer = config.checkSigner(endorsement?.getEndorser_asU8() ?? new Uint8Array(), Buffer.concat([Buffer.from(payloadBytes), Buffer.from(endorsement?.getEndorser_asU8() ?? new Uint8Array())]), endorsement?.getSignature_asU8() ?? new Uint8Array(), at);
+    const signer = config.checkSigner(
+      endorsement?.getEndorser_asU8() ?? new Uint8Array(),
+      Buffer.concat([Buffer.from(payloadBytes), Buffer.from(endorsement?.getEndorser_asU8() ?? new Uint8Array())]),
+      endorsement?.getSignature_asU8() ?? new Uint8Array(),
+      at,
+    );
     const action = peer.ChaincodeAction.deserializeBinary(peer.ProposalResponsePayload.deserializeBinary(payloadBytes).getExtension_asU8());
     const processed = peer.ProcessedTransaction.deserializeBinary(action.getResponse()?.getPayload_asU8() ?? new Uint8Array());
     const same =

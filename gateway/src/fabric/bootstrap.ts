@@ -29,7 +29,14 @@ export async function bootstrapCallers(callers: CallerRegistry, known: Readonly<
     PEER_ORGS.map(async (org) => {
       for (const user of org.users) {
         if (callers.get(user.name) && keys[user.name]) continue;
-        const { apiKey } = await callers.add({ id: user.name, org: org.key, role: user.role, entityId: user.entityId, ...(await enrolForGateway(org, user)), withApiKey: true });
+        const { apiKey } = await callers.add({
+          id: user.name,
+          org: org.key,
+          role: user.role,
+          entityId: user.entityId,
+          ...(await enrolForGateway(org, user)),
+          withApiKey: true,
+        });
         if (apiKey) keys[user.name] = apiKey;
       }
     }),
@@ -38,7 +45,14 @@ export async function bootstrapCallers(callers: CallerRegistry, known: Readonly<
   const reader = auditor.users[0];
   if (reader && !callers.get('public')) {
     // Public lookups run under a read-only auditor identity of their own and have no API key.
-    await callers.add({ id: 'public', org: 'auditor', role: 'auditor', entityId: reader.entityId, ...(await enrolForGateway(auditor, { ...reader, name: 'public' })), withApiKey: false });
+    await callers.add({
+      id: 'public',
+      org: 'auditor',
+      role: 'auditor',
+      entityId: reader.entityId,
+      ...(await enrolForGateway(auditor, { ...reader, name: 'public' })),
+      withApiKey: false,
+    });
   }
   return keys;
 }

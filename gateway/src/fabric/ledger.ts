@@ -1,6 +1,17 @@
 // The gateway's one way to the ledger: one gRPC connection per peer, a Gateway per caller, submit and evaluate.
 import * as grpc from '@grpc/grpc-js';
-import { CommitError, connect, type Contract, type Gateway, GatewayError, hash, type Network, type Signer, type Status, type SubmittedTransaction } from '@hyperledger/fabric-gateway';
+import {
+  CommitError,
+  connect,
+  type Contract,
+  type Gateway,
+  GatewayError,
+  hash,
+  type Network,
+  type Signer,
+  type Status,
+  type SubmittedTransaction,
+} from '@hyperledger/fabric-gateway';
 import { common, gateway as gatewayProtos, peer } from '@hyperledger/fabric-protos';
 import { peerClient } from '../../../network/src/client';
 import { CHAINCODE_NAME, CHANNEL, PEER_ORGS, type PeerNode, PEERS } from '../../../network/src/topology';
@@ -220,7 +231,9 @@ export class Ledger {
       let submittedOn: PeerNode | undefined;
       const submitted = await this.#failover(caller, 'submit', async (gateway, node) => {
         submittedOn = node;
-        return node === endorsedOn ? transaction.submit() : gateway.newSignedTransaction(transaction.getBytes(), await signer(transaction.getDigest())).submit();
+        return node === endorsedOn
+          ? transaction.submit()
+          : gateway.newSignedTransaction(transaction.getBytes(), await signer(transaction.getDigest())).submit();
       });
       const result = decode(transaction.getResult());
       const finished = (async (): Promise<SubmitResult> => {
@@ -230,7 +243,9 @@ export class Ledger {
             // replicating it). The same signed envelope goes again; it commits once at most, a copy being
             // marked DUPLICATE_TXID.
             this.#metrics.resubmits.inc({ fn });
-            await this.#failover(caller, 'submit', async (gateway) => gateway.newSignedTransaction(transaction.getBytes(), await signer(transaction.getDigest())).submit());
+            await this.#failover(caller, 'submit', async (gateway) =>
+              gateway.newSignedTransaction(transaction.getBytes(), await signer(transaction.getDigest())).submit(),
+            );
           });
           this.#metrics.commitDuration.observe({ fn }, Number(process.hrtime.bigint() - t1) / 1e9);
           if (!status.successful) {
@@ -250,7 +265,8 @@ export class Ledger {
     } catch (err) {
       done();
       const mapped = fromFabric(err, transactionId);
-      if (mapped.code !== 'CONFLICT' && mapped.code !== 'TRANSACTION_INVALID') this.#metrics.submits.inc({ fn, outcome: mapped.statusCode >= 500 ? 'error' : 'rejected' });
+      if (mapped.code !== 'CONFLICT' && mapped.code !== 'TRANSACTION_INVALID')
+        this.#metrics.submits.inc({ fn, outcome: mapped.statusCode >= 500 ? 'error' : 'rejected' });
       throw mapped;
     }
   }
@@ -259,13 +275,21 @@ export class Ledger {
    * Waits for a submitted transaction's commit in slices of COMMIT_SLICE_MS, calling `resubmit` after each
    * slice that ends without it, up to COMMIT_WAIT_MS in all; each wait fails over like every other step.
    */
-  async #commitStatus(caller: Caller, submitted: SubmittedTransaction, submittedOn: PeerNode | undefined, signer: Signer, resubmit: () => Promise<void>): Promise<Status> {
+  async #commitStatus(
+    caller: Caller,
+    submitted: SubmittedTransaction,
+    submittedOn: PeerNode | undefined,
+    signer: Signer,
+    resubmit: () => Promise<void>,
+  ): Promise<Status> {
     const deadline = Date.now() + COMMIT_WAIT_MS;
     for (;;) {
       const options = { deadline: Math.min(deadline, Date.now() + COMMIT_SLICE_MS) };
       try {
         return await this.#failover(caller, 'commit', async (gateway, node) =>
-          node === submittedOn ? submitted.getStatus(options) : gateway.newSignedCommit(submitted.getBytes(), await signer(submitted.getDigest())).getStatus(options),
+          node === submittedOn
+            ? submitted.getStatus(options)
+            : gateway.newSignedCommit(submitted.getBytes(), await signer(submitted.getDigest())).getStatus(options),
         );
       } catch (err) {
         if (!(err instanceof GatewayError && err.code === DEADLINE_EXCEEDED) || Date.now() >= deadline) throw err;
@@ -279,12 +303,21 @@ export class Ledger {
     try {
       const [processedBytes, blockBytes] = await this.#failover(caller, 'evaluate', (gateway) => {
         const qscc = gateway.getNetwork(CHANNEL).getContract('qscc');
-        return Promise.all([qscc.evaluateTransaction('GetTransactionByID', CHANNEL, transactionId), qscc.evaluateTransaction('GetBlockByTxID', CHANNEL, transactionId)]);
+        return Promise.all([
+          qscc.evaluateTransaction('GetTransactionByID', CHANNEL, transactionId),
+          qscc.evaluateTransaction('GetBlockByTxID', CHANNEL, transactionId),
+        ]);
       });
       const processed = peer.ProcessedTransaction.deserializeBinary(processedBytes);
       const block = common.Block.deserializeBinary(blockBytes);
       const code = processed.getValidationcode();
-      return { transactionId, status: 'committed', validationCode: validationName(code), valid: code === peer.TxValidationCode.VALID, blockNumber: String(block.getHeader()?.getNumber() ?? '') };
+      return {
+        transactionId,
+        status: 'committed',
+        validationCode: validationName(code),
+        valid: code === peer.TxValidationCode.VALID,
+        blockNumber: String(block.getHeader()?.getNumber() ?? ''),
+      };
     } catch (err) {
       const mapped = fromFabric(err);
       if (mapped.statusCode === 503) throw mapped;
@@ -301,7 +334,10 @@ export class Ledger {
     const sign = this.#callers.signer(signer);
     if (!sign) throw new ApiError(500, 'INTERNAL', `caller ${signer.id} has no key to sign an attestation request`);
     const gateway = this.gateway(signer);
-    const unsigned = gateway.getNetwork(CHANNEL).getContract('qscc').newProposal('GetTransactionByID', { arguments: [CHANNEL, transactionId] });
+    const unsigned = gateway
+      .getNetwork(CHANNEL)
+      .getContract('qscc')
+      .newProposal('GetTransactionByID', { arguments: [CHANNEL, transactionId] });
     const signed = gateway.newSignedProposal(unsigned.getBytes(), await sign(unsigned.getDigest()));
     const request = gatewayProtos.ProposedTransaction.deserializeBinary(signed.getBytes()).getProposal();
     if (!request) throw new ApiError(500, 'INTERNAL', 'the attestation proposal could not be built');

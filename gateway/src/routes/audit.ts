@@ -14,7 +14,11 @@ export const auditRoutes: RoutePlugin = (app, services) => {
     try {
       anchors ??= anchorsFromFile(services.config.trustAnchors);
     } catch (err) {
-      throw new ApiError(503, 'TRUST_ANCHORS_MISSING', `the gateway has no trust anchors to audit against (${(err as Error).message}); set REGCHAIN_TRUST_ANCHORS`);
+      throw new ApiError(
+        503,
+        'TRUST_ANCHORS_MISSING',
+        `the gateway has no trust anchors to audit against (${(err as Error).message}); set REGCHAIN_TRUST_ANCHORS`,
+      );
     }
     return anchors;
   };
@@ -32,7 +36,13 @@ export const auditRoutes: RoutePlugin = (app, services) => {
     '/v1/audit/transactions/:transactionId',
     {
       config: { roles: ['regulator', 'auditor'] },
-      schema: { tags: ['audit'], summary: "Verify a committed transaction against the gateway's trust anchors: orderer signatures, config chain, creator, endorsements, policy in force, attested validation code", params: Params, response: errorResponses },
+      schema: {
+        tags: ['audit'],
+        summary:
+          "Verify a committed transaction against the gateway's trust anchors: orderer signatures, config chain, creator, endorsements, policy in force, attested validation code",
+        params: Params,
+        response: errorResponses,
+      },
     },
     async (request) => verifyEvidence(await evidence(request.caller as Caller, (request.params as { transactionId: string }).transactionId), trusted()),
   );
@@ -41,7 +51,13 @@ export const auditRoutes: RoutePlugin = (app, services) => {
     '/v1/audit/transactions/:transactionId/evidence',
     {
       config: { roles: ['regulator', 'auditor'] },
-      schema: { tags: ['audit'], summary: 'Evidence bundle (block, config blocks from genesis, chaincode definition block, peer attestations) that a third party re-verifies offline against its own anchors', params: Params, response: errorResponses },
+      schema: {
+        tags: ['audit'],
+        summary:
+          'Evidence bundle (block, config blocks from genesis, chaincode definition block, peer attestations) that a third party re-verifies offline against its own anchors',
+        params: Params,
+        response: errorResponses,
+      },
     },
     async (request, reply) => {
       const { transactionId } = request.params as { transactionId: string };

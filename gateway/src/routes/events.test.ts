@@ -44,14 +44,34 @@ function channelOf(events: ChaincodeEvent[]): { ledger: LedgerPort; closed: () =
   return { ledger, closed: () => closed };
 }
 
-async function gatewayWith(events: ChaincodeEvent[], bufferBytes: number): Promise<{ app: FastifyInstance; url: string; key: string; metrics: Metrics; closed: () => boolean }> {
+async function gatewayWith(
+  events: ChaincodeEvent[],
+  bufferBytes: number,
+): Promise<{ app: FastifyInstance; url: string; key: string; metrics: Metrics; closed: () => boolean }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'regchain-sse-'));
   const callers = new CallerRegistry(dir, new Vault('s'));
   const { privateKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const { apiKey } = await callers.add({ id: 'reg', org: 'regulator', role: 'regulator', entityId: 'x', certificate: 'c', privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), withApiKey: true });
+  const { apiKey } = await callers.add({
+    id: 'reg',
+    org: 'regulator',
+    role: 'regulator',
+    entityId: 'x',
+    certificate: 'c',
+    privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    withApiKey: true,
+  });
   const { ledger, closed } = channelOf(events);
   const metrics = createMetrics();
-  const app = await buildApp({ config: { ...loadConfig({}), dataDir: dir, logLevel: 'silent', streamBufferBytes: bufferBytes }, callers, ledger, metrics, idempotency: new Idempotency(dir) }, [eventRoutes]);
+  const app = await buildApp(
+    {
+      config: { ...loadConfig({}), dataDir: dir, logLevel: 'silent', streamBufferBytes: bufferBytes },
+      callers,
+      ledger,
+      metrics,
+      idempotency: new Idempotency(dir),
+    },
+    [eventRoutes],
+  );
   await app.listen({ host: '127.0.0.1', port: 0 });
   return { app, url: `http://127.0.0.1:${(app.server.address() as net.AddressInfo).port}`, key: apiKey as string, metrics, closed };
 }
@@ -59,7 +79,10 @@ async function gatewayWith(events: ChaincodeEvent[], bufferBytes: number): Promi
 describe('event stream', () => {
   it('skips and counts what it cannot read, and delivers what follows', async () => {
     const good = event(3, 'regchain', { txId: 'x', events: [{ type: 'AccountOpened', accountId: 'a' }] });
-    const gw = await gatewayWith([event(1, 'ProbeRecorded', { probeId: 'p' }), event(2, 'regchain', 'not json'), event(2, 'regchain', { txId: 'y' }), good], 1 << 20);
+    const gw = await gatewayWith(
+      [event(1, 'ProbeRecorded', { probeId: 'p' }), event(2, 'regchain', 'not json'), event(2, 'regchain', { txId: 'y' }), good],
+      1 << 20,
+    );
     const controller = new AbortController();
     const res = await fetch(`${gw.url}/v1/events`, { headers: { authorization: `Bearer ${gw.key}` }, signal: controller.signal });
     const reader = (res.body as ReadableStream<Uint8Array>).getReader();

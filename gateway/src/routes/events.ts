@@ -15,7 +15,9 @@ const EVENT_ID = /^(\d{1,19}):([0-9a-f]{64})$/;
 const Query = Type.Object(
   {
     types: Type.Optional(Type.String({ pattern: '^[A-Za-z]+(,[A-Za-z]+)*$', description: 'comma-separated event types, e.g. AlertRaised,FilingSubmitted' })),
-    stream: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: 'name of a server-side checkpoint that survives disconnects and gateway restarts' })),
+    stream: Type.Optional(
+      Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: 'name of a server-side checkpoint that survives disconnects and gateway restarts' }),
+    ),
     fromBlock: Type.Optional(Type.String({ pattern: '^[0-9]{1,19}$', description: 'start at this block when there is no checkpoint' })),
   },
   { additionalProperties: false },
@@ -32,7 +34,8 @@ async function checkpointFor(dataDir: string, caller: Caller, stream: string | u
   }
   if (lastEventId) {
     const m = EVENT_ID.exec(lastEventId);
-    if (!m?.[1] || !m[2]) throw new ApiError(400, 'VALIDATION_FAILED', 'Last-Event-ID must be "<block>:<transaction id>"', { details: { field: 'headers/last-event-id' } });
+    if (!m?.[1] || !m[2])
+      throw new ApiError(400, 'VALIDATION_FAILED', 'Last-Event-ID must be "<block>:<transaction id>"', { details: { field: 'headers/last-event-id' } });
     // An explicit Last-Event-ID wins over the stored checkpoint: the client knows what it received.
     await checkpointer.checkpointTransaction(BigInt(m[1]), m[2]);
   }
@@ -62,12 +65,19 @@ export const eventRoutes: RoutePlugin = (app, services) => {
     '/v1/events',
     {
       config: { roles: ['regulator', 'auditor'] },
-      schema: { tags: ['event'], summary: 'Chaincode events as Server-Sent Events (resume with Last-Event-ID or a named stream)', querystring: Query, response: errorResponses },
+      schema: {
+        tags: ['event'],
+        summary: 'Chaincode events as Server-Sent Events (resume with Last-Event-ID or a named stream)',
+        querystring: Query,
+        response: errorResponses,
+      },
     },
     async (request, reply) => {
       const caller = request.caller as Caller;
       if ((open.get(caller.id) ?? 0) >= maxStreamsPerCaller) {
-        throw new ApiError(429, 'STREAM_LIMIT', `caller ${caller.id} already has ${maxStreamsPerCaller} event streams open; close one first`, { retryAfter: 5 });
+        throw new ApiError(429, 'STREAM_LIMIT', `caller ${caller.id} already has ${maxStreamsPerCaller} event streams open; close one first`, {
+          retryAfter: 5,
+        });
       }
       const query = request.query as { types?: string; stream?: string; fromBlock?: string };
       const lastEventId = typeof request.headers['last-event-id'] === 'string' ? request.headers['last-event-id'] : undefined;
@@ -85,7 +95,12 @@ export const eventRoutes: RoutePlugin = (app, services) => {
       }
       reply.hijack();
       const raw = reply.raw;
-      raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-request-id': request.id });
+      raw.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache',
+        connection: 'keep-alive',
+        'x-request-id': request.id,
+      });
       raw.write('retry: 2000\n\n');
       open.set(caller.id, (open.get(caller.id) ?? 0) + 1);
       services.metrics.streamClients.inc();
@@ -98,15 +113,20 @@ export const eventRoutes: RoutePlugin = (app, services) => {
       // The named checkpoint advances only once an event has left the buffer, so a dropped reader resumes
       // from what it really received.
       let saved = Promise.resolve();
-      const flushed = (event: Parameters<Checkpointer['checkpointChaincodeEvent']>[0]) => (err?: Error | null): void => {
-        if (!err) saved = saved.then(() => checkpointer.checkpointChaincodeEvent(event)).catch(() => undefined);
-      };
+      const flushed =
+        (event: Parameters<Checkpointer['checkpointChaincodeEvent']>[0]) =>
+        (err?: Error | null): void => {
+          if (!err) saved = saved.then(() => checkpointer.checkpointChaincodeEvent(event)).catch(() => undefined);
+        };
       try {
         for await (const event of events) {
           const parsed = parseEvent(event.eventName, event.payload);
           if (typeof parsed === 'string') {
             services.metrics.streamEventsSkipped.inc({ reason: parsed });
-            request.log.warn({ transactionId: event.transactionId, blockNumber: event.blockNumber.toString(), eventName: event.eventName, reason: parsed }, 'skipped an event the stream cannot read');
+            request.log.warn(
+              { transactionId: event.transactionId, blockNumber: event.blockNumber.toString(), eventName: event.eventName, reason: parsed },
+              'skipped an event the stream cannot read',
+            );
             raw.write(': skipped\n\n', flushed(event));
             continue;
           }

@@ -18,7 +18,9 @@ function decoded<T>(what: string, parse: () => T): T {
   try {
     return parse();
   } catch {
-    throw new ApiError(400, 'VALIDATION_FAILED', `${what} is not a message the gateway issued; send back the bytes step 1, 2 or 3 returned`, { details: { field: `body/${what}` } });
+    throw new ApiError(400, 'VALIDATION_FAILED', `${what} is not a message the gateway issued; send back the bytes step 1, 2 or 3 returned`, {
+      details: { field: `body/${what}` },
+    });
   }
 }
 
@@ -30,12 +32,16 @@ function requireOwnCreator(caller: Caller, serializedIdentity: Uint8Array, what:
   const id = decoded(what, () => msp.SerializedIdentity.deserializeBinary(serializedIdentity));
   const cert = Buffer.from(id.getIdBytes_asU8()).toString('utf8').trim();
   if (id.getMspid() !== caller.mspId || cert !== caller.certificate.trim()) {
-    throw new ApiError(403, 'CREATOR_MISMATCH', `the ${what} is signed by an identity other than caller ${caller.id}'s registered certificate`, { details: { field: `body/${what}` } });
+    throw new ApiError(403, 'CREATOR_MISMATCH', `the ${what} is signed by an identity other than caller ${caller.id}'s registered certificate`, {
+      details: { field: `body/${what}` },
+    });
   }
 }
 
 const creatorOfPayload = (payloadBytes: Uint8Array): Uint8Array =>
-  common.SignatureHeader.deserializeBinary(common.Payload.deserializeBinary(payloadBytes).getHeader()?.getSignatureHeader_asU8() ?? new Uint8Array()).getCreator_asU8();
+  common.SignatureHeader.deserializeBinary(
+    common.Payload.deserializeBinary(payloadBytes).getHeader()?.getSignatureHeader_asU8() ?? new Uint8Array(),
+  ).getCreator_asU8();
 
 export const offlineRoutes: RoutePlugin = (app, services) => {
   const gatewayOf = (caller: Caller) => services.ledger.gateway(caller);
@@ -45,23 +51,39 @@ export const offlineRoutes: RoutePlugin = (app, services) => {
     '/v1/offline/proposals',
     {
       config: { roles: ALL },
-      schema: schema('1. Build a proposal; sign the returned digest', Type.Object({ fn: Type.String({ pattern: '^[a-z]+:[A-Za-z]+$' }), input: Type.Unknown(), transient: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.Unknown())) }, strict)),
+      schema: schema(
+        '1. Build a proposal; sign the returned digest',
+        Type.Object(
+          {
+            fn: Type.String({ pattern: '^[a-z]+:[A-Za-z]+$' }),
+            input: Type.Unknown(),
+            transient: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.Unknown())),
+          },
+          strict,
+        ),
+      ),
     },
     async (request) => {
       const body = request.body as { fn: string; input: unknown; transient?: Record<string, unknown> };
       const caller = request.caller as Caller;
       const transientData = toTransient(body.transient);
-      const proposal = gatewayOf(caller).getNetwork(CHANNEL).getContract(CHAINCODE_NAME).newProposal(body.fn, {
-        arguments: [JSON.stringify(body.input)],
-        ...(transientData ? { transientData } : {}),
-      });
+      const proposal = gatewayOf(caller)
+        .getNetwork(CHANNEL)
+        .getContract(CHAINCODE_NAME)
+        .newProposal(body.fn, {
+          arguments: [JSON.stringify(body.input)],
+          ...(transientData ? { transientData } : {}),
+        });
       return { transactionId: proposal.getTransactionId(), proposal: b64(proposal.getBytes()), digest: b64(proposal.getDigest()) };
     },
   );
 
   app.post(
     '/v1/offline/proposals/endorse',
-    { config: { roles: ALL }, schema: schema('2. Endorse a signed proposal; sign the returned transaction digest', Type.Object({ proposal: B64, signature: B64 }, strict)) },
+    {
+      config: { roles: ALL },
+      schema: schema('2. Endorse a signed proposal; sign the returned transaction digest', Type.Object({ proposal: B64, signature: B64 }, strict)),
+    },
     async (request) => {
       const body = request.body as { proposal: string; signature: string };
       const caller = request.caller as Caller;
@@ -75,7 +97,12 @@ export const offlineRoutes: RoutePlugin = (app, services) => {
       try {
         const transaction = await proposal.endorse();
         const result = Buffer.from(transaction.getResult()).toString('utf8');
-        return { transactionId: transaction.getTransactionId(), transaction: b64(transaction.getBytes()), digest: b64(transaction.getDigest()), result: result ? (JSON.parse(result) as unknown) : null };
+        return {
+          transactionId: transaction.getTransactionId(),
+          transaction: b64(transaction.getBytes()),
+          digest: b64(transaction.getDigest()),
+          result: result ? (JSON.parse(result) as unknown) : null,
+        };
       } catch (err) {
         throw fromFabric(err, proposal.getTransactionId());
       }
@@ -84,11 +111,16 @@ export const offlineRoutes: RoutePlugin = (app, services) => {
 
   app.post(
     '/v1/offline/transactions/submit',
-    { config: { roles: ALL }, schema: schema('3. Submit a signed transaction; sign the returned commit digest', Type.Object({ transaction: B64, signature: B64 }, strict)) },
+    {
+      config: { roles: ALL },
+      schema: schema('3. Submit a signed transaction; sign the returned commit digest', Type.Object({ transaction: B64, signature: B64 }, strict)),
+    },
     async (request) => {
       const body = request.body as { transaction: string; signature: string };
       const caller = request.caller as Caller;
-      const creator = decoded('transaction', () => creatorOfPayload(gatewayProtos.PreparedTransaction.deserializeBinary(bytes(body.transaction)).getEnvelope()?.getPayload_asU8() ?? new Uint8Array()));
+      const creator = decoded('transaction', () =>
+        creatorOfPayload(gatewayProtos.PreparedTransaction.deserializeBinary(bytes(body.transaction)).getEnvelope()?.getPayload_asU8() ?? new Uint8Array()),
+      );
       requireOwnCreator(caller, creator, 'transaction');
       const transaction = decoded('transaction', () => gatewayOf(caller).newSignedTransaction(bytes(body.transaction), bytes(body.signature)));
       try {
@@ -106,7 +138,11 @@ export const offlineRoutes: RoutePlugin = (app, services) => {
     async (request) => {
       const body = request.body as { commit: string; signature: string };
       const caller = request.caller as Caller;
-      const identity = decoded('commit', () => gatewayProtos.CommitStatusRequest.deserializeBinary(gatewayProtos.SignedCommitStatusRequest.deserializeBinary(bytes(body.commit)).getRequest_asU8()).getIdentity_asU8());
+      const identity = decoded('commit', () =>
+        gatewayProtos.CommitStatusRequest.deserializeBinary(
+          gatewayProtos.SignedCommitStatusRequest.deserializeBinary(bytes(body.commit)).getRequest_asU8(),
+        ).getIdentity_asU8(),
+      );
       requireOwnCreator(caller, identity, 'commit');
       const commit = decoded('commit', () => gatewayOf(caller).newSignedCommit(bytes(body.commit), bytes(body.signature)));
       let status;
@@ -119,5 +155,4 @@ export const offlineRoutes: RoutePlugin = (app, services) => {
       return { transactionId: status.transactionId, blockNumber: status.blockNumber.toString(), validationCode: validationName(status.code) };
     },
   );
-
 };
