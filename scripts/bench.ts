@@ -1,7 +1,9 @@
 // Benchmark: submit and query latency at low load, REST gateway versus fabric-gateway directly, side by side,
 // plus the cost of a transfer check and of a 5-hop trace. Prints figures; asserts nothing.
 // Run: npm run bench [-- --n 100]
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
+import { promisify } from 'node:util';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildApp } from '../gateway/src/app';
@@ -12,6 +14,7 @@ import { connectAs } from '../network/src/client';
 import { up } from '../network/src/network';
 import { CHAINCODE_NAME, CHANNEL, orgByKey } from '../network/src/topology';
 
+const execFileAsync = promisify(execFile);
 const argN = process.argv.indexOf('--n');
 const N = argN > 0 ? Number(process.argv[argN + 1]) : 60;
 const run = Date.now().toString(36);
@@ -111,29 +114,36 @@ async function main(): Promise<void> {
     traces.push(await time(async () => (trace = (await rest('GET', `/v1/traces?accountId=${accounts[0]}&direction=forward&depth=5`)) as typeof trace)));
   }
 
-  // Throughput: many submits with a fixed number in flight, each path on its own.
-  const load = async (label: string, total: number, inFlight: number, one: (i: number) => Promise<unknown>): Promise<string> => {
-    const latencies: number[] = [];
-    let next = 0;
-    const t0 = process.hrtime.bigint();
-    await Promise.all(
-      Array.from({ length: inFlight }, async () => {
-        while (next < total) {
-          const i = next++;
-          latencies.push(await time(() => one(i)));
-        }
-      }),
-    );
-    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-    return `${label} ${inFlight} in flight: ${(total / seconds).toFixed(0)} committed tx/s, ${stats(latencies)}`;
-  };
-  const total = N * 5;
-  const loadDirect = await load('fabric-gateway direct,', total, 32, (i) =>
-    contract.submitTransaction('transfer:openAccount', JSON.stringify({ accountId: `ld-${run}-${i}`, ownerEntityId: entity, name: 'l' })),
-  );
-  const loadRest = await load('REST gateway,          ', total, 32, (i) =>
-    rest('POST', '/v1/accounts', { accountId: `lr-${run}-${i}`, ownerEntityId: entity, name: 'l' }),
-  );
+  // Throughput, each path driven from a separate load process (so the load's own CPU is not the gateway's),
+  // at 8 and 32 in flight; the gateway's CPU per request is measured here, where it runs.
+  const loadLines: string[] = [];
+  for (const kind of ['submit', 'query'] as const) {
+    for (const inFlight of [8, 32]) {
+      const total = kind === 'submit' ? N * 3 : N * 10;
+      const measure = async (
+        pathName: 'direct' | 'rest',
+      ): Promise<{ perSecond: number; p50: number; p99: number; clientCpuMsPerRequest: number; gatewayCpuMs: number }> => {
+        const cpu0 = process.cpuUsage();
+        const { stdout } = await execFileAsync(process.execPath, [
+          require.resolve('tsx/cli'),
+          path.join(__dirname, 'load.ts'),
+          ...['--path', pathName, '--kind', kind, '--in-flight', String(inFlight), '--total', String(total), '--url', url, '--key', keys.bank1 as string],
+          ...['--tag', `lp-${pathName}-${kind}-${inFlight}-${run}`, '--account', `bd-${run}-0`],
+        ]);
+        const cpu = process.cpuUsage(cpu0);
+        return {
+          ...(JSON.parse(stdout) as { perSecond: number; p50: number; p99: number; clientCpuMsPerRequest: number }),
+          gatewayCpuMs: (cpu.user + cpu.system) / 1000 / total,
+        };
+      };
+      const d = await measure('direct');
+      const r = await measure('rest');
+      loadLines.push(
+        `${kind.padEnd(6)} ${String(inFlight).padStart(2)} in flight: direct ${d.perSecond.toFixed(0)}/s (p50 ${d.p50.toFixed(1)} ms, client CPU ${d.clientCpuMsPerRequest.toFixed(2)} ms), ` +
+          `REST ${r.perSecond.toFixed(0)}/s (p50 ${r.p50.toFixed(1)} ms) = ${(r.perSecond / d.perSecond).toFixed(2)}× direct; gateway CPU ${r.gatewayCpuMs.toFixed(2)} ms per request`,
+      );
+    }
+  }
 
   const p50 = (ms: number[]): number => [...ms].sort((a, b) => a - b)[Math.floor(ms.length / 2)] ?? NaN;
   process.stdout.write(
@@ -148,8 +158,8 @@ async function main(): Promise<void> {
       `transfer record (rules checked) through REST:         ${stats(transfers)}`,
       `transfer dry-run check through REST:                  ${stats(checks)}`,
       `5-hop trace through REST:                             ${stats(traces)}  edges ${trace.edges.length}, ledger range reads ${trace.reads}`,
-      loadDirect,
-      loadRest,
+      'throughput, load from a separate process:',
+      ...loadLines,
     ].join('\n') + '\n',
   );
   direct.close();
