@@ -1,5 +1,7 @@
 // Three projects: unit (network tooling and gateway routes, no network), chaincode (contracts on an in-memory peer), integration (the real network, one suite at a time).
 /** @type {import('jest').Config} */
+// Fabric's state folders hold Raft snapshots (*.snap) Jest would take for its own.
+const ignoreState = ['<rootDir>/.regchain/', '<rootDir>/.regchain-test/'];
 const tsJest = ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }];
 
 module.exports = {
@@ -9,6 +11,7 @@ module.exports = {
     {
       displayName: 'unit',
       rootDir: __dirname,
+      modulePathIgnorePatterns: ignoreState,
       testEnvironment: 'node',
       // google-protobuf (under fabric-gateway) sets globals; Jest's clean-up between files would wrap them recursively.
       testEnvironmentOptions: { globalsCleanup: 'off' },
@@ -18,6 +21,7 @@ module.exports = {
     {
       displayName: 'chaincode',
       rootDir: __dirname,
+      modulePathIgnorePatterns: ignoreState,
       testEnvironment: 'node',
       // google-protobuf (under fabric-gateway) sets globals; Jest's clean-up between files would wrap them recursively.
       testEnvironmentOptions: { globalsCleanup: 'off' },
@@ -28,6 +32,7 @@ module.exports = {
     {
       displayName: 'integration',
       rootDir: __dirname,
+      modulePathIgnorePatterns: ignoreState,
       testEnvironment: 'node',
       // google-protobuf (under fabric-gateway) sets globals; Jest's clean-up between files would wrap them recursively.
       testEnvironmentOptions: { globalsCleanup: 'off' },

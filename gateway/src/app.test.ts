@@ -41,8 +41,8 @@ class FakeLedger implements LedgerPort {
 
   async ready(): Promise<Readiness> {
     return {
-      peers: { 'peer-regulator': true, 'peer1-regulator': false, 'peer-bank': true, 'peer-enterprise': true, 'peer-auditor': false },
-      orgs: { regulator: true, bank: true, enterprise: true, auditor: false },
+      peers: { 'peer0.regulator': true, 'peer1.regulator': false, 'peer0.bank': true, 'peer0.enterprise': true, 'peer0.auditor': false },
+      orgs: { RegulatorMSP: true, BankMSP: true, EnterpriseMSP: true, AuditorMSP: false },
       chaincode: true,
     };
   }
@@ -90,6 +90,7 @@ beforeAll(async () => {
     trustAnchors: '/nonexistent',
     maxStreamsPerCaller: 2,
     streamBufferBytes: 65536,
+    profile: '/nonexistent',
   };
   const callers = new CallerRegistry(dataDir, new Vault('test-secret'));
   for (const role of ['regulator', 'enterprise', 'bank', 'auditor'] as const) {
@@ -386,6 +387,7 @@ describe('rate limiting', () => {
         trustAnchors: '/nonexistent',
         maxStreamsPerCaller: 2,
         streamBufferBytes: 65536,
+        profile: '/nonexistent',
       },
       callers,
       ledger: new FakeLedger(),
@@ -443,6 +445,7 @@ describe('revocation and rotation by the admin command', () => {
         trustAnchors: '/nonexistent',
         maxStreamsPerCaller: 2,
         streamBufferBytes: 65536,
+        profile: '/nonexistent',
       },
       callers,
       ledger: new FakeLedger(),
@@ -470,7 +473,7 @@ describe('operations', () => {
     expect((await app.inject({ method: 'GET', url: '/health' })).json()).toEqual({ status: 'ok' });
     const ready = await app.inject({ method: 'GET', url: '/ready' });
     expect(ready.statusCode).toBe(503);
-    expect(ready.json()).toMatchObject({ peers: { 'peer-auditor': false, 'peer1-regulator': false }, orgs: { auditor: false, regulator: true } });
+    expect(ready.json()).toMatchObject({ peers: { 'peer0.auditor': false, 'peer1.regulator': false }, orgs: { AuditorMSP: false, RegulatorMSP: true } });
     await app.inject({ method: 'GET', url: '/v1/rules', headers: auth('bank') });
     const metrics = await app.inject({ method: 'GET', url: '/metrics' });
     expect(metrics.body).toContain('regchain_http_request_duration_seconds_bucket');

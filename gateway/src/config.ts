@@ -26,6 +26,8 @@ export interface GatewayConfig {
   readonly maxStreamsPerCaller: number;
   /** Bytes an event stream may buffer for a slow reader before dropping it (it resumes with Last-Event-ID). */
   readonly streamBufferBytes: number;
+  /** The Fabric common connection profile (JSON or YAML) naming the peers, their orgs and TLS roots. */
+  readonly profile: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
@@ -43,5 +45,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     trustAnchors: path.resolve(env.REGCHAIN_TRUST_ANCHORS ?? genesisBlock()),
     maxStreamsPerCaller: Number(env.REGCHAIN_GATEWAY_STREAMS_PER_CALLER ?? 4),
     streamBufferBytes: Number(env.REGCHAIN_GATEWAY_STREAM_BUFFER ?? 1024 * 1024),
+    profile: path.resolve(env.REGCHAIN_GATEWAY_PROFILE ?? path.join(STATE_DIR, 'profiles', 'network.json')),
   };
 }

@@ -227,7 +227,11 @@ export async function deployChaincode(fabric: FabricInstall, runtime: Runtime): 
           '60s',
         ],
         { env: peerAdminEnv(fabric, org) },
-      ),
+      ).catch((err: unknown) => {
+        // A deploy interrupted after this org approved: the same approval again is refused, and is already there.
+        if (/attempted to redefine uncommitted sequence \(\d+\) for namespace \S+ with unchanged content/.test(String((err as Error).message))) return;
+        throw err;
+      }),
     ),
   );
   await run(

@@ -9,6 +9,7 @@ import { connectAs } from './client';
 import { caEnv, ensureCrypto, ensureGenesis, ordererEnv, peerEnv, writeEnvFile } from './config';
 import { log, NetworkError } from './log';
 import { caHome, dirs, logFile, pidFile } from './paths';
+import { writeProfiles } from './profile';
 import { assertPortsFree, isHealthy, processState, readPid, stopProcess } from './process';
 import { nativeRuntime, type Runtime } from './runtime';
 import { CHAINCODE_NAME, CHANNEL, DIAL_HOST, ORDERERS, PEER_ORGS, PEERS, type NodeProcess, type PeerOrg, networkProcesses, orgByKey } from './topology';
@@ -118,6 +119,7 @@ export async function up(options: UpOptions = {}): Promise<UpReport> {
       );
     }
     log.done('network already running; checking the chaincode');
+    writeProfiles();
     t = Date.now();
     const deployed = await deployChaincode(fabric, runtime);
     if (deployed.changed) await waitEndorsable();
@@ -148,6 +150,7 @@ export async function up(options: UpOptions = {}): Promise<UpReport> {
     if (await ensureCrypto(fabric)) log.done('crypto material generated');
     await ensureGenesis(fabric);
     writeEnvFiles(fabric);
+    writeProfiles();
     mark('config', t);
 
     t = Date.now();

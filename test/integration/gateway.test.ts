@@ -18,7 +18,7 @@ import { createServices } from '../../gateway/src/services';
 import { ensureFabric } from '../../network/src/binaries';
 import { enrolledUser, registerAndEnroll } from '../../network/src/ca';
 import { genesisBlock, STATE_DIR } from '../../network/src/paths';
-import { orgByKey, PEER_ORGS } from '../../network/src/topology';
+import { orgByKey, PEER_ORGS, PEERS } from '../../network/src/topology';
 
 const run = Date.now().toString(36);
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'regchain-gateway-it-'));
@@ -328,8 +328,8 @@ describe('readiness', () => {
     const res = await fetch(`${gw.url}/ready`);
     const body = (await res.json()) as { status: string; peers: Record<string, boolean>; orgs: Record<string, boolean>; chaincode: boolean };
     expect(res.status).toBe(200);
-    expect(body).toMatchObject({ status: 'ready', chaincode: true, orgs: { regulator: true, bank: true, enterprise: true, auditor: true } });
-    expect(Object.keys(body.peers).sort()).toEqual(['peer-auditor', 'peer-bank', 'peer-enterprise', 'peer-regulator', 'peer1-regulator']);
+    expect(body).toMatchObject({ status: 'ready', chaincode: true, orgs: { RegulatorMSP: true, BankMSP: true, EnterpriseMSP: true, AuditorMSP: true } });
+    expect(Object.keys(body.peers).sort()).toEqual(PEERS.map((p) => p.host).sort());
   });
 });
 

@@ -313,6 +313,9 @@ describe('revocation reaches Fabric', () => {
 
     // A transaction after the config update verifies through the longer config chain.
     const later = await api('bank1', 'POST', '/v1/accounts', { accountId: `rv-4-${run}`, ownerEntityId: ENT, name: 'later' });
+    // The auditor's own peer may commit the block a moment after the bank's did.
+    for (let i = 0; i < 50 && (await api('auditor1', 'GET', `/v1/transactions/${later.body.transactionId}`)).status !== 200; i += 1)
+      await new Promise((r) => setTimeout(r, 100));
     const bundle = await collectEvidence(services.ledger.network(services.callers.get('auditor1') as Caller), later.body.transactionId, () =>
       Promise.resolve([]),
     );

@@ -13,11 +13,11 @@ import {
   type SubmittedTransaction,
 } from '@hyperledger/fabric-gateway';
 import { common, gateway as gatewayProtos, peer } from '@hyperledger/fabric-protos';
-import { peerClient } from '../../../network/src/client';
-import { CHAINCODE_NAME, CHANNEL, PEER_ORGS, type PeerNode, PEERS } from '../../../network/src/topology';
+import { CHAINCODE_NAME, CHANNEL } from '../../../network/src/topology';
 import { ApiError, fromFabric, invalidCommit, validationName } from '../errors';
 import type { Metrics } from '../metrics';
 import type { Caller, CallerRegistry } from './identities';
+import type { GatewayPeer } from './profile';
 
 export interface SubmitResult {
   readonly transactionId: string;
@@ -35,9 +35,9 @@ export interface TransactionStatus {
 }
 
 export interface Readiness {
-  /** Each peer by process name: reachable or not. */
+  /** Each peer by its profile name: reachable or not. */
   readonly peers: Record<string, boolean>;
-  /** Each org: at least one of its peers reachable. */
+  /** Each org by MSP id: at least one of its peers reachable. */
   readonly orgs: Record<string, boolean>;
   readonly chaincode: boolean;
 }
@@ -77,19 +77,25 @@ export class Ledger {
   readonly #up = new Map<string, boolean>();
   readonly #callers: CallerRegistry;
   readonly #metrics: Metrics;
+  /** The peers of the connection profile. */
+  readonly #peers: readonly GatewayPeer[];
   #inFlight = 0;
 
-  constructor(callers: CallerRegistry, metrics: Metrics) {
+  constructor(callers: CallerRegistry, metrics: Metrics, peers: readonly GatewayPeer[]) {
     this.#callers = callers;
     this.#metrics = metrics;
+    this.#peers = peers;
   }
 
-  /** The single shared gRPC connection to a peer. */
-  client(node: PeerNode): grpc.Client {
-    let client = this.#clients.get(node.process);
+  /** The single shared gRPC connection to a peer, trusting the TLS root its profile entry gives. */
+  client(node: GatewayPeer): grpc.Client {
+    let client = this.#clients.get(node.name);
     if (!client) {
-      client = peerClient(node);
-      this.#clients.set(node.process, client);
+      const override = node.serverNameOverride
+        ? { 'grpc.ssl_target_name_override': node.serverNameOverride, 'grpc.default_authority': node.serverNameOverride }
+        : {};
+      client = new grpc.Client(node.address, node.tlsRootCert ? grpc.credentials.createSsl(node.tlsRootCert) : grpc.credentials.createInsecure(), override);
+      this.#clients.set(node.name, client);
     }
     return client;
   }
@@ -98,22 +104,22 @@ export class Ledger {
    * The gateway peers a caller's requests go through, in order: its own org's peers, then the other orgs'
    * (endorsing orgs first); a peer last seen unreachable goes behind the reachable ones.
    */
-  route(caller: Caller): PeerNode[] {
-    const rank = (p: PeerNode): number => (p.org.key === caller.org ? 0 : p.org.endorses ? 1 : 2) + (this.#up.get(p.process) === false ? 3 : 0);
-    return [...PEERS].sort((a, b) => rank(a) - rank(b) || a.index - b.index);
+  route(caller: Caller): GatewayPeer[] {
+    const rank = (p: GatewayPeer): number => (p.mspId === caller.mspId ? 0 : p.endorsing ? 1 : 2) + (this.#up.get(p.name) === false ? 3 : 0);
+    return [...this.#peers].sort((a, b) => rank(a) - rank(b));
   }
 
-  #mark(node: PeerNode, up: boolean): void {
-    this.#up.set(node.process, up);
-    this.#metrics.peerUp.set({ peer: node.process }, up ? 1 : 0);
+  #mark(node: GatewayPeer, up: boolean): void {
+    this.#up.set(node.name, up);
+    this.#metrics.peerUp.set({ peer: node.name }, up ? 1 : 0);
   }
 
   /**
    * A Gateway for the caller on one peer; without a signer for members who sign offline. Cached by caller,
    * certificate and peer, so a rotated identity never signs with the old one.
    */
-  gatewayAt(caller: Caller, node: PeerNode): Gateway {
-    const cacheKey = `${caller.id}\n${caller.certificate}\n${node.process}`;
+  gatewayAt(caller: Caller, node: GatewayPeer): Gateway {
+    const cacheKey = `${caller.id}\n${caller.certificate}\n${node.name}`;
     let gateway = this.#gateways.get(cacheKey);
     if (!gateway) {
       const signer = this.#callers.signer(caller);
@@ -141,7 +147,7 @@ export class Ledger {
 
   /** The caller's Gateway on the first peer of its route: for streams, audits and offline signing. */
   gateway(caller: Caller): Gateway {
-    return this.gatewayAt(caller, this.route(caller)[0] as PeerNode);
+    return this.gatewayAt(caller, this.route(caller)[0] as GatewayPeer);
   }
 
   network(caller: Caller): Network {
@@ -160,7 +166,12 @@ export class Ledger {
    * Runs the step through the caller's route: on a peer that cannot be reached (UNAVAILABLE, DEADLINE), the
    * next one; any other answer, success or error, is final.
    */
-  async #failover<T>(caller: Caller, step: string, op: (gateway: Gateway, node: PeerNode) => Promise<T>, route: PeerNode[] = this.route(caller)): Promise<T> {
+  async #failover<T>(
+    caller: Caller,
+    step: string,
+    op: (gateway: Gateway, node: GatewayPeer) => Promise<T>,
+    route: GatewayPeer[] = this.route(caller),
+  ): Promise<T> {
     let last: unknown;
     for (const node of route) {
       try {
@@ -170,7 +181,7 @@ export class Ledger {
       } catch (err) {
         if (!unreachable(err, step)) throw err;
         this.#mark(node, false);
-        this.#metrics.failovers.inc({ step, peer: node.process });
+        this.#metrics.failovers.inc({ step, peer: node.name });
         last = err;
       }
     }
@@ -214,7 +225,7 @@ export class Ledger {
     try {
       const t0 = process.hrtime.bigint();
       const transient = toTransient(call.transient);
-      let endorsedOn: PeerNode | undefined;
+      let endorsedOn: GatewayPeer | undefined;
       const transaction = await this.#failover(caller, 'endorse', (gateway, node) => {
         endorsedOn = node;
         const proposal = gateway
@@ -228,7 +239,7 @@ export class Ledger {
       transactionId = txId;
       const t1 = process.hrtime.bigint();
       this.#metrics.endorseDuration.observe({ fn }, Number(t1 - t0) / 1e9);
-      let submittedOn: PeerNode | undefined;
+      let submittedOn: GatewayPeer | undefined;
       const submitted = await this.#failover(caller, 'submit', async (gateway, node) => {
         submittedOn = node;
         return node === endorsedOn
@@ -278,7 +289,7 @@ export class Ledger {
   async #commitStatus(
     caller: Caller,
     submitted: SubmittedTransaction,
-    submittedOn: PeerNode | undefined,
+    submittedOn: GatewayPeer | undefined,
     signer: Signer,
     resubmit: () => Promise<void>,
   ): Promise<Status> {
@@ -343,7 +354,7 @@ export class Ledger {
     if (!request) throw new ApiError(500, 'INTERNAL', 'the attestation proposal could not be built');
     const bytes = Buffer.from(request.serializeBinary());
     const answers = await Promise.all(
-      PEERS.map(
+      this.#peers.map(
         (node) =>
           new Promise<Uint8Array | undefined>((resolve) => {
             this.client(node).makeUnaryRequest(
@@ -368,18 +379,19 @@ export class Ledger {
   async ready(caller: Caller | undefined): Promise<Readiness> {
     const peers: Record<string, boolean> = {};
     await Promise.all(
-      PEERS.map(
+      this.#peers.map(
         (node) =>
           new Promise<void>((resolve) => {
             this.client(node).waitForReady(Date.now() + 2000, (err) => {
-              peers[node.process] = !err;
+              peers[node.name] = !err;
               this.#mark(node, !err);
               resolve();
             });
           }),
       ),
     );
-    const orgs = Object.fromEntries(PEER_ORGS.map((o) => [o.key, PEERS.some((p) => p.org.key === o.key && peers[p.process])]));
+    const orgs: Record<string, boolean> = {};
+    for (const p of this.#peers) orgs[p.mspId] = (orgs[p.mspId] ?? false) || (peers[p.name] ?? false);
     let chaincode = false;
     if (caller) {
       try {

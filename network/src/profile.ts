@@ -1,0 +1,52 @@
+// Common connection profiles (the JSON Fabric's SDKs and Caliper read) for the network: one per org, one for all.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { caTlsDir, dirs, peerDir } from './paths';
+import { caName, CHANNEL, DIAL_HOST, PEER_ORGS, type PeerOrg, PEERS } from './topology';
+
+export const profileFile = (name: string): string => path.join(dirs.state, 'profiles', `${name}.json`);
+
+const pem = (file: string): string => fs.readFileSync(file, 'utf8');
+
+/** A profile whose client is `client`'s org (or none, for the whole network); every org and peer is listed. */
+export function connectionProfile(client?: PeerOrg): Record<string, unknown> {
+  return {
+    name: `regchain-${CHANNEL}${client ? `-${client.key}` : ''}`,
+    version: '1.0.0',
+    ...(client ? { client: { organization: client.mspId } } : {}),
+    channels: {
+      [CHANNEL]: {
+        peers: Object.fromEntries(PEERS.map((p) => [p.host, { endorsingPeer: p.org.endorses, chaincodeQuery: true, ledgerQuery: true, eventSource: true }])),
+      },
+    },
+    organizations: Object.fromEntries(
+      PEER_ORGS.map((org) => [
+        org.mspId,
+        { mspid: org.mspId, peers: PEERS.filter((p) => p.org.key === org.key).map((p) => p.host), certificateAuthorities: [caName(org)] },
+      ]),
+    ),
+    peers: Object.fromEntries(
+      PEERS.map((p) => [
+        p.host,
+        {
+          url: `grpcs://${DIAL_HOST}:${p.port}`,
+          tlsCACerts: { pem: pem(path.join(peerDir(p), 'tls', 'ca.crt')) },
+          grpcOptions: { 'ssl-target-name-override': DIAL_HOST },
+        },
+      ]),
+    ),
+    certificateAuthorities: Object.fromEntries(
+      PEER_ORGS.map((org) => [
+        caName(org),
+        { url: `https://${DIAL_HOST}:${org.ca.port}`, caName: caName(org), tlsCACerts: { pem: [pem(path.join(caTlsDir(org), 'ca.crt'))] } },
+      ]),
+    ),
+  };
+}
+
+/** Writes `profiles/network.json` and one `profiles/<org>.json` per org under the state folder. */
+export function writeProfiles(): void {
+  fs.mkdirSync(path.dirname(profileFile('network')), { recursive: true, mode: 0o700 });
+  fs.writeFileSync(profileFile('network'), `${JSON.stringify(connectionProfile(), null, 2)}\n`);
+  for (const org of PEER_ORGS) fs.writeFileSync(profileFile(org.key), `${JSON.stringify(connectionProfile(org), null, 2)}\n`);
+}
