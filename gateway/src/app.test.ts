@@ -91,6 +91,8 @@ beforeAll(async () => {
     maxStreamsPerCaller: 2,
     streamBufferBytes: 65536,
     profile: '/nonexistent',
+    channel: 'supervision',
+    chaincode: 'regchain',
   };
   const callers = new CallerRegistry(dataDir, new Vault('test-secret'));
   for (const role of ['regulator', 'enterprise', 'bank', 'auditor'] as const) {
@@ -388,6 +390,8 @@ describe('rate limiting', () => {
         maxStreamsPerCaller: 2,
         streamBufferBytes: 65536,
         profile: '/nonexistent',
+        channel: 'supervision',
+        chaincode: 'regchain',
       },
       callers,
       ledger: new FakeLedger(),
@@ -446,6 +450,8 @@ describe('revocation and rotation by the admin command', () => {
         maxStreamsPerCaller: 2,
         streamBufferBytes: 65536,
         profile: '/nonexistent',
+        channel: 'supervision',
+        chaincode: 'regchain',
       },
       callers,
       ledger: new FakeLedger(),

@@ -1,7 +1,7 @@
 // Gateway settings from the environment, with defaults that fit the local network.
 import * as path from 'node:path';
 import { genesisBlock, STATE_DIR } from '../../network/src/paths';
-import { GATEWAY_PORT } from '../../network/src/topology';
+import { CHAINCODE_NAME, CHANNEL, GATEWAY_PORT } from '../../network/src/topology';
 
 export interface GatewayConfig {
   readonly host: string;
@@ -28,6 +28,8 @@ export interface GatewayConfig {
   readonly streamBufferBytes: number;
   /** The Fabric common connection profile (JSON or YAML) naming the peers, their orgs and TLS roots. */
   readonly profile: string;
+  readonly channel: string;
+  readonly chaincode: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
@@ -46,5 +48,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     maxStreamsPerCaller: Number(env.REGCHAIN_GATEWAY_STREAMS_PER_CALLER ?? 4),
     streamBufferBytes: Number(env.REGCHAIN_GATEWAY_STREAM_BUFFER ?? 1024 * 1024),
     profile: path.resolve(env.REGCHAIN_GATEWAY_PROFILE ?? path.join(STATE_DIR, 'profiles', 'network.json')),
+    channel: env.REGCHAIN_CHANNEL ?? CHANNEL,
+    chaincode: env.REGCHAIN_CHAINCODE ?? CHAINCODE_NAME,
   };
 }

@@ -5,12 +5,17 @@ import { loadConfig, type GatewayConfig } from './config';
 import { CallerRegistry, Vault } from './fabric/identities';
 import { Ledger } from './fabric/ledger';
 import { loadProfile } from './fabric/profile';
-import { CHANNEL } from '../../network/src/topology';
 import { Idempotency } from './idempotency';
 import { createMetrics } from './metrics';
 
 export function createServices(config: GatewayConfig = loadConfig()): Services & { ledger: Ledger } {
   const metrics = createMetrics();
   const callers = new CallerRegistry(config.dataDir, Vault.open(config.secretFile, config.secret, path.join(config.dataDir, 'vault.secret')));
-  return { config, callers, metrics, ledger: new Ledger(callers, metrics, loadProfile(config.profile, CHANNEL)), idempotency: new Idempotency(config.dataDir) };
+  return {
+    config,
+    callers,
+    metrics,
+    ledger: new Ledger(callers, metrics, loadProfile(config.profile, config.channel), { channel: config.channel, chaincode: config.chaincode }),
+    idempotency: new Idempotency(config.dataDir),
+  };
 }

@@ -316,8 +316,14 @@ describe('revocation reaches Fabric', () => {
     // The auditor's own peer may commit the block a moment after the bank's did.
     for (let i = 0; i < 50 && (await api('auditor1', 'GET', `/v1/transactions/${later.body.transactionId}`)).status !== 200; i += 1)
       await new Promise((r) => setTimeout(r, 100));
-    const bundle = await collectEvidence(services.ledger.network(services.callers.get('auditor1') as Caller), later.body.transactionId, () =>
-      Promise.resolve([]),
+    const bundle = await collectEvidence(
+      services.ledger.network(services.callers.get('auditor1') as Caller),
+      later.body.transactionId,
+      () => Promise.resolve([]),
+      {
+        channel: CHANNEL,
+        chaincode: CHAINCODE_NAME,
+      },
     );
     expect(bundle.configBlocks.length).toBeGreaterThanOrEqual(2);
     const report = verifyEvidence(bundle, anchorsFromFile(genesisBlock()));

@@ -2,7 +2,6 @@
 import type { Network } from '@hyperledger/fabric-gateway';
 import { common } from '@hyperledger/fabric-protos';
 import * as fs from 'node:fs';
-import { CHAINCODE_NAME, CHANNEL } from '../../../network/src/topology';
 import { ApiError, fromFabric } from '../errors';
 import { blockHash, configOf, lastConfigIndex } from './blocks';
 import { ChannelConfig } from './channelconfig';
@@ -13,7 +12,13 @@ const b64 = (b: Uint8Array): string => Buffer.from(b).toString('base64');
 
 const version = (v: string): [number, number] => v.split(':').map(Number) as [number, number];
 
-export async function collectEvidence(network: Network, transactionId: string, attest: () => Promise<Uint8Array[]>): Promise<EvidenceBundle> {
+export async function collectEvidence(
+  network: Network,
+  transactionId: string,
+  attest: () => Promise<Uint8Array[]>,
+  target: { readonly channel: string; readonly chaincode: string },
+): Promise<EvidenceBundle> {
+  const { channel: CHANNEL, chaincode: CHAINCODE_NAME } = target;
   const qscc = network.getContract('qscc');
   let blockBytes: Uint8Array;
   try {

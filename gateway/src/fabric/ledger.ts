@@ -13,7 +13,6 @@ import {
   type SubmittedTransaction,
 } from '@hyperledger/fabric-gateway';
 import { common, gateway as gatewayProtos, peer } from '@hyperledger/fabric-protos';
-import { CHAINCODE_NAME, CHANNEL } from '../../../network/src/topology';
 import { ApiError, fromFabric, invalidCommit, validationName } from '../errors';
 import type { Metrics } from '../metrics';
 import type { Caller, CallerRegistry } from './identities';
@@ -79,12 +78,16 @@ export class Ledger {
   readonly #metrics: Metrics;
   /** The peers of the connection profile. */
   readonly #peers: readonly GatewayPeer[];
+  readonly #channel: string;
+  readonly #chaincode: string;
   #inFlight = 0;
 
-  constructor(callers: CallerRegistry, metrics: Metrics, peers: readonly GatewayPeer[]) {
+  constructor(callers: CallerRegistry, metrics: Metrics, peers: readonly GatewayPeer[], target: { readonly channel: string; readonly chaincode: string }) {
     this.#callers = callers;
     this.#metrics = metrics;
     this.#peers = peers;
+    this.#channel = target.channel;
+    this.#chaincode = target.chaincode;
   }
 
   /** The single shared gRPC connection to a peer, trusting the TLS root its profile entry gives. */
@@ -151,11 +154,11 @@ export class Ledger {
   }
 
   network(caller: Caller): Network {
-    return this.gateway(caller).getNetwork(CHANNEL);
+    return this.gateway(caller).getNetwork(this.#channel);
   }
 
   contract(caller: Caller): Contract {
-    return this.network(caller).getContract(CHAINCODE_NAME);
+    return this.network(caller).getContract(this.#chaincode);
   }
 
   get inFlight(): number {
@@ -193,8 +196,8 @@ export class Ledger {
       const transient = toTransient(call.transient);
       const bytes = await this.#failover(caller, 'evaluate', (gateway) =>
         gateway
-          .getNetwork(CHANNEL)
-          .getContract(CHAINCODE_NAME)
+          .getNetwork(this.#channel)
+          .getContract(this.#chaincode)
           .evaluate(call.fn, { arguments: [JSON.stringify(call.input)], ...(transient ? { transientData: transient } : {}) }),
       );
       return decode(bytes);
@@ -229,8 +232,8 @@ export class Ledger {
       const transaction = await this.#failover(caller, 'endorse', (gateway, node) => {
         endorsedOn = node;
         const proposal = gateway
-          .getNetwork(CHANNEL)
-          .getContract(CHAINCODE_NAME)
+          .getNetwork(this.#channel)
+          .getContract(this.#chaincode)
           .newProposal(fn, { arguments: [JSON.stringify(call.input)], ...(transient ? { transientData: transient } : {}) });
         transactionId = proposal.getTransactionId();
         return proposal.endorse();
@@ -313,10 +316,10 @@ export class Ledger {
   async transactionStatus(caller: Caller, transactionId: string): Promise<TransactionStatus | undefined> {
     try {
       const [processedBytes, blockBytes] = await this.#failover(caller, 'evaluate', (gateway) => {
-        const qscc = gateway.getNetwork(CHANNEL).getContract('qscc');
+        const qscc = gateway.getNetwork(this.#channel).getContract('qscc');
         return Promise.all([
-          qscc.evaluateTransaction('GetTransactionByID', CHANNEL, transactionId),
-          qscc.evaluateTransaction('GetBlockByTxID', CHANNEL, transactionId),
+          qscc.evaluateTransaction('GetTransactionByID', this.#channel, transactionId),
+          qscc.evaluateTransaction('GetBlockByTxID', this.#channel, transactionId),
         ]);
       });
       const processed = peer.ProcessedTransaction.deserializeBinary(processedBytes);
@@ -346,9 +349,9 @@ export class Ledger {
     if (!sign) throw new ApiError(500, 'INTERNAL', `caller ${signer.id} has no key to sign an attestation request`);
     const gateway = this.gateway(signer);
     const unsigned = gateway
-      .getNetwork(CHANNEL)
+      .getNetwork(this.#channel)
       .getContract('qscc')
-      .newProposal('GetTransactionByID', { arguments: [CHANNEL, transactionId] });
+      .newProposal('GetTransactionByID', { arguments: [this.#channel, transactionId] });
     const signed = gateway.newSignedProposal(unsigned.getBytes(), await sign(unsigned.getDigest()));
     const request = gatewayProtos.ProposedTransaction.deserializeBinary(signed.getBytes()).getProposal();
     if (!request) throw new ApiError(500, 'INTERNAL', 'the attestation proposal could not be built');
@@ -395,7 +398,9 @@ export class Ledger {
     let chaincode = false;
     if (caller) {
       try {
-        await this.#failover(caller, 'evaluate', (gateway) => gateway.getNetwork(CHANNEL).getContract(CHAINCODE_NAME).evaluateTransaction('system:ping'));
+        await this.#failover(caller, 'evaluate', (gateway) =>
+          gateway.getNetwork(this.#channel).getContract(this.#chaincode).evaluateTransaction('system:ping'),
+        );
         chaincode = true;
       } catch {
         chaincode = false;

@@ -26,7 +26,10 @@ export const auditRoutes: RoutePlugin = (app, services) => {
     // Members who sign offline have no key here: the gateway's public identity asks the peers for attestations.
     const signer = services.callers.signer(caller) ? caller : services.callers.get(services.config.publicCaller);
     try {
-      return await collectEvidence(services.ledger.network(caller), txId, () => (signer ? services.ledger.attestations(signer, txId) : Promise.resolve([])));
+      return await collectEvidence(services.ledger.network(caller), txId, () => (signer ? services.ledger.attestations(signer, txId) : Promise.resolve([])), {
+        channel: services.config.channel,
+        chaincode: services.config.chaincode,
+      });
     } catch (err) {
       throw fromFabric(err, txId);
     }

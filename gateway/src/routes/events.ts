@@ -4,7 +4,6 @@ import { Type } from '@sinclair/typebox';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EVENT_NAME } from '../../../chaincode/src/events';
-import { CHAINCODE_NAME } from '../../../network/src/topology';
 import { errorResponses, type RoutePlugin } from '../app';
 import { ApiError, fromFabric } from '../errors';
 import type { Caller } from '../fabric/identities';
@@ -86,7 +85,7 @@ export const eventRoutes: RoutePlugin = (app, services) => {
       const resumes = checkpointer.getBlockNumber() !== undefined;
       let events;
       try {
-        events = await services.ledger.network(caller).getChaincodeEvents(CHAINCODE_NAME, {
+        events = await services.ledger.network(caller).getChaincodeEvents(services.config.chaincode, {
           checkpoint: checkpointer,
           ...(!resumes && query.fromBlock ? { startBlock: BigInt(query.fromBlock) } : {}),
         });

@@ -5,7 +5,6 @@ import { common, gateway as gatewayProtos, msp, peer } from '@hyperledger/fabric
 import { ApiError, fromFabric, invalidCommit, validationName } from '../errors';
 import type { Caller } from '../fabric/identities';
 import { toTransient } from '../fabric/ledger';
-import { CHAINCODE_NAME, CHANNEL } from '../../../network/src/topology';
 
 const B64 = Type.String({ pattern: '^[A-Za-z0-9+/=]{1,1400000}$', description: 'base64' });
 const strict = { additionalProperties: false } as const;
@@ -68,8 +67,8 @@ export const offlineRoutes: RoutePlugin = (app, services) => {
       const caller = request.caller as Caller;
       const transientData = toTransient(body.transient);
       const proposal = gatewayOf(caller)
-        .getNetwork(CHANNEL)
-        .getContract(CHAINCODE_NAME)
+        .getNetwork(services.config.channel)
+        .getContract(services.config.chaincode)
         .newProposal(body.fn, {
           arguments: [JSON.stringify(body.input)],
           ...(transientData ? { transientData } : {}),
