@@ -1,9 +1,8 @@
-// The gateway's one way to the ledger: one gRPC connection per peer, a Gateway per caller, submit and evaluate.
+// The gateway's one way to the ledger: one gRPC connection per profile peer, a Gateway per caller and peer, failover along the caller's route.
 import * as grpc from '@grpc/grpc-js';
 import {
   CommitError,
   connect,
-  type Contract,
   type Gateway,
   GatewayError,
   hash,
@@ -155,10 +154,6 @@ export class Ledger {
 
   network(caller: Caller): Network {
     return this.gateway(caller).getNetwork(this.#channel);
-  }
-
-  contract(caller: Caller): Contract {
-    return this.network(caller).getContract(this.#chaincode);
   }
 
   get inFlight(): number {
