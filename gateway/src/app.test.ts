@@ -74,17 +74,13 @@ function certificate(): { cert: string; key: string } {
   return { cert: '-----BEGIN CERTIFICATE-----\nMA==\n-----END CERTIFICATE-----\n', key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
 }
 
-beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'regchain-gw-'));
-  const config: GatewayConfig = {
+/** Settings for a route-test app: nothing reaches Fabric, so profile and anchors point nowhere. */
+function testConfig(dir: string, limits: Pick<GatewayConfig, 'secret' | 'bodyLimit' | 'rateLimitPerMinute' | 'addressRateLimitPerMinute'>): GatewayConfig {
+  return {
     host: '127.0.0.1',
     port: 0,
-    dataDir,
-    secret: 'test-secret',
+    dataDir: dir,
     secretFile: '/nonexistent',
-    bodyLimit: 64 * 1024,
-    rateLimitPerMinute: 10_000,
-    addressRateLimitPerMinute: 100_000,
     publicCaller: 'public',
     logLevel: 'silent',
     trustAnchors: '/nonexistent',
@@ -93,7 +89,18 @@ beforeAll(async () => {
     profile: '/nonexistent',
     channel: 'supervision',
     chaincode: 'regchain',
+    ...limits,
   };
+}
+
+beforeAll(async () => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'regchain-gw-'));
+  const config: GatewayConfig = testConfig(dataDir, {
+    secret: 'test-secret',
+    bodyLimit: 64 * 1024,
+    rateLimitPerMinute: 10_000,
+    addressRateLimitPerMinute: 100_000,
+  });
   const callers = new CallerRegistry(dataDir, new Vault('test-secret'));
   for (const role of ['regulator', 'enterprise', 'bank', 'auditor'] as const) {
     const { cert, key } = certificate();
@@ -375,24 +382,7 @@ describe('rate limiting', () => {
           .apiKey as string,
       );
     limited = await buildApp({
-      config: {
-        host: '127.0.0.1',
-        port: 0,
-        dataDir: dir,
-        secret: 's',
-        secretFile: '/nonexistent',
-        bodyLimit: 1024,
-        rateLimitPerMinute: 3,
-        addressRateLimitPerMinute: 10,
-        publicCaller: 'public',
-        logLevel: 'silent',
-        trustAnchors: '/nonexistent',
-        maxStreamsPerCaller: 2,
-        streamBufferBytes: 65536,
-        profile: '/nonexistent',
-        channel: 'supervision',
-        chaincode: 'regchain',
-      },
+      config: testConfig(dir, { secret: 's', bodyLimit: 1024, rateLimitPerMinute: 3, addressRateLimitPerMinute: 10 }),
       callers,
       ledger: new FakeLedger(),
       metrics: createMetrics(),
@@ -435,24 +425,7 @@ describe('revocation and rotation by the admin command', () => {
       await callers.add({ id: 'other', org: 'bank', role: 'bank', entityId: 'x', certificate: 'c2', privateKey: certificate().key, withApiKey: true })
     ).apiKey as string;
     const running = await buildApp({
-      config: {
-        host: '127.0.0.1',
-        port: 0,
-        dataDir: dir,
-        secret: 's',
-        secretFile: '/nonexistent',
-        bodyLimit: 1024,
-        rateLimitPerMinute: 1000,
-        addressRateLimitPerMinute: 1000,
-        publicCaller: 'public',
-        logLevel: 'silent',
-        trustAnchors: '/nonexistent',
-        maxStreamsPerCaller: 2,
-        streamBufferBytes: 65536,
-        profile: '/nonexistent',
-        channel: 'supervision',
-        chaincode: 'regchain',
-      },
+      config: testConfig(dir, { secret: 's', bodyLimit: 1024, rateLimitPerMinute: 1000, addressRateLimitPerMinute: 1000 }),
       callers,
       ledger: new FakeLedger(),
       metrics: createMetrics(),
