@@ -447,6 +447,19 @@ describe('revocation and rotation by the admin command', () => {
   });
 });
 
+describe('methods', () => {
+  it('answers 405 with an Allow header for a method a known path does not take, and 404 for an unknown path', async () => {
+    const res = await app.inject({ method: 'DELETE', url: '/v1/rules', headers: auth('regulator') });
+    expect(res.statusCode).toBe(405);
+    expect(res.headers.allow).toBe('GET, HEAD, POST');
+    expect(res.json()).toMatchObject({ code: 'METHOD_NOT_ALLOWED' });
+    expect((await app.inject({ method: 'PATCH', url: '/v1/filings/abc' })).statusCode).toBe(405);
+    expect((await app.inject({ method: 'GET', url: '/v1/nothing-here' })).statusCode).toBe(404);
+    const openapi = (await app.inject({ method: 'GET', url: '/docs/json' })).json() as { paths: Record<string, Record<string, unknown>> };
+    expect(Object.keys(openapi.paths['/v1/rules'] ?? {}).sort()).toEqual(['get', 'post']);
+  });
+});
+
 describe('operations', () => {
   it('answers health, readiness with the unreachable peer named, metrics and the OpenAPI document', async () => {
     expect((await app.inject({ method: 'GET', url: '/health' })).json()).toEqual({ status: 'ok' });

@@ -204,12 +204,54 @@ export async function buildApp(services: Services, plugins: readonly RoutePlugin
   });
   app.setNotFoundHandler((request, reply) => sendError(reply, new ApiError(404, 'ROUTE_NOT_FOUND', `no route ${request.method} ${request.url}`)));
 
+  // Every path's methods, to answer any other method on a known path with 405 and an Allow header.
+  const methods = new Map<string, Set<string>>();
+  app.addHook('onRoute', (route) => {
+    if (route.schema?.hide) return;
+    const set = methods.get(route.url) ?? new Set<string>();
+    for (const m of [route.method].flat()) set.add(m);
+    methods.set(route.url, set);
+  });
   for (const op of OPERATIONS) registerOperation(app, services, op);
   registerTransactions(app, services);
   registerOperationsRoutes(app, services);
   for (const plugin of plugins) await plugin(app, services);
+  for (const [url, allowed] of [...methods.entries()].filter(([u]) => u.startsWith('/v1/') || ['/health', '/ready', '/metrics'].includes(u))) {
+    const others = app.supportedMethods.filter((m) => m !== 'HEAD' && !allowed.has(m) && !['CONNECT'].includes(m));
+    if (others.length === 0) continue;
+    const allow = [...allowed].sort().join(', ');
+    app.route({
+      method: others,
+      url,
+      schema: { hide: true },
+      // Refused before any body is read, whatever it holds.
+      onRequest: async (request, reply) => {
+        void reply.header('allow', allow);
+        throw new ApiError(405, 'METHOD_NOT_ALLOWED', `${request.method} is not allowed on ${url}; use ${allow}`);
+      },
+      handler: async () => undefined,
+    });
+  }
   return app;
 }
+
+/** What a committed submit answers. */
+export const SubmitResultBody = Type.Object(
+  {
+    transactionId: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+    blockNumber: Type.String({ pattern: '^[0-9]+$' }),
+    validationCode: Type.String(),
+    result: Type.Unknown({ description: "the chaincode's result: the record it wrote" }),
+  },
+  { description: 'Committed: the transaction, its block and validation code, and the result' },
+);
+/** What an async submit (or its replay) answers once the orderer has the transaction. */
+export const AcceptedBody = Type.Object(
+  { transactionId: Type.String(), status: Type.String(), statusUrl: Type.String() },
+  { description: 'Accepted: follow statusUrl for the commit' },
+);
+/** A query's answer: the chaincode's JSON result. */
+export const ResultBody = Type.Unknown({ description: "the chaincode's JSON result" });
 
 const err = { $ref: 'ErrorBody#' } as const;
 /** Every error a route can answer, documented with the one error shape. */
@@ -237,7 +279,7 @@ function registerOperation(app: FastifyInstance, services: Services, op: Operati
       ...(op.body ? { body: op.body } : {}),
       ...(isSubmit ? { headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ maxLength: 128 })) }) } : {}),
       ...(op.public ? { security: [] } : {}),
-      response: errorResponses,
+      response: isSubmit ? { ...errorResponses, [op.created ? 201 : 200]: SubmitResultBody, 202: AcceptedBody } : { ...errorResponses, 200: ResultBody },
     },
     handler: async (request, reply) => {
       // Validated against the operation's schema before the handler runs.
@@ -308,7 +350,19 @@ function registerTransactions(app: FastifyInstance, services: Services): void {
         tags: ['transaction'],
         summary: 'Status of a submitted transaction',
         params: Type.Object({ transactionId: Type.String({ pattern: '^[0-9a-f]{64}$' }) }),
-        response: errorResponses,
+        response: {
+          ...errorResponses,
+          200: Type.Object(
+            {
+              transactionId: Type.String(),
+              status: Type.String(),
+              validationCode: Type.Optional(Type.String()),
+              valid: Type.Optional(Type.Boolean()),
+              blockNumber: Type.Optional(Type.String()),
+            },
+            { description: 'committed (with its validation code and block) or pending' },
+          ),
+        },
       },
     },
     async (request) => {

@@ -1,6 +1,6 @@
 // Audit routes: verify a transaction's endorsements from the caller's own peer, or download the evidence to re-verify offline.
 import { Type } from '@sinclair/typebox';
-import { errorResponses, type RoutePlugin } from '../app';
+import { errorResponses, ResultBody, type RoutePlugin } from '../app';
 import { anchorsFromFile, collectEvidence } from '../audit/evidence';
 import { type TrustAnchors, verifyEvidence } from '../audit/verify';
 import { ApiError, fromFabric } from '../errors';
@@ -44,7 +44,7 @@ export const auditRoutes: RoutePlugin = (app, services) => {
         summary:
           "Verify a committed transaction against the gateway's trust anchors: orderer signatures, config chain, creator, endorsements, policy in force, attested validation code",
         params: Params,
-        response: errorResponses,
+        response: { ...errorResponses, 200: ResultBody },
       },
     },
     async (request) => verifyEvidence(await evidence(request.caller as Caller, (request.params as { transactionId: string }).transactionId), trusted()),
@@ -59,7 +59,7 @@ export const auditRoutes: RoutePlugin = (app, services) => {
         summary:
           'Evidence bundle (block, config blocks from genesis, chaincode definition block, peer attestations) that a third party re-verifies offline against its own anchors',
         params: Params,
-        response: errorResponses,
+        response: { ...errorResponses, 200: ResultBody },
       },
     },
     async (request, reply) => {

@@ -67,8 +67,12 @@ export const eventRoutes: RoutePlugin = (app, services) => {
       schema: {
         tags: ['event'],
         summary: 'Chaincode events as Server-Sent Events (resume with Last-Event-ID or a named stream)',
+        produces: ['text/event-stream'],
         querystring: Query,
-        response: errorResponses,
+        response: {
+          ...errorResponses,
+          200: Type.String({ description: 'text/event-stream: `id: <block>:<txId>`, `event: regchain`, `data: {transactionId, blockNumber, events}`' }),
+        },
       },
     },
     async (request, reply) => {

@@ -1,6 +1,6 @@
 // Offline signing: members who keep their own keys sign digests; the gateway never sees their private key.
 import { Type } from '@sinclair/typebox';
-import { errorResponses, type RoutePlugin } from '../app';
+import { errorResponses, ResultBody, type RoutePlugin } from '../app';
 import { common, gateway as gatewayProtos, msp, peer } from '@hyperledger/fabric-protos';
 import { ApiError, fromFabric, invalidCommit, validationName } from '../errors';
 import type { Caller } from '../fabric/identities';
@@ -44,7 +44,12 @@ const creatorOfPayload = (payloadBytes: Uint8Array): Uint8Array =>
 
 export const offlineRoutes: RoutePlugin = (app, services) => {
   const gatewayOf = (caller: Caller) => services.ledger.gateway(caller);
-  const schema = (summary: string, body: ReturnType<typeof Type.Object>) => ({ tags: ['offline'], summary, body, response: errorResponses });
+  const schema = (summary: string, body: ReturnType<typeof Type.Object>) => ({
+    tags: ['offline'],
+    summary,
+    body,
+    response: { ...errorResponses, 200: ResultBody },
+  });
 
   app.post(
     '/v1/offline/proposals',
