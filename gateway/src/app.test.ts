@@ -455,6 +455,8 @@ describe('methods', () => {
     expect(res.json()).toMatchObject({ code: 'METHOD_NOT_ALLOWED' });
     expect((await app.inject({ method: 'PATCH', url: '/v1/filings/abc' })).statusCode).toBe(405);
     expect((await app.inject({ method: 'GET', url: '/v1/nothing-here' })).statusCode).toBe(404);
+    const long = await app.inject({ method: 'GET', url: `/v1/public/filings/${'x'.repeat(150)}` });
+    expect([long.statusCode, long.json()]).toEqual([414, { code: 'URI_TOO_LONG', message: 'a path parameter is longer than 100 characters', details: {} }]);
     const openapi = (await app.inject({ method: 'GET', url: '/docs/json' })).json() as { paths: Record<string, Record<string, unknown>> };
     expect(Object.keys(openapi.paths['/v1/rules'] ?? {}).sort()).toEqual(['get', 'post']);
   });

@@ -95,6 +95,18 @@ export async function buildApp(services: Services, plugins: readonly RoutePlugin
     // Bodies are validated strictly: no coercion of types, unknown fields refused rather than dropped.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false } },
     return503OnClosing: true,
+    // Errors Fastify raises before routing (an over-long path parameter, a malformed URL) in our one shape.
+    frameworkErrors: (error, _request, reply) => {
+      const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      void sendError(
+        reply,
+        new ApiError(
+          tooLong ? 414 : 400,
+          tooLong ? 'URI_TOO_LONG' : 'BAD_URL',
+          tooLong ? 'a path parameter is longer than 100 characters' : 'the URL cannot be decoded',
+        ),
+      );
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addSchema(ErrorBody);
@@ -255,7 +267,21 @@ export const ResultBody = Type.Unknown({ description: "the chaincode's JSON resu
 
 const err = { $ref: 'ErrorBody#' } as const;
 /** Every error a route can answer, documented with the one error shape. */
-export const errorResponses = { 400: err, 401: err, 403: err, 404: err, 409: err, 413: err, 422: err, 429: err, 500: err, 502: err, 503: err, 504: err };
+export const errorResponses = {
+  400: err,
+  401: err,
+  403: err,
+  404: err,
+  409: err,
+  413: err,
+  414: err,
+  422: err,
+  429: err,
+  500: err,
+  502: err,
+  503: err,
+  504: err,
+};
 
 /** Transactions submitted here whose commit has not arrived: their status URL answers "pending". */
 const pending = new Set<string>();
