@@ -456,7 +456,9 @@ describe('methods', () => {
     expect((await app.inject({ method: 'PATCH', url: '/v1/filings/abc' })).statusCode).toBe(405);
     expect((await app.inject({ method: 'GET', url: '/v1/nothing-here' })).statusCode).toBe(404);
     const long = await app.inject({ method: 'GET', url: `/v1/public/filings/${'x'.repeat(150)}` });
-    expect([long.statusCode, long.json()]).toEqual([414, { code: 'URI_TOO_LONG', message: 'a path parameter is longer than 100 characters', details: {} }]);
+    expect([long.statusCode, long.json().code]).toEqual([400, 'VALIDATION_FAILED']);
+    const huge = await app.inject({ method: 'GET', url: `/v1/public/filings/${'x'.repeat(3000)}` });
+    expect([huge.statusCode, huge.json()]).toEqual([414, { code: 'URI_TOO_LONG', message: 'a path parameter is longer than 2048 characters', details: {} }]);
     const openapi = (await app.inject({ method: 'GET', url: '/docs/json' })).json() as { paths: Record<string, Record<string, unknown>> };
     expect(Object.keys(openapi.paths['/v1/rules'] ?? {}).sort()).toEqual(['get', 'post']);
   });

@@ -95,6 +95,9 @@ export async function buildApp(services: Services, plugins: readonly RoutePlugin
     // Bodies are validated strictly: no coercion of types, unknown fields refused rather than dropped.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false } },
     return503OnClosing: true,
+    // Path parameters reach the schemas, which refuse an over-long one with a 400 naming it; only beyond this
+    // does the router answer 414.
+    routerOptions: { maxParamLength: 2048 },
     // Errors Fastify raises before routing (an over-long path parameter, a malformed URL) in our one shape.
     frameworkErrors: (error, _request, reply) => {
       const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
@@ -103,7 +106,7 @@ export async function buildApp(services: Services, plugins: readonly RoutePlugin
         new ApiError(
           tooLong ? 414 : 400,
           tooLong ? 'URI_TOO_LONG' : 'BAD_URL',
-          tooLong ? 'a path parameter is longer than 100 characters' : 'the URL cannot be decoded',
+          tooLong ? 'a path parameter is longer than 2048 characters' : 'the URL cannot be decoded',
         ),
       );
     },

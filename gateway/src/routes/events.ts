@@ -67,11 +67,13 @@ export const eventRoutes: RoutePlugin = (app, services) => {
       schema: {
         tags: ['event'],
         summary: 'Chaincode events as Server-Sent Events (resume with Last-Event-ID or a named stream)',
-        produces: ['text/event-stream'],
         querystring: Query,
         response: {
           ...errorResponses,
-          200: Type.String({ description: 'text/event-stream: `id: <block>:<txId>`, `event: regchain`, `data: {transactionId, blockNumber, events}`' }),
+          200: {
+            description: 'Server-Sent Events: `id: <block>:<transaction id>`, `event: regchain`, `data: { transactionId, blockNumber, events }`',
+            content: { 'text/event-stream': { schema: {} } },
+          },
         },
       },
     },
