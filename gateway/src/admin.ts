@@ -8,7 +8,7 @@ import { revokeIdentity } from '../../network/src/revoke';
 import { log, NetworkError } from '../../network/src/log';
 import { httpGet, isRunning, readPid, startProcess, stopProcess } from '../../network/src/process';
 import { REPO_ROOT } from '../../network/src/paths';
-import { orgByKey, type PeerOrg } from '../../network/src/topology';
+import { orgByKey, PEER_ORGS, type PeerOrg } from '../../network/src/topology';
 import { ROLES, type Role } from '../../chaincode/src/identity';
 import { loadConfig } from './config';
 import { bootstrapCallers } from './fabric/bootstrap';
@@ -70,7 +70,7 @@ async function createCaller(args: readonly string[]): Promise<void> {
   }
   const { apiKey } = await callers.add({
     id: name,
-    org: org.key,
+    mspId: org.mspId,
     role,
     entityId: entity,
     certificate,
@@ -146,7 +146,9 @@ async function main(argv: readonly string[]): Promise<void> {
         );
         return;
       }
-      const { height } = await revokeIdentity(await ensureFabric(), orgByKey(revoked.org), revoked.enrollmentId);
+      const org = PEER_ORGS.find((o) => o.mspId === revoked.mspId);
+      if (!org) throw new NetworkError(`${revoked.mspId} is not an org of the local network; revoke ${name}'s certificate at its own CA`);
+      const { height } = await revokeIdentity(await ensureFabric(), org, revoked.enrollmentId);
       log.done(`certificate of ${name} revoked at ${revoked.mspId}'s CA; its CRL is in the channel config (every peer at height ≥ ${height})`);
       return;
     }

@@ -62,7 +62,7 @@ class FakeLedger implements LedgerPort {
   close(): void {}
 }
 
-const ROLE_ORG = { regulator: 'regulator', enterprise: 'enterprise', bank: 'bank', auditor: 'auditor' } as const;
+const ROLE_MSP = { regulator: 'RegulatorMSP', enterprise: 'EnterpriseMSP', bank: 'BankMSP', auditor: 'AuditorMSP' } as const;
 const keys: Record<string, string> = {};
 let dataDir: string;
 let app: FastifyInstance;
@@ -106,7 +106,7 @@ beforeAll(async () => {
     const { cert, key } = certificate();
     const { apiKey } = await callers.add({
       id: `${role}-1`,
-      org: ROLE_ORG[role],
+      mspId: ROLE_MSP[role],
       role,
       entityId: '91500000MA5U0ENT1W',
       certificate: cert,
@@ -116,9 +116,16 @@ beforeAll(async () => {
     keys[role] = apiKey as string;
   }
   const { cert } = certificate();
-  const { apiKey } = await callers.add({ id: 'offline-1', org: 'bank', role: 'bank', entityId: '91500000MA5U0BNK10', certificate: cert, withApiKey: true });
+  const { apiKey } = await callers.add({
+    id: 'offline-1',
+    mspId: 'BankMSP',
+    role: 'bank',
+    entityId: '91500000MA5U0BNK10',
+    certificate: cert,
+    withApiKey: true,
+  });
   keys.offline = apiKey as string;
-  await callers.add({ id: 'public', org: 'auditor', role: 'auditor', entityId: 'x', certificate: cert, privateKey: certificate().key, withApiKey: false });
+  await callers.add({ id: 'public', mspId: 'AuditorMSP', role: 'auditor', entityId: 'x', certificate: cert, privateKey: certificate().key, withApiKey: false });
   ledger = new FakeLedger();
   app = await buildApp({ config, callers, ledger, metrics: createMetrics(), idempotency: new Idempotency(dataDir) });
 });
@@ -378,7 +385,7 @@ describe('rate limiting', () => {
     const callers = new CallerRegistry(dir, new Vault('s'));
     for (const id of ['b', 'c'])
       keys.push(
-        (await callers.add({ id, org: 'bank', role: 'bank', entityId: 'x', certificate: 'c', privateKey: certificate().key, withApiKey: true }))
+        (await callers.add({ id, mspId: 'BankMSP', role: 'bank', entityId: 'x', certificate: 'c', privateKey: certificate().key, withApiKey: true }))
           .apiKey as string,
       );
     limited = await buildApp({
@@ -419,10 +426,10 @@ describe('revocation and rotation by the admin command', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'regchain-gw-rv-'));
     const callers = new CallerRegistry(dir, new Vault('s'));
     const first = (
-      await callers.add({ id: 'ops', org: 'bank', role: 'bank', entityId: 'x', certificate: 'c1', privateKey: certificate().key, withApiKey: true })
+      await callers.add({ id: 'ops', mspId: 'BankMSP', role: 'bank', entityId: 'x', certificate: 'c1', privateKey: certificate().key, withApiKey: true })
     ).apiKey as string;
     const other = (
-      await callers.add({ id: 'other', org: 'bank', role: 'bank', entityId: 'x', certificate: 'c2', privateKey: certificate().key, withApiKey: true })
+      await callers.add({ id: 'other', mspId: 'BankMSP', role: 'bank', entityId: 'x', certificate: 'c2', privateKey: certificate().key, withApiKey: true })
     ).apiKey as string;
     const running = await buildApp({
       config: testConfig(dir, { secret: 's', bodyLimit: 1024, rateLimitPerMinute: 1000, addressRateLimitPerMinute: 1000 }),
@@ -436,7 +443,7 @@ describe('revocation and rotation by the admin command', () => {
     // The admin command runs in its own process, with its own view of the store.
     const admin = new CallerRegistry(dir, new Vault('s'));
     const rotated = (
-      await admin.add({ id: 'ops', org: 'bank', role: 'bank', entityId: 'x', certificate: 'c3', privateKey: certificate().key, withApiKey: true })
+      await admin.add({ id: 'ops', mspId: 'BankMSP', role: 'bank', entityId: 'x', certificate: 'c3', privateKey: certificate().key, withApiKey: true })
     ).apiKey as string;
     expect((await get(first)).statusCode).toBe(401);
     expect((await get(rotated)).statusCode).toBe(200);

@@ -385,7 +385,7 @@ describe('offline signing', () => {
     const services = createServices({ ...loadConfig({}), dataDir, secret: 'integration-secret', logLevel: 'silent' });
     const { apiKey } = await services.callers.add({
       id: member,
-      org: 'bank',
+      mspId: 'BankMSP',
       role: 'bank',
       entityId: BANK,
       certificate: fs.readFileSync(enrolled.certPath, 'utf8'),

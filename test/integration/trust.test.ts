@@ -56,7 +56,7 @@ beforeAll(async () => {
     const enrolled = await registerAndEnroll(fabric, orgByKey(org), { name, role, entityId });
     const added = await services.callers.add({
       id: name,
-      org,
+      mspId: orgByKey(org).mspId,
       role,
       entityId,
       certificate: fs.readFileSync(enrolled.certPath, 'utf8'),
@@ -279,7 +279,7 @@ describe('revocation reaches Fabric', () => {
     const certificate = fs.readFileSync(enrolled.certPath, 'utf8');
     const privateKey = fs.readFileSync(enrolled.keyPath, 'utf8');
     keys[name] = (
-      await services.callers.add({ id: name, org: 'bank', role: 'bank', entityId: BANK, certificate, privateKey, enrollmentId: name, withApiKey: true })
+      await services.callers.add({ id: name, mspId: 'BankMSP', role: 'bank', entityId: BANK, certificate, privateKey, enrollmentId: name, withApiKey: true })
     ).apiKey as string;
     expect((await api(name, 'POST', '/v1/accounts', { accountId: `rv-1-${run}`, ownerEntityId: ENT, name: 'before' })).status).toBe(201);
 

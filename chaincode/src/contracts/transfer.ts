@@ -340,15 +340,8 @@ export class TransferContract extends RegchainContract {
       await l.put(alertStatusIndex(alert.status, alert.alertId), { alertId: alert.alertId });
       await this.protect(ctx, alertKey(alert.alertId));
     }
-    ctx.emit({
-      type: 'TransferRecorded',
-      transferId,
-      from: transfer.from,
-      to: transfer.to,
-      amount: transfer.amount,
-      purpose: transfer.purpose,
-      projectId: transfer.projectId,
-    });
+    const { time: _time, ...moved } = edge;
+    ctx.emit({ type: 'TransferRecorded', ...moved });
     for (const f of ev.fired) ctx.emit({ type: 'RuleFired', ruleId: f.ruleId, version: f.version, action: f.action, severity: f.severity, transferId });
     for (const f of ev.failed) ctx.emit({ type: 'RuleFailed', ruleId: f.ruleId, version: f.version, action: f.action, error: f.error, transferId });
     for (const a of alerts)

@@ -86,11 +86,25 @@ export interface BlockSignatureCheck {
   readonly satisfied: boolean;
 }
 
+/** When a block was made, as near as it tells: the timestamp of its first envelope (the orderer adds none of its own). */
+function blockTime(block: common.Block): Date {
+  try {
+    const first = block.getData()?.getDataList_asU8()[0];
+    const payload = common.Payload.deserializeBinary(common.Envelope.deserializeBinary(first ?? new Uint8Array()).getPayload_asU8());
+    const t = common.ChannelHeader.deserializeBinary(payload.getHeader()?.getChannelHeader_asU8() ?? new Uint8Array()).getTimestamp();
+    return new Date(t ? t.getSeconds() * 1000 : 0);
+  } catch {
+    return new Date(0);
+  }
+}
+
 /**
  * Checks the orderers' signatures on a block: each over metadata value ‖ signature header ‖ header DER, by an
- * identity of an MSP in the config in force; then the BlockValidation policy over the valid ones.
+ * identity of an MSP in the config in force, whose certificate was valid when the block was made (so a bundle
+ * still verifies after the orderers' certificates expire); then the BlockValidation policy over the valid ones.
  */
-export function checkBlockSignatures(block: common.Block, config: ChannelConfig, at: Date): BlockSignatureCheck {
+export function checkBlockSignatures(block: common.Block, config: ChannelConfig): BlockSignatureCheck {
+  const at = blockTime(block);
   const metadata = signaturesMetadata(block);
   const head = headerBytes(header(block));
   const signers = metadata.getSignaturesList().map((s) => {

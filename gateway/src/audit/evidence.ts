@@ -6,7 +6,7 @@ import { ApiError, fromFabric } from '../errors';
 import { blockHash, configOf, lastConfigIndex } from './blocks';
 import { ChannelConfig } from './channelconfig';
 import { fingerprint } from './signature';
-import { EVIDENCE_FORMAT, type EvidenceBundle, lifecycleFields, txIdOf, sequenceReadOf, type TrustAnchors } from './verify';
+import { EVIDENCE_FORMAT, type EvidenceBundle, lifecycleFields, txIdOf, type TrustAnchors } from './verify';
 
 const b64 = (b: Uint8Array): string => Buffer.from(b).toString('base64');
 
@@ -42,7 +42,7 @@ export async function collectEvidence(
   // The definition commit the transaction read, and back through each commit's read of the endorsement
   // policy to the one that wrote it, as the verifier will follow them.
   const envelope = (block.getData()?.getDataList_asU8() ?? []).find((d) => txIdOf(d) === transactionId);
-  let at = envelope ? sequenceReadOf(envelope, CHAINCODE_NAME) : undefined;
+  let at = envelope ? lifecycleFields(envelope, CHAINCODE_NAME).reads.get('Sequence') : undefined;
   if (!at) throw new ApiError(422, 'EVIDENCE_UNAVAILABLE', `transaction ${transactionId} did not read a definition of chaincode ${CHAINCODE_NAME}`);
   const definitionBlocks = new Map<number, common.Block>();
   for (let hop = 0; hop < 8 && at; hop += 1) {

@@ -189,19 +189,6 @@ export function lifecycleFields(envelopeBytes: Uint8Array, chaincode: string): {
   return { writes, reads };
 }
 
-/** The version ("block:tx") of the chaincode definition's Sequence that a transaction read. */
-export function sequenceReadOf(envelopeBytes: Uint8Array, chaincode: string): string | undefined {
-  const ns = ledger.rwset.TxReadWriteSet.deserializeBinary(decodeEndorsed(envelopeBytes).action.getResults_asU8())
-    .getNsRwsetList()
-    .find((n) => n.getNamespace() === '_lifecycle');
-  if (!ns) return undefined;
-  const read = ledger.rwset.kvrwset.KVRWSet.deserializeBinary(ns.getRwset_asU8())
-    .getReadsList()
-    .find((r) => r.getKey() === `namespaces/fields/${chaincode}/Sequence`);
-  const v = read?.getVersion();
-  return v ? `${v.getBlockNum()}:${v.getTxNum()}` : undefined;
-}
-
 const stateBytes = (b: Uint8Array): Uint8Array => peer.lifecycle.StateData.deserializeBinary(b).getBytes_asU8();
 
 /** Every check the verifier makes, in order, with what passing it means. */
@@ -333,7 +320,7 @@ function verifyInto(
   for (const block of configBlocks.slice(1)) {
     const n = blockNumber(block);
     const next = configOf(block);
-    const signatures = checkBlockSignatures(block, config, new Date());
+    const signatures = checkBlockSignatures(block, config);
     report.orderers.push({ block: n, signers: signatures.signers.map(signerReport), policySatisfied: signatures.satisfied });
     if (!check('config block', Boolean(next) && next?.channelId === channelId, `block ${n} is not a config block of ${channelId}`)) return;
     if (!check('config signatures', signedEnough(signatures), `config block ${n} is not signed by the orderers under the BlockValidation policy in force`))
@@ -372,7 +359,7 @@ function verifyInto(
     return;
   const txConfig = inForce as ChannelConfig;
   report.configSequence = txConfig.sequence;
-  const blockSignatures = checkBlockSignatures(block, txConfig, new Date());
+  const blockSignatures = checkBlockSignatures(block, txConfig);
   report.orderers.push({ block: number, signers: blockSignatures.signers.map(signerReport), policySatisfied: blockSignatures.satisfied });
   check(
     'block signatures',
@@ -439,9 +426,7 @@ function verifyInto(
   // 6. The definition in force: the _lifecycle Sequence version this transaction read (re-checked by MVCC at
   // commit) names the last definition commit; Fabric writes only the fields that changed, so the policy is
   // where that commit's own read of ValidationInfo points (re-checked by MVCC too), and so on back.
-  const sequenceRead = report.rwset
-    .find((n) => n.namespace === '_lifecycle')
-    ?.reads.find((r) => r.key === `namespaces/fields/${bundle.chaincode}/Sequence`)?.version;
+  const sequenceRead = lifecycleFields(envelopeBytes, bundle.chaincode).reads.get('Sequence');
   if (!check('definition read', sequenceRead !== undefined, 'the transaction read no chaincode definition')) return;
   const definitionBlocks = bundle.definitionBlocks.map((b) => common.Block.deserializeBinary(b64(b)));
   let at_ = sequenceRead as string;
@@ -452,7 +437,7 @@ function verifyInto(
     const defBlock = definitionBlocks.find((b) => blockNumber(b) === bn);
     if (!check('definition read', defBlock !== undefined, `the definition was written at ${at_}, and the bundle lacks block ${bn}`)) return;
     const defConfig = configAt(defBlock as common.Block);
-    const defSignatures = defConfig ? checkBlockSignatures(defBlock as common.Block, defConfig, new Date()) : undefined;
+    const defSignatures = defConfig ? checkBlockSignatures(defBlock as common.Block, defConfig) : undefined;
     if (defSignatures) report.orderers.push({ block: bn, signers: defSignatures.signers.map(signerReport), policySatisfied: defSignatures.satisfied });
     if (
       !check(

@@ -31,7 +31,7 @@ export async function bootstrapCallers(callers: CallerRegistry, known: Readonly<
         if (callers.get(user.name) && keys[user.name]) continue;
         const { apiKey } = await callers.add({
           id: user.name,
-          org: org.key,
+          mspId: org.mspId,
           role: user.role,
           entityId: user.entityId,
           ...(await enrolForGateway(org, user)),
@@ -47,7 +47,7 @@ export async function bootstrapCallers(callers: CallerRegistry, known: Readonly<
     // Public lookups run under a read-only auditor identity of their own and have no API key.
     await callers.add({
       id: 'public',
-      org: 'auditor',
+      mspId: auditor.mspId,
       role: 'auditor',
       entityId: reader.entityId,
       ...(await enrolForGateway(auditor, { ...reader, name: 'public' })),

@@ -4,8 +4,6 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Role } from '../../../chaincode/src/identity';
-import type { PeerOrg } from '../../../network/src/topology';
-import { orgByKey } from '../../../network/src/topology';
 import { JsonStore } from '../store';
 
 export interface EncryptedKey {
@@ -16,7 +14,6 @@ export interface EncryptedKey {
 
 export interface Caller {
   readonly id: string;
-  readonly org: PeerOrg['key'];
   readonly mspId: string;
   readonly role: Role;
   readonly entityId: string;
@@ -69,7 +66,8 @@ export class Vault {
 
 export interface NewCaller {
   readonly id: string;
-  readonly org: PeerOrg['key'];
+  /** The MSP the certificate belongs to. */
+  readonly mspId: string;
   readonly role: Role;
   readonly entityId: string;
   readonly certificate: string;
@@ -104,8 +102,7 @@ export class CallerRegistry {
     const apiKey = spec.withApiKey ? `rgc_${crypto.randomBytes(24).toString('base64url')}` : undefined;
     const caller: Caller = {
       id: spec.id,
-      org: spec.org,
-      mspId: orgByKey(spec.org).mspId,
+      mspId: spec.mspId,
       role: spec.role,
       entityId: spec.entityId,
       ...(apiKey ? { apiKeyHash: hashApiKey(apiKey) } : {}),

@@ -53,7 +53,7 @@ async function gatewayWith(
   const { privateKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const { apiKey } = await callers.add({
     id: 'reg',
-    org: 'regulator',
+    mspId: 'RegulatorMSP',
     role: 'regulator',
     entityId: 'x',
     certificate: 'c',

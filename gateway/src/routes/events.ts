@@ -55,10 +55,9 @@ function parseEvent(eventName: string, payload: Uint8Array): { events: { type: s
   return { events: events as { type: string }[] };
 }
 
-/** Connections open per caller: a cap, so one member cannot hold the gateway's streams. */
-const open = new Map<string, number>();
-
 export const eventRoutes: RoutePlugin = (app, services) => {
+  /** Streams open per caller in this app: a cap, so one member cannot hold the gateway's streams. */
+  const open = new Map<string, number>();
   const { maxStreamsPerCaller, streamBufferBytes } = services.config;
   app.get(
     '/v1/events',
