@@ -2,6 +2,8 @@
 /** @type {import('jest').Config} */
 // Fabric's state folders hold Raft snapshots (*.snap) Jest would take for its own.
 const ignoreState = ['<rootDir>/.regchain/', '<rootDir>/.regchain-test/'];
+// Sources of the shared package, not its build, so a test sees an edit at once.
+const moduleNameMapper = { '^@regchain/common$': '<rootDir>/common/src/index.ts' };
 const tsJest = ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }];
 
 module.exports = {
@@ -12,16 +14,18 @@ module.exports = {
       displayName: 'unit',
       rootDir: __dirname,
       modulePathIgnorePatterns: ignoreState,
+      moduleNameMapper,
       testEnvironment: 'node',
       // google-protobuf (under fabric-gateway) sets globals; Jest's clean-up between files would wrap them recursively.
       testEnvironmentOptions: { globalsCleanup: 'off' },
       transform: { '^.+\\.ts$': tsJest },
-      testMatch: ['<rootDir>/network/src/**/*.test.ts', '<rootDir>/gateway/src/**/*.test.ts', '<rootDir>/test/unit/**/*.test.ts'],
+      testMatch: ['<rootDir>/network/src/**/*.test.ts', '<rootDir>/gateway/src/**/*.test.ts', '<rootDir>/common/src/**/*.test.ts', '<rootDir>/test/unit/**/*.test.ts'],
     },
     {
       displayName: 'chaincode',
       rootDir: __dirname,
       modulePathIgnorePatterns: ignoreState,
+      moduleNameMapper,
       testEnvironment: 'node',
       // google-protobuf (under fabric-gateway) sets globals; Jest's clean-up between files would wrap them recursively.
       testEnvironmentOptions: { globalsCleanup: 'off' },
@@ -33,6 +37,7 @@ module.exports = {
       displayName: 'integration',
       rootDir: __dirname,
       modulePathIgnorePatterns: ignoreState,
+      moduleNameMapper,
       testEnvironment: 'node',
       // google-protobuf (under fabric-gateway) sets globals; Jest's clean-up between files would wrap them recursively.
       testEnvironmentOptions: { globalsCleanup: 'off' },

@@ -46,7 +46,7 @@ async function main(): Promise<void> {
     addressRateLimitPerMinute: 1_000_000,
   };
   const services = createServices(config);
-  const keys = await bootstrapCallers(services.callers);
+  const keys = await bootstrapCallers(services.config, services.callers);
   const app = await buildApp(services);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;

@@ -22,9 +22,13 @@ ensure_node_modules() {
   fi
 }
 
-# What both entry points need first: Node dependencies and the pinned Fabric binaries.
+# What both entry points need first: Node dependencies, the shared package's build (the chaincode requires it
+# at run time), and the pinned Fabric binaries.
 prepare() {
   ensure_node_modules
+  if [ ! -f common/dist/index.js ] || [ -n "$(find common/src common/package.json -newer common/dist/index.js -print -quit)" ]; then
+    npx tsc -p common/tsconfig.build.json || die "the shared package (common/) does not compile"
+  fi
   step "finding or installing Fabric 3.1.5 and fabric-ca 1.5.21"
   npx tsx network/src/cli.ts install
 }

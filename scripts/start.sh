@@ -10,7 +10,7 @@ npx tsx network/src/cli.ts up "$@"
 step "creating the gateway's callers for the network's users"
 npx tsx gateway/src/admin.ts bootstrap
 step "starting the REST gateway"
-npx tsx gateway/src/admin.ts start
+npx tsx network/src/cli.ts gateway start
 step "running"
 npx tsx network/src/cli.ts status
 port="${REGCHAIN_GATEWAY_PORT:-3000}"

@@ -1,17 +1,9 @@
 // Who is calling, from the certificate alone: MSP id plus the role and entity id the org's CA issued.
+import { isRole, type Role, ROLE_MSP } from '@regchain/common';
 import type { Context } from 'fabric-contract-api';
 import { ChaincodeError } from './errors';
 
-export const ROLES = ['regulator', 'enterprise', 'bank', 'auditor'] as const;
-export type Role = (typeof ROLES)[number];
-
-/** Each role may only be held by members of its own org: a CA cannot mint regulators elsewhere. */
-export const ROLE_MSP: Readonly<Record<Role, string>> = {
-  regulator: 'RegulatorMSP',
-  enterprise: 'EnterpriseMSP',
-  bank: 'BankMSP',
-  auditor: 'AuditorMSP',
-};
+export { ROLES, type Role } from '@regchain/common';
 
 export interface Caller {
   readonly mspId: string;
@@ -33,15 +25,14 @@ export function callerFrom(identity: IdentitySource): Caller {
   const mspId = identity.getMSPID();
   const role = identity.getAttributeValue('role');
   const entityId = identity.getAttributeValue('entityId');
-  if (!role || !(ROLES as readonly string[]).includes(role)) {
+  if (!role || !isRole(role)) {
     throw new ChaincodeError('IDENTITY_INVALID', `the certificate of ${mspId} carries no regchain role attribute`);
   }
-  const typedRole = role as Role;
-  if (ROLE_MSP[typedRole] !== mspId) {
+  if (ROLE_MSP[role] !== mspId) {
     throw new ChaincodeError('IDENTITY_INVALID', `role ${role} cannot be held by a member of ${mspId}`);
   }
   if (!entityId) throw new ChaincodeError('IDENTITY_INVALID', `the certificate of ${role} at ${mspId} carries no entityId attribute`);
-  return { mspId, role: typedRole, entityId, id: identity.getID() };
+  return { mspId, role, entityId, id: identity.getID() };
 }
 
 export const caller = (ctx: Context): Caller => callerFrom(ctx.clientIdentity);

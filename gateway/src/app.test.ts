@@ -89,6 +89,9 @@ function testConfig(dir: string, limits: Pick<GatewayConfig, 'secret' | 'bodyLim
     profile: '/nonexistent',
     channel: 'supervision',
     chaincode: 'regchain',
+    caClient: '/nonexistent',
+    registrars: '/nonexistent',
+    users: '/nonexistent',
     ...limits,
   };
 }

@@ -1,7 +1,8 @@
-// Gateway settings from the environment, with defaults that fit the local network.
+// Gateway settings from the environment. The defaults are the local network's layout (REGCHAIN_HOME); for any
+// other network, point the profile, trust anchors and CA settings at its own files.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { genesisBlock, STATE_DIR } from '../../network/src/paths';
-import { CHAINCODE_NAME, CHANNEL, GATEWAY_PORT } from '../../network/src/topology';
+import { CHAINCODE_NAME, CHANNEL, portOffset, stateDir, stateLayout } from '@regchain/common';
 
 export interface GatewayConfig {
   readonly host: string;
@@ -30,25 +31,36 @@ export interface GatewayConfig {
   readonly profile: string;
   readonly channel: string;
   readonly chaincode: string;
+  /** Fabric's fabric-ca-client, which the admin command registers, enrols and revokes callers with. */
+  readonly caClient: string;
+  /** One fabric-ca-client home per MSP id (`<dir>/<MSP id>/msp`) holding an identity allowed to register at that org's CA. */
+  readonly registrars: string;
+  /** The users `gateway:admin bootstrap` creates callers for: a JSON list of {mspId, name, role, entityId}. */
+  readonly users: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const local = stateLayout(stateDir(env));
+  const bundledCaClient = path.join(local.bin, 'fabric-ca-client');
   return {
     host: env.REGCHAIN_GATEWAY_HOST ?? '127.0.0.1',
-    port: Number(env.REGCHAIN_GATEWAY_PORT ?? GATEWAY_PORT),
-    dataDir: path.resolve(env.REGCHAIN_GATEWAY_DATA ?? path.join(STATE_DIR, 'gateway')),
+    port: Number(env.REGCHAIN_GATEWAY_PORT ?? 3000 + portOffset(env.REGCHAIN_PORT_OFFSET)),
+    dataDir: path.resolve(env.REGCHAIN_GATEWAY_DATA ?? local.gatewayData),
     secret: env.REGCHAIN_GATEWAY_SECRET,
-    secretFile: path.resolve(env.REGCHAIN_GATEWAY_SECRET_FILE ?? path.join(STATE_DIR, 'secrets', 'vault.key')),
+    secretFile: path.resolve(env.REGCHAIN_GATEWAY_SECRET_FILE ?? local.vaultKey),
     bodyLimit: Number(env.REGCHAIN_GATEWAY_BODY_LIMIT ?? 256 * 1024),
     rateLimitPerMinute: Number(env.REGCHAIN_GATEWAY_RATE_LIMIT ?? 1200),
     addressRateLimitPerMinute: Number(env.REGCHAIN_GATEWAY_ADDRESS_RATE_LIMIT ?? 6000),
     publicCaller: env.REGCHAIN_GATEWAY_PUBLIC_CALLER ?? 'public',
     logLevel: env.LOG_LEVEL ?? 'info',
-    trustAnchors: path.resolve(env.REGCHAIN_TRUST_ANCHORS ?? genesisBlock()),
+    trustAnchors: path.resolve(env.REGCHAIN_TRUST_ANCHORS ?? local.genesisBlock),
     maxStreamsPerCaller: Number(env.REGCHAIN_GATEWAY_STREAMS_PER_CALLER ?? 4),
     streamBufferBytes: Number(env.REGCHAIN_GATEWAY_STREAM_BUFFER ?? 1024 * 1024),
-    profile: path.resolve(env.REGCHAIN_GATEWAY_PROFILE ?? path.join(STATE_DIR, 'profiles', 'network.json')),
+    profile: path.resolve(env.REGCHAIN_GATEWAY_PROFILE ?? local.networkProfile),
     channel: env.REGCHAIN_CHANNEL ?? CHANNEL,
     chaincode: env.REGCHAIN_CHAINCODE ?? CHAINCODE_NAME,
+    caClient: env.REGCHAIN_FABRIC_CA_CLIENT ?? (fs.existsSync(bundledCaClient) ? bundledCaClient : 'fabric-ca-client'),
+    registrars: path.resolve(env.REGCHAIN_GATEWAY_REGISTRARS ?? local.registrars),
+    users: path.resolve(env.REGCHAIN_GATEWAY_USERS ?? local.users),
   };
 }

@@ -1,7 +1,7 @@
 // One error shape for callers ({ code, message, details, transactionId? }), and Fabric's errors mapped onto it.
 import { CommitError, CommitStatusError, EndorseError, GatewayError } from '@hyperledger/fabric-gateway';
 import { peer } from '@hyperledger/fabric-protos';
-import { parseErrorMessage } from '../../chaincode/src/errors';
+import { parseErrorMessage } from '@regchain/common';
 
 /** What Fabric said, kept for the log: the gRPC status, the error's message and each peer's own answer. */
 export interface FabricCause {

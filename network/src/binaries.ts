@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import { cacheDir, REPO_ROOT } from './paths';
+import { cacheDir, REPO_ROOT, shared } from './paths';
 import { FABRIC_CA_VERSION, FABRIC_VERSION } from './topology';
 import { log, NetworkError } from './log';
 
@@ -217,4 +217,17 @@ export async function ensureFabric(): Promise<FabricInstall> {
   const source = await installIntoCache(cache);
   log.done(`Fabric binaries installed from ${source} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return { ...layoutOf(cache, 'cache'), source };
+}
+
+/** `<state>/bin` points at the binaries in use, for tools outside the network scripts (the gateway's admin command). */
+export function linkBinaries(fabric: FabricInstall): void {
+  const link = shared.bin;
+  try {
+    if (fs.readlinkSync(link) === fabric.binDir) return;
+    fs.rmSync(link, { force: true });
+  } catch {
+    // no link yet
+  }
+  fs.mkdirSync(path.dirname(link), { recursive: true, mode: 0o700 });
+  fs.symlinkSync(fabric.binDir, link);
 }

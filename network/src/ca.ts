@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FabricInstall } from './binaries';
 import { run } from './exec';
-import { caTlsDir, dirs, userDir } from './paths';
+import { caTlsDir, dirs, shared, userDir } from './paths';
 import { DIAL_HOST, PEER_ORGS, type PeerOrg, type UserSpec, caName } from './topology';
 
 const secretsFile = (): string => path.join(dirs.config, 'ca-bootstrap.json');
@@ -55,7 +55,8 @@ export function enrolledUser(org: PeerOrg, name: string): EnrolledUser | undefin
 }
 
 export async function enrollRegistrar(fabric: FabricInstall, org: PeerOrg): Promise<string> {
-  const home = path.join(dirs.users, org.key, '.registrar');
+  // Named by MSP id under the shared layout: the gateway's admin command registers and revokes with it too.
+  const home = path.join(shared.registrars, org.mspId);
   if (!fs.existsSync(path.join(home, 'msp', 'signcerts', 'cert.pem'))) {
     await run(path.join(fabric.binDir, 'fabric-ca-client'), ['enroll', '-u', caUrl(org, `admin:${bootstrapSecret(org)}`), '-H', home, ...caClientArgs(org)]);
   }
@@ -114,6 +115,8 @@ export async function ensureUsers(fabric: FabricInstall): Promise<number> {
   let created = 0;
   await Promise.all(
     PEER_ORGS.map(async (org) => {
+      // The registrar first: the gateway's admin command registers with it even when every user exists.
+      await enrollRegistrar(fabric, org);
       for (const user of org.users) {
         if (enrolledUser(org, user.name)) {
           // Enrolled already: a secret left by an earlier version is of no use and is removed.

@@ -25,6 +25,8 @@ import {
 } from './topology';
 
 export const CHAINCODE_DIR = path.join(REPO_ROOT, 'chaincode');
+/** The shared package the chaincode requires at run time, from its build. */
+const COMMON_DIR = path.join(REPO_ROOT, 'common');
 const COLLECTIONS = path.join(CHAINCODE_DIR, 'collections.json');
 const CURRENT = (): string => path.join(dirs.chaincode, 'current.json');
 
@@ -59,30 +61,35 @@ function digestOf(files: readonly string[], extra: readonly string[] = []): stri
   return hash.digest('hex');
 }
 
-/**
- * Compiles the chaincode unless its sources are unchanged since the last build; the digest of the
- * build and the definition inputs (collections, policy) is the chaincode version.
- */
-export function buildChaincode(): string {
-  const dist = path.join(CHAINCODE_DIR, 'dist');
+/** Compiles a package (tsconfig.build.json into dist) unless its sources are unchanged since its last build. */
+function buildPackage(dir: string): string[] {
+  const dist = path.join(dir, 'dist');
   const marker = path.join(dist, '.source-sha256');
   const sources = [
-    ...listFiles(path.join(CHAINCODE_DIR, 'src')).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.includes(`${path.sep}test${path.sep}`)),
-    ...['package.json', 'tsconfig.json', 'tsconfig.build.json'].map((f) => path.join(CHAINCODE_DIR, f)),
+    ...listFiles(path.join(dir, 'src')).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.includes(`${path.sep}test${path.sep}`)),
+    ...['package.json', 'tsconfig.json', 'tsconfig.build.json'].map((f) => path.join(dir, f)),
   ];
   const sourceDigest = digestOf(sources);
   if (!fs.existsSync(marker) || fs.readFileSync(marker, 'utf8') !== sourceDigest) {
-    const tsc = require.resolve('typescript/bin/tsc', { paths: [CHAINCODE_DIR] });
+    const tsc = require.resolve('typescript/bin/tsc', { paths: [dir] });
     fs.rmSync(dist, { recursive: true, force: true });
     try {
-      execFileSync(process.execPath, [tsc, '-p', path.join(CHAINCODE_DIR, 'tsconfig.build.json')], { stdio: 'pipe' });
+      execFileSync(process.execPath, [tsc, '-p', path.join(dir, 'tsconfig.build.json')], { stdio: 'pipe' });
     } catch (err) {
       const out = (err as { stdout?: Buffer }).stdout?.toString() ?? '';
-      throw new NetworkError(`the chaincode does not compile:\n${out}`);
+      throw new NetworkError(`${path.basename(dir)} does not compile:\n${out}`);
     }
     fs.writeFileSync(marker, sourceDigest);
   }
-  const built = listFiles(dist).filter((f) => f !== marker);
+  return listFiles(dist).filter((f) => f !== marker);
+}
+
+/**
+ * Compiles the shared package and the chaincode that requires it, each unless unchanged; the digest of both
+ * builds and the definition inputs (collections, policy) is the chaincode version.
+ */
+export function buildChaincode(): string {
+  const built = [...buildPackage(COMMON_DIR), ...buildPackage(CHAINCODE_DIR)];
   const inputs = [...built, path.join(CHAINCODE_DIR, 'package.json'), ...(fs.existsSync(COLLECTIONS) ? [COLLECTIONS] : [])];
   return digestOf(inputs, [ENDORSEMENT_POLICY]).slice(0, 16);
 }

@@ -1,4 +1,5 @@
 // Creates channel "supervision": orderers join through the channel participation API, then every peer joins.
+import { sleep } from '@regchain/common';
 import * as path from 'node:path';
 import type { FabricInstall } from './binaries';
 import { peerAdminEnv } from './config';
@@ -7,8 +8,6 @@ import { NetworkError } from './log';
 import { genesisBlock, ordererAdminDir, ordererDir } from './paths';
 import { httpGet } from './process';
 import { CHANNEL, DIAL_HOST, HOST, ORDERERS, PEERS, type Orderer, type PeerNode } from './topology';
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function osnadminArgs(o: Orderer): string[] {
   const admin = path.join(ordererAdminDir(), 'tls');

@@ -1,9 +1,14 @@
-// Command line for the local network: install, up, down [--purge], status, deploy.
+// Command line for the local network: install, up, down [--purge], status, deploy, the gateway process, CRLs.
+import * as fs from 'node:fs';
 import { ensureFabric } from './binaries';
 import { deployChaincode } from './chaincode';
 import { log, NetworkError } from './log';
 import { down, endpoints, status, up, waitEndorsable } from './network';
+import { startGateway } from './gateway';
+import { stopProcess } from './process';
+import { publishCrl } from './revoke';
 import { runtimeByName } from './runtime';
+import { PEER_ORGS } from './topology';
 
 const USAGE = `usage: network <command>
   install          find or install the pinned Fabric binaries
@@ -11,7 +16,11 @@ const USAGE = `usage: network <command>
   up               start the network (or reuse a healthy one) and deploy the chaincode
   down [--purge]   stop the processes the network started; --purge also deletes its state
   status           show each process, its PID, health and memory
-  deploy           rebuild the chaincode and redeploy it if it changed (bumps the sequence)`;
+  deploy           rebuild the chaincode and redeploy it if it changed (bumps the sequence)
+  gateway start    run the REST gateway in the background (log and PID file beside the network's)
+  gateway stop     stop it, letting in-flight submits finish
+  publish-crl --msp MSPID --file crl.pem
+                   put an org's CRL (from \`gateway:admin revoke-caller\`) into the channel config, signed by its admin`;
 
 async function main(argv: readonly string[]): Promise<void> {
   const [command, ...rest] = argv;
@@ -59,10 +68,24 @@ async function main(argv: readonly string[]): Promise<void> {
       log.done(`${result.changed ? 'deployed' : 'unchanged:'} ${result.pkg.label} sequence ${result.sequence} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       return;
     }
+    case 'gateway':
+      if (rest[0] === 'start') return startGateway();
+      if (rest[0] === 'stop') return log.done(`gateway ${await stopProcess('gateway', 35_000)}`);
+      break;
+    case 'publish-crl': {
+      const flag = (name: string): string | undefined => rest[rest.indexOf(`--${name}`) + 1];
+      const mspId = rest.includes('--msp') ? flag('msp') : undefined;
+      const file = rest.includes('--file') ? flag('file') : undefined;
+      const org = PEER_ORGS.find((o) => o.mspId === mspId);
+      if (!org || !file) break;
+      const height = await publishCrl(await ensureFabric(), org, fs.readFileSync(file, 'utf8'));
+      log.done(`${org.mspId}'s CRL is in the channel config; every peer is at height ≥ ${height}`);
+      return;
+    }
     default:
-      process.stderr.write(`${USAGE}\n`);
-      process.exitCode = 2;
   }
+  process.stderr.write(`${USAGE}\n`);
+  process.exitCode = 2;
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {

@@ -1,7 +1,8 @@
 // Network up, down and status: the orchestration of every step, idempotent and stopped by PID.
+import { sleep } from '@regchain/common';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ensureFabric, type FabricInstall } from './binaries';
+import { ensureFabric, type FabricInstall, linkBinaries } from './binaries';
 import { ensureUsers } from './ca';
 import { joinOrderers, joinPeers, waitForRaftLeader } from './channel';
 import { deployChaincode, readCurrent } from './chaincode';
@@ -26,7 +27,6 @@ export interface UpReport {
   readonly fabricSource: FabricInstall['source'];
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const infra = (): NodeProcess[] => networkProcesses().filter((p) => p.kind !== 'chaincode');
 
 /** Writes every process's env file: the native runtime and docker-compose read the same settings. */
@@ -106,6 +106,7 @@ export async function up(options: UpOptions = {}): Promise<UpReport> {
   // Keys, CA databases and bootstrap secrets live below: the owner alone may enter.
   fs.mkdirSync(dirs.state, { recursive: true, mode: 0o700 });
   fs.chmodSync(dirs.state, 0o700);
+  linkBinaries(fabric);
 
   if (runtime.name === 'native') removeStalePidFiles();
   const running: NodeProcess[] = [];
@@ -118,8 +119,9 @@ export async function up(options: UpOptions = {}): Promise<UpReport> {
         `the network is running but ${unhealthy.join(', ')} is unhealthy; read ${dirs.logs}, then run \`npm run network:down\` and up again`,
       );
     }
-    log.done('network already running; checking the chaincode');
+    log.done('network already running; checking the users and the chaincode');
     writeProfiles();
+    await ensureUsers(fabric);
     t = Date.now();
     const deployed = await deployChaincode(fabric, runtime);
     if (deployed.changed) await waitEndorsable();

@@ -1,12 +1,15 @@
 // Where runtime state lives: one ignored folder per checkout, and a binary cache outside the repo.
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { stateDir, stateLayout } from '@regchain/common';
 import { FABRIC_CA_VERSION, FABRIC_VERSION, type PeerNode, type PeerOrg, ORDERER_ORG, type Orderer, ordererHost } from './topology';
 
-export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+export { REPO_ROOT } from '@regchain/common';
 
 /** Everything a running network writes: crypto, ledgers, logs, PID files. Never in git. */
-export const STATE_DIR = path.resolve(process.env.REGCHAIN_HOME ?? path.join(REPO_ROOT, '.regchain'));
+export const STATE_DIR = stateDir();
+/** The parts of the state folder the gateway reads too. */
+export const shared = stateLayout(STATE_DIR);
 
 export const dirs = {
   state: STATE_DIR,
@@ -14,13 +17,13 @@ export const dirs = {
   config: path.join(STATE_DIR, 'config'),
   env: path.join(STATE_DIR, 'env'),
   data: path.join(STATE_DIR, 'data'),
-  logs: path.join(STATE_DIR, 'logs'),
-  pids: path.join(STATE_DIR, 'pids'),
+  logs: shared.logs,
+  pids: shared.pids,
   users: path.join(STATE_DIR, 'users'),
   chaincode: path.join(STATE_DIR, 'chaincode'),
 };
 
-export const genesisBlock = (): string => path.join(dirs.config, 'supervision.block');
+export const genesisBlock = (): string => shared.genesisBlock;
 export const logFile = (name: string): string => path.join(dirs.logs, `${name}.log`);
 export const pidFile = (name: string): string => path.join(dirs.pids, `${name}.pid`);
 export const envFile = (name: string): string => path.join(dirs.env, `${name}.env`);

@@ -1,4 +1,5 @@
 // Starting, probing and stopping the network's processes: one log and one PID file each, stopped by PID.
+import { sleep } from '@regchain/common';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -22,8 +23,6 @@ export interface StartSpec {
   readonly env: Readonly<Record<string, string>>;
   readonly cwd?: string;
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export function readPid(name: string): PidRecord | undefined {
   try {

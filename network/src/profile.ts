@@ -1,10 +1,10 @@
 // Common connection profiles (the JSON Fabric's SDKs and Caliper read) for the network: one per org, one for all.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { caTlsDir, dirs, peerDir } from './paths';
+import { caTlsDir, peerDir, shared } from './paths';
 import { caName, CHANNEL, DIAL_HOST, PEER_ORGS, type PeerOrg, PEERS } from './topology';
 
-export const profileFile = (name: string): string => path.join(dirs.state, 'profiles', `${name}.json`);
+export const profileFile = (name: string): string => path.join(shared.profiles, `${name}.json`);
 
 const pem = (file: string): string => fs.readFileSync(file, 'utf8');
 
@@ -44,9 +44,11 @@ export function connectionProfile(client?: PeerOrg): Record<string, unknown> {
   };
 }
 
-/** Writes `profiles/network.json` and one `profiles/<org>.json` per org under the state folder. */
+/** Writes `profiles/network.json`, one `profiles/<org>.json` per org, and the users the gateway makes callers for. */
 export function writeProfiles(): void {
-  fs.mkdirSync(path.dirname(profileFile('network')), { recursive: true, mode: 0o700 });
+  fs.mkdirSync(shared.profiles, { recursive: true, mode: 0o700 });
   fs.writeFileSync(profileFile('network'), `${JSON.stringify(connectionProfile(), null, 2)}\n`);
   for (const org of PEER_ORGS) fs.writeFileSync(profileFile(org.key), `${JSON.stringify(connectionProfile(org), null, 2)}\n`);
+  const users = PEER_ORGS.flatMap((org) => org.users.map((u) => ({ mspId: org.mspId, name: u.name, role: u.role, entityId: u.entityId })));
+  fs.writeFileSync(shared.users, `${JSON.stringify(users, null, 2)}\n`);
 }

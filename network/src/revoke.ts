@@ -1,10 +1,11 @@
-// Revocation that reaches Fabric: the org's CA revokes the certificate and issues a CRL, and a channel config
-// update puts the CRL into the org's MSP, so every peer refuses the certificate from the next block on.
+// Revocation that reaches Fabric: once the org's CA has revoked a certificate and issued a CRL (the gateway's
+// `revoke-caller`), a channel config update puts the CRL into the org's MSP, so every peer refuses the
+// certificate from the next block on.
+import { sleep } from '@regchain/common';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { FabricInstall } from './binaries';
-import { caClientArgs, caUrl, enrollRegistrar } from './ca';
 import { peerHeight } from './channel';
 import { peerAdminEnv } from './config';
 import { run } from './exec';
@@ -12,39 +13,10 @@ import { NetworkError } from './log';
 import { ordererTlsCa } from './paths';
 import { anchorPeer, CHANNEL, DIAL_HOST, ORDERERS, PEERS, type PeerOrg } from './topology';
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-export interface Revocation {
-  /** Certificates on the org's CRL now. */
-  readonly crlPem: string;
-  /** Channel height on the org's peer once every peer applied the update. */
-  readonly height: number;
-}
-
 interface ConfigJson {
   channel_group: {
     groups: { Application: { groups: Record<string, { values: { MSP: { value: { config: { name: string; revocation_list?: string[] } } } } }> } };
   };
-}
-
-/** Revokes an enrolled identity at its org's CA and publishes the org's CRL on the channel. */
-export async function revokeIdentity(fabric: FabricInstall, org: PeerOrg, enrollmentId: string): Promise<Revocation> {
-  const registrar = await enrollRegistrar(fabric, org);
-  await run(path.join(fabric.binDir, 'fabric-ca-client'), [
-    'revoke',
-    '-u',
-    caUrl(org),
-    '-H',
-    registrar,
-    '-e',
-    enrollmentId,
-    '-r',
-    'keycompromise',
-    '--gencrl',
-    ...caClientArgs(org),
-  ]);
-  const crlPem = fs.readFileSync(path.join(registrar, 'msp', 'crls', 'crl.pem'), 'utf8');
-  return { crlPem, height: await publishCrl(fabric, org, crlPem) };
 }
 
 /**

@@ -1,9 +1,9 @@
 // The one network definition both runtimes (native processes and Docker Compose) are built from.
+import { portOffset } from '@regchain/common';
 
 export const FABRIC_VERSION = '3.1.5';
 export const FABRIC_CA_VERSION = '1.5.21';
-export const CHANNEL = 'supervision';
-export const CHAINCODE_NAME = 'regchain';
+export { CHAINCODE_NAME, CHANNEL } from '@regchain/common';
 /**
  * Chaincode endorsement policy, look-through supervision: the regulator's peer endorses every write, with a
  * bank or an enterprise, so two regulated members cannot write anything without it. The auditor only commits.
@@ -13,18 +13,8 @@ export const HOST = '127.0.0.1';
 /** Name every client dials: matches the TLS SANs and avoids Node's warning about IPs as server names. */
 export const DIAL_HOST = 'localhost';
 
-/**
- * Added to every port, so a second network runs beside the first: `npm test` puts its own under
- * REGCHAIN_PORT_OFFSET=20000 (and its own REGCHAIN_HOME), and a developer's `npm start` keeps answering.
- */
-export const PORT_OFFSET = portOffset(process.env.REGCHAIN_PORT_OFFSET);
-
-function portOffset(value: string | undefined): number {
-  if (value === undefined || value === '') return 0;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 50_000) throw new Error(`REGCHAIN_PORT_OFFSET must be a whole number from 0 to 50000, not "${value}"`);
-  return n;
-}
+/** Added to every port (see `portOffset`), so `npm test`'s network runs beside `npm start`'s. */
+export const PORT_OFFSET = portOffset();
 
 const at = (port: number): number => port + PORT_OFFSET;
 

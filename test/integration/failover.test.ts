@@ -1,5 +1,6 @@
 // Faults under load on the real network: a peer or the Raft leader killed by PID while every org submits.
 // Nothing acknowledged is lost (each is read back from the auditor's peer) and every org's submits succeed again within 5 s.
+import { sleep } from '@regchain/common';
 import type { FastifyInstance } from 'fastify';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -35,7 +36,7 @@ beforeAll(async () => {
     rateLimitPerMinute: 1_000_000,
     addressRateLimitPerMinute: 1_000_000,
   });
-  keys = await bootstrapCallers(services.callers);
+  keys = await bootstrapCallers(services.config, services.callers);
   app = await buildApp(services);
   await app.listen({ host: '127.0.0.1', port: 0 });
   url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
@@ -96,8 +97,6 @@ function load(tag: string): { outcomes: Outcome[]; stop: () => Promise<void> } {
     },
   };
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Every acknowledged transaction, read back from the auditor's own peer: how many are not there as VALID. */
 async function lost(outcomes: readonly Outcome[]): Promise<number> {

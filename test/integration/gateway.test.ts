@@ -51,7 +51,7 @@ let keys: Record<string, string>;
 
 beforeAll(async () => {
   const services = createServices({ ...loadConfig({}), dataDir, secret: 'integration-secret', logLevel: 'silent' });
-  keys = await bootstrapCallers(services.callers);
+  keys = await bootstrapCallers(services.config, services.callers);
   gw = await startGateway();
 });
 
@@ -338,7 +338,7 @@ describe('callers and shutdown', () => {
     const name = `ops-${run}`;
     const out = execFileSync(
       process.execPath,
-      [require.resolve('tsx/cli'), 'gateway/src/admin.ts', 'create-caller', '--org', 'enterprise', '--name', name, '--role', 'enterprise', '--entity', ENT],
+      [require.resolve('tsx/cli'), 'gateway/src/admin.ts', 'create-caller', '--msp', 'EnterpriseMSP', '--name', name, '--role', 'enterprise', '--entity', ENT],
       {
         cwd: path.resolve(__dirname, '..', '..'),
         env: { ...process.env, REGCHAIN_GATEWAY_DATA: dataDir, REGCHAIN_GATEWAY_SECRET: 'integration-secret', REGCHAIN_QUIET: '1' },

@@ -11,7 +11,7 @@ import { anchorsFromFile, collectEvidence } from '../../gateway/src/audit/eviden
 import { verifyEvidence } from '../../gateway/src/audit/verify';
 import { loadConfig } from '../../gateway/src/config';
 import type { Caller } from '../../gateway/src/fabric/identities';
-import { bootstrapCallers } from '../../gateway/src/fabric/bootstrap';
+import { bootstrapCallers, certificateAuthority } from '../../gateway/src/fabric/bootstrap';
 import { eventRoutes } from '../../gateway/src/routes/events';
 import { offlineRoutes } from '../../gateway/src/routes/offline';
 import { createServices } from '../../gateway/src/services';
@@ -19,7 +19,7 @@ import { ensureFabric } from '../../network/src/binaries';
 import { registerAndEnroll } from '../../network/src/ca';
 import { connectAs } from '../../network/src/client';
 import { genesisBlock, logFile } from '../../network/src/paths';
-import { revokeIdentity } from '../../network/src/revoke';
+import { publishCrl } from '../../network/src/revoke';
 import { CHAINCODE_NAME, CHANNEL, orgByKey } from '../../network/src/topology';
 import { Clients } from '../support/fabric';
 
@@ -47,7 +47,7 @@ beforeAll(async () => {
     maxStreamsPerCaller: 2,
   };
   services = createServices(config);
-  keys = await bootstrapCallers(services.callers);
+  keys = await bootstrapCallers(services.config, services.callers);
   const fabric = await ensureFabric();
   for (const [name, org, role, entityId] of [
     [`ent2-${run}`, 'enterprise', 'enterprise', ENT2],
@@ -272,7 +272,7 @@ describe('offline messages carry the caller', () => {
 });
 
 describe('revocation reaches Fabric', () => {
-  it("revokes a caller at the gateway at once, at its CA, and in the channel's MSP: its certificate can no longer write, and audits still verify", async () => {
+  it("revokes a caller at the gateway at once, at the CA its profile names, and in the channel's MSP: its certificate can no longer write, and audits still verify", async () => {
     const fabric = await ensureFabric();
     const name = `rev-${run}`;
     const enrolled = await registerAndEnroll(fabric, orgByKey('bank'), { name, role: 'bank', entityId: BANK });
@@ -286,8 +286,10 @@ describe('revocation reaches Fabric', () => {
     await services.callers.revoke(name);
     expect((await api(name, 'POST', '/v1/accounts', { accountId: `rv-2-${run}`, ownerEntityId: ENT, name: 'after' })).status).toBe(401);
 
-    const { crlPem } = await revokeIdentity(fabric, orgByKey('bank'), name);
+    // At the CA the connection profile names, as `gateway:admin revoke-caller` does; then into the channel's MSP.
+    const crlPem = await certificateAuthority(services.config, 'BankMSP').revoke(name);
     expect(crlPem).toContain('BEGIN X509 CRL');
+    await publishCrl(fabric, orgByKey('bank'), crlPem);
     // The member kept its key and talks to Fabric directly: the peers now refuse the certificate.
     const direct = connectAs(orgByKey('bank'), name, {
       identity: { mspId: 'BankMSP', credentials: Buffer.from(certificate) },

@@ -1,6 +1,6 @@
 // Helpers for integration suites: contracts as a topology user, and chaincode errors read back from Fabric.
 import { type Contract, GatewayError } from '@hyperledger/fabric-gateway';
-import { parseErrorMessage, type ParsedError } from '../../chaincode/src/errors';
+import { parseErrorMessage, type ParsedError } from '@regchain/common';
 import { connectAs, type Connection } from '../../network/src/client';
 import { CHAINCODE_NAME, CHANNEL, orgByKey, type PeerOrg } from '../../network/src/topology';
 

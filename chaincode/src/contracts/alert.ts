@@ -6,7 +6,7 @@ import { ChaincodeError } from '../errors';
 import { requireRole } from '../identity';
 import { canonical } from '../json';
 import { key } from '../ledger';
-import { AlertIdInput, AlertListInput, AlertNoteInput, type ALERT_STATUSES } from '../schemas';
+import { AlertIdInput, AlertListInput, AlertNoteInput, type ALERT_STATUSES } from '@regchain/common';
 import { parseInput } from '../validation';
 import { RegchainContext, RegchainContract } from './base';
 
@@ -61,7 +61,7 @@ export class AlertContract extends RegchainContract {
     await l.put(alertKey(after.alertId), after);
     await l.del(alertStatusIndex(before.status, after.alertId));
     await l.put(alertStatusIndex(after.status, after.alertId), { alertId: after.alertId });
-    const type = { acknowledge: 'AlertAcknowledged', resolve: 'AlertResolved', markFalsePositive: 'AlertMarkedFalsePositive' }[action];
+    const type = ({ acknowledge: 'AlertAcknowledged', resolve: 'AlertResolved', markFalsePositive: 'AlertMarkedFalsePositive' } as const)[action];
     ctx.emit({ type, alertId: after.alertId, status: after.status });
     return canonical(after);
   }

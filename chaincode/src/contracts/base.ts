@@ -1,17 +1,11 @@
 // What every contract shares: a context with the caller, the ledger and the transaction's event batch.
 import { Context, Contract } from 'fabric-contract-api';
 import { KeyEndorsementPolicy } from 'fabric-shim';
+import { type DomainEvent, EVENT_NAME, type EventBatch } from '@regchain/common';
 import type { Actor } from '../domain/filing';
-import { EVENT_NAME } from '../events';
 import { type Caller, callerFrom } from '../identity';
 import { toBytes } from '../json';
 import { Ledger } from '../ledger';
-
-/** A thing a transaction did, for monitoring. Every event of one transaction goes out in one payload. */
-export interface DomainEvent {
-  readonly type: string;
-  readonly [field: string]: unknown;
-}
 
 export class RegchainContext extends Context {
   readonly events: DomainEvent[] = [];
@@ -54,7 +48,8 @@ export abstract class RegchainContract extends Contract {
   override async afterTransaction(ctx: Context, _result: unknown): Promise<void> {
     const events = (ctx as RegchainContext).events;
     if (events.length === 0) return;
-    ctx.stub.setEvent(EVENT_NAME, toBytes({ txId: ctx.stub.getTxID(), events }));
+    const batch: EventBatch = { txId: ctx.stub.getTxID(), events };
+    ctx.stub.setEvent(EVENT_NAME, toBytes(batch));
   }
 
   protected async protect(ctx: RegchainContext, key: string): Promise<void> {

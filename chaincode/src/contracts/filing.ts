@@ -16,7 +16,7 @@ import {
   FilingReasonInput,
   FilingSubmitInput,
   PersonInCharge,
-} from '../schemas';
+} from '@regchain/common';
 import { parseInput, validate } from '../validation';
 import { RegchainContext, RegchainContract } from './base';
 
@@ -199,14 +199,16 @@ export class FilingContract extends RegchainContract {
     };
     await this.save(ctx, before, after);
     if (CLOSED.includes(status)) await l.del(serviceKey(before.applicant.creditCode, before.service.name));
-    const type = {
-      startReview: 'FilingReviewStarted',
-      approve: 'FilingApproved',
-      return: 'FilingReturned',
-      reject: 'FilingRejected',
-      amend: 'FilingAmended',
-      deregister: 'FilingDeregistered',
-    }[action];
+    const type = (
+      {
+        startReview: 'FilingReviewStarted',
+        approve: 'FilingApproved',
+        return: 'FilingReturned',
+        reject: 'FilingRejected',
+        amend: 'FilingAmended',
+        deregister: 'FilingDeregistered',
+      } as const
+    )[action];
     ctx.emit({ type, filingId, entityId: before.applicant.creditCode, status, ...(number && action === 'approve' ? { filingNumber: number } : {}) });
     return after;
   }

@@ -5,7 +5,7 @@ import { ChaincodeError } from '../errors';
 import { requireRole, ROLES } from '../identity';
 import { canonical } from '../json';
 import { key } from '../ledger';
-import { RuleIdInput, RuleListInput, RulePublishInput, WatchlistAddInput, WatchlistListInput, WatchlistRemoveInput } from '../schemas';
+import { RuleIdInput, RuleListInput, RulePublishInput, WatchlistAddInput, WatchlistListInput, WatchlistRemoveInput } from '@regchain/common';
 import { parseInput } from '../validation';
 import { RegchainContext, RegchainContract } from './base';
 

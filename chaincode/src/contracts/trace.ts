@@ -6,7 +6,7 @@ import { ChaincodeError } from '../errors';
 import { mayReadAccount, mayReadTransfer } from '../domain/scope';
 import { requireRole } from '../identity';
 import { canonical } from '../json';
-import { Empty, ProjectFlowsInput, TraceInput } from '../schemas';
+import { Empty, ProjectFlowsInput, TraceInput } from '@regchain/common';
 import { parseInput } from '../validation';
 import type { Alert } from './alert';
 import { RegchainContext, RegchainContract } from './base';

@@ -1,26 +1,10 @@
 // CAC-style blockchain information service filings: the lifecycle, filing numbers and public fields.
 import { createHash } from 'node:crypto';
 import { ChaincodeError } from '../errors';
-import type { Role } from '../identity';
+import type { FilingStatus, Role } from '@regchain/common';
 import { regionOf } from './creditcode';
 
-export const FILING_STATUSES = ['submitted', 'under_review', 'approved', 'returned', 'rejected', 'amended', 'deregistered'] as const;
-export type FilingStatus = (typeof FILING_STATUSES)[number];
-
-export const APPLICANT_TYPES = ['enterprise', 'institution', 'social_organization', 'individual_business'] as const;
-export const SERVICE_CATEGORIES = ['platform', 'application', 'infrastructure'] as const;
-export const SERVICE_FORMS = ['website', 'app', 'mini_program', 'api', 'client', 'other'] as const;
-export const APPLICATION_FIELDS = [
-  'finance',
-  'government',
-  'supply_chain',
-  'judicial',
-  'healthcare',
-  'traceability',
-  'copyright',
-  'public_welfare',
-  'other',
-] as const;
+export { APPLICANT_TYPES, APPLICATION_FIELDS, FILING_STATUSES, SERVICE_CATEGORIES, SERVICE_FORMS, type FilingStatus } from '@regchain/common';
 
 export interface Attachment {
   readonly name: string;

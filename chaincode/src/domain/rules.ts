@@ -1,12 +1,10 @@
 // Compliance rules: JSON Logic over a documented fact set, a whitelist of operators, BLOCK or ALERT.
+import type { RuleAction, Severity } from '@regchain/common';
 import jsonLogic from 'json-logic-js';
 import { ChaincodeError } from '../errors';
 import type { Actor } from './filing';
 
-export const RULE_ACTIONS = ['BLOCK', 'ALERT'] as const;
-export type RuleAction = (typeof RULE_ACTIONS)[number];
-export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
-export type Severity = (typeof SEVERITIES)[number];
+export { RULE_ACTIONS, SEVERITIES, type RuleAction, type Severity } from '@regchain/common';
 
 /** Which transfers a rule looks at; an empty scope means every transfer. */
 export interface RuleScope {

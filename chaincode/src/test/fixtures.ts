@@ -6,7 +6,8 @@ import { SystemContract } from '../contracts/system';
 import { TraceContract } from '../contracts/trace';
 import { TransferContract } from '../contracts/transfer';
 import { checkCharacter } from '../domain/creditcode';
-import { ChaincodeError, parseErrorMessage } from '../errors';
+import { parseErrorMessage } from '@regchain/common';
+import { ChaincodeError } from '../errors';
 import { type InvokeResult, type TestIdentity, TestPeer } from './peer';
 
 export const code = (first17: string): string => first17 + checkCharacter(first17);

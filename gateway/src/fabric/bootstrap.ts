@@ -1,56 +1,89 @@
-// Callers for the local network's users, and the identity behind public filing-number lookups.
+// Callers for a network's users (the users file `network:up` writes, or the operator's own), and the identity
+// behind public filing-number lookups.
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ensureFabric } from '../../../network/src/binaries';
-import { registerAndEnroll } from '../../../network/src/ca';
-import { orgByKey, PEER_ORGS, type PeerOrg, type UserSpec } from '../../../network/src/topology';
+import { type Static, Type } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { ROLES } from '@regchain/common';
+import type { GatewayConfig } from '../config';
+import { CaError, CertificateAuthority, type Enrolment, type NewIdentity } from './ca';
 import type { CallerRegistry } from './identities';
+import { certificateAuthorityOf } from './profile';
 
-/**
- * A gateway-only identity for a topology user: registered and enrolled at its org's CA with the same role and
- * entity, its private key moved into the vault and its key folder deleted, so no plaintext custodial key is
- * left behind (the network's own users keep theirs for the operator's tools).
- */
-async function enrolForGateway(org: PeerOrg, user: UserSpec): Promise<{ certificate: string; privateKey: string; enrollmentId: string }> {
-  const fabric = await ensureFabric();
-  const enrollmentId = `${user.name}.gw-${crypto.randomBytes(4).toString('hex')}`;
-  const enrolled = await registerAndEnroll(fabric, org, { ...user, name: enrollmentId });
-  const certificate = fs.readFileSync(enrolled.certPath, 'utf8');
-  const privateKey = fs.readFileSync(enrolled.keyPath, 'utf8');
-  fs.rmSync(path.dirname(enrolled.keyPath), { recursive: true, force: true });
-  return { certificate, privateKey, enrollmentId };
+const Users = Type.Array(
+  Type.Object({
+    mspId: Type.String({ minLength: 1 }),
+    name: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' }),
+    role: Type.Union(ROLES.map((r) => Type.Literal(r))),
+    entityId: Type.String({ pattern: '^[0-9A-Z]{18}$' }),
+  }),
+);
+export type User = Static<typeof Users>[number];
+
+export function readUsers(file: string): User[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new CaError(`users file ${file} cannot be read: ${(err as Error).message}`);
+  }
+  const errors = [...Value.Errors(Users, raw)].slice(0, 3).map((e) => `${e.path || '/'} ${e.message}`);
+  if (errors.length > 0) throw new CaError(`users file ${file} is not valid: ${errors.join('; ')}`);
+  return raw as User[];
 }
 
-/** A custodial caller for each topology user; returns the API keys of the callers it created. */
-export async function bootstrapCallers(callers: CallerRegistry, known: Readonly<Record<string, string>> = {}): Promise<Record<string, string>> {
+/** The CA of the org with this MSP id, as the profile names it, with the org's registrar from the settings. */
+export function certificateAuthority(config: GatewayConfig, mspId: string): CertificateAuthority {
+  return new CertificateAuthority(certificateAuthorityOf(config.profile, mspId), config.caClient, path.join(config.registrars, mspId));
+}
+
+/**
+ * A gateway-only identity for a user: registered and enrolled at its org's CA with the same role and entity
+ * under a fresh enrolment id, so the user's own key (if any) stays the user's and the gateway's exists only
+ * encrypted in its vault.
+ */
+async function enrolForGateway(config: GatewayConfig, mspId: string, user: NewIdentity): Promise<Enrolment & { enrollmentId: string }> {
+  const enrollmentId = `${user.name}.gw-${crypto.randomBytes(4).toString('hex')}`;
+  return { ...(await certificateAuthority(config, mspId).issue({ ...user, name: enrollmentId })), enrollmentId };
+}
+
+/** A custodial caller for each user; returns the API keys of the callers it created, with those it knew. */
+export async function bootstrapCallers(
+  config: GatewayConfig,
+  callers: CallerRegistry,
+  known: Readonly<Record<string, string>> = {},
+): Promise<Record<string, string>> {
+  const users = readUsers(config.users);
   const keys: Record<string, string> = { ...known };
+  const byOrg = new Map<string, User[]>();
+  for (const u of users) byOrg.set(u.mspId, [...(byOrg.get(u.mspId) ?? []), u]);
+  // Each org's users one after another, the orgs at once.
   await Promise.all(
-    PEER_ORGS.map(async (org) => {
-      for (const user of org.users) {
+    [...byOrg.values()].map(async (orgUsers) => {
+      for (const user of orgUsers) {
         if (callers.get(user.name) && keys[user.name]) continue;
         const { apiKey } = await callers.add({
           id: user.name,
-          mspId: org.mspId,
+          mspId: user.mspId,
           role: user.role,
           entityId: user.entityId,
-          ...(await enrolForGateway(org, user)),
+          ...(await enrolForGateway(config, user.mspId, user)),
           withApiKey: true,
         });
         if (apiKey) keys[user.name] = apiKey;
       }
     }),
   );
-  const auditor = orgByKey('auditor');
-  const reader = auditor.users[0];
-  if (reader && !callers.get('public')) {
+  const reader = users.find((u) => u.role === 'auditor');
+  if (reader && !callers.get(config.publicCaller)) {
     // Public lookups run under a read-only auditor identity of their own and have no API key.
     await callers.add({
-      id: 'public',
-      mspId: auditor.mspId,
+      id: config.publicCaller,
+      mspId: reader.mspId,
       role: 'auditor',
       entityId: reader.entityId,
-      ...(await enrolForGateway(auditor, { ...reader, name: 'public' })),
+      ...(await enrolForGateway(config, reader.mspId, { ...reader, name: config.publicCaller })),
       withApiKey: false,
     });
   }

@@ -3,7 +3,7 @@ import { type Identity, type Signer, signers } from '@hyperledger/fabric-gateway
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Role } from '../../../chaincode/src/identity';
+import type { Role } from '@regchain/common';
 import { JsonStore } from '../store';
 
 export interface EncryptedKey {

@@ -3,13 +3,17 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import YAML from 'yaml';
-import { loadProfile, ProfileError } from './profile';
+import { certificateAuthorityOf, loadProfile, ProfileError } from './profile';
 
 const PEM = '-----BEGIN CERTIFICATE-----\nMA==\n-----END CERTIFICATE-----\n';
 const profile = {
   name: 'consortium',
   channels: { supervision: { peers: { 'peer0.reg.example': { endorsingPeer: true }, 'peer0.aud.example': { endorsingPeer: false } } } },
-  organizations: { Reg: { mspid: 'RegulatorMSP', peers: ['peer0.reg.example'] }, Aud: { mspid: 'AuditorMSP', peers: ['peer0.aud.example'] } },
+  organizations: {
+    Reg: { mspid: 'RegulatorMSP', peers: ['peer0.reg.example'], certificateAuthorities: ['ca.reg.example'] },
+    Aud: { mspid: 'AuditorMSP', peers: ['peer0.aud.example'] },
+  },
+  certificateAuthorities: { 'ca.reg.example': { url: 'https://ca.reg.example:7054', caName: 'ca-reg', tlsCACerts: { pem: [PEM] } } },
   peers: {
     'peer0.reg.example': { url: 'grpcs://reg.example:7051', tlsCACerts: { pem: PEM }, grpcOptions: { 'ssl-target-name-override': 'peer0.reg.example' } },
     'peer0.aud.example': { url: 'grpcs://aud.example:10051', tlsCACerts: { path: 'aud-ca.pem' } },
@@ -56,5 +60,17 @@ describe('connection profile', () => {
   ])('refuses %s with an error naming it', (_what, file, message) => {
     expect(() => loadProfile(file, 'supervision')).toThrow(ProfileError);
     expect(() => loadProfile(file, 'supervision')).toThrow(message);
+  });
+
+  it("gives an org's certificate authority (URL, CA name, TLS root), and says when an org has none", () => {
+    const file = write('ca.json', JSON.stringify(profile));
+    expect(certificateAuthorityOf(file, 'RegulatorMSP')).toEqual({
+      name: 'ca.reg.example',
+      url: 'https://ca.reg.example:7054',
+      caName: 'ca-reg',
+      tlsRootPem: PEM,
+    });
+    expect(() => certificateAuthorityOf(file, 'AuditorMSP')).toThrow(/gives AuditorMSP no certificate authority/);
+    expect(() => certificateAuthorityOf(file, 'BankMSP')).toThrow(/no organization with MSP id BankMSP/);
   });
 });

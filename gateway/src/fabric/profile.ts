@@ -1,4 +1,4 @@
-// The peers the gateway talks to, from a Fabric common connection profile (JSON or YAML), validated at start.
+// The peers the gateway talks to and the orgs' CAs, from a Fabric common connection profile (JSON or YAML), validated at start.
 import { type Static, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import * as fs from 'node:fs';
@@ -13,7 +13,14 @@ const Profile = Type.Object({
       Type.Object({ peers: Type.Optional(Type.Record(Type.String(), Type.Object({ endorsingPeer: Type.Optional(Type.Boolean()) }))) }),
     ),
   ),
-  organizations: Type.Record(Type.String(), Type.Object({ mspid: Type.String({ minLength: 1 }), peers: Type.Optional(Type.Array(Type.String())) })),
+  organizations: Type.Record(
+    Type.String(),
+    Type.Object({
+      mspid: Type.String({ minLength: 1 }),
+      peers: Type.Optional(Type.Array(Type.String())),
+      certificateAuthorities: Type.Optional(Type.Array(Type.String())),
+    }),
+  ),
   peers: Type.Record(
     Type.String(),
     Type.Object({
@@ -21,6 +28,18 @@ const Profile = Type.Object({
       tlsCACerts: Type.Optional(Type.Object({ pem: Type.Optional(Type.String()), path: Type.Optional(Type.String()) })),
       grpcOptions: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
     }),
+  ),
+  certificateAuthorities: Type.Optional(
+    Type.Record(
+      Type.String(),
+      Type.Object({
+        url: Type.String({ pattern: '^https?://[^/]+$' }),
+        caName: Type.Optional(Type.String()),
+        tlsCACerts: Type.Optional(
+          Type.Object({ pem: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())])), path: Type.Optional(Type.String()) }),
+        ),
+      }),
+    ),
   ),
 });
 type Profile = Static<typeof Profile>;
@@ -41,8 +60,17 @@ export interface GatewayPeer {
 
 export class ProfileError extends Error {}
 
-/** Reads and checks a connection profile; every mistake is named with its place in the file. */
-export function loadProfile(file: string, channel: string): GatewayPeer[] {
+/** An org's certificate authority, where the admin command registers, enrols and revokes callers. */
+export interface CaEndpoint {
+  readonly name: string;
+  readonly url: string;
+  /** The CA's name inside its server (--caname); undefined for the server's default CA. */
+  readonly caName: string | undefined;
+  /** PEM of the CA server's TLS root; undefined for http://. */
+  readonly tlsRootPem: string | undefined;
+}
+
+function readProfile(file: string): Profile {
   let raw: unknown;
   try {
     const text = fs.readFileSync(file, 'utf8');
@@ -52,7 +80,12 @@ export function loadProfile(file: string, channel: string): GatewayPeer[] {
   }
   const errors = [...Value.Errors(Profile, raw)].slice(0, 5).map((e) => `${e.path || '/'} ${e.message}`);
   if (errors.length > 0) throw new ProfileError(`connection profile ${file} is not valid: ${errors.join('; ')}`);
-  const profile = raw as Profile;
+  return raw as Profile;
+}
+
+/** Reads and checks a connection profile's peers; every mistake is named with its place in the file. */
+export function loadProfile(file: string, channel: string): GatewayPeer[] {
+  const profile = readProfile(file);
   const mspOf = new Map<string, string>();
   for (const org of Object.values(profile.organizations)) for (const peer of org.peers ?? []) mspOf.set(peer, org.mspid);
   const channelPeers = profile.channels?.[channel]?.peers;
@@ -75,4 +108,20 @@ export function loadProfile(file: string, channel: string): GatewayPeer[] {
   });
   if (peers.length === 0) throw new ProfileError(`connection profile ${file} names no peers`);
   return peers;
+}
+
+/** The first certificate authority the profile gives the org with this MSP id. */
+export function certificateAuthorityOf(file: string, mspId: string): CaEndpoint {
+  const profile = readProfile(file);
+  const org = Object.values(profile.organizations).find((o) => o.mspid === mspId);
+  if (!org) throw new ProfileError(`connection profile ${file} has no organization with MSP id ${mspId}`);
+  const name = org.certificateAuthorities?.[0];
+  const ca = name ? profile.certificateAuthorities?.[name] : undefined;
+  if (!name || !ca) throw new ProfileError(`connection profile ${file} gives ${mspId} no certificate authority`);
+  const secure = ca.url.startsWith('https://');
+  const pem = ca.tlsCACerts?.pem;
+  const tlsPath = ca.tlsCACerts?.path && path.resolve(path.dirname(file), ca.tlsCACerts.path);
+  const tlsRootPem = !secure ? undefined : pem ? [pem].flat().join('\n') : tlsPath ? fs.readFileSync(tlsPath, 'utf8') : undefined;
+  if (secure && !tlsRootPem) throw new ProfileError(`connection profile ${file}: certificate authority ${name} uses https but gives no tlsCACerts`);
+  return { name, url: ca.url, caName: ca.caName, tlsRootPem };
 }

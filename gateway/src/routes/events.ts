@@ -3,7 +3,7 @@ import { type Checkpointer, checkpointers } from '@hyperledger/fabric-gateway';
 import { Type } from '@sinclair/typebox';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EVENT_NAME } from '../../../chaincode/src/events';
+import { EVENT_NAME } from '@regchain/common';
 import { errorResponses, type RoutePlugin } from '../app';
 import { ApiError, fromFabric } from '../errors';
 import type { Caller } from '../fabric/identities';

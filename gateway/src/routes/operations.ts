@@ -1,6 +1,6 @@
 // Every REST resource the chaincode offers, as a table: route, chaincode function, roles, schemas, input.
 import { type TObject, type TSchema, Type } from '@sinclair/typebox';
-import type { Role } from '../../../chaincode/src/identity';
+import type { Role } from '@regchain/common';
 import {
   AccountOpenInput,
   CreditCode,
@@ -11,7 +11,7 @@ import {
   RulePublishInput,
   TransferInput,
   WatchlistAddInput,
-} from '../../../chaincode/src/schemas';
+} from '@regchain/common';
 
 const strict = { additionalProperties: false } as const;
 /** Query strings arrive as text: numbers and flags are patterns here and converted when the input is built. */

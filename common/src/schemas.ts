@@ -1,7 +1,17 @@
-// The input schema of every transaction (TypeBox): the chaincode's edge, shared with the gateway.
+// The input schema of every transaction (TypeBox): the chaincode's edge, and the gateway's request bodies.
 import { type Static, type TLiteral, Type } from '@sinclair/typebox';
-import { APPLICANT_TYPES, APPLICATION_FIELDS, FILING_STATUSES, SERVICE_CATEGORIES, SERVICE_FORMS } from './domain/filing';
-import { RULE_ACTIONS, SEVERITIES } from './domain/rules';
+import {
+  ALERT_STATUSES,
+  APPLICANT_TYPES,
+  APPLICATION_FIELDS,
+  FILING_STATUSES,
+  PROJECT_TYPES,
+  RULE_ACTIONS,
+  SERVICE_CATEGORIES,
+  SERVICE_FORMS,
+  SEVERITIES,
+  WATCH_KINDS,
+} from './vocabulary';
 
 const union = <T extends readonly string[]>(values: T) => Type.Union(values.map((v) => Type.Literal(v)) as unknown as TLiteral<T[number]>[]);
 const strict = { additionalProperties: false } as const;
@@ -10,7 +20,8 @@ const strict = { additionalProperties: false } as const;
 export const MAX_AMOUNT = 100_000_000_000_000;
 
 export const Id = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$', description: 'letters, digits, dot, dash, underscore; at most 64' });
-export const CreditCode = Type.String({ pattern: '^[0-9A-Z]{18}$', description: 'unified social credit code, 18 characters' });
+const creditCode = (description = 'unified social credit code, 18 characters') => Type.String({ pattern: '^[0-9A-Z]{18}$', description });
+export const CreditCode = creditCode();
 export const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
 export const Sha256 = Type.String({ pattern: '^[0-9a-f]{64}$', description: 'SHA-256, lower-case hex' });
 export const Amount = Type.Integer({ minimum: 1, maximum: MAX_AMOUNT, description: 'integer amount in fen' });
@@ -100,19 +111,17 @@ export type RulePublishInput = Static<typeof RulePublishInput>;
 export const RuleIdInput = Type.Object({ ruleId: Id }, strict);
 export const RuleListInput = Type.Object({ includeInactive: Type.Optional(Type.Boolean()) }, strict);
 
-export const WATCH_KINDS = ['entity', 'account'] as const;
 export const WatchlistAddInput = Type.Object({ kind: union(WATCH_KINDS), value: Id, reason: Text(500) }, strict);
 export const WatchlistRemoveInput = Type.Object({ kind: union(WATCH_KINDS), value: Id, note: Text(500) }, strict);
 export const WatchlistListInput = Type.Object({ kind: Type.Optional(union(WATCH_KINDS)), includeRemoved: Type.Optional(Type.Boolean()) }, strict);
 
-export const PROJECT_TYPES = ['public_fund', 'donation', 'supply_chain_finance'] as const;
 export const AccountOpenInput = Type.Object(
   {
     accountId: Id,
     ownerEntityId: CreditCode,
     name: Text(200),
     projectId: Type.Optional(Id),
-    holderBankId: Type.Optional({ ...CreditCode, description: 'the bank that holds the account; a bank opening an account holds it itself' }),
+    holderBankId: Type.Optional(creditCode('the bank that holds the account; a bank opening an account holds it itself')),
   },
   strict,
 );
@@ -123,7 +132,7 @@ export const ProjectCreateInput = Type.Object(
     name: Text(200),
     type: union(PROJECT_TYPES),
     ownerEntityId: CreditCode,
-    fundHolderBankId: Type.Optional({ ...CreditCode, description: "the bank that holds the project's funds; a bank creating a project holds them itself" }),
+    fundHolderBankId: Type.Optional(creditCode("the bank that holds the project's funds; a bank creating a project holds them itself")),
     budgets: Type.Array(Type.Object({ purpose: Purpose, amount: Amount }, strict), { minItems: 1, maxItems: 50 }),
   },
   strict,
@@ -161,7 +170,6 @@ export const TraceInput = Type.Object(
 export type TraceInput = Static<typeof TraceInput>;
 export const ProjectFlowsInput = Type.Object({ projectId: Id, depth: Type.Optional(Type.Integer({ minimum: 1, maximum: 10 })) }, strict);
 
-export const ALERT_STATUSES = ['open', 'acknowledged', 'resolved', 'false_positive'] as const;
 export const AlertNoteInput = Type.Object({ alertId: Id, note: Text(1000) }, strict);
 export const AlertIdInput = Type.Object({ alertId: Id }, strict);
 export const AlertListInput = Type.Object(

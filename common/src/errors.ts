@@ -1,0 +1,56 @@
+// The chaincode's error codes and the wire format that carries code, sentence and details through Fabric.
+
+export type ErrorCode =
+  | 'VALIDATION_FAILED'
+  | 'ACCESS_DENIED'
+  | 'IDENTITY_INVALID'
+  | 'FILING_NOT_FOUND'
+  | 'FILING_EXISTS'
+  | 'FILING_TRANSITION_INVALID'
+  | 'FILING_NUMBER_NOT_FOUND'
+  | 'PERSONAL_DATA_MISSING'
+  | 'RULE_NOT_FOUND'
+  | 'RULE_INVALID'
+  | 'RULE_INACTIVE'
+  | 'RULE_BLOCKED'
+  | 'WATCHLIST_ENTRY_NOT_FOUND'
+  | 'ACCOUNT_NOT_FOUND'
+  | 'ACCOUNT_EXISTS'
+  | 'PROJECT_NOT_FOUND'
+  | 'PROJECT_EXISTS'
+  | 'PURPOSE_NOT_APPROVED'
+  | 'BUDGET_EXCEEDED'
+  | 'TRANSFER_NOT_FOUND'
+  | 'TRANSFER_INVALID'
+  | 'ALERT_NOT_FOUND'
+  | 'ALERT_TRANSITION_INVALID'
+  | 'PROBE_EXISTS'
+  | 'PROBE_NOT_FOUND';
+
+export interface ParsedError {
+  readonly code: string;
+  readonly message: string;
+  readonly details?: Record<string, unknown>;
+}
+
+/**
+ * Fabric carries only an error's message to the client, so the code leads the message
+ * ("CODE: sentence") and details follow as JSON after " | ", for the gateway to parse back.
+ */
+export const formatErrorMessage = (code: ErrorCode, message: string, details?: Record<string, unknown>): string =>
+  `${code}: ${message}${details ? ` | ${JSON.stringify(details)}` : ''}`;
+
+/** Reads "CODE: sentence | {details}" back out of an error message that went through Fabric. */
+export function parseErrorMessage(text: string): ParsedError | undefined {
+  const match = /([A-Z][A-Z_]+[A-Z]): (.*?)(?: \| (\{.*\}))?$/s.exec(text);
+  if (!match?.[1] || match[2] === undefined) return undefined;
+  let details: Record<string, unknown> | undefined;
+  if (match[3]) {
+    try {
+      details = JSON.parse(match[3]) as Record<string, unknown>;
+    } catch {
+      details = undefined;
+    }
+  }
+  return { code: match[1], message: match[2], ...(details ? { details } : {}) };
+}

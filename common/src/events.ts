@@ -1,0 +1,40 @@
+// Chaincode events: Fabric delivers one event per transaction, so everything a transaction did is batched under one name.
+
+export const EVENT_NAME = 'regchain';
+
+export const EVENT_TYPES = [
+  'FilingSubmitted',
+  'FilingAmended',
+  'FilingReviewStarted',
+  'FilingApproved',
+  'FilingReturned',
+  'FilingRejected',
+  'FilingDeregistered',
+  'RulePublished',
+  'RuleDeactivated',
+  'WatchlistEntryAdded',
+  'WatchlistEntryRemoved',
+  'AccountOpened',
+  'ProjectCreated',
+  'TransferRecorded',
+  'RuleFired',
+  'RuleFailed',
+  'AlertRaised',
+  'AlertAcknowledged',
+  'AlertResolved',
+  'AlertMarkedFalsePositive',
+  'ProbeRecorded',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** A thing a transaction did, for monitoring. */
+export interface DomainEvent {
+  readonly type: EventType;
+  readonly [field: string]: unknown;
+}
+
+/** The payload of the one chaincode event a transaction sets. */
+export interface EventBatch {
+  readonly txId: string;
+  readonly events: readonly DomainEvent[];
+}

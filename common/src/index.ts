@@ -1,0 +1,8 @@
+// @regchain/common: what the chaincode, the gateway and the network tooling agree on.
+export * from './async';
+export * from './errors';
+export * from './events';
+export * from './layout';
+export * from './roles';
+export * from './schemas';
+export * from './vocabulary';

@@ -1,0 +1,45 @@
+// The local installation's conventions both the network tooling and the gateway read: the state folder and
+// what lies where in it, the port offset, and the channel and chaincode names. A gateway for another network
+// is configured instead (connection profile, settings); these are only its defaults.
+import * as path from 'node:path';
+
+export const CHANNEL = 'supervision';
+export const CHAINCODE_NAME = 'regchain';
+
+/** The repository: from common/src (tsx, jest) and common/dist (built) alike, two levels up. */
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+
+/**
+ * Added to every port, so a second network runs beside the first: `npm test` puts its own under
+ * REGCHAIN_PORT_OFFSET=20000 (and its own REGCHAIN_HOME), and a developer's `npm start` keeps answering.
+ */
+export function portOffset(value: string | undefined = process.env.REGCHAIN_PORT_OFFSET): number {
+  if (value === undefined || value === '') return 0;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 50_000) throw new Error(`REGCHAIN_PORT_OFFSET must be a whole number from 0 to 50000, not "${value}"`);
+  return n;
+}
+
+/** Everything a running network writes: crypto, ledgers, logs, PID files, the gateway's store. Never in git. */
+export const stateDir = (env: NodeJS.ProcessEnv = process.env): string => path.resolve(env.REGCHAIN_HOME ?? path.join(REPO_ROOT, '.regchain'));
+
+/** Where things are under a state folder. */
+export function stateLayout(home: string) {
+  return {
+    home,
+    /** Connection profiles: `network.json` for the whole network, `<org>.json` per org. */
+    profiles: path.join(home, 'profiles'),
+    networkProfile: path.join(home, 'profiles', 'network.json'),
+    /** The network's users (MSP id, name, role, entity), for the gateway to create callers for. */
+    users: path.join(home, 'profiles', 'users.json'),
+    genesisBlock: path.join(home, 'config', `${CHANNEL}.block`),
+    /** One MSP folder per org (named by MSP id) of the identity that registers and revokes at the org's CA. */
+    registrars: path.join(home, 'registrars'),
+    /** The Fabric binaries the network runs on (a link to the installed release). */
+    bin: path.join(home, 'bin'),
+    gatewayData: path.join(home, 'gateway'),
+    vaultKey: path.join(home, 'secrets', 'vault.key'),
+    logs: path.join(home, 'logs'),
+    pids: path.join(home, 'pids'),
+  };
+}
