@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   await up();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'regchain-bench-'));
   const config = {
-    ...loadConfig({}),
+    ...loadConfig({ REGCHAIN_HOME: process.env.REGCHAIN_HOME }),
     dataDir,
     secret: 'bench',
     logLevel: 'silent',

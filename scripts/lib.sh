@@ -32,3 +32,21 @@ prepare() {
   step "finding or installing Fabric 3.1.5 and fabric-ca 1.5.21"
   npx tsx network/src/cli.ts install
 }
+
+# Schemathesis (from PyPI, pinned) in its own virtualenv under the cache, for the API contract suite. Debian's
+# python3-venv is installed with apt when the interpreter cannot make a virtualenv.
+SCHEMATHESIS_VERSION=4.32.5
+ensure_schemathesis() {
+  local venv="${XDG_CACHE_HOME:-$HOME/.cache}/regchain/schemathesis-$SCHEMATHESIS_VERSION"
+  if [ ! -x "$venv/bin/st" ]; then
+    step "installing Schemathesis $SCHEMATHESIS_VERSION into $venv"
+    if ! command -v python3 >/dev/null 2>&1 || ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
+      command -v apt-get >/dev/null 2>&1 || die "Python 3 with venv is needed for the API contract tests; install python3-venv"
+      apt-get update -qq && apt-get install -y -qq python3 python3-venv >/dev/null || die "apt-get could not install python3-venv"
+    fi
+    rm -rf "$venv"
+    python3 -m venv "$venv" || die "python3 -m venv $venv failed"
+    "$venv/bin/pip" install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION" || die "pip could not install schemathesis==$SCHEMATHESIS_VERSION"
+  fi
+  export REGCHAIN_SCHEMATHESIS="$venv/bin/st"
+}

@@ -12,6 +12,7 @@ export REGCHAIN_HOME="${REGCHAIN_HOME:-$PWD/.regchain-test}"
 if [ "${REGCHAIN_RUNTIME:-}" != docker ] && ! { command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; }; then
   export REGCHAIN_PORT_OFFSET="${REGCHAIN_PORT_OFFSET:-20000}"
 fi
+ensure_schemathesis
 step "linting (eslint) and checking the format (prettier)"
 npm run -s lint
 step "type-checking (strict)"

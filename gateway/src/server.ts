@@ -1,14 +1,11 @@
 // Starts the gateway and closes it gracefully: in-flight submits finish before the connections close.
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app';
-import { auditRoutes } from './routes/audit';
-import { eventRoutes } from './routes/events';
-import { offlineRoutes } from './routes/offline';
 import { createServices } from './services';
 
 async function main(): Promise<void> {
   const services = createServices();
-  const app = await buildApp(services, [eventRoutes, auditRoutes, offlineRoutes]);
+  const app = await buildApp(services);
   closeWithGrace({ delay: 30_000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'closing after an error');
     else app.log.info({ signal, inFlight: services.ledger.inFlight }, 'closing: finishing in-flight requests');

@@ -28,7 +28,7 @@ let services: ReturnType<typeof createServices>;
 beforeAll(async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'regchain-failover-it-'));
   services = createServices({
-    ...loadConfig({}),
+    ...loadConfig({ REGCHAIN_HOME: process.env.REGCHAIN_HOME }),
     dataDir,
     secret: 'failover',
     secretFile: path.join(dataDir, 'vault.key'),

@@ -11,9 +11,6 @@ import { anchorsFromFile } from '../../gateway/src/audit/evidence';
 import { type EvidenceBundle, verifyEvidence } from '../../gateway/src/audit/verify';
 import { loadConfig } from '../../gateway/src/config';
 import { bootstrapCallers } from '../../gateway/src/fabric/bootstrap';
-import { auditRoutes } from '../../gateway/src/routes/audit';
-import { eventRoutes } from '../../gateway/src/routes/events';
-import { offlineRoutes } from '../../gateway/src/routes/offline';
 import { createServices } from '../../gateway/src/services';
 import { ensureFabric } from '../../network/src/binaries';
 import { enrolledUser, registerAndEnroll } from '../../network/src/ca';
@@ -32,8 +29,14 @@ interface Running {
 }
 
 async function startGateway(): Promise<Running> {
-  const services = createServices({ ...loadConfig({}), dataDir, secret: 'integration-secret', logLevel: 'silent', port: 0 });
-  const app = await buildApp(services, [eventRoutes, auditRoutes, offlineRoutes]);
+  const services = createServices({
+    ...loadConfig({ REGCHAIN_HOME: process.env.REGCHAIN_HOME }),
+    dataDir,
+    secret: 'integration-secret',
+    logLevel: 'silent',
+    port: 0,
+  });
+  const app = await buildApp(services);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address() as { port: number };
   return {
@@ -50,7 +53,7 @@ let gw: Running;
 let keys: Record<string, string>;
 
 beforeAll(async () => {
-  const services = createServices({ ...loadConfig({}), dataDir, secret: 'integration-secret', logLevel: 'silent' });
+  const services = createServices({ ...loadConfig({ REGCHAIN_HOME: process.env.REGCHAIN_HOME }), dataDir, secret: 'integration-secret', logLevel: 'silent' });
   keys = await bootstrapCallers(services.config, services.callers);
   gw = await startGateway();
 });
@@ -382,7 +385,7 @@ describe('offline signing', () => {
     const fabric = await ensureFabric();
     const member = `offline-${run}`;
     const enrolled = await registerAndEnroll(fabric, orgByKey('bank'), { name: member, role: 'bank', entityId: BANK });
-    const services = createServices({ ...loadConfig({}), dataDir, secret: 'integration-secret', logLevel: 'silent' });
+    const services = createServices({ ...loadConfig({ REGCHAIN_HOME: process.env.REGCHAIN_HOME }), dataDir, secret: 'integration-secret', logLevel: 'silent' });
     const { apiKey } = await services.callers.add({
       id: member,
       mspId: 'BankMSP',

@@ -12,8 +12,6 @@ import { verifyEvidence } from '../../gateway/src/audit/verify';
 import { loadConfig } from '../../gateway/src/config';
 import type { Caller } from '../../gateway/src/fabric/identities';
 import { bootstrapCallers, certificateAuthority } from '../../gateway/src/fabric/bootstrap';
-import { eventRoutes } from '../../gateway/src/routes/events';
-import { offlineRoutes } from '../../gateway/src/routes/offline';
 import { createServices } from '../../gateway/src/services';
 import { ensureFabric } from '../../network/src/binaries';
 import { registerAndEnroll } from '../../network/src/ca';
@@ -39,7 +37,7 @@ let services: ReturnType<typeof createServices>;
 
 beforeAll(async () => {
   const config = {
-    ...loadConfig({}),
+    ...loadConfig({ REGCHAIN_HOME: process.env.REGCHAIN_HOME }),
     dataDir,
     secret: 'trust-secret',
     secretFile: path.join(dataDir, 'vault.key'),
@@ -65,7 +63,7 @@ beforeAll(async () => {
     });
     keys[name] = added.apiKey as string;
   }
-  app = await buildApp(services, [eventRoutes, offlineRoutes]);
+  app = await buildApp(services);
   await app.listen({ host: '127.0.0.1', port: 0 });
   url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
 });

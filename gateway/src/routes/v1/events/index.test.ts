@@ -6,12 +6,11 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildApp, type LedgerPort } from '../app';
-import { loadConfig } from '../config';
-import { CallerRegistry, Vault } from '../fabric/identities';
-import { Idempotency } from '../idempotency';
-import { createMetrics, type Metrics } from '../metrics';
-import { eventRoutes } from './events';
+import { buildApp, type LedgerPort } from '../../../app';
+import { loadConfig } from '../../../config';
+import { CallerRegistry, Vault } from '../../../fabric/identities';
+import { Idempotency } from '../../../idempotency';
+import { createMetrics, type Metrics } from '../../../metrics';
 
 const event = (n: number, eventName: string, payload: unknown): ChaincodeEvent => ({
   blockNumber: BigInt(n),
@@ -62,16 +61,13 @@ async function gatewayWith(
   });
   const { ledger, closed } = channelOf(events);
   const metrics = createMetrics();
-  const app = await buildApp(
-    {
-      config: { ...loadConfig({}), dataDir: dir, logLevel: 'silent', streamBufferBytes: bufferBytes },
-      callers,
-      ledger,
-      metrics,
-      idempotency: new Idempotency(dir),
-    },
-    [eventRoutes],
-  );
+  const app = await buildApp({
+    config: { ...loadConfig({}), dataDir: dir, logLevel: 'silent', streamBufferBytes: bufferBytes },
+    callers,
+    ledger,
+    metrics,
+    idempotency: new Idempotency(dir),
+  });
   await app.listen({ host: '127.0.0.1', port: 0 });
   return { app, url: `http://127.0.0.1:${(app.server.address() as net.AddressInfo).port}`, key: apiKey as string, metrics, closed };
 }

@@ -1,12 +1,14 @@
 // Monitoring stream: chaincode events as Server-Sent Events, filtered by type, resumable without loss or repeats.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type Checkpointer, checkpointers } from '@hyperledger/fabric-gateway';
 import { Type } from '@sinclair/typebox';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EVENT_NAME } from '@regchain/common';
-import { errorResponses, type RoutePlugin } from '../app';
-import { ApiError, fromFabric } from '../errors';
-import type { Caller } from '../fabric/identities';
+import { errorResponses } from '../../../schemas/responses';
+import { callerOf } from '../../../plugins/app/authentication';
+import { ApiError, fromFabric } from '../../../errors';
+import type { Caller } from '../../../fabric/identities';
 
 /** An event id is "<block>:<transaction id>": enough to resume right after it. */
 const EVENT_ID = /^(\d{1,19}):([0-9a-f]{64})$/;
@@ -55,11 +57,11 @@ function parseEvent(eventName: string, payload: Uint8Array): { events: { type: s
   return { events: events as { type: string }[] };
 }
 
-export const eventRoutes: RoutePlugin = (app, services) => {
+const eventRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   /** Streams open per caller in this app: a cap, so one member cannot hold the gateway's streams. */
   const open = new Map<string, number>();
-  const { maxStreamsPerCaller, streamBufferBytes } = services.config;
-  app.get(
+  const { maxStreamsPerCaller, streamBufferBytes } = fastify.config;
+  fastify.get(
     '/v1/events',
     {
       config: { roles: ['regulator', 'auditor'] },
@@ -77,20 +79,20 @@ export const eventRoutes: RoutePlugin = (app, services) => {
       },
     },
     async (request, reply) => {
-      const caller = request.caller as Caller;
+      const caller = callerOf(request);
       if ((open.get(caller.id) ?? 0) >= maxStreamsPerCaller) {
         throw new ApiError(429, 'STREAM_LIMIT', `caller ${caller.id} already has ${maxStreamsPerCaller} event streams open; close one first`, {
           retryAfter: 5,
         });
       }
-      const query = request.query as { types?: string; stream?: string; fromBlock?: string };
+      const query = request.query;
       const lastEventId = typeof request.headers['last-event-id'] === 'string' ? request.headers['last-event-id'] : undefined;
       const types = query.types ? new Set(query.types.split(',')) : undefined;
-      const checkpointer = await checkpointFor(services.config.dataDir, caller, query.stream, lastEventId);
+      const checkpointer = await checkpointFor(fastify.config.dataDir, caller, query.stream, lastEventId);
       const resumes = checkpointer.getBlockNumber() !== undefined;
       let events;
       try {
-        events = await services.ledger.network(caller).getChaincodeEvents(services.config.chaincode, {
+        events = await fastify.ledger.network(caller).getChaincodeEvents(fastify.config.chaincode, {
           checkpoint: checkpointer,
           ...(!resumes && query.fromBlock ? { startBlock: BigInt(query.fromBlock) } : {}),
         });
@@ -107,7 +109,7 @@ export const eventRoutes: RoutePlugin = (app, services) => {
       });
       raw.write('retry: 2000\n\n');
       open.set(caller.id, (open.get(caller.id) ?? 0) + 1);
-      services.metrics.streamClients.inc();
+      fastify.metrics.streamClients.inc();
       const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), 15_000);
       const stop = (): void => {
         clearInterval(heartbeat);
@@ -126,7 +128,7 @@ export const eventRoutes: RoutePlugin = (app, services) => {
         for await (const event of events) {
           const parsed = parseEvent(event.eventName, event.payload);
           if (typeof parsed === 'string') {
-            services.metrics.streamEventsSkipped.inc({ reason: parsed });
+            fastify.metrics.streamEventsSkipped.inc({ reason: parsed });
             request.log.warn(
               { transactionId: event.transactionId, blockNumber: event.blockNumber.toString(), eventName: event.eventName, reason: parsed },
               'skipped an event the stream cannot read',
@@ -142,7 +144,7 @@ export const eventRoutes: RoutePlugin = (app, services) => {
           raw.write(chunk, flushed(event));
           if (raw.writableLength > streamBufferBytes) {
             // A reader this far behind is dropped rather than buffered without bound; it resumes with Last-Event-ID.
-            services.metrics.streamDrops.inc();
+            fastify.metrics.streamDrops.inc();
             request.log.warn({ buffered: raw.writableLength, caller: caller.id }, 'dropped a slow event-stream reader');
             raw.destroy();
             break;
@@ -153,10 +155,12 @@ export const eventRoutes: RoutePlugin = (app, services) => {
       } finally {
         stop();
         open.set(caller.id, (open.get(caller.id) ?? 1) - 1);
-        services.metrics.streamClients.dec();
+        fastify.metrics.streamClients.dec();
         if (!raw.destroyed) raw.end();
         await saved;
       }
     },
   );
 };
+
+export default eventRoutes;

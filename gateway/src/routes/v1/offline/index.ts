@@ -1,16 +1,18 @@
 // Offline signing: members who keep their own keys sign digests; the gateway never sees their private key.
-import { Type } from '@sinclair/typebox';
-import { errorResponses, ResultBody, type RoutePlugin } from '../app';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { ROLES } from '@regchain/common';
+import { type TSchema, Type } from '@sinclair/typebox';
+import { errorResponses, ResultBody } from '../../../schemas/responses';
 import { common, gateway as gatewayProtos, msp, peer } from '@hyperledger/fabric-protos';
-import { ApiError, fromFabric, invalidCommit, validationName } from '../errors';
-import type { Caller } from '../fabric/identities';
-import { toTransient } from '../fabric/ledger';
+import { callerOf } from '../../../plugins/app/authentication';
+import { ApiError, fromFabric, invalidCommit, validationName } from '../../../errors';
+import type { Caller } from '../../../fabric/identities';
+import { toTransient } from '../../../fabric/ledger';
 
 const B64 = Type.String({ pattern: '^[A-Za-z0-9+/=]{1,1400000}$', description: 'base64' });
 const strict = { additionalProperties: false } as const;
 const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
 const bytes = (text: string): Uint8Array => Buffer.from(text, 'base64');
-const ALL = ['regulator', 'enterprise', 'bank', 'auditor'];
 
 /** Decodes what a member sends back, as a 400 when it is not the message it should be. */
 function decoded<T>(what: string, parse: () => T): T {
@@ -42,19 +44,19 @@ const creatorOfPayload = (payloadBytes: Uint8Array): Uint8Array =>
     common.Payload.deserializeBinary(payloadBytes).getHeader()?.getSignatureHeader_asU8() ?? new Uint8Array(),
   ).getCreator_asU8();
 
-export const offlineRoutes: RoutePlugin = (app, services) => {
-  const gatewayOf = (caller: Caller) => services.ledger.gateway(caller);
-  const schema = (summary: string, body: ReturnType<typeof Type.Object>) => ({
+const offlineRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  const gatewayOf = (caller: Caller) => fastify.ledger.gateway(caller);
+  const schema = <B extends TSchema>(summary: string, body: B) => ({
     tags: ['offline'],
     summary,
     body,
     response: { ...errorResponses, 200: ResultBody },
   });
 
-  app.post(
+  fastify.post(
     '/v1/offline/proposals',
     {
-      config: { roles: ALL },
+      config: { roles: ROLES },
       schema: schema(
         '1. Build a proposal; sign the returned digest',
         Type.Object(
@@ -68,12 +70,12 @@ export const offlineRoutes: RoutePlugin = (app, services) => {
       ),
     },
     async (request) => {
-      const body = request.body as { fn: string; input: unknown; transient?: Record<string, unknown> };
-      const caller = request.caller as Caller;
+      const body = request.body;
+      const caller = callerOf(request);
       const transientData = toTransient(body.transient);
       const proposal = gatewayOf(caller)
-        .getNetwork(services.config.channel)
-        .getContract(services.config.chaincode)
+        .getNetwork(fastify.config.channel)
+        .getContract(fastify.config.chaincode)
         .newProposal(body.fn, {
           arguments: [JSON.stringify(body.input)],
           ...(transientData ? { transientData } : {}),
@@ -82,15 +84,15 @@ export const offlineRoutes: RoutePlugin = (app, services) => {
     },
   );
 
-  app.post(
+  fastify.post(
     '/v1/offline/proposals/endorse',
     {
-      config: { roles: ALL },
+      config: { roles: ROLES },
       schema: schema('2. Endorse a signed proposal; sign the returned transaction digest', Type.Object({ proposal: B64, signature: B64 }, strict)),
     },
     async (request) => {
-      const body = request.body as { proposal: string; signature: string };
-      const caller = request.caller as Caller;
+      const body = request.body;
+      const caller = callerOf(request);
       const creator = decoded('proposal', () => {
         const signed = gatewayProtos.ProposedTransaction.deserializeBinary(bytes(body.proposal)).getProposal();
         const header = common.Header.deserializeBinary(peer.Proposal.deserializeBinary(signed?.getProposalBytes_asU8() ?? new Uint8Array()).getHeader_asU8());
@@ -113,15 +115,15 @@ export const offlineRoutes: RoutePlugin = (app, services) => {
     },
   );
 
-  app.post(
+  fastify.post(
     '/v1/offline/transactions/submit',
     {
-      config: { roles: ALL },
+      config: { roles: ROLES },
       schema: schema('3. Submit a signed transaction; sign the returned commit digest', Type.Object({ transaction: B64, signature: B64 }, strict)),
     },
     async (request) => {
-      const body = request.body as { transaction: string; signature: string };
-      const caller = request.caller as Caller;
+      const body = request.body;
+      const caller = callerOf(request);
       const creator = decoded('transaction', () =>
         creatorOfPayload(gatewayProtos.PreparedTransaction.deserializeBinary(bytes(body.transaction)).getEnvelope()?.getPayload_asU8() ?? new Uint8Array()),
       );
@@ -136,12 +138,12 @@ export const offlineRoutes: RoutePlugin = (app, services) => {
     },
   );
 
-  app.post(
+  fastify.post(
     '/v1/offline/commits/status',
-    { config: { roles: ALL }, schema: schema('4. Wait for the commit status with a signed request', Type.Object({ commit: B64, signature: B64 }, strict)) },
+    { config: { roles: ROLES }, schema: schema('4. Wait for the commit status with a signed request', Type.Object({ commit: B64, signature: B64 }, strict)) },
     async (request) => {
-      const body = request.body as { commit: string; signature: string };
-      const caller = request.caller as Caller;
+      const body = request.body;
+      const caller = callerOf(request);
       const identity = decoded('commit', () =>
         gatewayProtos.CommitStatusRequest.deserializeBinary(
           gatewayProtos.SignedCommitStatusRequest.deserializeBinary(bytes(body.commit)).getRequest_asU8(),
@@ -160,3 +162,5 @@ export const offlineRoutes: RoutePlugin = (app, services) => {
     },
   );
 };
+
+export default offlineRoutes;

@@ -1,18 +1,20 @@
 // Audit routes: verify a transaction's endorsements from the caller's own peer, or download the evidence to re-verify offline.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { errorResponses, ResultBody, type RoutePlugin } from '../app';
-import { anchorsFromFile, collectEvidence } from '../audit/evidence';
-import { type TrustAnchors, verifyEvidence } from '../audit/verify';
-import { ApiError, fromFabric } from '../errors';
-import type { Caller } from '../fabric/identities';
+import { errorResponses, ResultBody } from '../../../schemas/responses';
+import { anchorsFromFile, collectEvidence } from '../../../audit/evidence';
+import { type TrustAnchors, verifyEvidence } from '../../../audit/verify';
+import { callerOf } from '../../../plugins/app/authentication';
+import { ApiError, fromFabric } from '../../../errors';
+import type { Caller } from '../../../fabric/identities';
 
 const Params = Type.Object({ transactionId: Type.String({ pattern: '^[0-9a-f]{64}$' }) }, { additionalProperties: false });
 
-export const auditRoutes: RoutePlugin = (app, services) => {
+const auditRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   let anchors: TrustAnchors | undefined;
   const trusted = (): TrustAnchors => {
     try {
-      anchors ??= anchorsFromFile(services.config.trustAnchors);
+      anchors ??= anchorsFromFile(fastify.config.trustAnchors);
     } catch (err) {
       throw new ApiError(
         503,
@@ -24,18 +26,18 @@ export const auditRoutes: RoutePlugin = (app, services) => {
   };
   const evidence = async (caller: Caller, txId: string) => {
     // Members who sign offline have no key here: the gateway's public identity asks the peers for attestations.
-    const signer = services.callers.signer(caller) ? caller : services.callers.get(services.config.publicCaller);
+    const signer = fastify.callers.signer(caller) ? caller : fastify.callers.get(fastify.config.publicCaller);
     try {
-      return await collectEvidence(services.ledger.network(caller), txId, () => (signer ? services.ledger.attestations(signer, txId) : Promise.resolve([])), {
-        channel: services.config.channel,
-        chaincode: services.config.chaincode,
+      return await collectEvidence(fastify.ledger.network(caller), txId, () => (signer ? fastify.ledger.attestations(signer, txId) : Promise.resolve([])), {
+        channel: fastify.config.channel,
+        chaincode: fastify.config.chaincode,
       });
     } catch (err) {
       throw fromFabric(err, txId);
     }
   };
 
-  app.get(
+  fastify.get(
     '/v1/audit/transactions/:transactionId',
     {
       config: { roles: ['regulator', 'auditor'] },
@@ -47,10 +49,10 @@ export const auditRoutes: RoutePlugin = (app, services) => {
         response: { ...errorResponses, 200: ResultBody },
       },
     },
-    async (request) => verifyEvidence(await evidence(request.caller as Caller, (request.params as { transactionId: string }).transactionId), trusted()),
+    async (request) => verifyEvidence(await evidence(callerOf(request), request.params.transactionId), trusted()),
   );
 
-  app.get(
+  fastify.get(
     '/v1/audit/transactions/:transactionId/evidence',
     {
       config: { roles: ['regulator', 'auditor'] },
@@ -63,9 +65,11 @@ export const auditRoutes: RoutePlugin = (app, services) => {
       },
     },
     async (request, reply) => {
-      const { transactionId } = request.params as { transactionId: string };
-      const bundle = await evidence(request.caller as Caller, transactionId);
+      const { transactionId } = request.params;
+      const bundle = await evidence(callerOf(request), transactionId);
       return reply.header('content-disposition', `attachment; filename="regchain-evidence-${transactionId.slice(0, 16)}.json"`).send(bundle);
     },
   );
 };
+
+export default auditRoutes;

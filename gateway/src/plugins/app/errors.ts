@@ -1,0 +1,93 @@
+// One error shape everywhere: the central handler (5xx details only in the log), 404 and 405 for unknown
+// routes and methods, and errors Fastify raises before routing.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { ApiError } from '../../errors';
+
+export function sendError(reply: FastifyReply, err: ApiError): FastifyReply {
+  if (err.retryAfter !== undefined) void reply.header('retry-after', String(err.retryAfter));
+  return reply.code(err.statusCode).send(err.toBody());
+}
+
+/** For Fastify's `frameworkErrors` option: an over-long path parameter is a 414, a URL that cannot be decoded a 400. */
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+  void sendError(
+    reply,
+    new ApiError(
+      tooLong ? 414 : 400,
+      tooLong ? 'URI_TOO_LONG' : 'BAD_URL',
+      tooLong ? 'a path parameter is longer than 2048 characters' : 'the URL cannot be decoded',
+    ),
+  );
+}
+
+function toApiError(request: FastifyRequest, error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  const e = error as Partial<FastifyError> & { validation?: { instancePath?: string; message?: string }[] };
+  if (e.validation) {
+    const first = e.validation[0];
+    const field = `${e.validationContext ?? 'body'}${first?.instancePath ?? ''}`;
+    return new ApiError(400, 'VALIDATION_FAILED', `${field} ${first?.message ?? 'is invalid'}`, { details: { field } });
+  }
+  if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
+    const code =
+      e.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'PAYLOAD_TOO_LARGE' : e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST';
+    return new ApiError(e.statusCode, code, e.message ?? 'bad request');
+  }
+  request.log.error({ err: error }, 'unhandled error');
+  return new ApiError(500, 'INTERNAL', 'internal error');
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Answers every other method on each known path with 405 and an Allow header; call once all routes exist. */
+    refuseOtherMethods(): void;
+  }
+}
+
+export default fp(
+  async (fastify: FastifyInstance) => {
+    fastify.setErrorHandler((error: unknown, request, reply) => {
+      const apiError = toApiError(request, error);
+      if (error instanceof ApiError) {
+        // Fabric's own words (gRPC status, each peer's answer, validation code) go to the log with the request
+        // and transaction ids; the caller gets the mapped code and sentence.
+        request.log[error.statusCode >= 500 ? 'error' : 'info'](
+          { code: error.code, transactionId: error.transactionId, ...(error.fabric ? { fabric: error.fabric } : {}) },
+          error.message,
+        );
+      }
+      return sendError(reply, apiError);
+    });
+    fastify.setNotFoundHandler((request, reply) => sendError(reply, new ApiError(404, 'ROUTE_NOT_FOUND', `no route ${request.method} ${request.url}`)));
+
+    const methods = new Map<string, Set<string>>();
+    fastify.addHook('onRoute', (route) => {
+      if (route.schema?.hide) return;
+      const set = methods.get(route.url) ?? new Set<string>();
+      for (const m of [route.method].flat()) set.add(m);
+      methods.set(route.url, set);
+    });
+    fastify.decorate('refuseOtherMethods', () => {
+      for (const [url, allowed] of methods) {
+        if (!url.startsWith('/v1/') && !['/health', '/ready', '/metrics'].includes(url)) continue;
+        const others = fastify.supportedMethods.filter((m) => m !== 'HEAD' && m !== 'CONNECT' && !allowed.has(m));
+        if (others.length === 0) continue;
+        const allow = [...allowed].sort().join(', ');
+        fastify.route({
+          method: others,
+          url,
+          schema: { hide: true },
+          // Refused before any body is read, whatever it holds.
+          onRequest: async (request, reply) => {
+            void reply.header('allow', allow);
+            throw new ApiError(405, 'METHOD_NOT_ALLOWED', `${request.method} is not allowed on ${url}; use ${allow}`);
+          },
+          handler: async () => undefined,
+        });
+      }
+    });
+  },
+  { name: 'errors' },
+);

@@ -1,0 +1,86 @@
+// The ledger on the instance, and how a route submits: idempotency key, wait for the commit or answer 202,
+// remember what is still pending for the status route.
+import type { Gateway, Network } from '@hyperledger/fabric-gateway';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { ApiError } from '../../errors';
+import type { Caller } from '../../fabric/identities';
+import type { Invocation, Readiness, SubmitResult, TransactionStatus } from '../../fabric/ledger';
+
+/** What the routes need of the ledger: the real one in production, a fake in route tests. */
+export interface LedgerPort {
+  submit(caller: Caller, call: Invocation, options?: { onSubmitted?: (txId: string, commit: Promise<SubmitResult>) => void }): Promise<SubmitResult>;
+  evaluate(caller: Caller, call: Invocation): Promise<unknown>;
+  transactionStatus(caller: Caller, transactionId: string): Promise<TransactionStatus | undefined>;
+  ready(caller: Caller | undefined): Promise<Readiness>;
+  /** The caller's Gateway and channel, for streams, audits and offline signing. */
+  gateway(caller: Caller): Gateway;
+  network(caller: Caller): Network;
+  /** Peers' signed answers on a transaction's validation code, for evidence bundles. */
+  attestations(signer: Caller, transactionId: string): Promise<Uint8Array[]>;
+  readonly inFlight: number;
+  close(): void;
+}
+
+export interface SubmitAnswer {
+  /** 201 when the submit creates a resource. */
+  readonly okStatus: 200 | 201;
+  /** Answer 202 once the orderer has the transaction (?async=true) instead of waiting for the commit. */
+  readonly async: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    ledger: LedgerPort;
+    /** Submits for the caller and answers the request: committed (okStatus), or 202 when async. */
+    submit(request: FastifyRequest, reply: FastifyReply, caller: Caller, call: Invocation, answer: SubmitAnswer): Promise<FastifyReply>;
+    /** Whether a transaction submitted here has not committed yet. */
+    isPending(transactionId: string): boolean;
+  }
+}
+
+export default fp(
+  async (fastify, opts: { ledger: LedgerPort }) => {
+    const { ledger } = opts;
+    const pending = new Set<string>();
+    fastify.decorate('ledger', ledger);
+    fastify.decorate('isPending', (transactionId: string) => pending.has(transactionId));
+    fastify.decorate('submit', async (request: FastifyRequest, reply: FastifyReply, caller: Caller, call: Invocation, answer: SubmitAnswer) => {
+      const { okStatus } = answer;
+      const key = request.headers['idempotency-key'];
+      const claim = typeof key === 'string' ? await fastify.idempotency.begin(caller.id, key, { url: request.url, body: request.body }) : undefined;
+      if (claim && 'replay' in claim) {
+        void reply.header('idempotent-replayed', 'true');
+        return reply.code(claim.replay.statusCode).send(claim.replay.body);
+      }
+      try {
+        let accepted: ((txId: string) => void) | undefined;
+        const acceptedTx = new Promise<string>((resolve) => (accepted = resolve));
+        const committed = ledger.submit(caller, call, {
+          onSubmitted: (txId, commit) => {
+            pending.add(txId);
+            const settle = (): boolean => pending.delete(txId);
+            void commit.then(settle, settle);
+            accepted?.(txId);
+          },
+        });
+        if (answer.async) {
+          const txId = await Promise.race([acceptedTx, committed.then((r) => r.transactionId)]);
+          committed.catch(() => undefined);
+          const body = { transactionId: txId, status: 'submitted', statusUrl: `/v1/transactions/${txId}` };
+          await claim?.finish(202, body);
+          return reply.code(202).header('location', body.statusUrl).send(body);
+        }
+        const result = await committed;
+        await claim?.finish(okStatus, result);
+        return reply.code(okStatus).send(result);
+      } catch (err) {
+        // A refusal is final and replayed; a transient failure frees the key for a retry.
+        if (!(err instanceof ApiError) || err.statusCode >= 500 || err.code === 'CONFLICT') await claim?.abandon();
+        else await claim?.finish(err.statusCode, err.toBody());
+        throw err;
+      }
+    });
+  },
+  { name: 'ledger', dependencies: ['idempotency'] },
+);

@@ -1,0 +1,72 @@
+// Alerts raised by rules, and the regulator's workflow on them: acknowledge, resolve, false positive.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Id, type Role } from '@regchain/common';
+import { Type } from '@sinclair/typebox';
+import { callerOf } from '../../../plugins/app/authentication';
+import { defined, num, Paging, RequiredNote, strict } from '../../../schemas/query';
+import { queryResponses } from '../../../schemas/responses';
+import { answer, submitting } from '../submitting';
+
+const Params = Type.Object({ alertId: Id }, strict);
+const READERS: Role[] = ['regulator', 'auditor'];
+const MOVES = [
+  { action: 'acknowledge', fn: 'acknowledge', summary: 'Acknowledge an alert' },
+  { action: 'resolve', fn: 'resolve', summary: 'Resolve an alert' },
+  { action: 'false-positive', fn: 'markFalsePositive', summary: 'Mark an alert a false positive' },
+] as const;
+
+const alerts: FastifyPluginAsyncTypebox = async (fastify) => {
+  fastify.get(
+    '/v1/alerts',
+    {
+      config: { roles: READERS },
+      schema: {
+        tags: ['alert'],
+        summary: 'List alerts by status, rule or severity',
+        querystring: Type.Object(
+          {
+            status: Type.Optional(Type.String({ maxLength: 32 })),
+            ruleId: Type.Optional(Id),
+            severity: Type.Optional(Type.String({ maxLength: 16 })),
+            ...Paging,
+          },
+          strict,
+        ),
+        response: queryResponses,
+      },
+    },
+    async (request) => {
+      const { status, ruleId, severity, pageSize, bookmark } = request.query;
+      return fastify.ledger.evaluate(callerOf(request), { fn: 'alert:list', input: defined({ status, ruleId, severity, pageSize: num(pageSize), bookmark }) });
+    },
+  );
+
+  fastify.get(
+    '/v1/alerts/:alertId',
+    { config: { roles: READERS }, schema: { tags: ['alert'], summary: 'Read an alert', params: Params, response: queryResponses } },
+    async (request) => fastify.ledger.evaluate(callerOf(request), { fn: 'alert:get', input: { alertId: request.params.alertId } }),
+  );
+
+  fastify.get(
+    '/v1/alerts/:alertId/history',
+    { config: { roles: READERS }, schema: { tags: ['alert'], summary: "An alert's history", params: Params, response: queryResponses } },
+    async (request) => fastify.ledger.evaluate(callerOf(request), { fn: 'alert:history', input: { alertId: request.params.alertId } }),
+  );
+
+  for (const m of MOVES) {
+    fastify.post(
+      `/v1/alerts/:alertId/${m.action}`,
+      { config: { roles: ['regulator'] }, schema: submitting('alert', m.summary, 200, { params: Params, body: Type.Object({ note: RequiredNote }, strict) }) },
+      async (request, reply) =>
+        fastify.submit(
+          request,
+          reply,
+          callerOf(request),
+          { fn: `alert:${m.fn}`, input: { alertId: request.params.alertId, note: request.body.note } },
+          answer(200, request.query),
+        ),
+    );
+  }
+};
+
+export default alerts;
