@@ -29,6 +29,16 @@ let url: string;
 let keys: Record<string, string>;
 let services: ReturnType<typeof createServices>;
 
+/** What the regulator's rules and watchlist hold: fuzzing publishes rules and watches entries for the whole channel. */
+async function regulatorState(): Promise<{ rules: Set<string>; watched: Set<string> }> {
+  const get = async <T>(url: string): Promise<T> =>
+    (await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${keys.regulator1}` } })).json() as T;
+  const rules = await get<{ ruleId: string }[]>('/v1/rules');
+  const watched = await get<{ kind: string; value: string }[]>('/v1/watchlist');
+  return { rules: new Set(rules.map((r) => r.ruleId)), watched: new Set(watched.map((w) => `${w.kind}/${w.value}`)) };
+}
+let before: Awaited<ReturnType<typeof regulatorState>>;
+
 beforeAll(async () => {
   if (!fs.existsSync(schemathesis)) throw new Error(`Schemathesis is not at ${schemathesis}: run the tests with \`npm test\`, which installs it`);
   // Generated traffic is far above a caller's real pace: the budgets are lifted so the contract, not the limiter, answers.
@@ -45,9 +55,20 @@ beforeAll(async () => {
   app = await buildApp(services);
   await app.listen({ host: '127.0.0.1', port: 0 });
   url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  before = await regulatorState();
 });
 
 afterAll(async () => {
+  // The suites after this one share the channel: rules and watchlist entries the fuzzer made are undone.
+  if (app && before) {
+    const after = await regulatorState();
+    const post = (url: string, payload: unknown) =>
+      app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${keys.regulator1}` }, payload: payload as object });
+    for (const ruleId of after.rules) if (!before.rules.has(ruleId)) await post(`/v1/rules/${encodeURIComponent(ruleId)}/deactivate`, undefined);
+    for (const entry of after.watched)
+      if (!before.watched.has(entry))
+        await post(`/v1/watchlist/${entry.split('/').map(encodeURIComponent).join('/')}/remove`, { note: 'contract test clean-up' });
+  }
   await app?.close();
   services?.ledger.close();
 });
