@@ -29,6 +29,37 @@ export const CHAINCODE_DIR = path.join(REPO_ROOT, 'chaincode');
 const COMMON_DIR = path.join(REPO_ROOT, 'common');
 const COLLECTIONS = path.join(CHAINCODE_DIR, 'collections.json');
 const CURRENT = (): string => path.join(dirs.chaincode, 'current.json');
+/** What the last deploy left in force: read back on a restart instead of asking every peer again. */
+const DEPLOYED = (): string => path.join(dirs.chaincode, 'deployed.json');
+
+interface Deployed {
+  readonly packageId: string;
+  readonly version: string;
+  readonly sequence: number;
+  /** Peers that have the package installed; a peer's ledger keeps it across restarts. */
+  readonly installedOn: readonly string[];
+}
+
+function readDeployed(pkg: ChaincodePackage): Deployed | undefined {
+  try {
+    const d = JSON.parse(fs.readFileSync(DEPLOYED(), 'utf8')) as Deployed;
+    const everywhere = PEERS.every((p) => d.installedOn.includes(p.host));
+    return d.packageId === pkg.packageId && d.version === pkg.version && everywhere ? d : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * On a restart with data, the chaincode service starts beside the peers when the package in force is the one
+ * just built, so the deploy step finds it running. Returns whether it started it.
+ */
+export async function startDeployedChaincode(fabric: FabricInstall, runtime: Runtime): Promise<boolean> {
+  const pkg = packageChaincode(buildChaincode());
+  if (!readDeployed(pkg)) return false;
+  await startChaincodeServer(fabric, runtime, pkg);
+  return true;
+}
 
 export interface ChaincodePackage {
   readonly label: string;
@@ -207,11 +238,19 @@ export function readCurrent(): ChaincodePackage | undefined {
 export async function deployChaincode(fabric: FabricInstall, runtime: Runtime): Promise<{ sequence: number; changed: boolean; pkg: ChaincodePackage }> {
   fs.mkdirSync(dirs.chaincode, { recursive: true });
   const version = buildChaincode();
-  const committed = await committedDefinition(fabric);
   const pkg = packageChaincode(version);
+  const deployed = readDeployed(pkg);
+  if (deployed) {
+    await startChaincodeServer(fabric, runtime, pkg);
+    return { sequence: deployed.sequence, changed: false, pkg };
+  }
+  const record = (sequence: number): void =>
+    fs.writeFileSync(DEPLOYED(), JSON.stringify({ packageId: pkg.packageId, version, sequence, installedOn: PEERS.map((p) => p.host) }, null, 2));
+  const committed = await committedDefinition(fabric);
   if (committed?.version === version) {
     await Promise.all(PEERS.map((node) => installOn(fabric, node, pkg)));
     await startChaincodeServer(fabric, runtime, pkg);
+    record(committed.sequence);
     return { sequence: committed.sequence, changed: false, pkg };
   }
   const sequence = (committed?.sequence ?? 0) + 1;
@@ -246,5 +285,6 @@ export async function deployChaincode(fabric: FabricInstall, runtime: Runtime): 
     ['lifecycle', 'chaincode', 'commit', ...ordererArgs(), ...definitionArgs(version, sequence), ...peerTargets(), '--waitForEventTimeout', '60s'],
     { env: peerAdminEnv(fabric, PEER_ORGS[0] as PeerOrg) },
   );
+  record(sequence);
   return { sequence, changed: true, pkg };
 }

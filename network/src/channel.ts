@@ -34,8 +34,8 @@ async function ordererHasChannel(fabric: FabricInstall, o: Orderer): Promise<boo
 
 /** Joins each orderer that has not joined yet. */
 export async function joinOrderers(fabric: FabricInstall): Promise<number> {
-  const pending: Orderer[] = [];
-  for (const o of ORDERERS) if (!(await ordererHasChannel(fabric, o))) pending.push(o);
+  const joined = await Promise.all(ORDERERS.map((o) => ordererHasChannel(fabric, o)));
+  const pending = ORDERERS.filter((_o, i) => !joined[i]);
   await Promise.all(
     pending.map((o) =>
       run(path.join(fabric.binDir, 'osnadmin'), ['channel', 'join', '--channelID', CHANNEL, '--config-block', genesisBlock(), ...osnadminArgs(o)]),

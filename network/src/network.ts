@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { ensureFabric, type FabricInstall, linkBinaries } from './binaries';
 import { ensureUsers } from './ca';
 import { joinOrderers, joinPeers, waitForRaftLeader } from './channel';
-import { deployChaincode, readCurrent } from './chaincode';
+import { deployChaincode, readCurrent, startDeployedChaincode } from './chaincode';
 import { connectAs } from './client';
 import { caEnv, ensureCrypto, ensureGenesis, ordererEnv, peerEnv, writeEnvFile } from './config';
 import { log, NetworkError } from './log';
@@ -62,7 +62,7 @@ export async function waitEndorsable(timeoutMs = 90_000): Promise<number> {
         return Date.now() - t0;
       } catch (err) {
         lastError = (err as Error).message;
-        await sleep(500);
+        await sleep(150);
       }
     }
   } finally {
@@ -165,7 +165,11 @@ export async function up(options: UpOptions = {}): Promise<UpReport> {
         ? `starting ${cas} fabric-ca servers, ${ORDERERS.length} orderers and ${PEERS.length} peers with their data`
         : `starting ${cas} fabric-ca servers and ${ORDERERS.length} orderers`,
     );
+    // With data, the chaincode service in force starts beside them: the deploy step then finds it running.
+    const early = resume ? startDeployedChaincode(fabric, runtime) : Promise.resolve(false);
+    if (resume) started.push('chaincode');
     await start(infra().filter((p) => p.kind === 'ca' || p.kind === 'orderer' || (resume && p.kind === 'peer')));
+    await early;
     for (const org of PEER_ORGS) scrubCaConfig(org);
     mark('orderersAndCas', t);
 
@@ -190,7 +194,7 @@ export async function up(options: UpOptions = {}): Promise<UpReport> {
     if (users > 0) log.done(`${users} user(s) enrolled from the org CAs with role and entity attributes`);
 
     t = Date.now();
-    started.push('chaincode');
+    if (!started.includes('chaincode')) started.push('chaincode');
     const deployed = await deployChaincode(fabric, runtime);
     mark('chaincode', t);
     log.done(`chaincode ${CHAINCODE_NAME} sequence ${deployed.sequence} committed; service ${deployed.pkg.packageId.slice(0, 28)}…`);
