@@ -2,6 +2,7 @@
 export * from './async';
 export * from './errors';
 export * from './events';
+export * from './records';
 export * from './layout';
 export * from './roles';
 export * from './schemas';

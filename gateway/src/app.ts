@@ -74,6 +74,8 @@ async function serviceApp(fastify: FastifyInstance, opts: { services: Services }
   const { config } = services;
   fastify.decorate('config', config);
   fastify.addSchema(ErrorBody);
+  // Response schemas document and are checked (tests, Schemathesis); they never filter what is sent.
+  fastify.setSerializerCompiler(() => (data) => JSON.stringify(data));
 
   await fastify.register(swagger);
   await fastify.register(rateLimit, { perAddressPerMinute: config.addressRateLimitPerMinute, perCallerPerMinute: config.rateLimitPerMinute });

@@ -95,7 +95,7 @@ describe('API contract (Schemathesis)', () => {
   ])('holds for every operation and phase with the key of %s', async (user, examples) => {
     const key = keys[user];
     expect(key).toBeDefined();
-    const { exitCode, output } = await run([
+    const args = [
       'run',
       `${url}/docs/json`,
       '--header',
@@ -123,7 +123,11 @@ describe('API contract (Schemathesis)', () => {
       'junit',
       '--report-junit-path',
       path.join(reports, `${user}.xml`),
-    ]);
+    ];
+    let { exitCode, output } = await run(args);
+    // CPython 3.11's ast.parse can fail deep inside Hypothesis's recursive strategies (an interpreter bug, not
+    // an answer of the API); the same seed runs again once.
+    if (exitCode !== 0 && output.includes('SystemError: AST constructor recursion depth mismatch')) ({ exitCode, output } = await run(args));
     const summary = output.split('\n').filter((l) => /test cases|passed|failed|errors?\b/i.test(l));
     process.stdout.write(`schemathesis as ${user}:\n${summary.slice(-6).join('\n')}\n`);
     if (exitCode !== 0) throw new Error(`Schemathesis found failures as ${user}:\n${output.slice(-8000)}`);

@@ -1,5 +1,5 @@
 // The shapes every route shares: the one error body, what a submit answers, and the error statuses documented everywhere.
-import { Type } from '@sinclair/typebox';
+import { type TSchema, Type } from '@sinclair/typebox';
 
 export const ErrorBody = Type.Object(
   {
@@ -58,12 +58,11 @@ export const AcceptedBody = Type.Object(
   },
 );
 
-/** A query's answer: the chaincode's JSON result. */
-export const ResultBody = Type.Unknown({ description: "the chaincode's JSON result" });
 
 /** Responses of a route that submits: committed (200 or 201), accepted (202, with ?async=true), or an error. */
 export const submitResponses = (status: 200 | 201) => ({ ...errorResponses, [status]: SubmitResultBody, 202: AcceptedBody });
-export const queryResponses = { ...errorResponses, 200: ResultBody };
+/** Responses of a query whose answer has a published schema. */
+export const answers = <T extends TSchema>(schema: T) => ({ ...errorResponses, 200: schema });
 
 /** A submit waits for the commit unless ?async=true. */
 export const SubmitQuery = Type.Object({ async: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])) }, { additionalProperties: false });

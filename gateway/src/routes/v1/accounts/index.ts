@@ -1,10 +1,10 @@
 // Accounts funds move between: opened by a bank, an enterprise for itself, or the regulator.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { AccountOpenInput, Id, ROLES } from '@regchain/common';
+import { AccountOpenInput, AccountRecord, Id, ROLES } from '@regchain/common';
 import { Type } from '@sinclair/typebox';
 import { callerOf } from '../../../plugins/app/authentication';
 import { strict } from '../../../schemas/query';
-import { queryResponses } from '../../../schemas/responses';
+import { answers } from '../../../schemas/responses';
 import { answer, submitting } from '../submitting';
 
 const accounts: FastifyPluginAsyncTypebox = async (fastify) => {
@@ -19,7 +19,7 @@ const accounts: FastifyPluginAsyncTypebox = async (fastify) => {
     '/v1/accounts/:accountId',
     {
       config: { roles: ROLES },
-      schema: { tags: ['account'], summary: 'Read an account', params: Type.Object({ accountId: Id }, strict), response: queryResponses },
+      schema: { tags: ['account'], summary: 'Read an account', params: Type.Object({ accountId: Id }, strict), response: answers(AccountRecord) },
     },
     async (request) => fastify.ledger.evaluate(callerOf(request), { fn: 'transfer:getAccount', input: { accountId: request.params.accountId } }),
   );

@@ -1,10 +1,10 @@
 // Alerts raised by rules, and the regulator's workflow on them: acknowledge, resolve, false positive.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Id, type Role } from '@regchain/common';
+import { AlertHistory, AlertRecord, Id, PageOf, type Role } from '@regchain/common';
 import { Type } from '@sinclair/typebox';
 import { callerOf } from '../../../plugins/app/authentication';
 import { defined, num, Paging, RequiredNote, strict } from '../../../schemas/query';
-import { queryResponses } from '../../../schemas/responses';
+import { answers } from '../../../schemas/responses';
 import { answer, submitting } from '../submitting';
 
 const Params = Type.Object({ alertId: Id }, strict);
@@ -32,7 +32,7 @@ const alerts: FastifyPluginAsyncTypebox = async (fastify) => {
           },
           strict,
         ),
-        response: queryResponses,
+        response: answers(PageOf(AlertRecord, 'A page of alerts')),
       },
     },
     async (request) => {
@@ -43,13 +43,13 @@ const alerts: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/v1/alerts/:alertId',
-    { config: { roles: READERS }, schema: { tags: ['alert'], summary: 'Read an alert', params: Params, response: queryResponses } },
+    { config: { roles: READERS }, schema: { tags: ['alert'], summary: 'Read an alert', params: Params, response: answers(AlertRecord) } },
     async (request) => fastify.ledger.evaluate(callerOf(request), { fn: 'alert:get', input: { alertId: request.params.alertId } }),
   );
 
   fastify.get(
     '/v1/alerts/:alertId/history',
-    { config: { roles: READERS }, schema: { tags: ['alert'], summary: "An alert's history", params: Params, response: queryResponses } },
+    { config: { roles: READERS }, schema: { tags: ['alert'], summary: "An alert's history", params: Params, response: answers(AlertHistory) } },
     async (request) => fastify.ledger.evaluate(callerOf(request), { fn: 'alert:history', input: { alertId: request.params.alertId } }),
   );
 

@@ -1,13 +1,49 @@
 // Audit routes: verify a transaction's endorsements from the caller's own peer, or download the evidence to re-verify offline.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { errorResponses, ResultBody } from '../../../schemas/responses';
+import { errorResponses } from '../../../schemas/responses';
 import { anchorsFromFile, collectEvidence } from '../../../audit/evidence';
 import { type TrustAnchors, verifyEvidence } from '../../../audit/verify';
 import { callerOf } from '../../../plugins/app/authentication';
 import { ApiError, fromFabric } from '../../../errors';
 import type { Caller } from '../../../fabric/identities';
 
+const Signer = Type.Object({
+  mspId: Type.String(),
+  subject: Type.String(),
+  signatureValid: Type.Boolean(),
+  lowS: Type.Boolean(),
+  chainsToOrgRoot: Type.Boolean(),
+  validAtTime: Type.Boolean(),
+});
+const Report = Type.Object(
+  {
+    transactionId: Type.String(),
+    channel: Type.String(),
+    blockNumber: Type.String(),
+    validationCode: Type.String(),
+    creator: Type.Optional(Signer),
+    endorsements: Type.Array(Signer),
+    policy: Type.Object({ rule: Type.String(), satisfied: Type.Boolean(), sequence: Type.Integer(), definedIn: Type.String() }),
+    checks: Type.Array(Type.Object({ check: Type.String(), ok: Type.Boolean(), detail: Type.String() }), { description: 'every check, in order' }),
+    verified: Type.Boolean({ description: 'every check passed and the transaction is VALID' }),
+    problems: Type.Array(Type.String()),
+  },
+  { description: 'The verification report' },
+);
+const Bundle = Type.Object(
+  {
+    format: Type.String(),
+    channel: Type.String(),
+    chaincode: Type.String(),
+    transactionId: Type.String(),
+    block: Type.String({ description: 'base64' }),
+    configBlocks: Type.Array(Type.String(), { description: 'base64, from the genesis block on' }),
+    definitionBlocks: Type.Array(Type.String()),
+    attestations: Type.Array(Type.String()),
+  },
+  { description: 'Evidence to re-verify offline (`npm run audit:verify`)' },
+);
 const Params = Type.Object({ transactionId: Type.String({ pattern: '^[0-9a-f]{64}$' }) }, { additionalProperties: false });
 
 const auditRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
@@ -46,7 +82,7 @@ const auditRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         summary:
           "Verify a committed transaction against the gateway's trust anchors: orderer signatures, config chain, creator, endorsements, policy in force, attested validation code",
         params: Params,
-        response: { ...errorResponses, 200: ResultBody },
+        response: { ...errorResponses, 200: Report },
       },
     },
     async (request) => verifyEvidence(await evidence(callerOf(request), request.params.transactionId), trusted()),
@@ -61,7 +97,7 @@ const auditRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         summary:
           'Evidence bundle (block, config blocks from genesis, chaincode definition block, peer attestations) that a third party re-verifies offline against its own anchors',
         params: Params,
-        response: { ...errorResponses, 200: ResultBody },
+        response: { ...errorResponses, 200: Bundle },
       },
     },
     async (request, reply) => {

@@ -1,10 +1,10 @@
 // Filings: an enterprise submits and amends; the regulator reviews, approves with a number, returns or rejects.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { CreditCode, FilingSubmitInput, Id, PersonInCharge, type Role } from '@regchain/common';
+import { CreditCode, FilingHistory, FilingRecord, FilingSubmitInput, Id, PageOf, PersonInCharge, PersonInChargeRecord, type Role } from '@regchain/common';
 import { Type } from '@sinclair/typebox';
 import { callerOf } from '../../../plugins/app/authentication';
 import { defined, Note, num, Paging, RequiredNote, strict } from '../../../schemas/query';
-import { queryResponses } from '../../../schemas/responses';
+import { answers } from '../../../schemas/responses';
 import { answer, submitting } from '../submitting';
 
 export const FilingCreateBody = Type.Object({ ...FilingSubmitInput.properties, personInCharge: PersonInCharge }, strict);
@@ -13,6 +13,7 @@ export const FilingAmendBody = Type.Object(
   strict,
 );
 const Params = Type.Object({ filingId: Id }, strict);
+const FilingPage = PageOf(FilingRecord, 'A page of filings');
 const READERS: Role[] = ['regulator', 'auditor', 'enterprise'];
 
 /** The regulator's decisions (and an enterprise's deregistration): a note, required where a reason is owed. */
@@ -59,7 +60,7 @@ const filings: FastifyPluginAsyncTypebox = async (fastify) => {
           },
           strict,
         ),
-        response: queryResponses,
+        response: answers(FilingPage),
       },
     },
     async (request) => {
@@ -73,7 +74,7 @@ const filings: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/v1/filings/:filingId',
-    { config: { roles: READERS }, schema: { tags: ['filing'], summary: 'Read a filing', params: Params, response: queryResponses } },
+    { config: { roles: READERS }, schema: { tags: ['filing'], summary: 'Read a filing', params: Params, response: answers(FilingRecord) } },
     async (request) => fastify.ledger.evaluate(callerOf(request), { fn: 'filing:get', input: { filingId: request.params.filingId } }),
   );
 
@@ -119,7 +120,10 @@ const filings: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/v1/filings/:filingId/history',
-    { config: { roles: READERS }, schema: { tags: ['filing'], summary: 'Who did what to a filing, and when', params: Params, response: queryResponses } },
+    {
+      config: { roles: READERS },
+      schema: { tags: ['filing'], summary: 'Who did what to a filing, and when', params: Params, response: answers(FilingHistory) },
+    },
     async (request) => fastify.ledger.evaluate(callerOf(request), { fn: 'filing:history', input: { filingId: request.params.filingId } }),
   );
 
@@ -127,7 +131,7 @@ const filings: FastifyPluginAsyncTypebox = async (fastify) => {
     '/v1/filings/:filingId/person-in-charge',
     {
       config: { roles: ['regulator', 'enterprise'] },
-      schema: { tags: ['filing'], summary: "The person in charge's personal data (private data)", params: Params, response: queryResponses },
+      schema: { tags: ['filing'], summary: "The person in charge's personal data (private data)", params: Params, response: answers(PersonInChargeRecord) },
     },
     async (request) => fastify.ledger.evaluate(callerOf(request), { fn: 'filing:getPersonInCharge', input: { filingId: request.params.filingId } }),
   );

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ROLES } from '@regchain/common';
 import { type TSchema, Type } from '@sinclair/typebox';
-import { errorResponses, ResultBody } from '../../../schemas/responses';
+import { errorResponses, TransactionId } from '../../../schemas/responses';
 import { common, gateway as gatewayProtos, msp, peer } from '@hyperledger/fabric-protos';
 import { callerOf } from '../../../plugins/app/authentication';
 import { ApiError, fromFabric, invalidCommit, validationName } from '../../../errors';
@@ -11,6 +11,13 @@ import { toTransient } from '../../../fabric/ledger';
 
 const B64 = Type.String({ pattern: '^[A-Za-z0-9+/=]{1,1400000}$', description: 'base64' });
 const strict = { additionalProperties: false } as const;
+/** What each step hands back: the bytes to sign (as their digest) and the id they belong to. */
+const ToSign = (what: string, extra: Record<string, TSchema> = {}) =>
+  Type.Object({ transactionId: TransactionId, [what]: B64, digest: B64, ...extra }, { description: `the ${what} and the digest to sign` });
+const Committed = Type.Object(
+  { transactionId: TransactionId, blockNumber: Type.String(), validationCode: Type.String() },
+  { description: 'the commit: block and validation code' },
+);
 const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
 const bytes = (text: string): Uint8Array => Buffer.from(text, 'base64');
 
@@ -46,11 +53,11 @@ const creatorOfPayload = (payloadBytes: Uint8Array): Uint8Array =>
 
 const offlineRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const gatewayOf = (caller: Caller) => fastify.ledger.gateway(caller);
-  const schema = <B extends TSchema>(summary: string, body: B) => ({
+  const schema = <B extends TSchema, R extends TSchema>(summary: string, body: B, answer: R) => ({
     tags: ['offline'],
     summary,
     body,
-    response: { ...errorResponses, 200: ResultBody },
+    response: { ...errorResponses, 200: answer },
   });
 
   fastify.post(
@@ -67,6 +74,7 @@ const offlineRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           },
           strict,
         ),
+        ToSign('proposal'),
       ),
     },
     async (request) => {
@@ -88,7 +96,11 @@ const offlineRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/v1/offline/proposals/endorse',
     {
       config: { roles: ROLES },
-      schema: schema('2. Endorse a signed proposal; sign the returned transaction digest', Type.Object({ proposal: B64, signature: B64 }, strict)),
+      schema: schema(
+        '2. Endorse a signed proposal; sign the returned transaction digest',
+        Type.Object({ proposal: B64, signature: B64 }, strict),
+        ToSign('transaction', { result: Type.Unknown({ description: "the chaincode's result, from the endorsement" }) }),
+      ),
     },
     async (request) => {
       const body = request.body;
@@ -119,7 +131,11 @@ const offlineRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/v1/offline/transactions/submit',
     {
       config: { roles: ROLES },
-      schema: schema('3. Submit a signed transaction; sign the returned commit digest', Type.Object({ transaction: B64, signature: B64 }, strict)),
+      schema: schema(
+        '3. Submit a signed transaction; sign the returned commit digest',
+        Type.Object({ transaction: B64, signature: B64 }, strict),
+        ToSign('commit'),
+      ),
     },
     async (request) => {
       const body = request.body;
@@ -140,7 +156,10 @@ const offlineRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.post(
     '/v1/offline/commits/status',
-    { config: { roles: ROLES }, schema: schema('4. Wait for the commit status with a signed request', Type.Object({ commit: B64, signature: B64 }, strict)) },
+    {
+      config: { roles: ROLES },
+      schema: schema('4. Wait for the commit status with a signed request', Type.Object({ commit: B64, signature: B64 }, strict), Committed),
+    },
     async (request) => {
       const body = request.body;
       const caller = callerOf(request);

@@ -1,10 +1,10 @@
 // Projects with budgets by purpose, and where their money went.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Id, ProjectCreateInput, ROLES } from '@regchain/common';
+import { Id, ProjectCreateInput, ProjectFlowsRecord, ProjectRecord, ROLES } from '@regchain/common';
 import { Type } from '@sinclair/typebox';
 import { callerOf } from '../../../plugins/app/authentication';
 import { defined, num, QInt, strict } from '../../../schemas/query';
-import { queryResponses } from '../../../schemas/responses';
+import { answers } from '../../../schemas/responses';
 import { answer, submitting } from '../submitting';
 
 const Params = Type.Object({ projectId: Id }, strict);
@@ -24,7 +24,7 @@ const projects: FastifyPluginAsyncTypebox = async (fastify) => {
     '/v1/projects/:projectId',
     {
       config: { roles: ROLES },
-      schema: { tags: ['project'], summary: 'Read a project and its spending by purpose', params: Params, response: queryResponses },
+      schema: { tags: ['project'], summary: 'Read a project and its spending by purpose', params: Params, response: answers(ProjectRecord) },
     },
     async (request) => fastify.ledger.evaluate(callerOf(request), { fn: 'transfer:getProject', input: { projectId: request.params.projectId } }),
   );
@@ -38,7 +38,7 @@ const projects: FastifyPluginAsyncTypebox = async (fastify) => {
         summary: "Where a project's money went, by purpose",
         params: Params,
         querystring: Type.Object({ depth: Type.Optional(QInt) }, strict),
-        response: queryResponses,
+        response: answers(ProjectFlowsRecord),
       },
     },
     async (request) =>

@@ -1,8 +1,9 @@
 // What anyone may check without a key: a filing number's public fields.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { PublicFilingRecord } from '@regchain/common';
 import { Type } from '@sinclair/typebox';
 import { strict } from '../../../schemas/query';
-import { queryResponses } from '../../../schemas/responses';
+import { answers } from '../../../schemas/responses';
 
 const publicRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
@@ -13,7 +14,7 @@ const publicRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         summary: 'Verify a filing number (public fields only)',
         security: [],
         params: Type.Object({ filingNumber: Type.String({ minLength: 1, maxLength: 64 }) }, strict),
-        response: queryResponses,
+        response: answers(PublicFilingRecord),
       },
     },
     // Runs under the gateway's own read-only identity.

@@ -1,10 +1,10 @@
 // Compliance rules: the regulator publishes versions and deactivates; every role reads what it may see.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Id, ROLES, RulePublishInput } from '@regchain/common';
+import { Id, ROLES, RulePublishInput, RuleRecord } from '@regchain/common';
 import { Type } from '@sinclair/typebox';
 import { callerOf } from '../../../plugins/app/authentication';
 import { defined, flag, QBool, strict } from '../../../schemas/query';
-import { queryResponses } from '../../../schemas/responses';
+import { answers } from '../../../schemas/responses';
 import { answer, submitting } from '../submitting';
 
 const Params = Type.Object({ ruleId: Id }, strict);
@@ -20,7 +20,12 @@ const rules: FastifyPluginAsyncTypebox = async (fastify) => {
     '/v1/rules',
     {
       config: { roles: ROLES },
-      schema: { tags: ['rule'], summary: 'List rules', querystring: Type.Object({ includeInactive: Type.Optional(QBool) }, strict), response: queryResponses },
+      schema: {
+        tags: ['rule'],
+        summary: 'List rules',
+        querystring: Type.Object({ includeInactive: Type.Optional(QBool) }, strict),
+        response: answers(Type.Array(RuleRecord)),
+      },
     },
     async (request) =>
       fastify.ledger.evaluate(callerOf(request), { fn: 'rule:list', input: defined({ includeInactive: flag(request.query.includeInactive) }) }),
@@ -28,13 +33,13 @@ const rules: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/v1/rules/:ruleId',
-    { config: { roles: ROLES }, schema: { tags: ['rule'], summary: 'Read a rule', params: Params, response: queryResponses } },
+    { config: { roles: ROLES }, schema: { tags: ['rule'], summary: 'Read a rule', params: Params, response: answers(RuleRecord) } },
     async (request) => fastify.ledger.evaluate(callerOf(request), { fn: 'rule:get', input: { ruleId: request.params.ruleId } }),
   );
 
   fastify.get(
     '/v1/rules/:ruleId/versions',
-    { config: { roles: ROLES }, schema: { tags: ['rule'], summary: 'Every version of a rule', params: Params, response: queryResponses } },
+    { config: { roles: ROLES }, schema: { tags: ['rule'], summary: 'Every version of a rule', params: Params, response: answers(Type.Array(RuleRecord)) } },
     async (request) => fastify.ledger.evaluate(callerOf(request), { fn: 'rule:versions', input: { ruleId: request.params.ruleId } }),
   );
 

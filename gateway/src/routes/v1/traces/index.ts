@@ -1,10 +1,10 @@
 // Fund-flow traces, forward or backward from an account or a transfer, across hops.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Id } from '@regchain/common';
+import { Id, TraceRecord } from '@regchain/common';
 import { Type } from '@sinclair/typebox';
 import { callerOf } from '../../../plugins/app/authentication';
 import { defined, num, QInt, strict } from '../../../schemas/query';
-import { queryResponses } from '../../../schemas/responses';
+import { answers } from '../../../schemas/responses';
 
 const TraceQuery = Type.Object(
   {
@@ -27,7 +27,12 @@ const traces: FastifyPluginAsyncTypebox = async (fastify) => {
     '/v1/traces',
     {
       config: { roles: ['regulator', 'auditor', 'bank'] },
-      schema: { tags: ['trace'], summary: 'Trace funds forward or backward from an account or a transfer', querystring: TraceQuery, response: queryResponses },
+      schema: {
+        tags: ['trace'],
+        summary: 'Trace funds forward or backward from an account or a transfer',
+        querystring: TraceQuery,
+        response: answers(TraceRecord),
+      },
     },
     async (request) => {
       const q = request.query;

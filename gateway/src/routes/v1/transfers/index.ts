@@ -1,10 +1,10 @@
 // Transfers: recorded by banks and enterprises, each checked against every active rule; and the dry run.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Id, ROLES, TransferInput } from '@regchain/common';
+import { Id, ROLES, TransferInput, TransferRecord, TransferVerdict } from '@regchain/common';
 import { Type } from '@sinclair/typebox';
 import { callerOf } from '../../../plugins/app/authentication';
 import { strict } from '../../../schemas/query';
-import { queryResponses } from '../../../schemas/responses';
+import { answers } from '../../../schemas/responses';
 import { answer, submitting } from '../submitting';
 
 const transfers: FastifyPluginAsyncTypebox = async (fastify) => {
@@ -21,7 +21,7 @@ const transfers: FastifyPluginAsyncTypebox = async (fastify) => {
     '/v1/transfers/check',
     {
       config: { roles: ['bank', 'enterprise', 'regulator'] },
-      schema: { tags: ['transfer'], summary: 'Would this transfer comply? (dry run, writes nothing)', body: TransferInput, response: queryResponses },
+      schema: { tags: ['transfer'], summary: 'Would this transfer comply? (dry run, writes nothing)', body: TransferInput, response: answers(TransferVerdict) },
     },
     async (request) => fastify.ledger.evaluate(callerOf(request), { fn: 'transfer:checkTransfer', input: request.body }),
   );
@@ -30,7 +30,7 @@ const transfers: FastifyPluginAsyncTypebox = async (fastify) => {
     '/v1/transfers/:transferId',
     {
       config: { roles: ROLES },
-      schema: { tags: ['transfer'], summary: 'Read a transfer', params: Type.Object({ transferId: Id }, strict), response: queryResponses },
+      schema: { tags: ['transfer'], summary: 'Read a transfer', params: Type.Object({ transferId: Id }, strict), response: answers(TransferRecord) },
     },
     async (request) => fastify.ledger.evaluate(callerOf(request), { fn: 'transfer:get', input: { transferId: request.params.transferId } }),
   );

@@ -1,10 +1,10 @@
 // The watchlist rules consult: the regulator adds and removes entities and accounts.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Id, WATCH_KINDS, WatchlistAddInput } from '@regchain/common';
+import { Id, WATCH_KINDS, WatchlistAddInput, WatchlistRecord } from '@regchain/common';
 import { Type } from '@sinclair/typebox';
 import { callerOf } from '../../../plugins/app/authentication';
 import { defined, flag, QBool, RequiredNote, strict } from '../../../schemas/query';
-import { queryResponses } from '../../../schemas/responses';
+import { answers } from '../../../schemas/responses';
 import { answer, submitting } from '../submitting';
 
 const Kind = Type.Union(WATCH_KINDS.map((k) => Type.Literal(k)));
@@ -18,7 +18,7 @@ const watchlist: FastifyPluginAsyncTypebox = async (fastify) => {
         tags: ['watchlist'],
         summary: 'Watchlist entries',
         querystring: Type.Object({ kind: Type.Optional(Kind), includeRemoved: Type.Optional(QBool) }, strict),
-        response: queryResponses,
+        response: answers(Type.Array(WatchlistRecord)),
       },
     },
     async (request) =>

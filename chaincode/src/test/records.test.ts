@@ -1,0 +1,85 @@
+// Every query answers what its published schema (@regchain/common records) promises: the gateway documents
+// its responses with those schemas and Schemathesis holds the running network to them.
+import {
+  AccountRecord,
+  AlertHistory,
+  AlertRecord,
+  FilingHistory,
+  FilingRecord,
+  PageOf,
+  PersonInChargeRecord,
+  ProjectFlowsRecord,
+  ProjectRecord,
+  PublicFilingRecord,
+  RuleRecord,
+  StatisticsRecord,
+  TraceRecord,
+  TransferRecord,
+  TransferVerdict,
+  WatchlistRecord,
+} from '@regchain/common';
+import { type TSchema, Type } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { approveFiling, as, BANK, ENT1, submitFiling, World } from './fixtures';
+
+function conforms(schema: TSchema, value: unknown): void {
+  const errors = [...Value.Errors(schema, value)].slice(0, 3).map((e) => `${e.path} ${e.message}`);
+  expect(errors).toEqual([]);
+}
+
+describe('query answers match their published schemas', () => {
+  it('for filings, rules, watchlists, accounts, projects, transfers, traces and alerts', async () => {
+    const world = new World();
+    const filingId = await submitFiling(world);
+    const filingNumber = await approveFiling(world, filingId);
+    conforms(FilingRecord, await world.call('filing:get', { filingId }, as.regulator));
+    conforms(PageOf(FilingRecord, ''), await world.call('filing:list', {}, as.regulator));
+    conforms(FilingHistory, await world.call('filing:history', { filingId }, as.enterprise));
+    conforms(PublicFilingRecord, await world.call('filing:lookup', { filingNumber }, as.auditor));
+    conforms(PersonInChargeRecord, await world.call('filing:getPersonInCharge', { filingId }, as.regulator));
+
+    await world.call(
+      'rule:publish',
+      {
+        ruleId: 'large',
+        name: '大额',
+        description: 'd',
+        logic: { '>=': [{ var: 'amount' }, 1000] },
+        action: 'ALERT',
+        severity: 'high',
+        scope: { minAmount: 1 },
+      },
+      as.regulator,
+    );
+    conforms(RuleRecord, await world.call('rule:get', { ruleId: 'large' }, as.regulator));
+    conforms(Type.Array(RuleRecord), await world.call('rule:list', { includeInactive: true }, as.auditor));
+    conforms(Type.Array(RuleRecord), await world.call('rule:versions', { ruleId: 'large' }, as.regulator));
+    await world.call('rule:watch', { kind: 'entity', value: ENT1, reason: 'r' }, as.regulator);
+    conforms(Type.Array(WatchlistRecord), await world.call('rule:watchlist', {}, as.bank));
+
+    await world.call(
+      'transfer:createProject',
+      { projectId: 'p', name: 'p', type: 'public_fund', ownerEntityId: ENT1, budgets: [{ purpose: 'goods', amount: 10_000 }] },
+      as.bank,
+    );
+    await world.call('transfer:openAccount', { accountId: 'x', ownerEntityId: ENT1, name: 'x', projectId: 'p' }, as.bank);
+    await world.call('transfer:openAccount', { accountId: 'y', ownerEntityId: BANK, name: 'y' }, as.bank);
+    conforms(AccountRecord, await world.call('transfer:getAccount', { accountId: 'x' }, as.bank));
+    const transfer = { fromAccount: 'x', toAccount: 'y', amount: 5000, currency: 'CNY', purpose: 'goods', reference: 'INV-1' };
+    const recorded = await world.call<{ transferId: string; alerts: string[] }>('transfer:record', transfer, as.bank);
+    conforms(TransferRecord, recorded);
+    conforms(TransferRecord, await world.call('transfer:get', { transferId: recorded.transferId }, as.auditor));
+    conforms(ProjectRecord, await world.call('transfer:getProject', { projectId: 'p' }, as.regulator));
+    conforms(TransferVerdict, await world.call('transfer:checkTransfer', transfer, as.bank));
+    conforms(TransferVerdict, await world.call('transfer:checkTransfer', transfer, as.regulator));
+    conforms(TraceRecord, await world.call('trace:flows', { accountId: 'x', direction: 'forward' }, as.regulator));
+    conforms(ProjectFlowsRecord, await world.call('trace:projectFlows', { projectId: 'p' }, as.regulator));
+    conforms(StatisticsRecord, await world.call('trace:statistics', {}, as.auditor));
+
+    const alertId = recorded.alerts[0] as string;
+    conforms(AlertRecord, await world.call('alert:acknowledge', { alertId, note: 'n' }, as.regulator));
+    conforms(AlertRecord, await world.call('alert:get', { alertId }, as.auditor));
+    conforms(PageOf(AlertRecord, ''), await world.call('alert:list', {}, as.regulator));
+    conforms(AlertHistory, await world.call('alert:history', { alertId }, as.regulator));
+  });
+});
