@@ -58,7 +58,6 @@ export const AcceptedBody = Type.Object(
   },
 );
 
-
 /** Responses of a route that submits: committed (200 or 201), accepted (202, with ?async=true), or an error. */
 export const submitResponses = (status: 200 | 201) => ({ ...errorResponses, [status]: SubmitResultBody, 202: AcceptedBody });
 /** Responses of a query whose answer has a published schema. */
