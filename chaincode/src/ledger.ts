@@ -1,4 +1,5 @@
-// Typed access to world state for the contracts: keys, canonical JSON values, prefix and range scans.
+// Typed access to world state for the contracts: keys, canonical JSON values, prefix and range scans, and the
+// transaction's own writes, which it reads back (Fabric does not) and which reach the stub once, at the end.
 import type { Context } from 'fabric-contract-api';
 import type { ChaincodeStub, Iterators } from 'fabric-shim-api';
 import { ChaincodeError } from './errors';
@@ -23,14 +24,44 @@ export const MAX_PAGE_SIZE = 200;
 
 export class Ledger {
   readonly stub: ChaincodeStub;
+  /** Pending writes (null: deleted), innermost savepoint last; flushed to the stub when the transaction succeeds. */
+  readonly #layers: Map<string, Uint8Array | null>[] = [new Map()];
+  /** Reads made of world state (point and range), for the cost of a transaction. */
+  readonly reads = { point: 0, range: 0 };
+  /** World state does not change during a transaction: each key and range is read from the peer once. */
+  readonly #pointCache = new Map<string, Uint8Array | null>();
+  readonly #rangeCache = new Map<string, { key: string; value: unknown }[]>();
 
   constructor(ctx: Context) {
     this.stub = ctx.stub;
   }
 
+  #pending(k: string): Uint8Array | null | undefined {
+    for (let i = this.#layers.length - 1; i >= 0; i -= 1) {
+      const layer = this.#layers[i] as Map<string, Uint8Array | null>;
+      if (layer.has(k)) return layer.get(k);
+    }
+    return undefined;
+  }
+
+  /** Every pending write, the innermost winning. */
+  #flattened(): Map<string, Uint8Array | null> {
+    const out = new Map<string, Uint8Array | null>();
+    for (const layer of this.#layers) for (const [k, v] of layer) out.set(k, v);
+    return out;
+  }
+
   async get<T>(k: string): Promise<T | undefined> {
-    const bytes = await this.stub.getState(k);
-    return bytes && bytes.length > 0 ? fromBytes<T>(bytes) : undefined;
+    const pending = this.#pending(k);
+    if (pending !== undefined) return pending === null ? undefined : fromBytes<T>(pending);
+    let bytes = this.#pointCache.get(k);
+    if (bytes === undefined) {
+      this.reads.point += 1;
+      const read = await this.stub.getState(k);
+      bytes = read && read.length > 0 ? read : null;
+      this.#pointCache.set(k, bytes);
+    }
+    return bytes === null ? undefined : fromBytes<T>(bytes);
   }
 
   async mustGet<T>(k: string, code: ChaincodeError['code'], what: string): Promise<T> {
@@ -40,27 +71,78 @@ export class Ledger {
   }
 
   async exists(k: string): Promise<boolean> {
-    const bytes = await this.stub.getState(k);
-    return Boolean(bytes && bytes.length > 0);
+    return (await this.get<unknown>(k)) !== undefined;
   }
 
   async put(k: string, value: unknown): Promise<void> {
-    await this.stub.putState(k, toBytes(value));
+    (this.#layers[this.#layers.length - 1] as Map<string, Uint8Array | null>).set(k, toBytes(value));
   }
 
   async del(k: string): Promise<void> {
-    await this.stub.deleteState(k);
+    (this.#layers[this.#layers.length - 1] as Map<string, Uint8Array | null>).set(k, null);
   }
 
-  /** Every value whose key starts with the prefix parts, in key order (re-validated at commit). */
+  /** Opens a savepoint: what is written from here can be rolled back alone (one item of a batch). */
+  begin(): void {
+    this.#layers.push(new Map());
+  }
+
+  /** Keeps what was written since the matching begin(). */
+  commit(): void {
+    const top = this.#layers.pop();
+    const below = this.#layers[this.#layers.length - 1];
+    if (!top || !below) throw new Error('commit without begin');
+    for (const [k, v] of top) below.set(k, v);
+  }
+
+  /** Drops what was written since the matching begin(). */
+  rollback(): void {
+    if (this.#layers.length < 2) throw new Error('rollback without begin');
+    this.#layers.pop();
+  }
+
+  /** Writes the transaction's writes to the stub, in key order; called once the transaction succeeded. */
+  async flush(): Promise<void> {
+    const writes = [...this.#flattened().entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const [k, v] of writes) {
+      if (v === null) await this.stub.deleteState(k);
+      else await this.stub.putState(k, v);
+    }
+    this.#layers.splice(0, this.#layers.length, new Map());
+  }
+
+  /** Every value whose key starts with the prefix parts, in key order (re-validated at commit), own writes included. */
   async scan<T>(...prefix: readonly string[]): Promise<{ key: string; value: T }[]> {
     const start = key(...prefix, '');
-    return this.collect<T>(await this.stub.getStateByRange(start, start + END));
+    return this.range<T>(start, start + END);
   }
 
-  /** Values with keys in [start, end), in key order (re-validated at commit). */
+  /** Values with keys in [start, end), in key order (re-validated at commit), own writes included. */
   async range<T>(start: string, end: string): Promise<{ key: string; value: T }[]> {
-    return this.collect<T>(await this.stub.getStateByRange(start, end));
+    const cacheKey = `${start}\u0000${end}`;
+    let cached = this.#rangeCache.get(cacheKey);
+    if (!cached) {
+      this.reads.range += 1;
+      cached = await this.collect<unknown>(await this.stub.getStateByRange(start, end));
+      this.#rangeCache.set(cacheKey, cached);
+    }
+    const stored = cached as { key: string; value: T }[];
+    const pending = [...this.#flattened().entries()].filter(([k]) => k >= start && k < end);
+    if (pending.length === 0) return stored;
+    const merged = new Map(stored.map((r) => [r.key, r.value]));
+    for (const [k, v] of pending) {
+      if (v === null) merged.delete(k);
+      else merged.set(k, fromBytes<T>(v));
+    }
+    return [...merged.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, value]) => ({ key: k, value }));
+  }
+
+  /** This transaction's own writes with keys in [start, end): no read of world state, so nothing to re-validate. */
+  written<T>(start: string, end: string): { key: string; value: T }[] {
+    return [...this.#flattened().entries()]
+      .filter((e): e is [string, Uint8Array] => e[0] >= start && e[0] < end && e[1] !== null)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => ({ key: k, value: fromBytes<T>(v) }));
   }
 
   /**

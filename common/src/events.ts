@@ -17,6 +17,7 @@ export const EVENT_TYPES = [
   'AccountOpened',
   'ProjectCreated',
   'TransferRecorded',
+  'TransferSettingsChanged',
   'RuleFired',
   'RuleFailed',
   'AlertRaised',

@@ -143,14 +143,15 @@ export const TransferRecord = Type.Object(
     amount: Type.Integer({ description: 'fen' }),
     purpose: Type.String(),
     projectId: Type.String(),
-    time: Type.Integer({ description: 'seconds since the epoch' }),
+    time: Type.Integer({ description: 'business time, seconds since the epoch' }),
     payerEntityId: Type.String(),
     payeeEntityId: Type.String(),
     payerBankId: Type.String(),
     payeeBankId: Type.String(),
     currency: Type.Literal('CNY'),
     reference: Type.String(),
-    recordedAt: Time,
+    executedAt: Type.String({ description: 'when the payment happened (business time); `time` in seconds' }),
+    recordedAt: Type.String({ description: 'when the ledger recorded it' }),
     recordedBy: Actor,
     alerts: Type.Array(Type.String()),
     ruleFailures: Type.Array(Type.Object({ ruleId: Type.String(), version: Type.Integer(), error: Type.String() })),
@@ -236,4 +237,27 @@ export const StatisticsRecord = Type.Object(
     transfers: Type.Array(Type.Object({ projectId: Type.String(), purpose: Type.String(), count: Type.Integer(), amount: Type.Integer() })),
   },
   { description: 'Filings by status and category, alerts by rule, severity and status, transfers by project and purpose' },
+);
+
+export const TransferBatchRecord = Type.Object(
+  {
+    recorded: Type.Integer(),
+    failed: Type.Integer(),
+    results: Type.Array(
+      Type.Object({
+        index: Type.Integer({ minimum: 0 }),
+        status: Type.Union([Type.Literal('recorded'), Type.Literal('failed')]),
+        transferId: Type.Optional(Type.String()),
+        alerts: Type.Optional(Type.Array(Type.String())),
+        code: Type.Optional(Type.String()),
+        message: Type.Optional(Type.String()),
+      }),
+    ),
+  },
+  { description: 'One result per item, in order' },
+);
+
+export const TransferSettingsRecord = Type.Object(
+  { maxBackdateDays: Type.Union([Type.Integer(), Type.Null()], { description: 'null: any business time in the past (a back-test network)' }) },
+  { description: "The channel's limits on business time" },
 );

@@ -26,7 +26,8 @@ export const Text = (max: number) => Type.String({ minLength: 1, maxLength: max 
 export const Sha256 = Type.String({ pattern: '^[0-9a-f]{64}$', description: 'SHA-256, lower-case hex' });
 export const Amount = Type.Integer({ minimum: 1, maximum: MAX_AMOUNT, description: 'integer amount in fen' });
 export const Purpose = Type.String({ pattern: '^[a-z][a-z0-9_]{0,47}$', description: 'purpose code, e.g. construction, relief_supplies' });
-export const IsoTime = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,3})?Z$', description: 'UTC time, ISO 8601' });
+const isoTime = (description = 'UTC time, ISO 8601') => Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,3})?Z$', description });
+export const IsoTime = isoTime();
 export const PageSize = Type.Integer({ minimum: 1, maximum: 200 });
 export const Bookmark = Type.String({ maxLength: 1024 });
 
@@ -145,11 +146,37 @@ export const TransferInput = Type.Object(
     amount: Amount,
     currency: Type.Literal('CNY'),
     purpose: Purpose,
-    reference: Type.String({ maxLength: 200 }),
+    reference: Type.String({ maxLength: 200, description: "the reporter's own reference; unique per reporter when given" }),
+    executedAt: Type.Optional(isoTime('when the payment happened (UTC, ISO 8601); the ledger time when omitted')),
   },
   strict,
 );
 export type TransferInput = Static<typeof TransferInput>;
+
+/** Largest batch of transfers in one transaction. */
+export const MAX_BATCH = 500;
+export const TRANSFER_BATCH_MODES = ['atomic', 'partial'] as const;
+export const TransferBatchInput = Type.Object(
+  {
+    items: Type.Array(TransferInput, { minItems: 1, maxItems: MAX_BATCH }),
+    mode: Type.Optional(
+      Type.Union(
+        TRANSFER_BATCH_MODES.map((m) => Type.Literal(m)),
+        { description: 'atomic (default): all or nothing; partial: the valid ones, with a result per item' },
+      ),
+    ),
+  },
+  strict,
+);
+export type TransferBatchInput = Static<typeof TransferBatchInput>;
+export const TransferSettingsInput = Type.Object(
+  {
+    maxBackdateDays: Type.Union([Type.Integer({ minimum: 0, maximum: 36_500 }), Type.Null()], {
+      description: 'how many days before the ledger time a transfer may have been executed; null allows any (a back-test network)',
+    }),
+  },
+  strict,
+);
 export const TransferIdInput = Type.Object({ transferId: Id }, strict);
 
 export const TraceInput = Type.Object(

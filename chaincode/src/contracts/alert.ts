@@ -1,35 +1,12 @@
 // Alerts raised by rules: the regulator moves them open → acknowledged → resolved / false positive.
 import { Info, Returns, Transaction } from 'fabric-contract-api';
-import type { Actor } from '../domain/filing';
-import type { Severity } from '../domain/rules';
 import { ChaincodeError } from '../errors';
 import { requireRole } from '../identity';
 import { canonical } from '../json';
-import { key } from '../ledger';
-import { AlertIdInput, AlertListInput, AlertNoteInput, type ALERT_STATUSES } from '@regchain/common';
+import { AlertIdInput, AlertListInput, AlertNoteInput } from '@regchain/common';
 import { parseInput } from '../validation';
+import { type Alert, alertKey, alertStatusIndex, type AlertStatus } from '../state/alerts';
 import { RegchainContext, RegchainContract } from './base';
-
-export type AlertStatus = (typeof ALERT_STATUSES)[number];
-
-export interface Alert {
-  readonly alertId: string;
-  readonly ruleId: string;
-  readonly ruleVersion: number;
-  readonly ruleName: string;
-  readonly severity: Severity;
-  readonly transferId: string;
-  readonly payerEntityId: string;
-  readonly payeeEntityId: string;
-  readonly amount: number;
-  readonly status: AlertStatus;
-  readonly raisedAt: string;
-  readonly notes: readonly { readonly status: AlertStatus; readonly note: string; readonly at: string; readonly by: Actor }[];
-  readonly lastTxId: string;
-}
-
-export const alertKey = (id: string): string => key('alert', id);
-export const alertStatusIndex = (status: AlertStatus, id: string): string => key('alertidx', status, id);
 
 const ALERT_TRANSITIONS: Readonly<Record<'acknowledge' | 'resolve' | 'markFalsePositive', { from: readonly AlertStatus[]; to: AlertStatus }>> = {
   acknowledge: { from: ['open'], to: 'acknowledged' },

@@ -46,7 +46,9 @@ export abstract class RegchainContract extends Contract {
 
   /** Sets the transaction's single chaincode event when it did anything worth reporting. */
   override async afterTransaction(ctx: Context, _result: unknown): Promise<void> {
-    const events = (ctx as RegchainContext).events;
+    const c = ctx as RegchainContext;
+    await c.ledger.flush();
+    const events = c.events;
     if (events.length === 0) return;
     const batch: EventBatch = { txId: ctx.stub.getTxID(), events };
     ctx.stub.setEvent(EVENT_NAME, toBytes(batch));

@@ -1,6 +1,7 @@
 // Filings through the contract on an in-memory peer: lifecycle, numbers, private data, history, access.
 import { approveFiling, as, ENT1, filingInput, person, submitFiling, World } from '../test/fixtures';
-import { PERSONAL_DATA_COLLECTION, personHash } from './filing';
+import { PERSONAL_DATA_COLLECTION } from '../state/filings';
+import { personHash } from './filing';
 
 describe('filing contract', () => {
   let world: World;

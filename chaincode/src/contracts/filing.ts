@@ -2,11 +2,11 @@
 import { createHash } from 'node:crypto';
 import { Info, Returns, Transaction } from 'fabric-contract-api';
 import { isValidCreditCode } from '../domain/creditcode';
-import { type Filing, type FilingAction, type FilingStatus, filingNumber, idFromTx, nextStatus, publicView, TRANSITIONS } from '../domain/filing';
+import { type Filing, type FilingAction, filingNumber, idFromTx, nextStatus, publicView, TRANSITIONS } from '../domain/filing';
 import { ChaincodeError } from '../errors';
 import { requireOwnEntity, requireRole } from '../identity';
 import { canonical, fromBytes } from '../json';
-import { key, type Page } from '../ledger';
+import type { Page } from '../ledger';
 import {
   FilingAmendInput,
   FilingDecisionInput,
@@ -18,45 +18,10 @@ import {
   PersonInCharge,
 } from '@regchain/common';
 import { parseInput, validate } from '../validation';
+import { CLOSED, entityIndex, filingKey, numberKey, PERSON_IN_CHARGE_TRANSIENT, PERSONAL_DATA_COLLECTION, serviceKey, statusIndex } from '../state/filings';
 import { RegchainContext, RegchainContract } from './base';
 
-/** Private data collection shared only by the enterprises' org and the regulator. */
-export const PERSONAL_DATA_COLLECTION = 'filingPersonalData';
-/** Transient-map key carrying the person in charge's personal data. */
-export const PERSON_IN_CHARGE_TRANSIENT = 'personInCharge';
-
-export const filingKey = (id: string): string => key('filing', id);
-const statusIndex = (status: FilingStatus, id: string): string => key('filingidx', 'status', status, id);
-const entityIndex = (entity: string, id: string): string => key('filingidx', 'entity', entity, id);
-const numberKey = (n: string): string => key('filingnum', n);
-const serviceKey = (entity: string, serviceName: string): string =>
-  key('filingsvc', entity, createHash('sha256').update(serviceName).digest('hex').slice(0, 32));
-
-/** Statuses after which a filing no longer holds its service name. */
-const CLOSED: readonly FilingStatus[] = ['rejected', 'deregistered'];
-
-interface EntityIndexEntry {
-  readonly filingId: string;
-  readonly status: FilingStatus;
-}
-
 export const personHash = (p: PersonInCharge): string => createHash('sha256').update(canonical(p)).digest('hex');
-
-/** The best filing status an entity holds ("approved" first), or "none": a fact for compliance rules. */
-export async function entityFilingStatus(ctx: RegchainContext, entityId: string): Promise<string> {
-  const entries = await ctx.ledger.scan<EntityIndexEntry>('filingidx', 'entity', entityId);
-  const order: readonly FilingStatus[] = ['approved', 'amended', 'under_review', 'submitted', 'returned', 'rejected', 'deregistered'];
-  let best = 'none';
-  let bestRank = order.length;
-  for (const { value } of entries) {
-    const rank = order.indexOf(value.status);
-    if (rank >= 0 && rank < bestRank) {
-      best = value.status;
-      bestRank = rank;
-    }
-  }
-  return best;
-}
 
 @Info({ title: 'filing', description: 'CAC-style blockchain information service filings' })
 export class FilingContract extends RegchainContract {

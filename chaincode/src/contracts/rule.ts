@@ -4,38 +4,13 @@ import { checkPublishable, type Rule } from '../domain/rules';
 import { ChaincodeError } from '../errors';
 import { requireRole, ROLES } from '../identity';
 import { canonical } from '../json';
-import { key } from '../ledger';
 import { RuleIdInput, RuleListInput, RulePublishInput, WatchlistAddInput, WatchlistListInput, WatchlistRemoveInput } from '@regchain/common';
 import { parseInput } from '../validation';
+import { activeRuleKey, activeRules, ruleKey, versionKey, watchKey, type WatchlistEntry } from '../state/rules';
 import { RegchainContext, RegchainContract } from './base';
-
-export const ruleKey = (id: string): string => key('rule', id);
-const versionKey = (id: string, version: number): string => key('rulever', id, String(version).padStart(6, '0'));
-export const activeRuleKey = (id: string): string => key('ruleactive', id);
-export const watchKey = (kind: string, value: string): string => key('watch', kind, value);
-
-export interface WatchlistEntry {
-  readonly kind: 'entity' | 'account';
-  readonly value: string;
-  readonly reason: string;
-  readonly active: boolean;
-  readonly addedAt: string;
-  readonly updatedAt: string;
-  readonly note?: string;
-  readonly lastTxId: string;
-}
-
-/** The active rules, read in one range scan (phantom-checked at commit, so a concurrent publish conflicts). */
-export async function activeRules(ctx: RegchainContext): Promise<Rule[]> {
-  return (await ctx.ledger.scan<Rule>('ruleactive')).map((r) => r.value);
-}
 
 /** ALERT rules are seen by the regulator and auditors only. */
 const visible = (ctx: RegchainContext, rule: Rule): boolean => rule.action === 'BLOCK' || ctx.caller.role === 'regulator' || ctx.caller.role === 'auditor';
-
-export async function isWatchlisted(ctx: RegchainContext, kind: 'entity' | 'account', value: string): Promise<boolean> {
-  return Boolean((await ctx.ledger.get<WatchlistEntry>(watchKey(kind, value)))?.active);
-}
 
 @Info({ title: 'rule', description: 'Compliance rules over transfers (JSON Logic) and regulator watchlists' })
 export class RuleContract extends RegchainContract {
@@ -123,7 +98,7 @@ export class RuleContract extends RegchainContract {
   async list(ctx: RegchainContext, input: string): Promise<string> {
     requireRole(ctx.caller, ROLES, 'read rules');
     const req = parseInput(RuleListInput, input, 'rule list');
-    const rules = req.includeInactive ? (await ctx.ledger.scan<Rule>('rule')).map((r) => r.value) : await activeRules(ctx);
+    const rules = req.includeInactive ? (await ctx.ledger.scan<Rule>('rule')).map((r) => r.value) : await activeRules(ctx.ledger);
     return canonical(rules.filter((r) => visible(ctx, r)));
   }
 

@@ -8,9 +8,11 @@ import { requireRole } from '../identity';
 import { canonical } from '../json';
 import { Empty, ProjectFlowsInput, TraceInput } from '@regchain/common';
 import { parseInput } from '../validation';
-import type { Alert } from './alert';
+import type { Alert } from '../state/alerts';
 import { RegchainContext, RegchainContract } from './base';
-import { type Account, accountKey, flowRange, type Project, projectKey, type Transfer, transferKey } from './transfer';
+import { type Account, accountKey } from '../state/accounts';
+import { type Project, projectKey } from '../state/projects';
+import { flowRange, type Transfer, transferKey } from '../state/transfers';
 
 const DEFAULTS = { depth: 3, maxNodes: 200, maxEdges: 1000, pageSize: 100 };
 

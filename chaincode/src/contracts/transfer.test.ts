@@ -24,13 +24,14 @@ async function setUp(world: World): Promise<void> {
   await world.call('transfer:openAccount', { accountId: 'ent2-main', ownerEntityId: ENT2, name: '基本户' }, as.bank);
 }
 
+let invoice = 0;
 const transfer = (from: string, to: string, amount: number, purpose = 'relief_supplies') => ({
   fromAccount: from,
   toAccount: to,
   amount,
   currency: 'CNY',
   purpose,
-  reference: 'INV-001',
+  reference: `INV-${(invoice += 1)}`,
 });
 
 describe('transfer contract', () => {
@@ -200,7 +201,7 @@ describe('transfer contract', () => {
     );
     expect(later.facts.window).toEqual({ payerSum1h: 0, payerCount1h: 0, payerSum24h: 0, payerCount24h: 0 });
     const keys = [...world.peer.state.keys()];
-    expect(keys.filter((k) => k.startsWith('payerflow~'))).toHaveLength(3);
+    expect(keys.filter((k) => k.startsWith('payerwin~'))).toHaveLength(3);
   });
 
   it('spots a round trip: money coming back from the payee', async () => {
@@ -209,9 +210,11 @@ describe('transfer contract', () => {
       { ruleId: 'round-trip', name: '资金回流', description: '', logic: { var: 'pattern.roundTrip' }, action: 'ALERT', severity: 'high' },
       as.regulator,
     );
-    const out = await world.call<{ alerts: string[] }>('transfer:record', transfer('ent1-main', 'ent2-main', 500, 'goods'), as.enterprise);
+    const t0 = world.peer.clock;
+    const out = await world.call<{ alerts: string[] }>('transfer:record', transfer('ent1-main', 'ent2-main', 500, 'goods'), as.enterprise, { time: t0 });
     expect(out.alerts).toEqual([]);
-    const back = await world.call<{ alerts: string[] }>('transfer:record', transfer('ent2-main', 'ent1-main', 490, 'goods'), as.bank);
+    // Recorded in a later minute than the payment out: the write path reads only closed recording minutes.
+    const back = await world.call<{ alerts: string[] }>('transfer:record', transfer('ent2-main', 'ent1-main', 490, 'goods'), as.bank, { time: t0 + 120 });
     expect(back.alerts).toHaveLength(1);
   });
 
@@ -224,9 +227,34 @@ describe('transfer contract', () => {
       );
     }
     await world.call('transfer:record', transfer('fund-1', 'ent1-main', 100), as.bank);
-    const reads = world.peer.lastReads;
-    expect(reads.pointReads).toBe(8);
-    expect(reads.rangeReads).toBe(5);
+    // Rules on the amount alone: the reference, 2 accounts, the project and its spend; the active rules.
+    expect(world.peer.lastReads).toMatchObject({ pointReads: 5, rangeReads: 1 });
+    await world.call(
+      'rule:publish',
+      {
+        ruleId: 'every-fact',
+        name: 'all',
+        description: '',
+        logic: {
+          or: [
+            { var: 'payer.watchlisted' },
+            { '==': [{ var: 'payee.filingStatus' }, 'x'] },
+            { '>': [{ var: 'window.payerSum24h' }, 1e12] },
+            { var: 'pattern.roundTrip' },
+          ],
+        },
+        action: 'ALERT',
+        severity: 'low',
+      },
+      as.regulator,
+    );
+    await world.call('transfer:record', transfer('fund-1', 'ent1-main', 100), as.bank);
+    // Every fact group: 4 watchlist points more; 2 filing-status ranges, a window range and a round-trip range
+    // per business day in the last 24 h (one or two).
+    const all = world.peer.lastReads;
+    expect(all.pointReads).toBe(9);
+    expect(all.rangeReads).toBeGreaterThanOrEqual(5);
+    expect(all.rangeReads).toBeLessThanOrEqual(7);
   });
 
   it('lets an enterprise move only its own money, and nobody record a transfer between one account', async () => {

@@ -1,75 +1,36 @@
-// Fund flows: accounts, projects with budgets by purpose, and transfers checked against every active rule.
+// Fund flows: accounts, projects with budgets by purpose, and transfers checked against every active rule,
+// one at a time or in batches as banks report them, each with the business time it was executed.
+import {
+  AccountIdInput,
+  AccountOpenInput,
+  Empty,
+  type ErrorCode,
+  ProjectCreateInput,
+  ProjectIdInput,
+  TransferBatchInput,
+  TransferIdInput,
+  TransferInput,
+  TransferSettingsInput,
+} from '@regchain/common';
 import { Info, Returns, Transaction } from 'fabric-contract-api';
-import type { Actor } from '../domain/filing';
+import { ALL_FACT_GROUPS, type FactGroup, type FactSource, factsNeeded, gatherFacts } from '../domain/facts';
 import { idFromTx } from '../domain/filing';
-import { applyRules, blockError, type FailedRule, type FiredRule, type TransferFacts } from '../domain/rules';
+import { applyRules, blockError, type FailedRule, type FiredRule, type Rule, type TransferFacts } from '../domain/rules';
 import { holderFor, mayReadAccount, mayReadTransfer, requireMayAttach, requireMayMove } from '../domain/scope';
-import type { Edge } from '../domain/trace';
 import { ChaincodeError } from '../errors';
 import { requireOwnEntity, requireRole, ROLES } from '../identity';
 import { canonical } from '../json';
-import { key, paddedSeconds } from '../ledger';
-import { AccountIdInput, AccountOpenInput, ProjectCreateInput, ProjectIdInput, TransferIdInput, TransferInput } from '@regchain/common';
-import type { PROJECT_TYPES } from '@regchain/common';
+import type { Ledger } from '../ledger';
 import { parseInput } from '../validation';
-import { type Alert, alertKey, alertStatusIndex } from './alert';
+import { type Account, accountKey } from '../state/accounts';
+import { type Alert, alertKey, saveNewAlert } from '../state/alerts';
+import { entityFilingStatus } from '../state/filings';
+import { type Project, projectKey, setSpent, spending, spentOn } from '../state/projects';
+import { activeRules, isWatchlisted } from '../state/rules';
+import { byReference, MAX_SKEW_SECONDS, paid, payerWindow, saveTransfer, settings, settingsKey, type Transfer, transferKey } from '../state/transfers';
 import { RegchainContext, RegchainContract } from './base';
-import { entityFilingStatus } from './filing';
-import { activeRules, isWatchlisted } from './rule';
 
-export interface Account {
-  readonly accountId: string;
-  readonly ownerEntityId: string;
-  readonly name: string;
-  readonly projectId?: string;
-  /** The bank that holds the account: only it, or the owner, moves money out. */
-  readonly holderBankId: string;
-  readonly openedAt: string;
-  readonly openedBy: Actor;
-}
-
-export interface Project {
-  readonly projectId: string;
-  readonly name: string;
-  readonly type: (typeof PROJECT_TYPES)[number];
-  readonly ownerEntityId: string;
-  /** The bank that holds the project's funds and its accounts. */
-  readonly fundHolderBankId: string;
-  /** Approved budget per purpose, in fen, sorted by purpose. */
-  readonly budgets: readonly { readonly purpose: string; readonly amount: number }[];
-  readonly createdAt: string;
-  readonly createdBy: Actor;
-}
-
-export interface Transfer extends Edge {
-  readonly payerEntityId: string;
-  readonly payeeEntityId: string;
-  readonly payerBankId: string;
-  readonly payeeBankId: string;
-  readonly currency: 'CNY';
-  readonly reference: string;
-  readonly recordedAt: string;
-  readonly recordedBy: Actor;
-  readonly alerts: readonly string[];
-  /** Active rules whose logic failed on this transfer's facts: reported, never silently skipped. */
-  readonly ruleFailures: readonly FailedRule[];
-}
-
-export const accountKey = (id: string): string => key('account', id);
-export const projectKey = (id: string): string => key('project', id);
-export const transferKey = (id: string): string => key('transfer', id);
-const spentKey = (projectId: string, purpose: string): string => key('projectspent', projectId, purpose);
-/** Edges by account and time: the indexes traces walk. */
-export const flowKey = (direction: 'out' | 'in', account: string, seconds: number, transferId: string): string =>
-  key(direction === 'out' ? 'flowout' : 'flowin', account, paddedSeconds(seconds), transferId);
-export const flowRange = (direction: 'out' | 'in', account: string, fromSeconds: number, toSeconds: number): [string, string] => [
-  key(direction === 'out' ? 'flowout' : 'flowin', account, paddedSeconds(fromSeconds)),
-  key(direction === 'out' ? 'flowout' : 'flowin', account, paddedSeconds(toSeconds + 1)),
-];
-const payerKey = (entity: string, seconds: number, transferId: string): string => key('payerflow', entity, paddedSeconds(seconds), transferId);
-
-const HOUR = 3600;
-const DAY = 24 * HOUR;
+const DAY = 86_400;
 
 interface Evaluation {
   readonly facts: TransferFacts;
@@ -81,21 +42,69 @@ interface Evaluation {
   readonly to: Account;
   readonly project?: Project;
   readonly spent: number;
+  /** Business time, seconds. */
+  readonly executedAt: number;
+}
+
+/** The ledger as a source of facts; windows know what `payerWindow` knows (closed minutes and this transaction). */
+function factSource(ledger: Ledger): FactSource {
+  const recorded = ledger.txSeconds();
+  return {
+    filingStatus: (entityId) => entityFilingStatus(ledger, entityId),
+    watchlisted: (kind, value) => isWatchlisted(ledger, kind, value),
+    payerWindow: (entityId, executedAt) => payerWindow(ledger, entityId, executedAt, recorded),
+    paid: (from, to, fromTime, toTime) => paid(ledger, from, to, fromTime, toTime, recorded),
+  };
 }
 
 /**
- * Gathers the facts of a transfer and applies the active rules. State reads: 8 point reads (2 accounts,
- * the project and its spend for this purpose, 4 watchlist entries) and 5 range reads (2 entities' filing
- * indexes, the payer's last 24 h, the payee's outflows of the last 24 h, the active rules).
+ * Business time: not after the ledger's time plus a small skew, and not further back than the channel's
+ * setting allows (30 days unless the regulator set another limit, or none on a back-test network).
  */
-async function evaluate(ctx: RegchainContext, req: TransferInput, authorize: (from: Account) => void): Promise<Evaluation> {
+async function executionTime(ledger: Ledger, executedAt: string | undefined): Promise<number> {
+  const now = ledger.txSeconds();
+  if (executedAt === undefined) return now;
+  const seconds = Math.floor(Date.parse(executedAt) / 1000);
+  if (!Number.isFinite(seconds)) throw new ChaincodeError('VALIDATION_FAILED', 'executedAt: not a time', { field: '/executedAt' });
+  if (seconds > now + MAX_SKEW_SECONDS) {
+    throw new ChaincodeError(
+      'TRANSFER_INVALID',
+      `executedAt ${executedAt} is after the ledger's time ${ledger.txTime()} (more than ${MAX_SKEW_SECONDS} s ahead)`,
+      {
+        field: '/executedAt',
+      },
+    );
+  }
+  const { maxBackdateDays } = await settings(ledger);
+  if (maxBackdateDays !== null && seconds < now - maxBackdateDays * DAY) {
+    throw new ChaincodeError('TRANSFER_INVALID', `executedAt ${executedAt} is more than ${maxBackdateDays} days before the ledger's time`, {
+      field: '/executedAt',
+      maxBackdateDays,
+    });
+  }
+  return seconds;
+}
+
+/**
+ * Gathers the facts of a transfer, only the groups the rules need, and applies the rules. State reads: the two
+ * accounts, for a project account the project and its spend for this purpose, the transfer settings when a
+ * business time is given, the active rules; then per fact group the rules read: filing status (a range per
+ * party), watchlists (4 points), the payer's window (a range per business day), round trips (a range per day).
+ */
+async function evaluate(
+  ctx: RegchainContext,
+  req: TransferInput,
+  rules: readonly Rule[],
+  needed: ReadonlySet<FactGroup>,
+  authorize: (from: Account) => void,
+): Promise<Evaluation> {
   const l = ctx.ledger;
   if (req.fromAccount === req.toAccount) throw new ChaincodeError('TRANSFER_INVALID', 'a transfer needs two different accounts');
   const from = await l.mustGet<Account>(accountKey(req.fromAccount), 'ACCOUNT_NOT_FOUND', `account ${req.fromAccount}`);
   // Before anything else is read: a member who may not move this money learns nothing about the transfer.
   authorize(from);
   const to = await l.mustGet<Account>(accountKey(req.toAccount), 'ACCOUNT_NOT_FOUND', `account ${req.toAccount}`);
-  const now = l.txSeconds();
+  const executedAt = await executionTime(l, req.executedAt);
   const violations: ChaincodeError[] = [];
   let project: Project | undefined;
   let spent = 0;
@@ -103,7 +112,7 @@ async function evaluate(ctx: RegchainContext, req: TransferInput, authorize: (fr
   if (from.projectId) {
     project = await l.mustGet<Project>(projectKey(from.projectId), 'PROJECT_NOT_FOUND', `project ${from.projectId}`);
     const line = project.budgets.find((b) => b.purpose === req.purpose);
-    spent = (await l.get<{ spent: number }>(spentKey(project.projectId, req.purpose)))?.spent ?? 0;
+    spent = await spentOn(l, project.projectId, req.purpose);
     budget = line?.amount ?? 0;
     if (!line) {
       violations.push(
@@ -121,48 +130,27 @@ async function evaluate(ctx: RegchainContext, req: TransferInput, authorize: (fr
       );
     }
   }
-  const [payerStart, payerEnd] = [key('payerflow', from.ownerEntityId, paddedSeconds(now - DAY)), key('payerflow', from.ownerEntityId, paddedSeconds(now + 1))];
-  const recent = await l.range<{ amount: number; time: number }>(payerStart, payerEnd);
-  const lastHour = recent.filter((r) => r.value.time > now - HOUR);
-  const [outStart, outEnd] = flowRange('out', to.accountId, now - DAY, now);
-  const payeeOut = await l.range<Edge>(outStart, outEnd);
-  const facts: TransferFacts = {
-    amount: req.amount,
-    currency: req.currency,
-    purpose: req.purpose,
-    hourOfDay: new Date((now + 8 * HOUR) * 1000).getUTCHours(),
-    payer: {
-      entityId: from.ownerEntityId,
-      accountId: from.accountId,
-      filingStatus: await entityFilingStatus(ctx, from.ownerEntityId),
-      watchlisted: await isWatchlisted(ctx, 'entity', from.ownerEntityId),
-      accountWatchlisted: await isWatchlisted(ctx, 'account', from.accountId),
+  const facts = await gatherFacts(
+    {
+      amount: req.amount,
+      currency: req.currency,
+      purpose: req.purpose,
+      executedAt,
+      payer: { entityId: from.ownerEntityId, accountId: from.accountId },
+      payee: { entityId: to.ownerEntityId, accountId: to.accountId },
+      project: {
+        id: project?.projectId ?? '',
+        type: project?.type ?? '',
+        purposeApproved: project ? project.budgets.some((b) => b.purpose === req.purpose) : false,
+        budget,
+        spent,
+      },
     },
-    payee: {
-      entityId: to.ownerEntityId,
-      accountId: to.accountId,
-      filingStatus: await entityFilingStatus(ctx, to.ownerEntityId),
-      watchlisted: await isWatchlisted(ctx, 'entity', to.ownerEntityId),
-      accountWatchlisted: await isWatchlisted(ctx, 'account', to.accountId),
-    },
-    project: {
-      id: project?.projectId ?? '',
-      type: project?.type ?? '',
-      purposeApproved: project ? project.budgets.some((b) => b.purpose === req.purpose) : false,
-      budget,
-      spent,
-      remaining: Math.max(0, budget - spent),
-    },
-    window: {
-      payerSum1h: lastHour.reduce((s, r) => s + r.value.amount, 0),
-      payerCount1h: lastHour.length,
-      payerSum24h: recent.reduce((s, r) => s + r.value.amount, 0),
-      payerCount24h: recent.length,
-    },
-    pattern: { roundTrip: payeeOut.some((e) => e.value.to === from.accountId) },
-  };
-  const { fired, failed } = applyRules(await activeRules(ctx), facts);
-  return { facts, fired, failed, violations, from, to, ...(project ? { project } : {}), spent };
+    needed,
+    factSource(l),
+  );
+  const { fired, failed } = applyRules(rules, facts);
+  return { facts, fired, failed, violations, from, to, ...(project ? { project } : {}), spent, executedAt };
 }
 
 /** The same answer for an account that does not exist and one the caller may not see. */
@@ -174,7 +162,15 @@ async function visibleAccount(ctx: RegchainContext, accountId: string): Promise<
   return account;
 }
 
-@Info({ title: 'transfer', description: 'Accounts, projects with budgets by purpose, and rule-checked transfers' })
+/** A batch item that failed: its index, the code and the reason. */
+interface ItemFailure {
+  readonly index: number;
+  readonly status: 'failed';
+  readonly code: ErrorCode;
+  readonly message: string;
+}
+
+@Info({ title: 'transfer', description: 'Accounts, projects with budgets by purpose, and rule-checked transfers, one by one or in batches' })
 export class TransferContract extends RegchainContract {
   constructor() {
     super('transfer');
@@ -254,54 +250,49 @@ export class TransferContract extends RegchainContract {
     requireRole(ctx.caller, ROLES, 'read projects');
     const req = parseInput(ProjectIdInput, input, 'project query');
     const project = await ctx.ledger.mustGet<Project>(projectKey(req.projectId), 'PROJECT_NOT_FOUND', `project ${req.projectId}`);
-    const spent = await ctx.ledger.scan<{ spent: number }>('projectspent', req.projectId);
-    const byPurpose = new Map(spent.map((s) => [s.key.split('~')[2] ?? '', s.value.spent]));
-    return canonical({
-      ...project,
-      spending: project.budgets.map((b) => ({
-        purpose: b.purpose,
-        budget: b.amount,
-        spent: byPurpose.get(b.purpose) ?? 0,
-        remaining: b.amount - (byPurpose.get(b.purpose) ?? 0),
-      })),
-    });
+    return canonical({ ...project, spending: await spending(ctx.ledger, project) });
   }
 
   /**
-   * Records a transfer. Hard limits (project purpose, budget) and BLOCK rules fail the transaction and
-   * write nothing; ALERT rules raise alerts recorded with the transfer.
+   * Records one transfer: hard limits (business time, project purpose, budget, a reference already used) and
+   * BLOCK rules fail it and write nothing; ALERT rules raise alerts recorded with the transfer. `seq` tells the
+   * items of a batch apart (their ids derive from the transaction id and it).
    */
-  @Transaction()
-  @Returns('string')
-  async record(ctx: RegchainContext, input: string): Promise<string> {
-    requireRole(ctx.caller, ['bank', 'enterprise'], 'record transfers');
-    const req = parseInput(TransferInput, input, 'transfer');
-    const ev = await evaluate(ctx, req, (from) => requireMayMove(ctx.caller, from, 'record transfers'));
+  private async recordOne(ctx: RegchainContext, req: TransferInput, rules: readonly Rule[], needed: ReadonlySet<FactGroup>, seq: number): Promise<Transfer> {
+    const l = ctx.ledger;
+    const reporter = ctx.caller.entityId;
+    if (req.reference) {
+      const earlier = await byReference(l, reporter, req.reference);
+      if (earlier) {
+        throw new ChaincodeError('TRANSFER_DUPLICATE', `reference ${req.reference} was already reported, as transfer ${earlier}`, { transferId: earlier });
+      }
+    }
+    const ev = await evaluate(ctx, req, rules, needed, (from) => requireMayMove(ctx.caller, from, 'record transfers'));
     const violation = ev.violations[0];
     if (violation) throw violation;
     const blocked = blockError(ev.fired);
     if (blocked) throw blocked;
 
-    const l = ctx.ledger;
     const txId = l.txId();
-    const now = l.txSeconds();
-    const transferId = idFromTx('TRF', txId);
-    const alerting = ev.fired.filter((f) => f.action === 'ALERT');
-    const alerts: Alert[] = alerting.map((f, i) => ({
-      alertId: `ALR-${txId.slice(0, 24)}-${i + 1}`,
-      ruleId: f.ruleId,
-      ruleVersion: f.version,
-      ruleName: f.name,
-      severity: f.severity,
-      transferId,
-      payerEntityId: ev.from.ownerEntityId,
-      payeeEntityId: ev.to.ownerEntityId,
-      amount: req.amount,
-      status: 'open',
-      raisedAt: l.txTime(),
-      notes: [],
-      lastTxId: txId,
-    }));
+    const transferId = seq === 0 ? idFromTx('TRF', txId) : `${idFromTx('TRF', txId)}-${seq}`;
+    const alertBase = `ALR-${txId.slice(0, 24)}${seq === 0 ? '' : `-${seq}`}`;
+    const alerts: Alert[] = ev.fired
+      .filter((f) => f.action === 'ALERT')
+      .map((f, i) => ({
+        alertId: `${alertBase}-${i + 1}`,
+        ruleId: f.ruleId,
+        ruleVersion: f.version,
+        ruleName: f.name,
+        severity: f.severity,
+        transferId,
+        payerEntityId: ev.from.ownerEntityId,
+        payeeEntityId: ev.to.ownerEntityId,
+        amount: req.amount,
+        status: 'open',
+        raisedAt: l.txTime(),
+        notes: [],
+        lastTxId: txId,
+      }));
     const transfer: Transfer = {
       transferId,
       from: ev.from.accountId,
@@ -309,49 +300,110 @@ export class TransferContract extends RegchainContract {
       amount: req.amount,
       purpose: req.purpose,
       projectId: ev.project?.projectId ?? '',
-      time: now,
+      time: ev.executedAt,
       payerEntityId: ev.from.ownerEntityId,
       payeeEntityId: ev.to.ownerEntityId,
       payerBankId: ev.from.holderBankId,
       payeeBankId: ev.to.holderBankId,
       currency: req.currency,
       reference: req.reference,
+      executedAt: new Date(ev.executedAt * 1000).toISOString(),
       recordedAt: l.txTime(),
       recordedBy: ctx.actor,
       alerts: alerts.map((a) => a.alertId),
       ruleFailures: ev.failed,
     };
-    const edge: Edge = {
-      transferId,
-      from: transfer.from,
-      to: transfer.to,
-      amount: transfer.amount,
-      purpose: transfer.purpose,
-      projectId: transfer.projectId,
-      time: now,
-    };
-    await l.put(transferKey(transferId), transfer);
-    await l.put(flowKey('out', transfer.from, now, transferId), edge);
-    await l.put(flowKey('in', transfer.to, now, transferId), edge);
-    await l.put(payerKey(transfer.payerEntityId, now, transferId), { amount: transfer.amount, time: now });
-    if (ev.project) await l.put(spentKey(ev.project.projectId, req.purpose), { spent: ev.spent + req.amount });
+    await saveTransfer(l, transfer, l.txSeconds(), reporter);
+    if (ev.project) await setSpent(l, ev.project.projectId, req.purpose, ev.spent + req.amount);
     for (const alert of alerts) {
-      await l.put(alertKey(alert.alertId), alert);
-      await l.put(alertStatusIndex(alert.status, alert.alertId), { alertId: alert.alertId });
+      await saveNewAlert(l, alert);
       await this.protect(ctx, alertKey(alert.alertId));
     }
-    const { time: _time, ...moved } = edge;
-    ctx.emit({ type: 'TransferRecorded', ...moved });
+    const { transferId: id, from, to, amount, purpose, projectId, executedAt } = transfer;
+    ctx.emit({ type: 'TransferRecorded', transferId: id, from, to, amount, purpose, projectId, executedAt });
     for (const f of ev.fired) ctx.emit({ type: 'RuleFired', ruleId: f.ruleId, version: f.version, action: f.action, severity: f.severity, transferId });
     for (const f of ev.failed) ctx.emit({ type: 'RuleFailed', ruleId: f.ruleId, version: f.version, action: f.action, error: f.error, transferId });
     for (const a of alerts)
       ctx.emit({ type: 'AlertRaised', alertId: a.alertId, ruleId: a.ruleId, ruleVersion: a.ruleVersion, severity: a.severity, transferId });
-    return canonical(transfer);
+    return transfer;
+  }
+
+  /** The active rules and the fact groups they read, once per transaction. */
+  private async ruleSet(ctx: RegchainContext): Promise<{ rules: Rule[]; needed: Set<FactGroup> }> {
+    const rules = await activeRules(ctx.ledger);
+    return { rules, needed: factsNeeded(rules) };
+  }
+
+  @Transaction()
+  @Returns('string')
+  async record(ctx: RegchainContext, input: string): Promise<string> {
+    requireRole(ctx.caller, ['bank', 'enterprise'], 'record transfers');
+    const req = parseInput(TransferInput, input, 'transfer');
+    const { rules, needed } = await this.ruleSet(ctx);
+    return canonical(await this.recordOne(ctx, req, rules, needed, 0));
+  }
+
+  /**
+   * Records up to 500 transfers in one transaction, each checked as if recorded after the ones before it (the
+   * batch sees its own budgets spent and its own window entries). Atomic (default): the first failure fails
+   * the whole batch, naming the item's index and reason. Partial: valid items are recorded, each failing one
+   * leaves nothing behind, and every item gets a result.
+   */
+  @Transaction()
+  @Returns('string')
+  async recordBatch(ctx: RegchainContext, input: string): Promise<string> {
+    requireRole(ctx.caller, ['bank', 'enterprise'], 'record transfers');
+    const req = parseInput(TransferBatchInput, input, 'transfer batch');
+    const partial = req.mode === 'partial';
+    const { rules, needed } = await this.ruleSet(ctx);
+    const references = new Set<string>();
+    const results: ({ index: number; status: 'recorded'; transferId: string; alerts: readonly string[] } | ItemFailure)[] = [];
+    for (const [index, item] of req.items.entries()) {
+      const events = ctx.events.length;
+      ctx.ledger.begin();
+      try {
+        if (item.reference && references.has(item.reference)) {
+          throw new ChaincodeError('TRANSFER_DUPLICATE', `reference ${item.reference} appears twice in the batch`);
+        }
+        const t = await this.recordOne(ctx, item, rules, needed, index + 1);
+        if (item.reference) references.add(item.reference);
+        ctx.ledger.commit();
+        results.push({ index, status: 'recorded', transferId: t.transferId, alerts: t.alerts });
+      } catch (err) {
+        ctx.ledger.rollback();
+        ctx.events.splice(events);
+        if (!(err instanceof ChaincodeError)) throw err;
+        if (!partial) throw new ChaincodeError(err.code, `item ${index}: ${err.message.replace(/^[A-Z_]+: /, '').split(' | ')[0]}`, { ...err.details, index });
+        results.push({ index, status: 'failed', code: err.code, message: err.message.replace(/^[A-Z_]+: /, '').split(' | ')[0] ?? '' });
+      }
+    }
+    const recorded = results.filter((r) => r.status === 'recorded').length;
+    return canonical({ recorded, failed: results.length - recorded, results });
+  }
+
+  /** The regulator sets how far back a transfer's business time may lie (null: any, for a back-test network). */
+  @Transaction()
+  @Returns('string')
+  async configure(ctx: RegchainContext, input: string): Promise<string> {
+    requireRole(ctx.caller, ['regulator'], 'configure transfers');
+    const req = parseInput(TransferSettingsInput, input, 'transfer settings');
+    await ctx.ledger.put(settingsKey(), req);
+    await this.protect(ctx, settingsKey());
+    ctx.emit({ type: 'TransferSettingsChanged', maxBackdateDays: req.maxBackdateDays });
+    return canonical(req);
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  async settings(ctx: RegchainContext, input: string): Promise<string> {
+    requireRole(ctx.caller, ROLES, 'read transfer settings');
+    parseInput(Empty, input, 'transfer settings query');
+    return canonical(await settings(ctx.ledger));
   }
 
   /**
    * Dry run: would this transfer comply? Writes nothing. The regulator sees every rule that would fire and
-   * the facts; a member learns only whether it complies and which BLOCK rule stops it, never watchlist
+   * every fact; a member learns only whether it complies and which BLOCK rule stops it, never watchlist
    * status, ALERT rules or facts: telling the watched they are watched is tipping off.
    */
   @Transaction(false)
@@ -360,7 +412,8 @@ export class TransferContract extends RegchainContract {
     requireRole(ctx.caller, ['bank', 'enterprise', 'regulator'], 'check transfers');
     const req = parseInput(TransferInput, input, 'transfer');
     const regulator = ctx.caller.role === 'regulator';
-    const ev = await evaluate(ctx, req, (from) => {
+    const { rules, needed } = await this.ruleSet(ctx);
+    const ev = await evaluate(ctx, req, rules, regulator ? new Set(ALL_FACT_GROUPS) : needed, (from) => {
       if (!regulator) requireMayMove(ctx.caller, from, 'check transfers');
     });
     const blocking = ev.fired.filter((f) => f.action === 'BLOCK');

@@ -8,7 +8,7 @@ import { TransferContract } from '../contracts/transfer';
 import { checkCharacter } from '../domain/creditcode';
 import { parseErrorMessage } from '@regchain/common';
 import { ChaincodeError } from '../errors';
-import { type InvokeResult, type TestIdentity, TestPeer } from './peer';
+import { type InvokeResult, type Simulation, type TestIdentity, TestPeer } from './peer';
 
 export const code = (first17: string): string => first17 + checkCharacter(first17);
 
@@ -49,6 +49,17 @@ export class World {
     const [contract, fn] = name.split(':') as [ContractName, string];
     const arg = typeof input === 'string' ? input : JSON.stringify(input);
     return this.peer.invoke(contracts[contract], fn, [arg], who, options);
+  }
+
+  /** Endorses without committing, for `peer.commitBlock`. */
+  async simulate(
+    name: `${ContractName}:${string}`,
+    input: unknown,
+    who: TestIdentity,
+    options: { transient?: Record<string, unknown>; time?: number } = {},
+  ): Promise<Simulation> {
+    const [contract, fn] = name.split(':') as [ContractName, string];
+    return this.peer.simulate(contracts[contract], fn, [JSON.stringify(input)], who, options);
   }
 
   /** Invokes and parses the JSON result. */

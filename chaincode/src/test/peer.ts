@@ -1,7 +1,9 @@
 // An in-memory stand-in for a peer, for unit tests: it behaves like Fabric where the contracts can tell.
 // A transaction reads committed state only (no read-your-writes), range scans sort by UTF-8 bytes,
 // writes commit only when the transaction succeeds, history and private data are kept, and only the
-// last event a transaction sets survives, as on a peer.
+// last event a transaction sets survives, as on a peer. Transactions simulated together and committed as one
+// block are validated as Fabric does: a point read of a key an earlier transaction in the block wrote is an
+// MVCC conflict, a range read that an earlier transaction's write falls into is a phantom conflict.
 import type { Contract } from 'fabric-contract-api';
 import type { RegchainContext } from '../contracts/base';
 import type { Role } from '../identity';
@@ -37,6 +39,19 @@ export interface ReadStats {
   keysScanned: number;
 }
 
+/** A simulated transaction: its result, and its read and write sets, not yet committed. */
+export interface Simulation extends InvokeResult {
+  readonly seconds: number;
+  readonly readKeys: ReadonlySet<string>;
+  readonly readRanges: readonly (readonly [string, string])[];
+  readonly writes: ReadonlyMap<string, Uint8Array | null>;
+  readonly privateWrites: readonly (readonly [string, string, Uint8Array])[];
+  readonly params: ReadonlyMap<string, Uint8Array>;
+  readonly reads: ReadStats;
+}
+
+export type ValidationCode = 'VALID' | 'MVCC_READ_CONFLICT' | 'PHANTOM_READ_CONFLICT';
+
 export class TestPeer {
   readonly state = new Map<string, Uint8Array>();
   readonly privateData = new Map<string, Map<string, Uint8Array>>();
@@ -55,6 +70,60 @@ export class TestPeer {
     as: TestIdentity,
     options: { transient?: Record<string, unknown>; time?: number } = {},
   ): Promise<InvokeResult> {
+    const sim = await this.simulate(contract, fn, args, as, options);
+    this.#apply(sim);
+    const { txId, result, event } = sim;
+    return { txId, result, ...(event ? { event } : {}) };
+  }
+
+  /**
+   * Commits simulated transactions as one block, in order: each is validated against the writes of the valid
+   * ones before it, and only valid ones are applied. Returns each one's validation code.
+   */
+  commitBlock(sims: readonly Simulation[]): ValidationCode[] {
+    const written = new Set<string>();
+    return sims.map((sim) => {
+      let code: ValidationCode = 'VALID';
+      if ([...sim.readKeys].some((k) => written.has(k))) code = 'MVCC_READ_CONFLICT';
+      else if (sim.readRanges.some(([start, end]) => [...written].some((k) => utf8Compare(k, start) >= 0 && utf8Compare(k, end) < 0)))
+        code = 'PHANTOM_READ_CONFLICT';
+      if (code === 'VALID') {
+        for (const k of sim.writes.keys()) written.add(k);
+        this.#apply(sim);
+      }
+      return code;
+    });
+  }
+
+  #apply(sim: Simulation): void {
+    for (const [key, value] of sim.writes) {
+      const list = this.history.get(key) ?? [];
+      if (value === null) {
+        this.state.delete(key);
+        list.push({ txId: sim.txId, seconds: sim.seconds, isDelete: true, value: new Uint8Array() });
+      } else {
+        this.state.set(key, value);
+        list.push({ txId: sim.txId, seconds: sim.seconds, isDelete: false, value });
+      }
+      this.history.set(key, list);
+    }
+    for (const [collection, key, value] of sim.privateWrites) {
+      const c = this.privateData.get(collection) ?? new Map<string, Uint8Array>();
+      c.set(key, value);
+      this.privateData.set(collection, c);
+    }
+    for (const [key, policy] of sim.params) this.validationParameters.set(key, policy);
+    this.lastReads = sim.reads;
+  }
+
+  /** Endorses a transaction against committed state without committing it (see commitBlock). */
+  async simulate(
+    contract: Contract,
+    fn: string,
+    args: readonly string[],
+    as: TestIdentity,
+    options: { transient?: Record<string, unknown>; time?: number } = {},
+  ): Promise<Simulation> {
     this.#tx += 1;
     const txId = `${this.#tx.toString(16).padStart(8, '0')}${'c0ffee'.repeat(10)}`.slice(0, 64);
     const seconds = options.time ?? this.clock;
@@ -64,6 +133,8 @@ export class TestPeer {
     const params = new Map<string, Uint8Array>();
     let event: { name: string; payload: Uint8Array } | undefined;
     const reads: ReadStats = { pointReads: 0, rangeReads: 0, keysScanned: 0 };
+    const readKeys = new Set<string>();
+    const readRanges: [string, string][] = [];
     const transient = new Map<string, Uint8Array>(
       Object.entries(options.transient ?? {}).map(([k, v]) => [k, Buffer.from(typeof v === 'string' ? v : JSON.stringify(v))]),
     );
@@ -76,6 +147,7 @@ export class TestPeer {
       const next = limit !== undefined && keys.length > limit ? (keys[limit] ?? '') : '';
       reads.rangeReads += 1;
       reads.keysScanned += page.length;
+      readRanges.push([start, end]);
       let i = 0;
       const iterator = {
         async next() {
@@ -98,6 +170,7 @@ export class TestPeer {
       getMspID: () => as.mspId,
       async getState(key: string) {
         reads.pointReads += 1;
+        readKeys.add(key);
         return peer.state.get(key) ?? new Uint8Array();
       },
       async putState(key: string, value: Uint8Array) {
@@ -159,29 +232,17 @@ export class TestPeer {
     if (typeof method !== 'function') throw new Error(`${contract.getName()} has no transaction ${fn}`);
     const result = await method.call(contract, ctx, ...args);
     await contract.afterTransaction(ctx, result);
-
-    for (const [key, value] of writes) {
-      const list = this.history.get(key) ?? [];
-      if (value === null) {
-        this.state.delete(key);
-        list.push({ txId, seconds, isDelete: true, value: new Uint8Array() });
-      } else {
-        this.state.set(key, value);
-        list.push({ txId, seconds, isDelete: false, value });
-      }
-      this.history.set(key, list);
-    }
-    for (const [collection, key, value] of privateWrites) {
-      const c = this.privateData.get(collection) ?? new Map<string, Uint8Array>();
-      c.set(key, value);
-      this.privateData.set(collection, c);
-    }
-    for (const [key, policy] of params) this.validationParameters.set(key, policy);
-    this.lastReads = reads;
     return {
       txId,
       result,
       ...(event ? { event: { name: event.name, payload: JSON.parse(Buffer.from(event.payload).toString()) } } : {}),
+      seconds,
+      readKeys,
+      readRanges,
+      writes,
+      privateWrites,
+      params,
+      reads,
     };
   }
 

@@ -1,0 +1,120 @@
+// A transfer's facts for the rules, gathered through a small FactSource (as traces walk an EdgeSource), and
+// only the groups the active rules read: a rule set's facts are known from its logic.
+import type { Rule, TransferFacts } from './rules';
+
+/** Groups of facts that each cost reads; the rest (amount, purpose, project, parties' ids) come with the transfer. */
+export type FactGroup = 'filingStatus' | 'watchlist' | 'window' | 'roundTrip';
+export const ALL_FACT_GROUPS: readonly FactGroup[] = ['filingStatus', 'watchlist', 'window', 'roundTrip'];
+
+const HOUR = 3600;
+const DAY = 24 * HOUR;
+
+/** Sums of the payer entity's earlier transfers, by business time. */
+export interface PayerWindow {
+  readonly sum1h: number;
+  readonly count1h: number;
+  readonly sum24h: number;
+  readonly count24h: number;
+}
+
+/** Where facts come from: the ledger in the chaincode, a fake in tests. */
+export interface FactSource {
+  filingStatus(entityId: string): Promise<string>;
+  watchlisted(kind: 'entity' | 'account', value: string): Promise<boolean>;
+  /** The payer entity's transfers known so far executed in [executedAt - 24 h, executedAt]; this one is not yet among them. */
+  payerWindow(entityId: string, executedAt: number): Promise<PayerWindow>;
+  /** Whether fromAccount paid toAccount with a transfer executed in [fromTime, toTime]. */
+  paid(fromAccount: string, toAccount: string, fromTime: number, toTime: number): Promise<boolean>;
+}
+
+/** Every "var" path in a piece of JSON Logic. */
+export function factPaths(logic: unknown, into: Set<string> = new Set()): Set<string> {
+  if (Array.isArray(logic)) {
+    for (const n of logic) factPaths(n, into);
+  } else if (logic !== null && typeof logic === 'object') {
+    for (const [op, args] of Object.entries(logic as Record<string, unknown>)) {
+      if (op === 'var') {
+        const [path, ...rest] = Array.isArray(args) ? (args as unknown[]) : [args];
+        if (typeof path === 'string') into.add(path);
+        for (const d of rest) factPaths(d, into);
+      } else {
+        factPaths(args, into);
+      }
+    }
+  }
+  return into;
+}
+
+/** The fact groups the rules read; a rule reading none of them costs no reads beyond the transfer's own. */
+export function factsNeeded(rules: readonly Rule[]): Set<FactGroup> {
+  const paths = new Set<string>();
+  for (const r of rules) factPaths(r.logic, paths);
+  const needed = new Set<FactGroup>();
+  for (const p of paths) {
+    if (p.endsWith('.filingStatus')) needed.add('filingStatus');
+    else if (p.endsWith('.watchlisted') || p.endsWith('.accountWatchlisted')) needed.add('watchlist');
+    else if (p.startsWith('window.')) needed.add('window');
+    else if (p === 'pattern.roundTrip') needed.add('roundTrip');
+  }
+  return needed;
+}
+
+/** What a transfer brings with it: the parties, the project line, the amounts and when it was executed. */
+export interface TransferBasis {
+  readonly amount: number;
+  readonly currency: string;
+  readonly purpose: string;
+  /** Business time, seconds since the epoch. */
+  readonly executedAt: number;
+  readonly payer: { readonly entityId: string; readonly accountId: string };
+  readonly payee: { readonly entityId: string; readonly accountId: string };
+  readonly project: { readonly id: string; readonly type: string; readonly purposeApproved: boolean; readonly budget: number; readonly spent: number };
+}
+
+/** China Standard Time (UTC+8) has no daylight saving: the hour of day is the UTC hour shifted by 8. */
+export const chinaHour = (seconds: number): number => new Date((seconds + 8 * HOUR) * 1000).getUTCHours();
+
+/**
+ * The facts the rules see. Groups not needed are left at neutral values ("none", false, 0) and never read.
+ */
+export async function gatherFacts(t: TransferBasis, needed: ReadonlySet<FactGroup>, source: FactSource): Promise<TransferFacts> {
+  const party = async (p: { entityId: string; accountId: string }) => ({
+    entityId: p.entityId,
+    accountId: p.accountId,
+    filingStatus: needed.has('filingStatus') ? await source.filingStatus(p.entityId) : 'none',
+    watchlisted: needed.has('watchlist') ? await source.watchlisted('entity', p.entityId) : false,
+    accountWatchlisted: needed.has('watchlist') ? await source.watchlisted('account', p.accountId) : false,
+  });
+  const window = needed.has('window') ? await source.payerWindow(t.payer.entityId, t.executedAt) : { sum1h: 0, count1h: 0, sum24h: 0, count24h: 0 };
+  return {
+    amount: t.amount,
+    currency: t.currency,
+    purpose: t.purpose,
+    hourOfDay: chinaHour(t.executedAt),
+    payer: await party(t.payer),
+    payee: await party(t.payee),
+    project: { ...t.project, remaining: Math.max(0, t.project.budget - t.project.spent) },
+    window: { payerSum1h: window.sum1h, payerCount1h: window.count1h, payerSum24h: window.sum24h, payerCount24h: window.count24h },
+    pattern: {
+      roundTrip: needed.has('roundTrip') ? await source.paid(t.payee.accountId, t.payer.accountId, t.executedAt - DAY, t.executedAt) : false,
+    },
+  };
+}
+
+/** Sums window entries executed in the day (and the hour) up to executedAt, by business time. */
+export function windowOf(entries: readonly { readonly amount: number; readonly executedAt: number }[], executedAt: number): PayerWindow {
+  let sum1h = 0;
+  let count1h = 0;
+  let sum24h = 0;
+  let count24h = 0;
+  for (const e of entries) {
+    if (e.executedAt > executedAt || e.executedAt < executedAt - DAY) continue;
+    sum24h += e.amount;
+    count24h += 1;
+    if (e.executedAt >= executedAt - HOUR) {
+      sum1h += e.amount;
+      count1h += 1;
+    }
+  }
+  return { sum1h, count1h, sum24h, count24h };
+}

@@ -1,0 +1,124 @@
+// Transfers' keys and indexes: the record, the flows traces walk, the reporter's references, and the windows
+// rules read. A transfer writes only keys of its own (insert-only, its id in each), so concurrent transfers of
+// one payer never write the same key; and the write path reads only index entries recorded in closed minutes,
+// which no concurrent transfer can insert into, so they never conflict either (see `payerWindow`).
+import { createHash } from 'node:crypto';
+import type { Actor } from '../domain/filing';
+import { type PayerWindow, windowOf } from '../domain/facts';
+import type { FailedRule } from '../domain/rules';
+import type { Edge } from '../domain/trace';
+import { key, type Ledger, paddedSeconds } from '../ledger';
+
+export interface Transfer extends Edge {
+  readonly payerEntityId: string;
+  readonly payeeEntityId: string;
+  readonly payerBankId: string;
+  readonly payeeBankId: string;
+  readonly currency: 'CNY';
+  /** The reporter's own reference, unique per reporter when given. */
+  readonly reference: string;
+  /** When the payment happened (business time); `time` is the same instant in seconds. */
+  readonly executedAt: string;
+  /** When the ledger recorded it (the transaction's time). */
+  readonly recordedAt: string;
+  readonly recordedBy: Actor;
+  readonly alerts: readonly string[];
+  /** Active rules whose logic failed on this transfer's facts: reported, never silently skipped. */
+  readonly ruleFailures: readonly FailedRule[];
+}
+
+/** Channel-wide limits on business time, set by the regulator. */
+export interface TransferSettings {
+  /** How many days before the ledger's time a transfer may have been executed; null: any (a back-test network). */
+  readonly maxBackdateDays: number | null;
+}
+
+export const DEFAULT_SETTINGS: TransferSettings = { maxBackdateDays: 30 };
+/** A payment may be reported as executed at most this far after the ledger's own time (clock skew). */
+export const MAX_SKEW_SECONDS = 300;
+
+const END = '\u{10ffff}';
+const DAY = 86_400;
+/** Recording minutes: what a window reads is closed (recorded before the current minute). */
+const MINUTE = 60;
+
+const day = (seconds: number): string => String(Math.floor(seconds / DAY)).padStart(6, '0');
+const minute = (seconds: number): string => String(Math.floor(seconds / MINUTE)).padStart(10, '0');
+
+export const transferKey = (id: string): string => key('transfer', id);
+export const settingsKey = (): string => key('settings', 'transfer');
+const referenceKey = (reporter: string, reference: string): string =>
+  key('transferref', reporter, createHash('sha256').update(reference).digest('hex').slice(0, 40));
+
+/** Edges by account and business time: the indexes traces walk (queries only). */
+export const flowKey = (direction: 'out' | 'in', account: string, seconds: number, transferId: string): string =>
+  key(direction === 'out' ? 'flowout' : 'flowin', account, paddedSeconds(seconds), transferId);
+export const flowRange = (direction: 'out' | 'in', account: string, fromSeconds: number, toSeconds: number): [string, string] => [
+  key(direction === 'out' ? 'flowout' : 'flowin', account, paddedSeconds(fromSeconds)),
+  key(direction === 'out' ? 'flowout' : 'flowin', account, paddedSeconds(toSeconds + 1)),
+];
+
+/** Window and pair entries: by business day, then recording minute, so closed minutes are one range. */
+const payerWindowKey = (entity: string, executed: number, recorded: number, id: string): string => key('payerwin', entity, day(executed), minute(recorded), id);
+const pairKey = (from: string, to: string, executed: number, recorded: number, id: string): string =>
+  key('pairflow', from, to, day(executed), minute(recorded), id);
+
+export async function settings(ledger: Ledger): Promise<TransferSettings> {
+  return (await ledger.get<TransferSettings>(settingsKey())) ?? DEFAULT_SETTINGS;
+}
+
+/** The transfer a reporter already recorded under this reference, if any. */
+export async function byReference(ledger: Ledger, reporter: string, reference: string): Promise<string | undefined> {
+  return (await ledger.get<{ transferId: string }>(referenceKey(reporter, reference)))?.transferId;
+}
+
+/**
+ * Entries of one business day with a prefix: those recorded in closed minutes (one range read, which no
+ * concurrent transaction can insert into, as each inserts at its own, current minute), and this
+ * transaction's own (batch items before this one), read from its pending writes without touching state.
+ */
+async function closedAndOwn<T>(ledger: Ledger, prefix: readonly string[], recorded: number): Promise<T[]> {
+  const dayStart = key(...prefix, '');
+  const open = key(...prefix, minute(recorded));
+  const closed = await ledger.range<T>(dayStart, open);
+  const own = ledger.written<T>(open, dayStart + END);
+  return [...closed, ...own].map((r) => r.value);
+}
+
+const daysOf = (from: number, to: number): number[] => {
+  const out: number[] = [];
+  for (let d = Math.floor(from / DAY); d <= Math.floor(to / DAY); d += 1) out.push(d * DAY);
+  return out;
+};
+
+/**
+ * The payer entity's transfers executed in the 24 h up to `executed`. Includes every transfer recorded before
+ * the current minute of the ledger, and this transaction's own; it may miss transfers other transactions
+ * record in the current minute (at most the last minute's, the monitor sees them all).
+ */
+export async function payerWindow(ledger: Ledger, entity: string, executed: number, recorded: number): Promise<PayerWindow> {
+  const entries: { amount: number; executedAt: number }[] = [];
+  for (const d of daysOf(executed - DAY, executed))
+    entries.push(...(await closedAndOwn<{ amount: number; executedAt: number }>(ledger, ['payerwin', entity, day(d)], recorded)));
+  return windowOf(entries, executed);
+}
+
+/** Whether `from` paid `to` with a transfer executed in [fromTime, toTime]; known as `payerWindow` knows. */
+export async function paid(ledger: Ledger, from: string, to: string, fromTime: number, toTime: number, recorded: number): Promise<boolean> {
+  for (const d of daysOf(fromTime, toTime)) {
+    const entries = await closedAndOwn<{ executedAt: number }>(ledger, ['pairflow', from, to, day(d)], recorded);
+    if (entries.some((e) => e.executedAt >= fromTime && e.executedAt <= toTime)) return true;
+  }
+  return false;
+}
+
+/** The record and every index of a new transfer; `reporter` is the entity that reported it. */
+export async function saveTransfer(ledger: Ledger, t: Transfer, recorded: number, reporter: string): Promise<void> {
+  const edge: Edge = { transferId: t.transferId, from: t.from, to: t.to, amount: t.amount, purpose: t.purpose, projectId: t.projectId, time: t.time };
+  await ledger.put(transferKey(t.transferId), t);
+  await ledger.put(flowKey('out', t.from, t.time, t.transferId), edge);
+  await ledger.put(flowKey('in', t.to, t.time, t.transferId), edge);
+  await ledger.put(payerWindowKey(t.payerEntityId, t.time, recorded, t.transferId), { amount: t.amount, executedAt: t.time });
+  await ledger.put(pairKey(t.from, t.to, t.time, recorded, t.transferId), { executedAt: t.time });
+  if (t.reference) await ledger.put(referenceKey(reporter, t.reference), { transferId: t.transferId });
+}
