@@ -7,6 +7,7 @@ import type { GatewayConfig } from './config';
 import type { CallerRegistry } from './fabric/identities';
 import type { Idempotency } from './idempotency';
 import type { Metrics } from './metrics';
+import type { Uploads } from './uploads';
 import authentication from './plugins/app/authentication';
 import callers from './plugins/app/callers';
 import errors, { frameworkErrors } from './plugins/app/errors';
@@ -14,6 +15,7 @@ import idempotency from './plugins/app/idempotency';
 import ledger, { type LedgerPort } from './plugins/app/ledger';
 import metrics from './plugins/app/metrics';
 import shutdown from './plugins/app/shutdown';
+import uploads from './plugins/app/uploads';
 import rateLimit from './plugins/external/rate-limit';
 import swagger from './plugins/external/swagger';
 import operations from './routes/operations';
@@ -42,6 +44,8 @@ export interface Services {
   readonly ledger: LedgerPort;
   readonly metrics: Metrics;
   readonly idempotency: Idempotency;
+  /** CSV uploads; made from the ledger and callers when not given (tests give one that can crash). */
+  readonly uploads?: Uploads;
 }
 
 declare module 'fastify' {
@@ -86,6 +90,7 @@ async function serviceApp(fastify: FastifyInstance, opts: { services: Services }
   await fastify.register(callers, { callers: services.callers, publicCaller: config.publicCaller });
   await fastify.register(idempotency, { idempotency: services.idempotency });
   await fastify.register(ledger, { ledger: services.ledger });
+  await fastify.register(uploads, services.uploads ? { uploads: services.uploads } : {});
   await fastify.register(authentication);
 
   await fastify.register(operations);

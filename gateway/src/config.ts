@@ -37,6 +37,10 @@ export interface GatewayConfig {
   readonly registrars: string;
   /** The users `gateway:admin bootstrap` creates callers for: a JSON list of {mspId, name, role, entityId}. */
   readonly users: string;
+  /** Rows of a CSV upload sent per transaction. */
+  readonly uploadBatchSize: number;
+  /** Largest CSV upload, in bytes. */
+  readonly uploadBodyLimit: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
@@ -62,5 +66,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     caClient: env.REGCHAIN_FABRIC_CA_CLIENT ?? (fs.existsSync(bundledCaClient) ? bundledCaClient : 'fabric-ca-client'),
     registrars: path.resolve(env.REGCHAIN_GATEWAY_REGISTRARS ?? local.registrars),
     users: path.resolve(env.REGCHAIN_GATEWAY_USERS ?? local.users),
+    uploadBatchSize: Number(env.REGCHAIN_GATEWAY_UPLOAD_BATCH ?? 200),
+    uploadBodyLimit: Number(env.REGCHAIN_GATEWAY_UPLOAD_LIMIT ?? 32 * 1024 * 1024),
   };
 }

@@ -93,6 +93,8 @@ export function testConfig(
     caClient: '/nonexistent',
     registrars: '/nonexistent',
     users: '/nonexistent',
+    uploadBatchSize: 2,
+    uploadBodyLimit: 1024 * 1024,
     ...limits,
   };
 }

@@ -1,0 +1,35 @@
+// CSV uploads on the instance: batches go through the ledger as the uploading caller; uploads a stopped
+// gateway left running resume once the app is ready, and closing waits for the batch in flight.
+import fp from 'fastify-plugin';
+import { ApiError } from '../../errors';
+import { type BatchOutcome, Uploads } from '../../uploads';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    uploads: Uploads;
+  }
+}
+
+export default fp(
+  async (fastify, opts: { uploads?: Uploads }) => {
+    const uploads =
+      opts.uploads ??
+      new Uploads(
+        fastify.config.dataDir,
+        async (callerId, items) => {
+          const caller = fastify.callers.get(callerId);
+          if (!caller) throw new ApiError(403, 'UNAUTHENTICATED', `caller ${callerId} no longer exists`);
+          const answer = await fastify.ledger.submit(caller, { fn: 'transfer:recordBatch', input: { items, mode: 'partial' } });
+          return answer.result as BatchOutcome;
+        },
+        { batchSize: fastify.config.uploadBatchSize },
+      );
+    fastify.decorate('uploads', uploads);
+    fastify.addHook('onReady', async () => {
+      const resumed = uploads.resume();
+      if (resumed > 0) fastify.log.info({ resumed }, 'resuming CSV uploads');
+    });
+    fastify.addHook('onClose', async () => uploads.close());
+  },
+  { name: 'uploads', dependencies: ['ledger', 'callers'] },
+);
