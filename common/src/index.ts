@@ -6,4 +6,5 @@ export * from './records';
 export * from './layout';
 export * from './roles';
 export * from './schemas';
+export * from './transactions';
 export * from './vocabulary';

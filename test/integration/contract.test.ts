@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { sleep } from '@regchain/common';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../gateway/src/app';
 import { loadConfig } from '../../gateway/src/config';
@@ -55,6 +56,8 @@ beforeAll(async () => {
   app = await buildApp(services);
   await app.listen({ host: '127.0.0.1', port: 0 });
   url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  // A suite before this one may have stopped and restarted peers: the contract is tested on a network that is whole.
+  for (let i = 0; i < 120 && (await app.inject({ method: 'GET', url: '/ready' })).statusCode !== 200; i += 1) await sleep(500);
   before = await regulatorState();
 });
 

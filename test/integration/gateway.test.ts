@@ -424,7 +424,11 @@ describe('offline signing', () => {
       proposal: proposal.body.proposal,
       signature: Buffer.alloc(70, 1).toString('base64'),
     });
-    expect(forged.status).toBeGreaterThanOrEqual(400);
+    expect([forged.status, forged.body.code]).toEqual([400, 'SIGNATURE_INVALID']);
+    const unsigned = await api(member, 'POST', '/v1/offline/proposals/endorse', { proposal: proposal.body.proposal, signature: '' });
+    expect(unsigned.status).toBe(400);
+    const unknown = await api(member, 'POST', '/v1/offline/proposals', { fn: 'a:A', input: {} });
+    expect([unknown.status, unknown.body.code]).toEqual([400, 'VALIDATION_FAILED']);
   });
 });
 

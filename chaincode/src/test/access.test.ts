@@ -1,4 +1,5 @@
 // Every role against every transaction: the allowed succeed, the others are refused with ACCESS_DENIED.
+import { TRANSACTIONS } from '@regchain/common';
 import 'reflect-metadata';
 import type { Role } from '../identity';
 import { as, BANK, BANK2, ENT1, ENT2, filingInput, person, submitFiling, World } from './fixtures';
@@ -138,6 +139,11 @@ describe('access matrix', () => {
           .map((m) => `${name}:${m}`),
       );
     expect(exposed.sort()).toEqual(Object.keys(CASES).sort());
+    // The shared list the gateway builds proposals from names exactly what the contracts expose.
+    const everything = Object.entries(contracts).flatMap(([name, contract]) =>
+      (Reflect.getMetadata('fabric:transactions', contract) as { name: string }[]).map((t) => `${name}:${t.name}`),
+    );
+    expect([...TRANSACTIONS].sort()).toEqual(everything.sort());
   });
 
   it.each([

@@ -1,6 +1,7 @@
 // Offline signing: members who keep their own keys sign digests; the gateway never sees their private key.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ROLES } from '@regchain/common';
+import { ROLES, TRANSACTIONS } from '@regchain/common';
+import * as crypto from 'node:crypto';
 import { type TSchema, Type } from '@sinclair/typebox';
 import { errorResponses, TransactionId } from '../../../schemas/responses';
 import { common, gateway as gatewayProtos, msp, peer } from '@hyperledger/fabric-protos';
@@ -46,6 +47,25 @@ function requireOwnCreator(caller: Caller, serializedIdentity: Uint8Array, what:
   }
 }
 
+/**
+ * The signature must be the caller's own, over the bytes it was handed the digest of: checked here against the
+ * registered certificate, so a wrong or empty one is the caller's 400, not a refusal from the peers.
+ */
+function requireOwnSignature(caller: Caller, message: Uint8Array, signature: string, what: string): void {
+  const sig = bytes(signature);
+  let ok = false;
+  try {
+    ok = sig.length > 0 && crypto.verify('sha256', message, new crypto.X509Certificate(caller.certificate).publicKey, sig);
+  } catch {
+    ok = false;
+  }
+  if (!ok) {
+    throw new ApiError(400, 'SIGNATURE_INVALID', `the signature is not caller ${caller.id}'s over the ${what} digest the previous step returned`, {
+      details: { field: 'body/signature' },
+    });
+  }
+}
+
 const creatorOfPayload = (payloadBytes: Uint8Array): Uint8Array =>
   common.SignatureHeader.deserializeBinary(
     common.Payload.deserializeBinary(payloadBytes).getHeader()?.getSignatureHeader_asU8() ?? new Uint8Array(),
@@ -68,7 +88,10 @@ const offlineRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         '1. Build a proposal; sign the returned digest',
         Type.Object(
           {
-            fn: Type.String({ pattern: '^[a-z]+:[A-Za-z]+$' }),
+            fn: Type.Union(
+              TRANSACTIONS.map((t) => Type.Literal(t)),
+              { description: 'the transaction, as contract:function' },
+            ),
             input: Type.Unknown(),
             transient: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.Unknown())),
           },
@@ -105,12 +128,14 @@ const offlineRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request) => {
       const body = request.body;
       const caller = callerOf(request);
-      const creator = decoded('proposal', () => {
+      const { creator, message } = decoded('proposal', () => {
         const signed = gatewayProtos.ProposedTransaction.deserializeBinary(bytes(body.proposal)).getProposal();
-        const header = common.Header.deserializeBinary(peer.Proposal.deserializeBinary(signed?.getProposalBytes_asU8() ?? new Uint8Array()).getHeader_asU8());
-        return common.SignatureHeader.deserializeBinary(header.getSignatureHeader_asU8()).getCreator_asU8();
+        const proposalBytes = signed?.getProposalBytes_asU8() ?? new Uint8Array();
+        const header = common.Header.deserializeBinary(peer.Proposal.deserializeBinary(proposalBytes).getHeader_asU8());
+        return { creator: common.SignatureHeader.deserializeBinary(header.getSignatureHeader_asU8()).getCreator_asU8(), message: proposalBytes };
       });
       requireOwnCreator(caller, creator, 'proposal');
+      requireOwnSignature(caller, message, body.signature, 'proposal');
       const proposal = decoded('proposal', () => gatewayOf(caller).newSignedProposal(bytes(body.proposal), bytes(body.signature)));
       try {
         const transaction = await proposal.endorse();
@@ -140,10 +165,16 @@ const offlineRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request) => {
       const body = request.body;
       const caller = callerOf(request);
-      const creator = decoded('transaction', () =>
-        creatorOfPayload(gatewayProtos.PreparedTransaction.deserializeBinary(bytes(body.transaction)).getEnvelope()?.getPayload_asU8() ?? new Uint8Array()),
+      const payload = decoded(
+        'transaction',
+        () => gatewayProtos.PreparedTransaction.deserializeBinary(bytes(body.transaction)).getEnvelope()?.getPayload_asU8() ?? new Uint8Array(),
       );
-      requireOwnCreator(caller, creator, 'transaction');
+      requireOwnCreator(
+        caller,
+        decoded('transaction', () => creatorOfPayload(payload)),
+        'transaction',
+      );
+      requireOwnSignature(caller, payload, body.signature, 'transaction');
       const transaction = decoded('transaction', () => gatewayOf(caller).newSignedTransaction(bytes(body.transaction), bytes(body.signature)));
       try {
         const commit = await transaction.submit();
@@ -163,12 +194,10 @@ const offlineRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request) => {
       const body = request.body;
       const caller = callerOf(request);
-      const identity = decoded('commit', () =>
-        gatewayProtos.CommitStatusRequest.deserializeBinary(
-          gatewayProtos.SignedCommitStatusRequest.deserializeBinary(bytes(body.commit)).getRequest_asU8(),
-        ).getIdentity_asU8(),
-      );
+      const requestBytes = decoded('commit', () => gatewayProtos.SignedCommitStatusRequest.deserializeBinary(bytes(body.commit)).getRequest_asU8());
+      const identity = decoded('commit', () => gatewayProtos.CommitStatusRequest.deserializeBinary(requestBytes).getIdentity_asU8());
       requireOwnCreator(caller, identity, 'commit');
+      requireOwnSignature(caller, requestBytes, body.signature, 'commit');
       const commit = decoded('commit', () => gatewayOf(caller).newSignedCommit(bytes(body.commit), bytes(body.signature)));
       let status;
       try {
