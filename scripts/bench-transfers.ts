@@ -1,0 +1,179 @@
+// Benchmark: transfers at the pace banks report them, through REST with 32 in flight, side by side with the
+// trivial write: checked transfers from distinct payers, from one payer entity (conflicts counted), batch reports,
+// and a 6-hop trace over a ledger of many transfers. Prints figures; asserts nothing.
+// Run: npm run bench:transfers [-- --n 600 --background 100000]
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildApp } from '../gateway/src/app';
+import { loadConfig } from '../gateway/src/config';
+import { bootstrapCallers } from '../gateway/src/fabric/bootstrap';
+import { createServices } from '../gateway/src/services';
+import { up } from '../network/src/network';
+import { orgByKey } from '../network/src/topology';
+
+const { values } = parseArgs({ options: { n: { type: 'string' }, background: { type: 'string' }, 'in-flight': { type: 'string' } } });
+const N = Number(values.n ?? 600);
+const BACKGROUND = Number(values.background ?? 100_000);
+const IN_FLIGHT = Number(values['in-flight'] ?? 32);
+const run = Date.now().toString(36);
+const BANK = orgByKey('bank').users[0]?.entityId as string;
+/** A distinct payer entity per index: 18 characters of the credit-code alphabet. */
+const entity = (i: number): string => `91500000MB${run.toUpperCase().slice(-4)}${String(i).padStart(4, '0')}`.slice(0, 18).padEnd(18, '0');
+
+interface Outcome {
+  readonly perSecond: number;
+  readonly ok: number;
+  readonly conflicts: number;
+  readonly other: number;
+  readonly p50: number;
+}
+
+async function main(): Promise<void> {
+  process.env.REGCHAIN_QUIET = '1';
+  await up();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'regchain-bench-transfers-'));
+  const services = createServices({
+    ...loadConfig({ REGCHAIN_HOME: process.env.REGCHAIN_HOME }),
+    dataDir,
+    secret: 'bench',
+    logLevel: 'silent',
+    rateLimitPerMinute: 10_000_000,
+    addressRateLimitPerMinute: 10_000_000,
+    bodyLimit: 4 * 1024 * 1024,
+  });
+  const keys = await bootstrapCallers(services.config, services.callers);
+  const app = await buildApp(services);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  const call = async (who: string, method: string, p: string, body?: unknown): Promise<{ status: number; body: unknown }> => {
+    const res = await fetch(`${url}${p}`, {
+      method,
+      headers: { authorization: `Bearer ${keys[who]}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: res.status, body: await res.json() };
+  };
+  const must = async <T = unknown>(who: string, method: string, p: string, body?: unknown): Promise<T> => {
+    const r = await call(who, method, p, body);
+    if (r.status >= 300) throw new Error(`${method} ${p}: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body as T;
+  };
+  /** `total` requests, `inFlight` at a time; counts commits, 409 conflicts and other failures. */
+  const drive = async (total: number, one: (i: number) => Promise<{ status: number }>, inFlight = IN_FLIGHT): Promise<Outcome> => {
+    let next = 0;
+    let ok = 0;
+    let conflicts = 0;
+    let other = 0;
+    const latencies: number[] = [];
+    const t0 = process.hrtime.bigint();
+    await Promise.all(
+      Array.from({ length: inFlight }, async () => {
+        while (next < total) {
+          const i = next++;
+          const s = process.hrtime.bigint();
+          const r = await one(i);
+          latencies.push(Number(process.hrtime.bigint() - s) / 1e6);
+          if (r.status < 300) ok += 1;
+          else if (r.status === 409) conflicts += 1;
+          else other += 1;
+        }
+      }),
+    );
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    latencies.sort((a, b) => a - b);
+    return { perSecond: ok / seconds, ok, conflicts, other, p50: latencies[Math.floor(latencies.length / 2)] ?? NaN };
+  };
+
+  // The compliance rules every transfer is checked against: amount, the payer's 24 h window, watchlists, round trips.
+  const rules = [
+    { ruleId: `large-${run}`, logic: { '>=': [{ var: 'amount' }, 5_000_000] }, action: 'ALERT' },
+    { ruleId: `velocity-${run}`, logic: { '>': [{ '+': [{ var: 'window.payerSum24h' }, { var: 'amount' }] }, 50_000_000_000] }, action: 'ALERT' },
+    { ruleId: `watched-${run}`, logic: { var: 'payer.watchlisted' }, action: 'BLOCK' },
+    { ruleId: `roundtrip-${run}`, logic: { and: [{ var: 'pattern.roundTrip' }, { '>=': [{ var: 'amount' }, 10_000_000] }] }, action: 'ALERT' },
+  ];
+  for (const r of rules) await must('regulator1', 'POST', '/v1/rules', { ...r, name: r.ruleId, description: 'benchmark', severity: 'medium' });
+
+  // Accounts: one per distinct payer, 16 of one payer entity, and a payee.
+  const open = (accountId: string, ownerEntityId: string) => call('bank1', 'POST', '/v1/accounts', { accountId, ownerEntityId, name: accountId });
+  await drive(32, (i) => open(`d-${run}-${i}`, entity(i)), 8);
+  await drive(16, (i) => open(`o-${run}-${i}`, BANK), 8);
+  await open(`payee-${run}`, entity(999));
+  const transfer = (from: string, i: number, tag: string) => ({
+    fromAccount: from,
+    toAccount: `payee-${run}`,
+    amount: 1000 + i,
+    currency: 'CNY',
+    purpose: 'goods',
+    reference: `${tag}-${run}-${i}`,
+  });
+
+  const floor = await drive(N, (i) => open(`f-${run}-${i}`, entity(i % 32)));
+  const distinct = await drive(N, (i) => call('bank1', 'POST', '/v1/transfers', transfer(`d-${run}-${i % 32}`, i, 'd')));
+  const onePayer = await drive(N, (i) => call('bank1', 'POST', '/v1/transfers', transfer(`o-${run}-${i % 16}`, i, 'o')));
+
+  // Batch reports: 500 transfers a transaction, a few transactions in flight.
+  const BATCH = 500;
+  const batches = Math.max(4, Math.round((N * 10) / BATCH));
+  const t0 = process.hrtime.bigint();
+  let batched = 0;
+  const batchOutcome = await drive(
+    batches,
+    async (b) => {
+      const items = Array.from({ length: BATCH }, (_v, j) => transfer(`d-${run}-${(b * BATCH + j) % 32}`, b * BATCH + j, 'b'));
+      const r = await call('bank1', 'POST', '/v1/transfers/batch', { items });
+      if (r.status < 300) batched += BATCH;
+      return r;
+    },
+    4,
+  );
+  const batchPerSecond = batched / (Number(process.hrtime.bigint() - t0) / 1e9);
+
+  // A 6-hop chain, then background transfers among other accounts until the ledger holds BACKGROUND of them.
+  const chain = Array.from({ length: 7 }, (_v, i) => `chain-${run}-${i}`);
+  for (const a of chain) await open(a, entity(100 + chain.indexOf(a)));
+  for (let i = 0; i < 6; i += 1)
+    await must('bank1', 'POST', '/v1/transfers', { ...transfer(chain[i] as string, i, 'c'), toAccount: chain[i + 1], amount: 10_000 - i });
+  const tb = process.hrtime.bigint();
+  const rounds = Math.ceil(BACKGROUND / BATCH);
+  await drive(
+    rounds,
+    (b) =>
+      call('bank1', 'POST', '/v1/transfers/batch', {
+        items: Array.from({ length: BATCH }, (_v, j) => transfer(`d-${run}-${(b + j) % 32}`, b * BATCH + j, 'g')),
+      }),
+    4,
+  );
+  const backgroundSeconds = Number(process.hrtime.bigint() - tb) / 1e9;
+  const traceMs: number[] = [];
+  let trace: { edges: unknown[] } = { edges: [] };
+  for (let i = 0; i < 30; i += 1) {
+    const s = process.hrtime.bigint();
+    trace = await must<{ edges: unknown[] }>('auditor1', 'GET', `/v1/traces?accountId=${chain[0]}&direction=forward&depth=6`);
+    traceMs.push(Number(process.hrtime.bigint() - s) / 1e6);
+  }
+  traceMs.sort((a, b) => a - b);
+
+  const line = (name: string, o: Outcome): string =>
+    `${name.padEnd(58)} ${o.perSecond.toFixed(1).padStart(7)} committed/s  ${(o.perSecond / floor.perSecond).toFixed(2)}× floor  ` +
+    `409 ${o.conflicts}/${o.ok + o.conflicts + o.other}  other ${o.other}  p50 ${o.p50.toFixed(0)} ms`;
+  process.stdout.write(
+    [
+      `regchain transfer benchmark — REST, ${IN_FLIGHT} in flight, ${os.cpus().length} cores, ${N} requests each`,
+      line('openAccount (trivial write): the floor', floor),
+      line('checked transfer, 32 distinct payer entities', distinct),
+      line('transfers from 16 accounts of one entity', onePayer),
+      `${'batch reports, 500 a transaction, 4 in flight'.padEnd(58)} ${batchPerSecond.toFixed(0).padStart(7)} transfers/s  (${batchOutcome.ok}/${batches} batches committed)`,
+      `background load: ${rounds * BATCH} transfers in ${backgroundSeconds.toFixed(1)} s = ${((rounds * BATCH) / backgroundSeconds).toFixed(0)} transfers/s`,
+      `6-hop trace over the ledger: p50 ${traceMs[15]?.toFixed(1)} ms, p90 ${traceMs[27]?.toFixed(1)} ms, ${trace.edges.length} edges`,
+    ].join('\n') + '\n',
+  );
+  await app.close();
+  services.ledger.close();
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+  process.exitCode = 1;
+});
