@@ -5,6 +5,8 @@ import { ChaincodeError } from './errors';
 
 /** Largest input a transaction accepts, in bytes: bounds the cost of parsing on every peer. */
 export const MAX_INPUT_BYTES = 64 * 1024;
+/** A batch report carries up to 500 transfers of at most about 600 bytes each. */
+export const MAX_BATCH_INPUT_BYTES = 512 * 1024;
 
 const compiled = new WeakMap<TSchema, TypeCheck<TSchema>>();
 
@@ -29,12 +31,12 @@ export function validate<T extends TSchema>(schema: T, value: unknown, what: str
 }
 
 /** Parses a transaction's JSON argument and validates it. */
-export function parseInput<T extends TSchema>(schema: T, raw: string, what: string): Static<T> {
+export function parseInput<T extends TSchema>(schema: T, raw: string, what: string, maxBytes = MAX_INPUT_BYTES): Static<T> {
   if (typeof raw !== 'string' || raw.length === 0) {
     throw new ChaincodeError('VALIDATION_FAILED', `${what}: a JSON object argument is required`);
   }
-  if (Buffer.byteLength(raw, 'utf8') > MAX_INPUT_BYTES) {
-    throw new ChaincodeError('VALIDATION_FAILED', `${what}: input is larger than ${MAX_INPUT_BYTES} bytes`);
+  if (Buffer.byteLength(raw, 'utf8') > maxBytes) {
+    throw new ChaincodeError('VALIDATION_FAILED', `${what}: input is larger than ${maxBytes} bytes`);
   }
   let value: unknown;
   try {

@@ -110,6 +110,13 @@ describe('transfer batches', () => {
     expect(out.results.map((r) => r.alerts?.length)).toEqual([0, 0, 1]);
   });
 
+  it('takes up to 500 items in one transaction, and no more', async () => {
+    const items = Array.from({ length: 500 }, (_v, i) => item(`bank-${i % 16}`, 'ent1', 1 + i, `K-${i}-${'x'.repeat(150)}`));
+    const out = await world.call<BatchResult>('transfer:recordBatch', { items }, as.bank);
+    expect(out.recorded).toBe(500);
+    await world.refuses('VALIDATION_FAILED', 'transfer:recordBatch', { items: [...items, item('ent1', 'ent2', 1, 'K-501')] }, as.bank);
+  });
+
   it('refuses a reference used twice, in one batch or across transactions, and another reporter may reuse it', async () => {
     await world.refuses('TRANSFER_DUPLICATE', 'transfer:recordBatch', { items: [item('ent1', 'ent2', 1, 'E-1'), item('ent1', 'ent2', 2, 'E-1')] }, as.bank);
     await world.call('transfer:record', item('ent1', 'ent2', 1, 'E-1'), as.bank);

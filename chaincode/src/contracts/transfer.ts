@@ -21,7 +21,7 @@ import { ChaincodeError } from '../errors';
 import { requireOwnEntity, requireRole, ROLES } from '../identity';
 import { canonical } from '../json';
 import type { Ledger } from '../ledger';
-import { parseInput } from '../validation';
+import { MAX_BATCH_INPUT_BYTES, parseInput } from '../validation';
 import { type Account, accountKey } from '../state/accounts';
 import { type Alert, alertKey, saveNewAlert } from '../state/alerts';
 import { entityFilingStatus } from '../state/filings';
@@ -353,7 +353,7 @@ export class TransferContract extends RegchainContract {
   @Returns('string')
   async recordBatch(ctx: RegchainContext, input: string): Promise<string> {
     requireRole(ctx.caller, ['bank', 'enterprise'], 'record transfers');
-    const req = parseInput(TransferBatchInput, input, 'transfer batch');
+    const req = parseInput(TransferBatchInput, input, 'transfer batch', MAX_BATCH_INPUT_BYTES);
     const partial = req.mode === 'partial';
     const { rules, needed } = await this.ruleSet(ctx);
     const references = new Set<string>();

@@ -66,6 +66,8 @@ const transfers: FastifyPluginAsyncTypebox = async (fastify) => {
     '/v1/transfers/batch',
     {
       config: { roles: ['bank', 'enterprise'] },
+      // 500 transfers of up to about 600 bytes each, as the chaincode allows.
+      bodyLimit: 512 * 1024,
       schema: submitting(
         'transfer',
         'Record up to 500 transfers in one transaction, each checked as if recorded after the ones before it (atomic, or partial with a result per item)',
