@@ -22,46 +22,94 @@ export interface Page<T> {
 
 export const MAX_PAGE_SIZE = 200;
 
+/** A pending write: the canonical bytes for the stub and the value, so reading it back parses nothing. */
+interface Pending {
+  readonly bytes: Uint8Array;
+  readonly value: unknown;
+}
+
+/** Position of the first key ≥ k in a sorted array (binary search). */
+function lowerBound(sorted: readonly string[], k: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as string) < k) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 export class Ledger {
   readonly stub: ChaincodeStub;
   /** Pending writes (null: deleted), innermost savepoint last; flushed to the stub when the transaction succeeds. */
-  readonly #layers: Map<string, Uint8Array | null>[] = [new Map()];
+  readonly #layers: Map<string, Pending | null>[] = [new Map()];
+  /** Every key some layer holds, sorted, with how many layers hold it: ranges over pending writes by binary search. */
+  readonly #keys: string[] = [];
+  readonly #holders = new Map<string, number>();
   /** Reads made of world state (point and range), for the cost of a transaction. */
   readonly reads = { point: 0, range: 0 };
   /** World state does not change during a transaction: each key and range is read from the peer once. */
-  readonly #pointCache = new Map<string, Uint8Array | null>();
+  readonly #pointCache = new Map<string, { value: unknown } | null>();
   readonly #rangeCache = new Map<string, { key: string; value: unknown }[]>();
 
   constructor(ctx: Context) {
     this.stub = ctx.stub;
   }
 
-  #pending(k: string): Uint8Array | null | undefined {
+  #pending(k: string): Pending | null | undefined {
     for (let i = this.#layers.length - 1; i >= 0; i -= 1) {
-      const layer = this.#layers[i] as Map<string, Uint8Array | null>;
+      const layer = this.#layers[i] as Map<string, Pending | null>;
       if (layer.has(k)) return layer.get(k);
     }
     return undefined;
   }
 
-  /** Every pending write, the innermost winning. */
-  #flattened(): Map<string, Uint8Array | null> {
-    const out = new Map<string, Uint8Array | null>();
-    for (const layer of this.#layers) for (const [k, v] of layer) out.set(k, v);
+  #hold(k: string): void {
+    const n = this.#holders.get(k) ?? 0;
+    if (n === 0) this.#keys.splice(lowerBound(this.#keys, k), 0, k);
+    this.#holders.set(k, n + 1);
+  }
+
+  #release(k: string): void {
+    const n = (this.#holders.get(k) ?? 0) - 1;
+    if (n > 0) {
+      this.#holders.set(k, n);
+      return;
+    }
+    this.#holders.delete(k);
+    const i = lowerBound(this.#keys, k);
+    if (this.#keys[i] === k) this.#keys.splice(i, 1);
+  }
+
+  #write(k: string, v: Pending | null): void {
+    const top = this.#layers[this.#layers.length - 1] as Map<string, Pending | null>;
+    if (!top.has(k)) this.#hold(k);
+    top.set(k, v);
+  }
+
+  /** Pending writes with keys in [start, end), in key order, the innermost winning. */
+  #pendingIn(start: string, end: string): [string, Pending | null][] {
+    const out: [string, Pending | null][] = [];
+    for (let i = lowerBound(this.#keys, start); i < this.#keys.length; i += 1) {
+      const k = this.#keys[i] as string;
+      if (k >= end) break;
+      out.push([k, this.#pending(k) as Pending | null]);
+    }
     return out;
   }
 
   async get<T>(k: string): Promise<T | undefined> {
     const pending = this.#pending(k);
-    if (pending !== undefined) return pending === null ? undefined : fromBytes<T>(pending);
-    let bytes = this.#pointCache.get(k);
-    if (bytes === undefined) {
+    if (pending !== undefined) return pending === null ? undefined : (pending.value as T);
+    let cached = this.#pointCache.get(k);
+    if (cached === undefined) {
       this.reads.point += 1;
       const read = await this.stub.getState(k);
-      bytes = read && read.length > 0 ? read : null;
-      this.#pointCache.set(k, bytes);
+      cached = read && read.length > 0 ? { value: fromBytes<unknown>(read) } : null;
+      this.#pointCache.set(k, cached);
     }
-    return bytes === null ? undefined : fromBytes<T>(bytes);
+    return cached === null ? undefined : (cached.value as T);
   }
 
   async mustGet<T>(k: string, code: ChaincodeError['code'], what: string): Promise<T> {
@@ -74,12 +122,13 @@ export class Ledger {
     return (await this.get<unknown>(k)) !== undefined;
   }
 
+  /** Values read back are the written object itself: callers treat records as immutable. */
   async put(k: string, value: unknown): Promise<void> {
-    (this.#layers[this.#layers.length - 1] as Map<string, Uint8Array | null>).set(k, toBytes(value));
+    this.#write(k, { bytes: toBytes(value), value });
   }
 
   async del(k: string): Promise<void> {
-    (this.#layers[this.#layers.length - 1] as Map<string, Uint8Array | null>).set(k, null);
+    this.#write(k, null);
   }
 
   /** Opens a savepoint: what is written from here can be rolled back alone (one item of a batch). */
@@ -92,23 +141,29 @@ export class Ledger {
     const top = this.#layers.pop();
     const below = this.#layers[this.#layers.length - 1];
     if (!top || !below) throw new Error('commit without begin');
-    for (const [k, v] of top) below.set(k, v);
+    for (const [k, v] of top) {
+      if (below.has(k)) this.#release(k);
+      below.set(k, v);
+    }
   }
 
   /** Drops what was written since the matching begin(). */
   rollback(): void {
     if (this.#layers.length < 2) throw new Error('rollback without begin');
-    this.#layers.pop();
+    const top = this.#layers.pop() as Map<string, Pending | null>;
+    for (const k of top.keys()) this.#release(k);
   }
 
   /** Writes the transaction's writes to the stub, in key order; called once the transaction succeeded. */
   async flush(): Promise<void> {
-    const writes = [...this.#flattened().entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    for (const [k, v] of writes) {
+    for (const k of this.#keys) {
+      const v = this.#pending(k) as Pending | null;
       if (v === null) await this.stub.deleteState(k);
-      else await this.stub.putState(k, v);
+      else await this.stub.putState(k, v.bytes);
     }
     this.#layers.splice(0, this.#layers.length, new Map());
+    this.#keys.length = 0;
+    this.#holders.clear();
   }
 
   /** Every value whose key starts with the prefix parts, in key order (re-validated at commit), own writes included. */
@@ -127,22 +182,21 @@ export class Ledger {
       this.#rangeCache.set(cacheKey, cached);
     }
     const stored = cached as { key: string; value: T }[];
-    const pending = [...this.#flattened().entries()].filter(([k]) => k >= start && k < end);
+    const pending = this.#pendingIn(start, end);
     if (pending.length === 0) return stored;
     const merged = new Map(stored.map((r) => [r.key, r.value]));
     for (const [k, v] of pending) {
       if (v === null) merged.delete(k);
-      else merged.set(k, fromBytes<T>(v));
+      else merged.set(k, v.value as T);
     }
     return [...merged.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, value]) => ({ key: k, value }));
   }
 
   /** This transaction's own writes with keys in [start, end): no read of world state, so nothing to re-validate. */
   written<T>(start: string, end: string): { key: string; value: T }[] {
-    return [...this.#flattened().entries()]
-      .filter((e): e is [string, Uint8Array] => e[0] >= start && e[0] < end && e[1] !== null)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([k, v]) => ({ key: k, value: fromBytes<T>(v) }));
+    return this.#pendingIn(start, end)
+      .filter((e): e is [string, Pending] => e[1] !== null)
+      .map(([k, v]) => ({ key: k, value: v.value as T }));
   }
 
   /**

@@ -14,7 +14,6 @@ import {
 } from '@regchain/common';
 import { Info, Returns, Transaction } from 'fabric-contract-api';
 import { ALL_FACT_GROUPS, type FactGroup, type FactSource, factsNeeded, gatherFacts } from '../domain/facts';
-import { idFromTx } from '../domain/filing';
 import { applyRules, blockError, type FailedRule, type FiredRule, type Rule, type TransferFacts } from '../domain/rules';
 import { holderFor, mayReadAccount, mayReadTransfer, requireMayAttach, requireMayMove } from '../domain/scope';
 import { ChaincodeError } from '../errors';
@@ -27,7 +26,18 @@ import { type Alert, alertKey, saveNewAlert } from '../state/alerts';
 import { entityFilingStatus } from '../state/filings';
 import { type Project, projectKey, setSpent, spending, spentOn } from '../state/projects';
 import { activeRules, isWatchlisted } from '../state/rules';
-import { byReference, MAX_SKEW_SECONDS, paid, payerWindow, saveTransfer, settings, settingsKey, type Transfer, transferKey } from '../state/transfers';
+import {
+  MAX_SKEW_SECONDS,
+  paid,
+  payerWindow,
+  saveTransfer,
+  settings,
+  settingsKey,
+  type Transfer,
+  transferExists,
+  transferIdFor,
+  transferKey,
+} from '../state/transfers';
 import { RegchainContext, RegchainContract } from './base';
 
 const DAY = 86_400;
@@ -53,7 +63,7 @@ function factSource(ledger: Ledger): FactSource {
     filingStatus: (entityId) => entityFilingStatus(ledger, entityId),
     watchlisted: (kind, value) => isWatchlisted(ledger, kind, value),
     payerWindow: (entityId, executedAt) => payerWindow(ledger, entityId, executedAt, recorded),
-    paid: (from, to, fromTime, toTime) => paid(ledger, from, to, fromTime, toTime, recorded),
+    paid: (fromEntity, from, to, fromTime, toTime) => paid(ledger, fromEntity, from, to, fromTime, toTime, recorded),
   };
 }
 
@@ -260,12 +270,10 @@ export class TransferContract extends RegchainContract {
    */
   private async recordOne(ctx: RegchainContext, req: TransferInput, rules: readonly Rule[], needed: ReadonlySet<FactGroup>, seq: number): Promise<Transfer> {
     const l = ctx.ledger;
-    const reporter = ctx.caller.entityId;
-    if (req.reference) {
-      const earlier = await byReference(l, reporter, req.reference);
-      if (earlier) {
-        throw new ChaincodeError('TRANSFER_DUPLICATE', `reference ${req.reference} was already reported, as transfer ${earlier}`, { transferId: earlier });
-      }
+    const txId = l.txId();
+    const transferId = transferIdFor(ctx.caller.entityId, req.reference, txId, seq);
+    if (req.reference && (await transferExists(l, transferId))) {
+      throw new ChaincodeError('TRANSFER_DUPLICATE', `reference ${req.reference} was already reported, as transfer ${transferId}`, { transferId });
     }
     const ev = await evaluate(ctx, req, rules, needed, (from) => requireMayMove(ctx.caller, from, 'record transfers'));
     const violation = ev.violations[0];
@@ -273,8 +281,6 @@ export class TransferContract extends RegchainContract {
     const blocked = blockError(ev.fired);
     if (blocked) throw blocked;
 
-    const txId = l.txId();
-    const transferId = seq === 0 ? idFromTx('TRF', txId) : `${idFromTx('TRF', txId)}-${seq}`;
     const alertBase = `ALR-${txId.slice(0, 24)}${seq === 0 ? '' : `-${seq}`}`;
     const alerts: Alert[] = ev.fired
       .filter((f) => f.action === 'ALERT')
@@ -313,7 +319,7 @@ export class TransferContract extends RegchainContract {
       alerts: alerts.map((a) => a.alertId),
       ruleFailures: ev.failed,
     };
-    await saveTransfer(l, transfer, l.txSeconds(), reporter);
+    await saveTransfer(l, transfer, l.txSeconds());
     if (ev.project) await setSpent(l, ev.project.projectId, req.purpose, ev.spent + req.amount);
     for (const alert of alerts) {
       await saveNewAlert(l, alert);

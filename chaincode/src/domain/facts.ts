@@ -23,8 +23,8 @@ export interface FactSource {
   watchlisted(kind: 'entity' | 'account', value: string): Promise<boolean>;
   /** The payer entity's transfers known so far executed in [executedAt - 24 h, executedAt]; this one is not yet among them. */
   payerWindow(entityId: string, executedAt: number): Promise<PayerWindow>;
-  /** Whether fromAccount paid toAccount with a transfer executed in [fromTime, toTime]. */
-  paid(fromAccount: string, toAccount: string, fromTime: number, toTime: number): Promise<boolean>;
+  /** Whether fromAccount (of fromEntity) paid toAccount with a transfer executed in [fromTime, toTime]. */
+  paid(fromEntity: string, fromAccount: string, toAccount: string, fromTime: number, toTime: number): Promise<boolean>;
 }
 
 /** Every "var" path in a piece of JSON Logic. */
@@ -96,7 +96,7 @@ export async function gatherFacts(t: TransferBasis, needed: ReadonlySet<FactGrou
     project: { ...t.project, remaining: Math.max(0, t.project.budget - t.project.spent) },
     window: { payerSum1h: window.sum1h, payerCount1h: window.count1h, payerSum24h: window.sum24h, payerCount24h: window.count24h },
     pattern: {
-      roundTrip: needed.has('roundTrip') ? await source.paid(t.payee.accountId, t.payer.accountId, t.executedAt - DAY, t.executedAt) : false,
+      roundTrip: needed.has('roundTrip') ? await source.paid(t.payee.entityId, t.payee.accountId, t.payer.accountId, t.executedAt - DAY, t.executedAt) : false,
     },
   };
 }

@@ -1,4 +1,4 @@
-// Transfers' keys and indexes: the record, the flows traces walk, the reporter's references, and the windows
+// Transfers' keys and indexes: the record (its id keeps references unique), the flows traces walk, and the windows
 // rules read. A transfer writes only keys of its own (insert-only, its id in each), so concurrent transfers of
 // one payer never write the same key; and the write path reads only index entries recorded in closed minutes,
 // which no concurrent transfer can insert into, so they never conflict either (see `payerWindow`).
@@ -47,8 +47,6 @@ const minute = (seconds: number): string => String(Math.floor(seconds / MINUTE))
 
 export const transferKey = (id: string): string => key('transfer', id);
 export const settingsKey = (): string => key('settings', 'transfer');
-const referenceKey = (reporter: string, reference: string): string =>
-  key('transferref', reporter, createHash('sha256').update(reference).digest('hex').slice(0, 40));
 
 /** Edges by account and business time: the indexes traces walk (queries only). */
 export const flowKey = (direction: 'out' | 'in', account: string, seconds: number, transferId: string): string =>
@@ -58,18 +56,32 @@ export const flowRange = (direction: 'out' | 'in', account: string, fromSeconds:
   key(direction === 'out' ? 'flowout' : 'flowin', account, paddedSeconds(toSeconds + 1)),
 ];
 
-/** Window and pair entries: by business day, then recording minute, so closed minutes are one range. */
+/** Window entries: by payer entity, business day, then recording minute, so closed minutes are one range. */
 const payerWindowKey = (entity: string, executed: number, recorded: number, id: string): string => key('payerwin', entity, day(executed), minute(recorded), id);
-const pairKey = (from: string, to: string, executed: number, recorded: number, id: string): string =>
-  key('pairflow', from, to, day(executed), minute(recorded), id);
+
+/** What a window entry holds: enough for sums and for round trips (who paid whom). */
+interface WindowEntry {
+  readonly amount: number;
+  readonly executedAt: number;
+  readonly from: string;
+  readonly to: string;
+}
+
+/**
+ * A transfer's id: from the reporter's reference when it gives one (so the record itself keeps references
+ * unique per reporter, without a key of their own), else from the transaction id and the batch position.
+ */
+export function transferIdFor(reporter: string, reference: string, txId: string, seq: number): string {
+  if (reference) return `TRF-${createHash('sha256').update(`${reporter}\u0000${reference}`).digest('hex').slice(0, 32)}`;
+  return seq === 0 ? `TRF-${txId.slice(0, 24)}` : `TRF-${txId.slice(0, 24)}-${seq}`;
+}
 
 export async function settings(ledger: Ledger): Promise<TransferSettings> {
   return (await ledger.get<TransferSettings>(settingsKey())) ?? DEFAULT_SETTINGS;
 }
 
-/** The transfer a reporter already recorded under this reference, if any. */
-export async function byReference(ledger: Ledger, reporter: string, reference: string): Promise<string | undefined> {
-  return (await ledger.get<{ transferId: string }>(referenceKey(reporter, reference)))?.transferId;
+export async function transferExists(ledger: Ledger, transferId: string): Promise<boolean> {
+  return ledger.exists(transferKey(transferId));
 }
 
 /**
@@ -96,29 +108,31 @@ const daysOf = (from: number, to: number): number[] => {
  * the current minute of the ledger, and this transaction's own; it may miss transfers other transactions
  * record in the current minute (at most the last minute's, the monitor sees them all).
  */
+async function windowEntries(ledger: Ledger, entity: string, fromTime: number, toTime: number, recorded: number): Promise<WindowEntry[]> {
+  const entries: WindowEntry[] = [];
+  for (const d of daysOf(fromTime, toTime)) entries.push(...(await closedAndOwn<WindowEntry>(ledger, ['payerwin', entity, day(d)], recorded)));
+  return entries;
+}
+
 export async function payerWindow(ledger: Ledger, entity: string, executed: number, recorded: number): Promise<PayerWindow> {
-  const entries: { amount: number; executedAt: number }[] = [];
-  for (const d of daysOf(executed - DAY, executed))
-    entries.push(...(await closedAndOwn<{ amount: number; executedAt: number }>(ledger, ['payerwin', entity, day(d)], recorded)));
-  return windowOf(entries, executed);
+  return windowOf(await windowEntries(ledger, entity, executed - DAY, executed, recorded), executed);
 }
 
-/** Whether `from` paid `to` with a transfer executed in [fromTime, toTime]; known as `payerWindow` knows. */
-export async function paid(ledger: Ledger, from: string, to: string, fromTime: number, toTime: number, recorded: number): Promise<boolean> {
-  for (const d of daysOf(fromTime, toTime)) {
-    const entries = await closedAndOwn<{ executedAt: number }>(ledger, ['pairflow', from, to, day(d)], recorded);
-    if (entries.some((e) => e.executedAt >= fromTime && e.executedAt <= toTime)) return true;
-  }
-  return false;
+/**
+ * Whether account `from` (of entity `fromEntity`) paid account `to` with a transfer executed in [fromTime,
+ * toTime]; read from the paying entity's window entries, so known as `payerWindow` knows.
+ */
+export async function paid(ledger: Ledger, fromEntity: string, from: string, to: string, fromTime: number, toTime: number, recorded: number): Promise<boolean> {
+  const entries = await windowEntries(ledger, fromEntity, fromTime, toTime, recorded);
+  return entries.some((e) => e.from === from && e.to === to && e.executedAt >= fromTime && e.executedAt <= toTime);
 }
 
-/** The record and every index of a new transfer; `reporter` is the entity that reported it. */
-export async function saveTransfer(ledger: Ledger, t: Transfer, recorded: number, reporter: string): Promise<void> {
+/** The record and every index of a new transfer: four keys, each its own. */
+export async function saveTransfer(ledger: Ledger, t: Transfer, recorded: number): Promise<void> {
   const edge: Edge = { transferId: t.transferId, from: t.from, to: t.to, amount: t.amount, purpose: t.purpose, projectId: t.projectId, time: t.time };
   await ledger.put(transferKey(t.transferId), t);
   await ledger.put(flowKey('out', t.from, t.time, t.transferId), edge);
   await ledger.put(flowKey('in', t.to, t.time, t.transferId), edge);
-  await ledger.put(payerWindowKey(t.payerEntityId, t.time, recorded, t.transferId), { amount: t.amount, executedAt: t.time });
-  await ledger.put(pairKey(t.from, t.to, t.time, recorded, t.transferId), { executedAt: t.time });
-  if (t.reference) await ledger.put(referenceKey(reporter, t.reference), { transferId: t.transferId });
+  const entry: WindowEntry = { amount: t.amount, executedAt: t.time, from: t.from, to: t.to };
+  await ledger.put(payerWindowKey(t.payerEntityId, t.time, recorded, t.transferId), entry);
 }
