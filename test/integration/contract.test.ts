@@ -31,12 +31,16 @@ let keys: Record<string, string>;
 let services: ReturnType<typeof createServices>;
 
 /** What the regulator's rules and watchlist hold: fuzzing publishes rules and watches entries for the whole channel. */
-async function regulatorState(): Promise<{ rules: Set<string>; watched: Set<string> }> {
+async function regulatorState(): Promise<{ rules: Set<string>; watched: Set<string>; settings: unknown }> {
   const get = async <T>(url: string): Promise<T> =>
     (await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${keys.regulator1}` } })).json() as T;
   const rules = await get<{ ruleId: string }[]>('/v1/rules');
   const watched = await get<{ kind: string; value: string }[]>('/v1/watchlist');
-  return { rules: new Set(rules.map((r) => r.ruleId)), watched: new Set(watched.map((w) => `${w.kind}/${w.value}`)) };
+  return {
+    rules: new Set(rules.map((r) => r.ruleId)),
+    watched: new Set(watched.map((w) => `${w.kind}/${w.value}`)),
+    settings: await get<unknown>('/v1/transfers/settings'),
+  };
 }
 let before: Awaited<ReturnType<typeof regulatorState>>;
 
@@ -62,12 +66,18 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  // The suites after this one share the channel: rules and watchlist entries the fuzzer made are undone.
+  // The suites after this one share the channel: rules, watchlist entries and transfer settings the fuzzer made are undone.
   if (app && before) {
     const after = await regulatorState();
     const post = (url: string, payload: unknown) =>
       app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${keys.regulator1}` }, payload: payload as object });
     for (const ruleId of after.rules) if (!before.rules.has(ruleId)) await post(`/v1/rules/${encodeURIComponent(ruleId)}/deactivate`, undefined);
+    await app.inject({
+      method: 'PUT',
+      url: '/v1/transfers/settings',
+      headers: { authorization: `Bearer ${keys.regulator1}` },
+      payload: before.settings as object,
+    });
     for (const entry of after.watched)
       if (!before.watched.has(entry))
         await post(`/v1/watchlist/${entry.split('/').map(encodeURIComponent).join('/')}/remove`, { note: 'contract test clean-up' });

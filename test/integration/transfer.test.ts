@@ -123,6 +123,7 @@ describe('batches and business time', () => {
   });
 
   it('keeps business time within the limits the regulator sets', async () => {
+    expect((await api('regulator1', 'PUT', '/v1/transfers/settings', { maxBackdateDays: 30 })).status).toBe(200);
     const now = Date.now();
     const ahead = await api('bank1', 'POST', '/v1/transfers', transfer(`bt-a-${run}`, `bt-b-${run}`, 1, `t1-${run}`, { executedAt: ISO(now + 3_600_000) }));
     expect([ahead.status, ahead.body.code]).toEqual([400, 'TRANSFER_INVALID']);
