@@ -16,7 +16,7 @@ npx tsx network/src/cli.ts status
 port="${REGCHAIN_GATEWAY_PORT:-3000}"
 cat <<MSG
 
-  API docs (OpenAPI 3.1):http://127.0.0.1:${port}/docs
+  API docs (OpenAPI 3.1): http://127.0.0.1:${port}/docs
   Readiness:             http://127.0.0.1:${port}/ready
   Metrics (Prometheus):  http://127.0.0.1:${port}/metrics
   Event stream (SSE):    http://127.0.0.1:${port}/v1/events
