@@ -1,4 +1,5 @@
 // The REST gateway on the real network: every resource, stream resume, idempotency, offline signing, audits.
+import { sleep } from '@regchain/common';
 import { signers } from '@hyperledger/fabric-gateway';
 import type { FastifyInstance } from 'fastify';
 import { execFileSync } from 'node:child_process';
@@ -232,7 +233,7 @@ describe('resources through the gateway', () => {
     const deadline = Date.now() + 20_000;
     let status = await api('bank1', 'GET', accepted.body.statusUrl);
     while (status.body?.status !== 'committed' && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 200));
+      await sleep(200);
       status = await api('bank1', 'GET', accepted.body.statusUrl);
     }
     expect(status.body).toMatchObject({ status: 'committed', validationCode: 'VALID' });
@@ -359,7 +360,7 @@ describe('callers and shutdown', () => {
 
   it('finishes an in-flight submit when it is closed', async () => {
     const inFlight = api('bank1', 'POST', '/v1/accounts', { accountId: `shutdown-${run}`, ownerEntityId: ENT, name: 's' });
-    await new Promise((r) => setTimeout(r, 30));
+    await sleep(30);
     const closing = gw.close();
     const res = await inFlight;
     await closing;

@@ -1,4 +1,5 @@
 // Network lifecycle on the real processes: up is idempotent, down stops by PID, up after down, redeploy bumps the sequence.
+import { sleep } from '@regchain/common';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ensureFabric } from '../../network/src/binaries';
@@ -22,7 +23,7 @@ async function submitProbe(id: string): Promise<number> {
       } catch (err) {
         // Right after a restart Raft elects a leader before the orderers accept transactions.
         if (Date.now() > deadline) throw err;
-        await new Promise((r) => setTimeout(r, 500));
+        await sleep(500);
       }
     }
   } finally {
@@ -62,7 +63,7 @@ describe('network lifecycle', () => {
     const victim = readPid('ca-auditor');
     if (runtime.name === 'native' && victim) process.kill(victim.pid, 'SIGKILL');
     else await runtime.stop('ca-auditor');
-    while (victim && pidAlive(victim.pid)) await new Promise((r) => setTimeout(r, 50));
+    while (victim && pidAlive(victim.pid)) await sleep(50);
     const before = networkProcesses().map((p) => readPid(p.name)?.pid);
     await expect(up({ runtime })).rejects.toThrow(/half-started: .* running; ca-auditor not\. Run `npm run network:down`/);
     expect(networkProcesses().map((p) => readPid(p.name)?.pid)).toEqual(

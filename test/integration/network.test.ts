@@ -1,4 +1,5 @@
 // The real network: a CA-enrolled user's transaction commits VALID, every peer holds the block, strangers are refused.
+import { sleep } from '@regchain/common';
 import { EndorseError, type Gateway, type Identity, type Signer, signers } from '@hyperledger/fabric-gateway';
 import { execFileSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
@@ -36,7 +37,7 @@ async function waitForBlock(gateway: Gateway, number: bigint, txId: string): Pro
     } catch (err) {
       if (Date.now() > deadline) throw err;
     }
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
   }
 }
 

@@ -1,4 +1,5 @@
 // Trust under attack, on the real network through the REST gateway: each attack a hostile member tried, and what it gets now.
+import { sleep } from '@regchain/common';
 import { type Contract, GatewayError, signers } from '@hyperledger/fabric-gateway';
 import { peer } from '@hyperledger/fabric-protos';
 import type { FastifyInstance } from 'fastify';
@@ -314,8 +315,7 @@ describe('revocation reaches Fabric', () => {
     // A transaction after the config update verifies through the longer config chain.
     const later = await api('bank1', 'POST', '/v1/accounts', { accountId: `rv-4-${run}`, ownerEntityId: ENT, name: 'later' });
     // The auditor's own peer may commit the block a moment after the bank's did.
-    for (let i = 0; i < 50 && (await api('auditor1', 'GET', `/v1/transactions/${later.body.transactionId}`)).status !== 200; i += 1)
-      await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 50 && (await api('auditor1', 'GET', `/v1/transactions/${later.body.transactionId}`)).status !== 200; i += 1) await sleep(100);
     const bundle = await collectEvidence(
       services.ledger.network(services.callers.get('auditor1') as Caller),
       later.body.transactionId,

@@ -1,4 +1,5 @@
 // The event stream against a fake channel: unreadable events are skipped and counted, slow readers are dropped.
+import { sleep } from '@regchain/common';
 import type { ChaincodeEvent, CloseableAsyncIterable } from '@hyperledger/fabric-gateway';
 import type { FastifyInstance } from 'fastify';
 import * as crypto from 'node:crypto';
@@ -102,7 +103,7 @@ describe('event stream', () => {
     socket.write(`GET /v1/events HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${gw.key}\r\n\r\n`);
     socket.pause();
     const deadline = Date.now() + 10_000;
-    while (!gw.closed() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (!gw.closed() && Date.now() < deadline) await sleep(50);
     expect(gw.closed()).toBe(true);
     expect(await gw.metrics.registry.metrics()).toContain('regchain_stream_drops_total 1');
     socket.destroy();
