@@ -7,7 +7,8 @@ import { fromBytes, toBytes } from './json';
 
 /** Separates key parts. Ids are validated never to contain it, so no key can impersonate another. */
 export const SEP = '~';
-const END = '\u{10ffff}';
+/** Sorts after every key: the end of a prefix range. */
+export const KEY_END = '\u{10ffff}';
 
 export const key = (...parts: readonly (string | number)[]): string => parts.join(SEP);
 
@@ -169,7 +170,7 @@ export class Ledger {
   /** Every value whose key starts with the prefix parts, in key order (re-validated at commit), own writes included. */
   async scan<T>(...prefix: readonly string[]): Promise<{ key: string; value: T }[]> {
     const start = key(...prefix, '');
-    return this.range<T>(start, start + END);
+    return this.range<T>(start, start + KEY_END);
   }
 
   /** Values with keys in [start, end), in key order (re-validated at commit), own writes included. */
@@ -212,7 +213,7 @@ export class Ledger {
       });
     }
     const size = Math.min(Math.max(1, pageSize), MAX_PAGE_SIZE);
-    const { iterator, metadata } = await this.stub.getStateByRangeWithPagination(start, start + END, size, bookmark);
+    const { iterator, metadata } = await this.stub.getStateByRangeWithPagination(start, start + KEY_END, size, bookmark);
     const items = (await this.collect<T>(iterator)).map((r) => r.value);
     const next = items.length === size ? metadata.bookmark : '';
     return { items, bookmark: next ?? '' };

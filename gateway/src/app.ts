@@ -98,11 +98,12 @@ async function serviceApp(fastify: FastifyInstance, opts: { services: Services }
   fastify.refuseOtherMethods();
 }
 
-export default fp(serviceApp, { name: 'regchain-gateway' });
+const gatewayApp = fp(serviceApp, { name: 'regchain-gateway' });
+export default gatewayApp;
 
 /** A Fastify instance with the app registered, for the server and for tests driving it through inject. */
 export async function buildApp(services: Services): Promise<FastifyInstance> {
   const app = Fastify(serverOptions(services.config)).withTypeProvider<TypeBoxTypeProvider>();
-  await app.register(fp(serviceApp, { name: 'regchain-gateway' }), { services });
+  await app.register(gatewayApp, { services });
   return app;
 }

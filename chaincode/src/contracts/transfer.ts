@@ -13,7 +13,7 @@ import {
   TransferSettingsInput,
 } from '@regchain/common';
 import { Info, Returns, Transaction } from 'fabric-contract-api';
-import { ALL_FACT_GROUPS, type FactGroup, type FactSource, factsNeeded, gatherFacts } from '../domain/facts';
+import { ALL_FACT_GROUPS, DAY, type FactGroup, type FactSource, factsNeeded, gatherFacts } from '../domain/facts';
 import { applyRules, blockError, type FailedRule, type FiredRule, type Rule, type TransferFacts } from '../domain/rules';
 import { holderFor, mayReadAccount, mayReadTransfer, requireMayAttach, requireMayMove } from '../domain/scope';
 import { ChaincodeError } from '../errors';
@@ -39,8 +39,6 @@ import {
   transferKey,
 } from '../state/transfers';
 import { RegchainContext, RegchainContract } from './base';
-
-const DAY = 86_400;
 
 interface Evaluation {
   readonly facts: TransferFacts;
@@ -379,8 +377,8 @@ export class TransferContract extends RegchainContract {
         ctx.ledger.rollback();
         ctx.events.splice(events);
         if (!(err instanceof ChaincodeError)) throw err;
-        if (!partial) throw new ChaincodeError(err.code, `item ${index}: ${err.message.replace(/^[A-Z_]+: /, '').split(' | ')[0]}`, { ...err.details, index });
-        results.push({ index, status: 'failed', code: err.code, message: err.message.replace(/^[A-Z_]+: /, '').split(' | ')[0] ?? '' });
+        if (!partial) throw new ChaincodeError(err.code, `item ${index}: ${err.sentence}`, { ...err.details, index });
+        results.push({ index, status: 'failed', code: err.code, message: err.sentence });
       }
     }
     const recorded = results.filter((r) => r.status === 'recorded').length;

@@ -7,7 +7,7 @@ export type FactGroup = 'filingStatus' | 'watchlist' | 'window' | 'roundTrip';
 export const ALL_FACT_GROUPS: readonly FactGroup[] = ['filingStatus', 'watchlist', 'window', 'roundTrip'];
 
 const HOUR = 3600;
-const DAY = 24 * HOUR;
+export const DAY = 24 * HOUR;
 
 /** Sums of the payer entity's earlier transfers, by business time. */
 export interface PayerWindow {

@@ -4,10 +4,11 @@
 // which no concurrent transfer can insert into, so they never conflict either (see `payerWindow`).
 import { createHash } from 'node:crypto';
 import type { Actor } from '../domain/filing';
-import { type PayerWindow, windowOf } from '../domain/facts';
+import { DAY, type PayerWindow, windowOf } from '../domain/facts';
+import { idFromTx } from '../domain/filing';
 import type { FailedRule } from '../domain/rules';
 import type { Edge } from '../domain/trace';
-import { key, type Ledger, paddedSeconds } from '../ledger';
+import { key, KEY_END, type Ledger, paddedSeconds } from '../ledger';
 
 export interface Transfer extends Edge {
   readonly payerEntityId: string;
@@ -37,8 +38,6 @@ export const DEFAULT_SETTINGS: TransferSettings = { maxBackdateDays: 30 };
 /** A payment may be reported as executed at most this far after the ledger's own time (clock skew). */
 export const MAX_SKEW_SECONDS = 300;
 
-const END = '\u{10ffff}';
-const DAY = 86_400;
 /** Recording minutes: what a window reads is closed (recorded before the current minute). */
 const MINUTE = 60;
 
@@ -73,7 +72,7 @@ interface WindowEntry {
  */
 export function transferIdFor(reporter: string, reference: string, txId: string, seq: number): string {
   if (reference) return `TRF-${createHash('sha256').update(`${reporter}\u0000${reference}`).digest('hex').slice(0, 32)}`;
-  return seq === 0 ? `TRF-${txId.slice(0, 24)}` : `TRF-${txId.slice(0, 24)}-${seq}`;
+  return seq === 0 ? idFromTx('TRF', txId) : `${idFromTx('TRF', txId)}-${seq}`;
 }
 
 export async function settings(ledger: Ledger): Promise<TransferSettings> {
@@ -93,7 +92,7 @@ async function closedAndOwn<T>(ledger: Ledger, prefix: readonly string[], record
   const dayStart = key(...prefix, '');
   const open = key(...prefix, minute(recorded));
   const closed = await ledger.range<T>(dayStart, open);
-  const own = ledger.written<T>(open, dayStart + END);
+  const own = ledger.written<T>(open, dayStart + KEY_END);
   return [...closed, ...own].map((r) => r.value);
 }
 
