@@ -4,6 +4,7 @@ import type { Context } from 'fabric-contract-api';
 import type { ChaincodeStub, Iterators } from 'fabric-shim-api';
 import { ChaincodeError } from './errors';
 import { fromBytes, toBytes } from './json';
+import { type StateBatch, stateBatchOf } from './peer-batch';
 
 /** Separates key parts. Ids are validated never to contain it, so no key can impersonate another. */
 export const SEP = '~';
@@ -23,9 +24,11 @@ export interface Page<T> {
 
 export const MAX_PAGE_SIZE = 200;
 
-/** A pending write: the canonical bytes for the stub and the value, so reading it back parses nothing. */
+/**
+ * A pending write: the value, so reading it back parses nothing. Its canonical bytes are made once, at the flush:
+ * a key written many times in a transaction (a batch's window bucket) is serialized once.
+ */
 interface Pending {
-  readonly bytes: Uint8Array;
   readonly value: unknown;
 }
 
@@ -43,6 +46,8 @@ function lowerBound(sorted: readonly string[], k: string): number {
 
 export class Ledger {
   readonly stub: ChaincodeStub;
+  /** Many keys a message: the flush, and reads ahead of a batch. */
+  readonly #batch: StateBatch;
   /** Pending writes (null: deleted), innermost savepoint last; flushed to the stub when the transaction succeeds. */
   readonly #layers: Map<string, Pending | null>[] = [new Map()];
   /** Every key some layer holds, sorted, with how many layers hold it: ranges over pending writes by binary search. */
@@ -56,6 +61,7 @@ export class Ledger {
 
   constructor(ctx: Context) {
     this.stub = ctx.stub;
+    this.#batch = stateBatchOf(ctx.stub);
   }
 
   #pending(k: string): Pending | null | undefined {
@@ -113,6 +119,21 @@ export class Ledger {
     return cached === null ? undefined : (cached.value as T);
   }
 
+  /**
+   * Reads ahead the keys a batch will read, all in one message to the peer: later gets find them cached. The
+   * read set is what it would be with one get per key.
+   */
+  async prefetch(keys: readonly string[]): Promise<void> {
+    const wanted = [...new Set(keys)].filter((k) => this.#pending(k) === undefined && !this.#pointCache.has(k)).sort();
+    if (wanted.length === 0) return;
+    this.reads.point += wanted.length;
+    const values = await this.#batch.getMultiple(wanted);
+    wanted.forEach((k, i) => {
+      const v = values[i];
+      this.#pointCache.set(k, v ? { value: fromBytes<unknown>(v) } : null);
+    });
+  }
+
   async mustGet<T>(k: string, code: ChaincodeError['code'], what: string): Promise<T> {
     const value = await this.get<T>(k);
     if (value === undefined) throw new ChaincodeError(code, `${what} does not exist`);
@@ -125,7 +146,7 @@ export class Ledger {
 
   /** Values read back are the written object itself: callers treat records as immutable. */
   async put(k: string, value: unknown): Promise<void> {
-    this.#write(k, { bytes: toBytes(value), value });
+    this.#write(k, { value });
   }
 
   async del(k: string): Promise<void> {
@@ -155,13 +176,14 @@ export class Ledger {
     for (const k of top.keys()) this.#release(k);
   }
 
-  /** Writes the transaction's writes to the stub, in key order; called once the transaction succeeded. */
+  /** Writes the transaction's writes to the peer, in key order, in as few messages as it takes; called once the transaction succeeded. */
   async flush(): Promise<void> {
-    for (const k of this.#keys) {
-      const v = this.#pending(k) as Pending | null;
-      if (v === null) await this.stub.deleteState(k);
-      else await this.stub.putState(k, v.bytes);
-    }
+    await this.#batch.write(
+      this.#keys.map((k) => {
+        const v = this.#pending(k) as Pending | null;
+        return { key: k, value: v === null ? null : toBytes(v.value) };
+      }),
+    );
     this.#layers.splice(0, this.#layers.length, new Map());
     this.#keys.length = 0;
     this.#holders.clear();
@@ -193,6 +215,12 @@ export class Ledger {
     return [...merged.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, value]) => ({ key: k, value }));
   }
 
+  /** This transaction's own pending value of a key, if it wrote one: never a read of world state. */
+  own<T>(k: string): T | undefined {
+    const pending = this.#pending(k);
+    return pending ? (pending.value as T) : undefined;
+  }
+
   /** This transaction's own writes with keys in [start, end): no read of world state, so nothing to re-validate. */
   written<T>(start: string, end: string): { key: string; value: T }[] {
     return this.#pendingIn(start, end)
@@ -219,6 +247,10 @@ export class Ledger {
     return { items, bookmark: next ?? '' };
   }
 
+  /**
+   * Reads an iterator to its end. One read to its end needs no close message: the peer closes a transaction's
+   * iterators when it completes, and a message saved is a round trip saved per range. Closed when a read fails.
+   */
   private async collect<T>(iterator: Iterators.StateQueryIterator): Promise<{ key: string; value: T }[]> {
     const out: { key: string; value: T }[] = [];
     try {
@@ -227,8 +259,9 @@ export class Ledger {
         if (r.value) out.push({ key: r.value.key, value: fromBytes<T>(r.value.value) });
         if (r.done) break;
       }
-    } finally {
+    } catch (err) {
       await iterator.close();
+      throw err;
     }
     return out;
   }

@@ -12,14 +12,13 @@ import type { Alert } from '../state/alerts';
 import { RegchainContext, RegchainContract } from './base';
 import { type Account, accountKey } from '../state/accounts';
 import { type Project, projectKey } from '../state/projects';
-import { flowRange, type Transfer, transferKey } from '../state/transfers';
+import { edgesOf, type Transfer, transferKey } from '../state/transfers';
 
 const DEFAULTS = { depth: 3, maxNodes: 200, maxEdges: 1000, pageSize: 100 };
 
 function edgeSource(ctx: RegchainContext) {
   return async (account: string, direction: Direction, fromTime: number, toTime: number): Promise<Edge[]> => {
-    const [start, end] = flowRange(direction === 'forward' ? 'out' : 'in', account, fromTime, toTime);
-    return (await ctx.ledger.range<Edge>(start, end)).map((r) => r.value);
+    return edgesOf(ctx.ledger, direction === 'forward' ? 'out' : 'in', account, fromTime, toTime);
   };
 }
 

@@ -213,7 +213,7 @@ describe('transfer contract', () => {
     const t0 = world.peer.clock;
     const out = await world.call<{ alerts: string[] }>('transfer:record', transfer('ent1-main', 'ent2-main', 500, 'goods'), as.enterprise, { time: t0 });
     expect(out.alerts).toEqual([]);
-    // Recorded in a later minute than the payment out: the write path reads only closed recording minutes.
+    // Recorded two minutes after the payment out: the write path reads only settled recording minutes.
     const back = await world.call<{ alerts: string[] }>('transfer:record', transfer('ent2-main', 'ent1-main', 490, 'goods'), as.bank, { time: t0 + 120 });
     expect(back.alerts).toHaveLength(1);
   });

@@ -25,7 +25,7 @@ import { type Account, accountKey } from '../state/accounts';
 import { type Alert, alertKey, saveNewAlert } from '../state/alerts';
 import { entityFilingStatus } from '../state/filings';
 import { type Project, projectKey, setSpent, spending, spentOn } from '../state/projects';
-import { activeRules, isWatchlisted } from '../state/rules';
+import { activeRules, isWatchlisted, watchKey } from '../state/rules';
 import {
   MAX_SKEW_SECONDS,
   paid,
@@ -54,7 +54,7 @@ interface Evaluation {
   readonly executedAt: number;
 }
 
-/** The ledger as a source of facts; windows know what `payerWindow` knows (closed minutes and this transaction). */
+/** The ledger as a source of facts; windows know what `payerWindow` knows (settled minutes and this transaction). */
 function factSource(ledger: Ledger): FactSource {
   const recorded = ledger.txSeconds();
   return {
@@ -108,6 +108,7 @@ async function evaluate(
 ): Promise<Evaluation> {
   const l = ctx.ledger;
   if (req.fromAccount === req.toAccount) throw new ChaincodeError('TRANSFER_INVALID', 'a transfer needs two different accounts');
+  await l.prefetch([accountKey(req.fromAccount), accountKey(req.toAccount)]);
   const from = await l.mustGet<Account>(accountKey(req.fromAccount), 'ACCOUNT_NOT_FOUND', `account ${req.fromAccount}`);
   // Before anything else is read: a member who may not move this money learns nothing about the transfer.
   authorize(from);
@@ -137,6 +138,14 @@ async function evaluate(
         }),
       );
     }
+  }
+  if (needed.has('watchlist')) {
+    await l.prefetch([
+      watchKey('entity', from.ownerEntityId),
+      watchKey('account', from.accountId),
+      watchKey('entity', to.ownerEntityId),
+      watchKey('account', to.accountId),
+    ]);
   }
   const facts = await gatherFacts(
     {
@@ -270,6 +279,7 @@ export class TransferContract extends RegchainContract {
     const l = ctx.ledger;
     const txId = l.txId();
     const transferId = transferIdFor(ctx.caller.entityId, req.reference, txId, seq);
+    await l.prefetch([...(req.reference ? [transferKey(transferId)] : []), accountKey(req.fromAccount), accountKey(req.toAccount)]);
     if (req.reference && (await transferExists(l, transferId))) {
       throw new ChaincodeError('TRANSFER_DUPLICATE', `reference ${req.reference} was already reported, as transfer ${transferId}`, { transferId });
     }
@@ -360,6 +370,15 @@ export class TransferContract extends RegchainContract {
     const req = parseInput(TransferBatchInput, input, 'transfer batch', MAX_BATCH_INPUT_BYTES);
     const partial = req.mode === 'partial';
     const { rules, needed } = await this.ruleSet(ctx);
+    // What every item reads first, read ahead in one message: its reference's record and its two accounts.
+    const txId = ctx.ledger.txId();
+    await ctx.ledger.prefetch(
+      req.items.flatMap((item, index) => [
+        ...(item.reference ? [transferKey(transferIdFor(ctx.caller.entityId, item.reference, txId, index + 1))] : []),
+        accountKey(item.fromAccount),
+        accountKey(item.toAccount),
+      ]),
+    );
     const references = new Set<string>();
     const results: ({ index: number; status: 'recorded'; transferId: string; alerts: readonly string[] } | ItemFailure)[] = [];
     for (const [index, item] of req.items.entries()) {

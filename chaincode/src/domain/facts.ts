@@ -101,6 +101,23 @@ export async function gatherFacts(t: TransferBasis, needed: ReadonlySet<FactGrou
   };
 }
 
+/** One of the payer's earlier transfers as a window sees it: enough for sums and for round trips (who paid whom). */
+export interface WindowEntry {
+  readonly amount: number;
+  readonly executedAt: number;
+  readonly from: string;
+  readonly to: string;
+}
+
+const NO_WINDOW: PayerWindow = { sum1h: 0, count1h: 0, sum24h: 0, count24h: 0 };
+
+export const addWindows = (a: PayerWindow, b: PayerWindow): PayerWindow => ({
+  sum1h: a.sum1h + b.sum1h,
+  count1h: a.count1h + b.count1h,
+  sum24h: a.sum24h + b.sum24h,
+  count24h: a.count24h + b.count24h,
+});
+
 /** Sums window entries executed in the day (and the hour) up to executedAt, by business time. */
 export function windowOf(entries: readonly { readonly amount: number; readonly executedAt: number }[], executedAt: number): PayerWindow {
   let sum1h = 0;
@@ -117,4 +134,63 @@ export function windowOf(entries: readonly { readonly amount: number; readonly e
     }
   }
   return { sum1h, count1h, sum24h, count24h };
+}
+
+/** Position of the first element ≥ x (binary search). */
+function lowerBound(sorted: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as number) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Entries that do not change during a transaction (a closed business day of one payer), indexed once: sums over
+ * any interval and round-trip look-ups cost a binary search, not a pass over the day, whatever its volume.
+ */
+export class WindowIndex {
+  readonly #times: number[];
+  /** prefix[i]: the sum of the amounts of the first i entries by time. */
+  readonly #prefix: number[];
+  /** Execution times of the payments from one account to another, sorted. */
+  readonly #pairs = new Map<string, number[]>();
+
+  constructor(entries: readonly WindowEntry[]) {
+    const sorted = [...entries].sort((a, b) => a.executedAt - b.executedAt);
+    this.#times = sorted.map((e) => e.executedAt);
+    this.#prefix = [0];
+    for (const e of sorted) {
+      this.#prefix.push((this.#prefix[this.#prefix.length - 1] as number) + e.amount);
+      const pair = `${e.from}\u0000${e.to}`;
+      const times = this.#pairs.get(pair);
+      if (times) times.push(e.executedAt);
+      else this.#pairs.set(pair, [e.executedAt]);
+    }
+  }
+
+  /** Count and sum of the entries executed in [from, to]. */
+  #between(from: number, to: number): { count: number; sum: number } {
+    const lo = lowerBound(this.#times, from);
+    const hi = lowerBound(this.#times, to + 1);
+    if (hi <= lo) return { count: 0, sum: 0 };
+    return { count: hi - lo, sum: (this.#prefix[hi] as number) - (this.#prefix[lo] as number) };
+  }
+
+  /** What `windowOf` gives for these entries, in logarithmic time. */
+  window(executedAt: number): PayerWindow {
+    if (this.#times.length === 0) return NO_WINDOW;
+    const day = this.#between(executedAt - DAY, executedAt);
+    const hour = this.#between(executedAt - HOUR, executedAt);
+    return { sum1h: hour.sum, count1h: hour.count, sum24h: day.sum, count24h: day.count };
+  }
+
+  /** Whether account `from` paid account `to` with an entry executed in [fromTime, toTime]. */
+  paid(from: string, to: string, fromTime: number, toTime: number): boolean {
+    const times = this.#pairs.get(`${from}\u0000${to}`);
+    return times !== undefined && lowerBound(times, toTime + 1) > lowerBound(times, fromTime);
+  }
 }
