@@ -1,4 +1,4 @@
-// Three projects: unit (network tooling and gateway routes, no network), chaincode (contracts on an in-memory peer), integration (the real network, one suite at a time).
+// Three projects: unit (network tooling, gateway routes and the monitor's detectors, no network), chaincode (contracts on an in-memory peer), integration (the real network, one suite at a time).
 /** @type {import('jest').Config} */
 // Fabric's state folders hold Raft snapshots (*.snap) Jest would take for its own.
 const ignoreState = ['<rootDir>/.regchain/', '<rootDir>/.regchain-test/'];
@@ -19,7 +19,13 @@ module.exports = {
       // google-protobuf (under fabric-gateway) sets globals; Jest's clean-up between files would wrap them recursively.
       testEnvironmentOptions: { globalsCleanup: 'off' },
       transform: { '^.+\\.ts$': tsJest },
-      testMatch: ['<rootDir>/network/src/**/*.test.ts', '<rootDir>/gateway/src/**/*.test.ts', '<rootDir>/common/src/**/*.test.ts', '<rootDir>/test/unit/**/*.test.ts'],
+      testMatch: [
+        '<rootDir>/network/src/**/*.test.ts',
+        '<rootDir>/gateway/src/**/*.test.ts',
+        '<rootDir>/common/src/**/*.test.ts',
+        '<rootDir>/monitor/src/**/*.test.ts',
+        '<rootDir>/test/unit/**/*.test.ts',
+      ],
     },
     {
       displayName: 'chaincode',

@@ -156,6 +156,12 @@ export type TransferInput = Static<typeof TransferInput>;
 /** Largest batch of transfers in one transaction. */
 export const MAX_BATCH = 500;
 export const TRANSFER_BATCH_MODES = ['atomic', 'partial'] as const;
+/**
+ * Columns every transfers CSV has: the gateway's upload and the monitor's back-test read the same files. Amounts in
+ * fen, executedAt ISO 8601; other columns are ignored (the upload also reads `purpose` and `currency`).
+ */
+export const TRANSFERS_CSV_COLUMNS = ['reference', 'payerAccount', 'payeeAccount', 'amount', 'executedAt'] as const;
+
 export const TransferBatchInput = Type.Object(
   {
     items: Type.Array(TransferInput, { minItems: 1, maxItems: MAX_BATCH }),

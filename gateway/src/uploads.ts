@@ -2,7 +2,7 @@
 // batches (transfer:recordBatch, partial) one after another, with progress kept on disk so a gateway that
 // crashed or restarted resumes where it stopped. Each row carries the reporter's own reference, which the
 // chaincode keeps unique per reporter, so a batch sent twice records nothing twice.
-import { TransferInput } from '@regchain/common';
+import { TRANSFERS_CSV_COLUMNS, TransferInput } from '@regchain/common';
 import { Value } from '@sinclair/typebox/value';
 import { parse } from 'csv-parse/sync';
 import * as crypto from 'node:crypto';
@@ -11,8 +11,7 @@ import * as path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { ApiError } from './errors';
 
-/** Columns every upload has; `purpose` and `currency` may be added (defaults `general`, `CNY`), others are ignored. */
-export const CSV_COLUMNS = ['reference', 'payerAccount', 'payeeAccount', 'amount', 'executedAt'] as const;
+/** Every upload has TRANSFERS_CSV_COLUMNS; `purpose` and `currency` may be added (defaults `general`, `CNY`), others are ignored. */
 const DEFAULT_PURPOSE = 'general';
 
 export interface UploadItem {
@@ -40,8 +39,9 @@ export function parseTransfersCsv(text: string): { items: UploadItem[]; problems
     return { items: [], problems: [{ line: 0, message: `not a CSV file: ${(err as Error).message}` }] };
   }
   const header = rows.length > 0 ? Object.keys(rows[0] as Record<string, string>) : (text.split(/\r?\n/)[0] ?? '').split(',').map((c) => c.trim());
-  const missing = CSV_COLUMNS.filter((c) => !header.includes(c));
-  if (missing.length > 0) return { items: [], problems: [{ line: 1, message: `the header lacks ${missing.join(', ')}; it needs ${CSV_COLUMNS.join(',')}` }] };
+  const missing = TRANSFERS_CSV_COLUMNS.filter((c) => !header.includes(c));
+  if (missing.length > 0)
+    return { items: [], problems: [{ line: 1, message: `the header lacks ${missing.join(', ')}; it needs ${TRANSFERS_CSV_COLUMNS.join(',')}` }] };
   const items: UploadItem[] = [];
   const problems: RowProblem[] = [];
   const seen = new Map<string, number>();

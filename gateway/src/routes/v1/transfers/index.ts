@@ -1,12 +1,22 @@
 // Transfers: recorded by banks and enterprises, each checked against every active rule; and the dry run.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Id, ROLES, TransferBatchInput, TransferInput, TransferRecord, TransferSettingsInput, TransferSettingsRecord, TransferVerdict } from '@regchain/common';
+import {
+  Id,
+  ROLES,
+  TRANSFERS_CSV_COLUMNS,
+  TransferBatchInput,
+  TransferInput,
+  TransferRecord,
+  TransferSettingsInput,
+  TransferSettingsRecord,
+  TransferVerdict,
+} from '@regchain/common';
 import { Type } from '@sinclair/typebox';
 import { ApiError } from '../../../errors';
 import { callerOf } from '../../../plugins/app/authentication';
 import { strict } from '../../../schemas/query';
 import { answers, errorResponses } from '../../../schemas/responses';
-import { CSV_COLUMNS, parseTransfersCsv } from '../../../uploads';
+import { parseTransfersCsv } from '../../../uploads';
 import { answer, submitting } from '../submitting';
 
 const UploadStatus = Type.Object(
@@ -107,7 +117,7 @@ const transfers: FastifyPluginAsyncTypebox = async (fastify) => {
       bodyLimit: fastify.config.uploadBodyLimit,
       schema: {
         tags: ['transfer'],
-        summary: `Upload a CSV of transfers (header ${CSV_COLUMNS.join(',')}; optional purpose, currency): checked whole, then recorded in batches; follow the status URL`,
+        summary: `Upload a CSV of transfers (header ${TRANSFERS_CSV_COLUMNS.join(',')}; optional purpose, currency): checked whole, then recorded in batches; follow the status URL`,
         consumes: ['text/csv'],
         body: Type.String({ description: 'CSV, UTF-8, amounts in fen, executedAt in ISO 8601 UTC' }),
         response: { ...errorResponses, 202: UploadStatus },

@@ -1,0 +1,173 @@
+// Runs every typology over a stream of transfers and keeps one alert per pattern instance: the same instance,
+// seen again as more of its transfers arrive (same key, or evidence shared with an alert of its typology),
+// extends its alert instead of raising another.
+import { horizonOf, type Parameters } from './parameters';
+import type { Hit, Transfer, Typology } from './transfer';
+import { cycle } from './typologies/cycle';
+import type { Detector } from './typologies/detector';
+import { dormantActivation, rapidPassThrough, smurfing, structuring } from './typologies/amounts';
+import { fanIn, fanOut } from './typologies/fan';
+import { bipartite, gatherScatter, scatterGather, stackedLayering } from './typologies/layering';
+import { FlowWindow } from './window';
+
+export interface Alert {
+  readonly key: string;
+  readonly typology: Typology;
+  readonly parametersVersion: number;
+  score: number;
+  accounts: string[];
+  transfers: Transfer[];
+}
+
+const FACTORIES = [fanOut, fanIn, cycle, scatterGather, gatherScatter, bipartite, stackedLayering, structuring, smurfing, rapidPassThrough, dormantActivation];
+
+export class Engine {
+  readonly #window: FlowWindow;
+  readonly #detectors: Detector[];
+  readonly #alerts = new Map<string, Alert>();
+  /** Alerts by typology and each transfer of their evidence: a hit sharing evidence extends that alert. */
+  readonly #byEvidence = new Map<string, Alert>();
+  readonly #parameters: Parameters;
+  #observed = 0;
+
+  constructor(parameters: Parameters, only?: readonly Typology[]) {
+    this.#parameters = parameters;
+    this.#window = new FlowWindow(horizonOf(parameters));
+    this.#detectors = FACTORIES.map((f) => f(parameters)).filter((d) => !only || only.includes(d.typology));
+  }
+
+  get observed(): number {
+    return this.#observed;
+  }
+
+  /** Transfers the window holds now: what memory follows. */
+  get windowSize(): number {
+    return this.#window.size;
+  }
+
+  /** Feeds one transfer, in business-time order; answers the alerts it raised or extended. */
+  observe(t: Transfer): Alert[] {
+    this.#observed += 1;
+    const seen = this.#window.add(t);
+    const changed: Alert[] = [];
+    for (const d of this.#detectors) {
+      for (const h of d.observe(t, this.#window, seen)) {
+        const alert = this.#merge(h);
+        if (alert) changed.push(alert);
+      }
+    }
+    return changed;
+  }
+
+  /** Every alert so far, in the order they were raised. */
+  alerts(): Alert[] {
+    return [...this.#alerts.values()];
+  }
+
+  #merge(h: Hit): Alert | undefined {
+    const known = this.#alerts.get(h.key) ?? this.#sharing(h);
+    if (!known) {
+      const alert: Alert = {
+        key: h.key,
+        typology: h.typology,
+        parametersVersion: this.#parameters.version,
+        score: h.score,
+        accounts: [...h.accounts],
+        transfers: [...h.transfers],
+      };
+      this.#alerts.set(h.key, alert);
+      this.#index(alert, alert.transfers);
+      return alert;
+    }
+    const ids = new Set(known.transfers.map((t) => t.id));
+    const added = h.transfers.filter((t) => !ids.has(t.id));
+    if (added.length === 0 && h.score <= known.score) return undefined;
+    known.transfers = [...known.transfers, ...added].sort((a, b) => a.executedAt - b.executedAt || (a.id < b.id ? -1 : 1));
+    known.accounts = [...new Set([...known.accounts, ...h.accounts])].sort();
+    known.score = Math.max(known.score, h.score);
+    this.#index(known, added);
+    return known;
+  }
+
+  #sharing(h: Hit): Alert | undefined {
+    for (const t of h.transfers) {
+      const a = this.#byEvidence.get(`${h.typology}|${t.id}`);
+      if (a) return a;
+    }
+    return undefined;
+  }
+
+  #index(alert: Alert, transfers: readonly Transfer[]): void {
+    for (const t of transfers) {
+      const k = `${alert.typology}|${t.id}`;
+      if (!this.#byEvidence.has(k)) this.#byEvidence.set(k, alert);
+    }
+  }
+}
+
+/**
+ * Puts transfers back in business-time order when they arrive a little out of it (reports come late): holds
+ * each until one `lateness` newer has been seen, so memory follows the lateness, not the history.
+ */
+export class Reorder {
+  readonly #heap: Transfer[] = [];
+  readonly #lateness: number;
+  #newest = Number.NEGATIVE_INFINITY;
+
+  constructor(lateness: number) {
+    this.#lateness = lateness;
+  }
+
+  /** Adds a transfer; answers those now old enough to release, oldest first. */
+  push(t: Transfer): Transfer[] {
+    this.#insert(t);
+    this.#newest = Math.max(this.#newest, t.executedAt);
+    const out: Transfer[] = [];
+    while (this.#heap.length > 0 && (this.#heap[0] as Transfer).executedAt <= this.#newest - this.#lateness) out.push(this.#pop());
+    return out;
+  }
+
+  /** Releases everything held, oldest first. */
+  drain(): Transfer[] {
+    const out: Transfer[] = [];
+    while (this.#heap.length > 0) out.push(this.#pop());
+    return out;
+  }
+
+  static #before(a: Transfer, b: Transfer): boolean {
+    return a.executedAt < b.executedAt || (a.executedAt === b.executedAt && a.id < b.id);
+  }
+
+  #insert(t: Transfer): void {
+    const h = this.#heap;
+    h.push(t);
+    let i = h.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!Reorder.#before(h[i] as Transfer, h[parent] as Transfer)) break;
+      [h[i], h[parent]] = [h[parent] as Transfer, h[i] as Transfer];
+      i = parent;
+    }
+  }
+
+  #pop(): Transfer {
+    const h = this.#heap;
+    const top = h[0] as Transfer;
+    const last = h.pop() as Transfer;
+    if (h.length > 0) {
+      h[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < h.length && Reorder.#before(h[l] as Transfer, h[m] as Transfer)) m = l;
+        if (r < h.length && Reorder.#before(h[r] as Transfer, h[m] as Transfer)) m = r;
+        if (m === i) break;
+        [h[i], h[m]] = [h[m] as Transfer, h[i] as Transfer];
+        i = m;
+      }
+    }
+    return top;
+  }
+}

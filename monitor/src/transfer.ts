@@ -1,0 +1,42 @@
+// What the detectors see of a transfer, and what they say about a pattern they found.
+
+/** A transfer from a committed block or a row of a back-test CSV. */
+export interface Transfer {
+  /** The transfer id on chain; the reporter's reference in a CSV. */
+  readonly id: string;
+  readonly from: string;
+  readonly to: string;
+  /** Minor units (fen). */
+  readonly amount: number;
+  /** Business time, seconds since the epoch. */
+  readonly executedAt: number;
+}
+
+export const TYPOLOGIES = [
+  'fan-out',
+  'fan-in',
+  'cycle',
+  'scatter-gather',
+  'gather-scatter',
+  'bipartite',
+  'stacked-layering',
+  'structuring',
+  'smurfing',
+  'rapid-pass-through',
+  'dormant-activation',
+] as const;
+export type Typology = (typeof TYPOLOGIES)[number];
+
+/** One instance of a pattern: the same instance keeps its key as more of its transfers arrive. */
+export interface Hit {
+  readonly typology: Typology;
+  /** How strongly the instance exceeds its thresholds, in (0, 1]. */
+  readonly score: number;
+  /** Identifies the instance: an anchor account and the first transfer that made it. */
+  readonly key: string;
+  readonly accounts: readonly string[];
+  readonly transfers: readonly Transfer[];
+}
+
+export const HOUR = 3600;
+export const DAY = 24 * HOUR;

@@ -1,0 +1,87 @@
+// Patterns in amounts and timing: sums split under the reporting threshold, money that only passes through, and
+// accounts that wake after months.
+import type { Hit, Transfer } from '../transfer';
+import { conduit, type Detector, type DetectorFactory, hit, meanScore, nearThreshold, scoreOf, sum } from './detector';
+
+/** Structuring: one payer makes `minCount` or more payments just under the threshold within `window`. */
+export const structuring: DetectorFactory = (p) => ({
+  typology: 'structuring',
+  observe(t, w): Hit[] {
+    const q = p.structuring;
+    if (!nearThreshold(t.amount, p)) return [];
+    const split = w.outOf(t.from, t.executedAt - q.window, t.executedAt).filter((o) => nearThreshold(o.amount, p));
+    if (split.length < q.minCount) return [];
+    return [hit('structuring', t.from, split[0] as Transfer, meanScore(scoreOf(split.length, q.minCount), scoreOf(sum(split), p.threshold)), split)];
+  },
+});
+
+/** Smurfing: `minPayers` or more payers each pay one payee an amount just under the threshold within `window`. */
+export const smurfing: DetectorFactory = (p) => ({
+  typology: 'smurfing',
+  observe(t, w): Hit[] {
+    const q = p.smurfing;
+    if (!nearThreshold(t.amount, p)) return [];
+    const deposits = w.into(t.to, t.executedAt - q.window, t.executedAt).filter((i) => nearThreshold(i.amount, p));
+    const payers = new Set(deposits.map((d) => d.from));
+    if (payers.size < q.minPayers) return [];
+    return [hit('smurfing', t.to, deposits[0] as Transfer, meanScore(scoreOf(payers.size, q.minPayers), scoreOf(sum(deposits), p.threshold)), deposits)];
+  },
+});
+
+/**
+ * Rapid pass-through: on a payment out, an inflow of at least `minInflow` in the `window` before it of which at
+ * least `minOutRatio` (and not much more) has left since, through a conduit. Onward payments spread over weeks
+ * do not make it.
+ */
+export const rapidPassThrough: DetectorFactory = (p) => ({
+  typology: 'rapid-pass-through',
+  observe(t, w): Hit[] {
+    const q = p.rapidPassThrough;
+    for (const inflow of w.into(t.from, t.executedAt - q.window, t.executedAt)) {
+      if (inflow.amount < q.minInflow) continue;
+      const outs = w.outOf(t.from, inflow.executedAt, Math.min(t.executedAt, inflow.executedAt + q.window));
+      const out = sum(outs);
+      if (out >= inflow.amount * q.minOutRatio && out * q.minOutRatio <= inflow.amount && conduit(w, t.from, inflow.executedAt, p)) {
+        return [hit('rapid-pass-through', t.from, inflow, scoreOf(out / inflow.amount, q.minOutRatio / 2), [inflow, ...outs])];
+      }
+    }
+    return [];
+  },
+});
+
+/**
+ * Dormant activation: an account silent for `quietFor` that moves `minTotal` or more within `window` of waking.
+ * Remembers the accounts that woke within the window (few), nothing else.
+ */
+export const dormantActivation: DetectorFactory = (p): Detector => {
+  const q = p.dormantActivation;
+  const woke = new Map<string, Transfer>();
+  let observed = 0;
+  return {
+    typology: 'dormant-activation',
+    observe(t, w, seen): Hit[] {
+      if ((observed += 1) % 4096 === 0) {
+        for (const [account, wake] of woke) if (t.executedAt - wake.executedAt > q.window) woke.delete(account);
+      }
+      for (const [account, last] of [
+        [t.from, seen.from],
+        [t.to, seen.to],
+      ] as const) {
+        if (last !== undefined && t.executedAt - last >= q.quietFor) woke.set(account, t);
+      }
+      const hits: Hit[] = [];
+      for (const account of [t.from, t.to]) {
+        const wake = woke.get(account);
+        if (!wake) continue;
+        if (t.executedAt - wake.executedAt > q.window) {
+          woke.delete(account);
+          continue;
+        }
+        const moved = [...w.outOf(account, wake.executedAt, t.executedAt), ...w.into(account, wake.executedAt, t.executedAt)];
+        const total = sum(moved);
+        if (total >= q.minTotal) hits.push(hit('dormant-activation', account, wake, scoreOf(total, q.minTotal), moved));
+      }
+      return hits;
+    },
+  };
+};

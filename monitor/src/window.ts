@@ -1,0 +1,111 @@
+// The recent flows the detectors look at: each account's transfers out and in, in time order, kept for the
+// parameters' horizon and no longer, so memory follows the window, not the history. Transfers arrive in
+// business-time order (see `Reorder`).
+import type { Transfer } from './transfer';
+
+/** One account's transfers in one direction, oldest first; evicted from the front without copying each time. */
+class Series {
+  items: Transfer[] = [];
+  start = 0;
+
+  push(t: Transfer): void {
+    this.items.push(t);
+  }
+
+  get size(): number {
+    return this.items.length - this.start;
+  }
+
+  /** Position of the first live item executed at or after `time`. */
+  #lowerBound(time: number): number {
+    let lo = this.start;
+    let hi = this.items.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.items[mid] as Transfer).executedAt < time) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Items executed in [from, to]. */
+  between(from: number, to: number): Transfer[] {
+    return this.items.slice(this.#lowerBound(from), this.#lowerBound(to + 1));
+  }
+
+  evictBefore(time: number): void {
+    this.start = this.#lowerBound(time);
+    if (this.start > 1024 && this.start * 2 > this.items.length) {
+      this.items = this.items.slice(this.start);
+      this.start = 0;
+    }
+  }
+}
+
+export class FlowWindow {
+  readonly #out = new Map<string, Series>();
+  readonly #in = new Map<string, Series>();
+  /** When each account last moved money: one number per account, so a long silence can be told. */
+  readonly #lastActive = new Map<string, number>();
+  readonly #horizon: number;
+  #now = 0;
+  #added = 0;
+
+  constructor(horizon: number) {
+    this.#horizon = horizon;
+  }
+
+  /** The latest business time seen. */
+  get now(): number {
+    return this.#now;
+  }
+
+  /** Adds a transfer; returns when each of its accounts was last active before it (undefined: never seen). */
+  add(t: Transfer): { from: number | undefined; to: number | undefined } {
+    const before = { from: this.#lastActive.get(t.from), to: this.#lastActive.get(t.to) };
+    this.#series(this.#out, t.from).push(t);
+    this.#series(this.#in, t.to).push(t);
+    this.#lastActive.set(t.from, t.executedAt);
+    this.#lastActive.set(t.to, t.executedAt);
+    this.#now = Math.max(this.#now, t.executedAt);
+    this.#added += 1;
+    if (this.#added % 4096 === 0) this.#evict();
+    return before;
+  }
+
+  /** Transfers out of the account executed in [from, to], oldest first. */
+  outOf(account: string, from: number, to: number): Transfer[] {
+    return this.#out.get(account)?.between(from, to) ?? [];
+  }
+
+  /** Transfers into the account executed in [from, to], oldest first. */
+  into(account: string, from: number, to: number): Transfer[] {
+    return this.#in.get(account)?.between(from, to) ?? [];
+  }
+
+  /** How many transfers the window holds (each counted once). */
+  get size(): number {
+    let n = 0;
+    for (const s of this.#out.values()) n += s.size;
+    return n;
+  }
+
+  #series(map: Map<string, Series>, account: string): Series {
+    let s = map.get(account);
+    if (!s) {
+      s = new Series();
+      map.set(account, s);
+    }
+    return s;
+  }
+
+  #evict(): void {
+    const oldest = this.#now - this.#horizon;
+    for (const map of [this.#out, this.#in]) {
+      for (const [account, s] of map) {
+        s.evictBefore(oldest);
+        if (s.size === 0) map.delete(account);
+      }
+    }
+  }
+}
