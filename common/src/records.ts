@@ -1,7 +1,7 @@
 // What the chaincode's queries answer, as TypeBox schemas: the gateway documents its responses with them and
 // Schemathesis checks every answer against them. Records may gain fields; the ones named here are promised.
 import { type TSchema, Type } from '@sinclair/typebox';
-import { ALERT_STATUSES, FILING_STATUSES, PROJECT_TYPES, RULE_ACTIONS, SEVERITIES, WATCH_KINDS } from './vocabulary';
+import { ALERT_STATUSES, FILING_STATUSES, PROJECT_TYPES, RULE_ACTIONS, SEVERITIES, TYPOLOGIES, WATCH_KINDS } from './vocabulary';
 import { ROLES } from './roles';
 
 const oneOf = <T extends readonly string[]>(values: T) => Type.Union(values.map((v) => Type.Literal(v)));
@@ -208,8 +208,21 @@ export const AlertRecord = Type.Object(
     raisedAt: Time,
     notes: Type.Array(Type.Object({ status: oneOf(ALERT_STATUSES), note: Type.String(), at: Time, by: Actor })),
     lastTxId: TxId,
+    pattern: Type.Optional(
+      Type.Object(
+        {
+          key: Type.String(),
+          typology: oneOf(TYPOLOGIES),
+          parametersVersion: Type.Integer(),
+          score: Type.Number(),
+          accounts: Type.Array(Type.String()),
+          transferIds: Type.Array(Type.String()),
+        },
+        { description: "A pattern alert's evidence: the monitor's typology, its parameters' version, the accounts and transfers" },
+      ),
+    ),
   },
-  { description: 'An alert and its workflow notes' },
+  { description: 'An alert (raised by a rule, or by the monitor for a pattern: ruleId pattern.<typology>) and its workflow notes' },
 );
 
 export const AlertHistory = Type.Array(Type.Object({ txId: TxId, alert: Type.Union([AlertRecord, Type.Null()]) }), {

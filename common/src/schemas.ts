@@ -10,6 +10,7 @@ import {
   SERVICE_CATEGORIES,
   SERVICE_FORMS,
   SEVERITIES,
+  TYPOLOGIES,
   WATCH_KINDS,
 } from './vocabulary';
 
@@ -203,6 +204,18 @@ export const TraceInput = Type.Object(
 export type TraceInput = Static<typeof TraceInput>;
 export const ProjectFlowsInput = Type.Object({ projectId: Id, depth: Type.Optional(Type.Integer({ minimum: 1, maximum: 10 })) }, strict);
 
+/** A pattern the monitor found: raised as an alert once per `key`, with the transfers as evidence. */
+export const PatternAlertInput = Type.Object(
+  {
+    key: Type.String({ minLength: 1, maxLength: 300, description: 'identifies the pattern instance: the same key is alerted once' }),
+    typology: union(TYPOLOGIES),
+    parametersVersion: Type.Integer({ minimum: 1 }),
+    score: Type.Number({ minimum: 0, maximum: 1 }),
+    accounts: Type.Array(Id, { minItems: 1, maxItems: 200, uniqueItems: true }),
+    transferIds: Type.Array(Id, { minItems: 1, maxItems: 200, uniqueItems: true }),
+  },
+  strict,
+);
 export const AlertNoteInput = Type.Object({ alertId: Id, note: Text(1000) }, strict);
 export const AlertIdInput = Type.Object({ alertId: Id }, strict);
 export const AlertListInput = Type.Object(

@@ -34,6 +34,7 @@ export const TRANSACTIONS = [
   'trace:flows',
   'trace:projectFlows',
   'trace:statistics',
+  'alert:raisePattern',
   'alert:acknowledge',
   'alert:resolve',
   'alert:markFalsePositive',

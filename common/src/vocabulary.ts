@@ -31,3 +31,19 @@ export type ProjectType = (typeof PROJECT_TYPES)[number];
 
 export const ALERT_STATUSES = ['open', 'acknowledged', 'resolved', 'false_positive'] as const;
 export type AlertStatus = (typeof ALERT_STATUSES)[number];
+
+/** The fund-flow patterns the monitor detects (see monitor/src/typologies); a pattern alert names one. */
+export const TYPOLOGIES = [
+  'fan-out',
+  'fan-in',
+  'cycle',
+  'scatter-gather',
+  'gather-scatter',
+  'bipartite',
+  'stacked-layering',
+  'structuring',
+  'smurfing',
+  'rapid-pass-through',
+  'dormant-activation',
+] as const;
+export type Typology = (typeof TYPOLOGIES)[number];

@@ -1,4 +1,5 @@
 // What the detectors see of a transfer, and what they say about a pattern they found.
+import type { Typology } from '@regchain/common';
 
 /** A transfer from a committed block or a row of a back-test CSV. */
 export interface Transfer {
@@ -12,20 +13,7 @@ export interface Transfer {
   readonly executedAt: number;
 }
 
-export const TYPOLOGIES = [
-  'fan-out',
-  'fan-in',
-  'cycle',
-  'scatter-gather',
-  'gather-scatter',
-  'bipartite',
-  'stacked-layering',
-  'structuring',
-  'smurfing',
-  'rapid-pass-through',
-  'dormant-activation',
-] as const;
-export type Typology = (typeof TYPOLOGIES)[number];
+export { TYPOLOGIES, type Typology } from '@regchain/common';
 
 /** One instance of a pattern: the same instance keeps its key as more of its transfers arrive. */
 export interface Hit {

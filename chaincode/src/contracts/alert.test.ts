@@ -72,3 +72,61 @@ describe('alert contract', () => {
     expect([...world.peer.history.values()].every((h) => h.length === 1)).toBe(true);
   });
 });
+
+describe('pattern alerts', () => {
+  async function twoTransfers(): Promise<{ world: World; ids: string[] }> {
+    const world = new World();
+    await world.call('transfer:openAccount', { accountId: 'a', ownerEntityId: BANK, name: 'a' }, as.bank);
+    await world.call('transfer:openAccount', { accountId: 'b', ownerEntityId: ENT1, name: 'b' }, as.bank);
+    const ids: string[] = [];
+    for (const [from, to, reference] of [
+      ['a', 'b', 'P-1'],
+      ['b', 'a', 'P-2'],
+    ] as const) {
+      const t = await world.call<{ transferId: string }>(
+        'transfer:record',
+        { fromAccount: from, toAccount: to, amount: 6_000_000, currency: 'CNY', purpose: 'goods', reference },
+        as.bank,
+      );
+      ids.push(t.transferId);
+    }
+    return { world, ids };
+  }
+  const pattern = (ids: string[], extra: Record<string, unknown> = {}) => ({
+    key: 'cycle:a>b:P-1',
+    typology: 'cycle',
+    parametersVersion: 1,
+    score: 0.95,
+    accounts: ['a', 'b'],
+    transferIds: ids,
+    ...extra,
+  });
+
+  it('raises one alert per pattern instance, with its evidence, in the regulator’s queue', async () => {
+    const { world, ids } = await twoTransfers();
+    const { result, event } = await world.invoke('alert:raisePattern', pattern(ids), as.regulator);
+    const alert = JSON.parse(result) as {
+      alertId: string;
+      ruleId: string;
+      severity: string;
+      amount: number;
+      status: string;
+      pattern: { transferIds: string[] };
+    };
+    expect(alert).toMatchObject({ ruleId: 'pattern.cycle', severity: 'high', amount: 12_000_000, status: 'open', pattern: { transferIds: ids } });
+    expect(event?.payload.events).toEqual([expect.objectContaining({ type: 'AlertRaised', alertId: alert.alertId, ruleId: 'pattern.cycle' })]);
+    const err = await world.refuses('ALERT_EXISTS', 'alert:raisePattern', pattern(ids, { score: 0.7 }), as.regulator);
+    expect(err.details).toMatchObject({ alertId: alert.alertId });
+    const open = await world.call<{ items: { alertId: string }[] }>('alert:list', { status: 'open', ruleId: 'pattern.cycle' }, as.regulator);
+    expect(open.items.map((a) => a.alertId)).toEqual([alert.alertId]);
+    await world.call('alert:markFalsePositive', { alertId: alert.alertId, note: '关联企业正常结算' }, as.regulator);
+  });
+
+  it('wants evidence on the ledger, accounts that are parties to it, and the regulator', async () => {
+    const { world, ids } = await twoTransfers();
+    await world.refuses('TRANSFER_NOT_FOUND', 'alert:raisePattern', pattern([...ids, 'TRF-nope']), as.regulator);
+    await world.refuses('VALIDATION_FAILED', 'alert:raisePattern', pattern(ids, { accounts: ['a', 'c'] }), as.regulator);
+    await world.refuses('VALIDATION_FAILED', 'alert:raisePattern', pattern(ids, { typology: 'mystery' }), as.regulator);
+    await world.refuses('ACCESS_DENIED', 'alert:raisePattern', pattern(ids), as.bank);
+  });
+});

@@ -1,11 +1,14 @@
-// Alerts raised by rules: the regulator moves them open → acknowledged → resolved / false positive.
+// Alerts raised by rules at endorsement and by the monitor for patterns across transfers: the regulator moves them
+// open → acknowledged → resolved / false positive.
 import { Info, Returns, Transaction } from 'fabric-contract-api';
 import { ChaincodeError } from '../errors';
 import { requireRole } from '../identity';
 import { canonical } from '../json';
-import { AlertIdInput, AlertListInput, AlertNoteInput } from '@regchain/common';
+import { AlertIdInput, AlertListInput, AlertNoteInput, PatternAlertInput } from '@regchain/common';
 import { parseInput } from '../validation';
-import { type Alert, alertKey, alertStatusIndex, type AlertStatus } from '../state/alerts';
+import { type Alert, alertKey, alertStatusIndex, type AlertStatus, patternAlertId, saveNewAlert } from '../state/alerts';
+import { type Transfer, transferKey } from '../state/transfers';
+import type { Severity } from '../domain/rules';
 import { RegchainContext, RegchainContract } from './base';
 
 const ALERT_TRANSITIONS: Readonly<Record<'acknowledge' | 'resolve' | 'markFalsePositive', { from: readonly AlertStatus[]; to: AlertStatus }>> = {
@@ -14,7 +17,10 @@ const ALERT_TRANSITIONS: Readonly<Record<'acknowledge' | 'resolve' | 'markFalseP
   markFalsePositive: { from: ['open', 'acknowledged'], to: 'false_positive' },
 };
 
-@Info({ title: 'alert', description: 'Alerts raised by compliance rules, and their handling by the regulator' })
+/** A pattern's severity from its score: how far it goes past its thresholds. */
+const severityOf = (score: number): Severity => (score >= 0.9 ? 'high' : score >= 0.6 ? 'medium' : 'low');
+
+@Info({ title: 'alert', description: 'Alerts raised by compliance rules and by the monitor for patterns, and their handling by the regulator' })
 export class AlertContract extends RegchainContract {
   constructor() {
     super('alert');
@@ -41,6 +47,59 @@ export class AlertContract extends RegchainContract {
     const type = ({ acknowledge: 'AlertAcknowledged', resolve: 'AlertResolved', markFalsePositive: 'AlertMarkedFalsePositive' } as const)[action];
     ctx.emit({ type, alertId: after.alertId, status: after.status });
     return canonical(after);
+  }
+
+  /**
+   * The monitor raises a pattern alert, signed by the regulator's identity: once per pattern instance (its id comes
+   * from the instance's key; the same key again is ALERT_EXISTS), with evidence that is on the ledger (every
+   * transfer exists, and every account named is a party to one of them).
+   */
+  @Transaction()
+  @Returns('string')
+  async raisePattern(ctx: RegchainContext, input: string): Promise<string> {
+    requireRole(ctx.caller, ['regulator'], 'raise pattern alerts');
+    const req = parseInput(PatternAlertInput, input, 'pattern alert');
+    const l = ctx.ledger;
+    const alertId = patternAlertId(req.key);
+    await l.prefetch([alertKey(alertId), ...req.transferIds.map(transferKey)]);
+    if (await l.exists(alertKey(alertId))) throw new ChaincodeError('ALERT_EXISTS', `pattern ${req.key} was already alerted, as ${alertId}`, { alertId });
+    const evidence: Transfer[] = [];
+    for (const id of req.transferIds) {
+      const t = await l.get<Transfer>(transferKey(id));
+      if (!t) throw new ChaincodeError('TRANSFER_NOT_FOUND', `evidence transfer ${id} is not on the ledger`, { transferId: id });
+      evidence.push(t);
+    }
+    const parties = new Set(evidence.flatMap((t) => [t.from, t.to]));
+    const stranger = req.accounts.find((a) => !parties.has(a));
+    if (stranger) throw new ChaincodeError('VALIDATION_FAILED', `account ${stranger} is party to none of the evidence transfers`, { field: '/accounts' });
+    const first = evidence[0] as Transfer;
+    const alert: Alert = {
+      alertId,
+      ruleId: `pattern.${req.typology}`,
+      ruleVersion: req.parametersVersion,
+      ruleName: req.typology,
+      severity: severityOf(req.score),
+      transferId: first.transferId,
+      payerEntityId: first.payerEntityId,
+      payeeEntityId: first.payeeEntityId,
+      amount: evidence.reduce((s, t) => s + t.amount, 0),
+      status: 'open',
+      raisedAt: l.txTime(),
+      notes: [],
+      lastTxId: l.txId(),
+      pattern: {
+        key: req.key,
+        typology: req.typology,
+        parametersVersion: req.parametersVersion,
+        score: req.score,
+        accounts: [...req.accounts].sort(),
+        transferIds: [...req.transferIds],
+      },
+    };
+    await saveNewAlert(l, alert);
+    await this.protect(ctx, alertKey(alertId));
+    ctx.emit({ type: 'AlertRaised', alertId, ruleId: alert.ruleId, ruleVersion: alert.ruleVersion, severity: alert.severity, transferId: first.transferId });
+    return canonical(alert);
   }
 
   @Transaction()

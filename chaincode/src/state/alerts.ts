@@ -1,5 +1,6 @@
 // Alerts' keys: by id, and by status for the review queue.
-import type { ALERT_STATUSES } from '@regchain/common';
+import { createHash } from 'node:crypto';
+import type { ALERT_STATUSES, Typology } from '@regchain/common';
 import type { Actor } from '../domain/filing';
 import type { Severity } from '../domain/rules';
 import { key, type Ledger } from '../ledger';
@@ -20,9 +21,21 @@ export interface Alert {
   readonly raisedAt: string;
   readonly notes: readonly { readonly status: AlertStatus; readonly note: string; readonly at: string; readonly by: Actor }[];
   readonly lastTxId: string;
+  /** A pattern alert's evidence (its ruleId is pattern.<typology>). */
+  readonly pattern?: {
+    readonly key: string;
+    readonly typology: Typology;
+    readonly parametersVersion: number;
+    readonly score: number;
+    readonly accounts: readonly string[];
+    readonly transferIds: readonly string[];
+  };
 }
 
 export const alertKey = (id: string): string => key('alert', id);
+
+/** A pattern alert's id: from the instance's key, so the same instance is alerted once however often it is sent. */
+export const patternAlertId = (instanceKey: string): string => `ALR-P-${createHash('sha256').update(instanceKey).digest('hex').slice(0, 32)}`;
 export const alertStatusIndex = (status: AlertStatus, id: string): string => key('alertidx', status, id);
 
 /** A new alert and its queue entry. */

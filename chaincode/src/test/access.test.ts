@@ -101,6 +101,10 @@ const CASES: Record<string, Case> = {
   'trace:flows': { allowed: ['regulator', 'auditor', 'bank'], input: () => ({ accountId: 'fund-1', direction: 'forward' }) },
   'trace:projectFlows': { allowed: ['regulator', 'auditor', 'bank'], input: () => ({ projectId: 'p1' }) },
   'trace:statistics': { allowed: ['regulator', 'auditor'], input: () => ({}) },
+  'alert:raisePattern': {
+    allowed: ['regulator'],
+    input: (f) => ({ key: `k-${f.transferId}`, typology: 'fan-out', parametersVersion: 1, score: 0.5, accounts: ['fund-1'], transferIds: [f.transferId] }),
+  },
   'alert:acknowledge': { allowed: ['regulator'], input: (f) => ({ alertId: f.alertId, note: 'n' }) },
   'alert:resolve': { allowed: ['regulator'], input: (f) => ({ alertId: f.alertId, note: 'n' }) },
   'alert:markFalsePositive': { allowed: ['regulator'], input: (f) => ({ alertId: f.alertId, note: 'n' }) },

@@ -1,6 +1,7 @@
-// Alerts raised by rules, and the regulator's workflow on them: acknowledge, resolve, false positive.
+// Alerts raised by rules and by the monitor for patterns, and the regulator's workflow on them: acknowledge, resolve,
+// false positive.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { AlertHistory, AlertRecord, Id, PageOf, type Role } from '@regchain/common';
+import { AlertHistory, AlertRecord, Id, PageOf, PatternAlertInput, type Role } from '@regchain/common';
 import { Type } from '@sinclair/typebox';
 import { callerOf } from '../../../plugins/app/authentication';
 import { defined, num, Paging, RequiredNote, strict } from '../../../schemas/query';
@@ -51,6 +52,17 @@ const alerts: FastifyPluginAsyncTypebox = async (fastify) => {
     '/v1/alerts/:alertId/history',
     { config: { roles: READERS }, schema: { tags: ['alert'], summary: "An alert's history", params: Params, response: answers(AlertHistory) } },
     async (request) => fastify.ledger.evaluate(callerOf(request), { fn: 'alert:history', input: { alertId: request.params.alertId } }),
+  );
+
+  fastify.post(
+    '/v1/alerts/patterns',
+    {
+      config: { roles: ['regulator'] },
+      schema: submitting('alert', "Raise a pattern alert with its evidence (the monitor, with the regulator's identity); once per pattern key", 201, {
+        body: PatternAlertInput,
+      }),
+    },
+    async (request, reply) => fastify.submit(request, reply, callerOf(request), { fn: 'alert:raisePattern', input: request.body }, answer(201, request.query)),
   );
 
   for (const m of MOVES) {
