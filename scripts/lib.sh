@@ -50,3 +50,42 @@ ensure_schemathesis() {
   fi
   export REGCHAIN_SCHEMATHESIS="$venv/bin/st"
 }
+
+# A throwaway PostgreSQL for the monitor's index tests (the same tests run on PGlite): Debian's packages, installed
+# with apt when missing; a cluster in a temporary folder on a free port, run as the postgres user when we are root;
+# stopped and removed when the tests end. An operator's own server is used instead when
+# REGCHAIN_MONITOR_DATABASE_URL names one.
+ensure_postgresql() {
+  [ -n "${REGCHAIN_MONITOR_DATABASE_URL:-}" ] && return 0
+  local bin
+  bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  if [ -z "$bin" ]; then
+    if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+      printf 'PostgreSQL is not installed (apt-get install postgresql): the monitor index tests run on PGlite only\n' >&2
+      return 0
+    fi
+    step "installing PostgreSQL from the Debian packages"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null || die "apt-get could not install postgresql"
+    bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+  fi
+  local port=$((25433 + ${REGCHAIN_PORT_OFFSET:-0} % 1000))
+  while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+  PG_TMP=$(mktemp -d /tmp/regchain-postgresql.XXXXXX)
+  local as=()
+  if [ "$(id -u)" = 0 ]; then
+    chown postgres "$PG_TMP"
+    as=(runuser -u postgres --)
+  fi
+  step "starting a throwaway PostgreSQL ($("$bin/postgres" --version | awk '{print $3}')) on 127.0.0.1:$port for the monitor's index tests"
+  "${as[@]}" "$bin/initdb" -D "$PG_TMP/data" -A trust -U regchain >"$PG_TMP/initdb.log" 2>&1 || die "initdb failed; read $PG_TMP/initdb.log"
+  "${as[@]}" "$bin/pg_ctl" -D "$PG_TMP/data" -o "-p $port -k $PG_TMP -c listen_addresses=127.0.0.1" -l "$PG_TMP/server.log" -w start >/dev/null ||
+    die "PostgreSQL did not start; read $PG_TMP/server.log"
+  PG_STOP=("${as[@]}" "$bin/pg_ctl" -D "$PG_TMP/data" -m fast stop)
+  trap 'stop_postgresql' EXIT
+  export REGCHAIN_MONITOR_DATABASE_URL="postgresql://regchain@127.0.0.1:$port/postgres"
+}
+
+stop_postgresql() {
+  "${PG_STOP[@]}" >/dev/null 2>&1 || true
+  rm -rf "$PG_TMP"
+}

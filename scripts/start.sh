@@ -11,6 +11,8 @@ step "creating the gateway's callers for the network's users"
 npx tsx gateway/src/admin.ts bootstrap
 step "starting the REST gateway"
 npx tsx network/src/cli.ts gateway start
+step "starting the monitor (typology detectors over committed blocks, index in PGlite)"
+npx tsx network/src/cli.ts monitor start
 step "running"
 npx tsx network/src/cli.ts status
 port="${REGCHAIN_GATEWAY_PORT:-3000}"
@@ -20,6 +22,7 @@ cat <<MSG
   Readiness:             http://127.0.0.1:${port}/ready
   Metrics (Prometheus):  http://127.0.0.1:${port}/metrics
   Event stream (SSE):    http://127.0.0.1:${port}/v1/events
+  Monitor status:        http://127.0.0.1:${REGCHAIN_MONITOR_PORT:-3100}/status
   API keys of the local users (regulator1, bank1, enterprise1, auditor1): .regchain/gateway/dev-api-keys.json
     e.g. curl -H "authorization: Bearer \$(node -p "require('./.regchain/gateway/dev-api-keys.json').regulator1")" http://127.0.0.1:${port}/v1/rules
 

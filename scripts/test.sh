@@ -13,9 +13,11 @@ if [ "${REGCHAIN_RUNTIME:-}" != docker ] && ! { command -v docker >/dev/null 2>&
   export REGCHAIN_PORT_OFFSET="${REGCHAIN_PORT_OFFSET:-20000}"
 fi
 ensure_schemathesis
+ensure_postgresql
 step "linting (eslint) and checking the format (prettier)"
 npm run -s lint
 step "type-checking (strict)"
 npm run -s typecheck
 step "running the unit and integration suites"
-npx jest "$@"
+# PGlite loads Node's own modules with import(), which Jest's module sandbox allows only with this flag.
+NODE_OPTIONS="${NODE_OPTIONS:-} --experimental-vm-modules --no-warnings=ExperimentalWarning" npx jest "$@"

@@ -38,6 +38,9 @@ export function stateLayout(home: string) {
     /** The Fabric binaries the network runs on (a link to the installed release). */
     bin: path.join(home, 'bin'),
     gatewayData: path.join(home, 'gateway'),
+    /** The monitor's embedded index (PGlite), and the MSP folder of its identity (the regulator's monitor1). */
+    monitorData: path.join(home, 'monitor'),
+    monitorMsp: path.join(home, 'users', 'regulator', 'monitor1', 'msp'),
     vaultKey: path.join(home, 'secrets', 'vault.key'),
     logs: path.join(home, 'logs'),
     pids: path.join(home, 'pids'),

@@ -45,6 +45,11 @@ export class Engine {
     return this.#window.size;
   }
 
+  /** When an account was last active before the transfers fed since a restart (dormancy is told from it). */
+  remember(account: string, time: number): void {
+    this.#window.remember(account, time);
+  }
+
   /** Feeds one transfer, in business-time order; answers the alerts it raised or extended. */
   observe(t: Transfer): Alert[] {
     this.#observed += 1;

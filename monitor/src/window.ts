@@ -1,6 +1,6 @@
 // The recent flows the detectors look at: each account's transfers out and in, in time order, kept for the
-// parameters' horizon and no longer, so memory follows the window, not the history. Transfers arrive in
-// business-time order (see `Reorder`).
+// parameters' horizon and no longer, so memory follows the window, not the history. Transfers mostly arrive in
+// business-time order (a back-test puts them so with `Reorder`); one reported late is put in its place.
 import type { Transfer } from './transfer';
 
 /** One account's transfers in one direction, oldest first; evicted from the front without copying each time. */
@@ -8,8 +8,11 @@ class Series {
   items: Transfer[] = [];
   start = 0;
 
+  /** Appends, or inserts in time order a transfer reported late (business time before the newest). */
   push(t: Transfer): void {
-    this.items.push(t);
+    const last = this.items[this.items.length - 1];
+    if (!last || last.executedAt <= t.executedAt) this.items.push(t);
+    else this.items.splice(this.#lowerBound(t.executedAt + 1), 0, t);
   }
 
   get size(): number {
@@ -71,6 +74,11 @@ export class FlowWindow {
     this.#added += 1;
     if (this.#added % 4096 === 0) this.#evict();
     return before;
+  }
+
+  /** Remembers when an account was last active, from before the window (a restart rebuilding it). */
+  remember(account: string, time: number): void {
+    if ((this.#lastActive.get(account) ?? Number.NEGATIVE_INFINITY) < time) this.#lastActive.set(account, time);
   }
 
   /** Transfers out of the account executed in [from, to], oldest first. */

@@ -1,10 +1,10 @@
-// Command line for the local network: install, up, down [--purge], status, deploy, the gateway process, CRLs.
+// Command line for the local network: install, up, down [--purge], status, deploy, the gateway and monitor processes, CRLs.
 import * as fs from 'node:fs';
 import { ensureFabric } from './binaries';
 import { deployChaincode } from './chaincode';
 import { log, NetworkError } from './log';
 import { down, endpoints, status, up, waitEndorsable } from './network';
-import { startGateway } from './gateway';
+import { startGateway, startMonitor } from './gateway';
 import { stopProcess } from './process';
 import { publishCrl } from './revoke';
 import { runtimeByName } from './runtime';
@@ -19,6 +19,8 @@ const USAGE = `usage: network <command>
   deploy           rebuild the chaincode and redeploy it if it changed (bumps the sequence)
   gateway start    run the REST gateway in the background (log and PID file beside the network's)
   gateway stop     stop it, letting in-flight submits finish
+  monitor start    run the monitor in the background (follows the chain, raises pattern alerts)
+  monitor stop     stop it (it resumes from its checkpoint)
   publish-crl --msp MSPID --file crl.pem
                    put an org's CRL (from \`gateway:admin revoke-caller\`) into the channel config, signed by its admin`;
 
@@ -71,6 +73,10 @@ async function main(argv: readonly string[]): Promise<void> {
     case 'gateway':
       if (rest[0] === 'start') return startGateway();
       if (rest[0] === 'stop') return log.done(`gateway ${await stopProcess('gateway', 35_000)}`);
+      break;
+    case 'monitor':
+      if (rest[0] === 'start') return startMonitor();
+      if (rest[0] === 'stop') return log.done(`monitor ${await stopProcess('monitor', 15_000)}`);
       break;
     case 'publish-crl': {
       const flag = (name: string): string | undefined => rest[rest.indexOf(`--${name}`) + 1];

@@ -216,7 +216,8 @@ export async function up(options: UpOptions = {}): Promise<UpReport> {
 export async function down(options: { purge: boolean; runtime?: Runtime }): Promise<string[]> {
   const runtime = options.runtime ?? nativeRuntime;
   const stopped: string[] = [];
-  // The gateway (started by `npm start`) goes first, so its in-flight submits finish while peers are up.
+  // The monitor and the gateway (started by `npm start`) go first, so in-flight submits finish while peers are up.
+  if ((await stopProcess('monitor', 15_000)) === 'stopped') stopped.push('monitor');
   if ((await stopProcess('gateway', 35_000)) === 'stopped') stopped.push('gateway');
   for (const proc of [...networkProcesses()].reverse()) {
     if (await runtime.stop(proc.name)) stopped.push(proc.name);

@@ -49,6 +49,8 @@ export function writeProfiles(): void {
   fs.mkdirSync(shared.profiles, { recursive: true, mode: 0o700 });
   fs.writeFileSync(profileFile('network'), `${JSON.stringify(connectionProfile(), null, 2)}\n`);
   for (const org of PEER_ORGS) fs.writeFileSync(profileFile(org.key), `${JSON.stringify(connectionProfile(org), null, 2)}\n`);
-  const users = PEER_ORGS.flatMap((org) => org.users.map((u) => ({ mspId: org.mspId, name: u.name, role: u.role, entityId: u.entityId })));
+  const users = PEER_ORGS.flatMap((org) =>
+    org.users.filter((u) => !u.service).map((u) => ({ mspId: org.mspId, name: u.name, role: u.role, entityId: u.entityId })),
+  );
   fs.writeFileSync(shared.users, `${JSON.stringify(users, null, 2)}\n`);
 }

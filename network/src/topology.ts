@@ -20,6 +20,7 @@ const at = (port: number): number => port + PORT_OFFSET;
 
 export const CHAINCODE_PORT = at(9999);
 export const GATEWAY_PORT = at(3000);
+export const MONITOR_PORT = at(3100);
 
 export interface Orderer {
   readonly name: string;
@@ -33,6 +34,8 @@ export interface UserSpec {
   readonly role: 'regulator' | 'bank' | 'enterprise' | 'auditor';
   /** Unified social credit code of the entity the user acts for. */
   readonly entityId: string;
+  /** A service's identity (the monitor's): enrolled like a user, never made a gateway caller. */
+  readonly service?: boolean;
 }
 
 export interface PeerPorts {
@@ -75,7 +78,11 @@ export const PEER_ORGS: readonly PeerOrg[] = [
       { port: at(7151), chaincodePort: at(7152), opsPort: at(9448) },
     ],
     ca: { port: at(7054), opsPort: at(9454) },
-    users: [{ name: 'regulator1', role: 'regulator', entityId: '91500000MA5U0REG1L' }],
+    users: [
+      { name: 'regulator1', role: 'regulator', entityId: '91500000MA5U0REG1L' },
+      // The monitor raises pattern alerts with the regulator's authority, under an identity of its own.
+      { name: 'monitor1', role: 'regulator', entityId: '91500000MA5U0REG1L', service: true },
+    ],
   },
   {
     key: 'bank',

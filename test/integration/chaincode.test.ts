@@ -149,7 +149,7 @@ describe('transfers checked by rules on the real network', () => {
 
   it('records a large transfer and raises an alert the regulator can see', async () => {
     const submitted = await bank.submitAsync('transfer:record', {
-      arguments: [arg({ fromAccount: from, toAccount: to, amount: 12_000_000, currency: 'CNY', purpose: `p${run}`, reference: 'INV-9' })],
+      arguments: [arg({ fromAccount: from, toAccount: to, amount: 12_000_000, currency: 'CNY', purpose: `p${run}`, reference: `INV-9-${run}` })],
     });
     const status = await submitted.getStatus();
     expect(status.code).toBe(VALID);

@@ -1,0 +1,161 @@
+// The monitor's Fabric side, through fabric-gateway: committed chaincode events from a checkpoint (the
+// EventSource), pattern alerts submitted with the monitor's own identity (the Raiser), and the chain's height
+// for the lag. Peers come from the connection profile, tried in turn.
+import * as grpc from '@grpc/grpc-js';
+import { connect, type Gateway, hash, type Network, signers } from '@hyperledger/fabric-gateway';
+import { common } from '@hyperledger/fabric-protos';
+import { CHAINCODE_NAME, CHANNEL, type EventBatch, EVENT_NAME } from '@regchain/common';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { loadProfile, type GatewayPeer } from '../../gateway/src/fabric/profile';
+import type { Committed, EventSource, Raiser } from './follower';
+import type { Checkpoint } from './store';
+
+export interface FabricSettings {
+  readonly profile: string;
+  readonly mspId: string;
+  /** An MSP folder: signcerts/cert.pem and keystore/*_sk. */
+  readonly mspDir: string;
+  readonly channel?: string;
+}
+
+/** A connection to one of the profile's peers with the monitor's identity; the next peer when one fails. */
+export class FabricLink {
+  readonly #peers: GatewayPeer[];
+  readonly #identity: { mspId: string; credentials: Uint8Array };
+  readonly #signer: ReturnType<typeof signers.newPrivateKeySigner>;
+  readonly #channel: string;
+  #current: { client: grpc.Client; gateway: Gateway; peer: GatewayPeer } | undefined;
+  #next = 0;
+
+  constructor(settings: FabricSettings) {
+    this.#channel = settings.channel ?? CHANNEL;
+    const all = loadProfile(settings.profile, this.#channel);
+    // The monitor's own org first: its peers serve its identity's reads without crossing to another org.
+    this.#peers = [...all.filter((p) => p.mspId === settings.mspId), ...all.filter((p) => p.mspId !== settings.mspId)];
+    const certPath = path.join(settings.mspDir, 'signcerts', 'cert.pem');
+    const keystore = path.join(settings.mspDir, 'keystore');
+    const key = fs.existsSync(keystore) ? fs.readdirSync(keystore).find((f) => f.endsWith('_sk')) : undefined;
+    if (!fs.existsSync(certPath) || !key) throw new Error(`the monitor's identity is not in ${settings.mspDir} (signcerts/cert.pem, keystore/*_sk)`);
+    this.#identity = { mspId: settings.mspId, credentials: fs.readFileSync(certPath) };
+    this.#signer = signers.newPrivateKeySigner(crypto.createPrivateKey(fs.readFileSync(path.join(keystore, key))));
+  }
+
+  network(): Network {
+    if (!this.#current) {
+      const peer = this.#peers[this.#next % this.#peers.length] as GatewayPeer;
+      const options = peer.serverNameOverride ? { 'grpc.ssl_target_name_override': peer.serverNameOverride } : {};
+      const client = new grpc.Client(
+        peer.address,
+        peer.tlsRootCert ? grpc.credentials.createSsl(peer.tlsRootCert) : grpc.credentials.createInsecure(),
+        options,
+      );
+      const gateway = connect({
+        client,
+        identity: this.#identity,
+        signer: this.#signer,
+        hash: hash.sha256,
+        evaluateOptions: () => ({ deadline: Date.now() + 10_000 }),
+        endorseOptions: () => ({ deadline: Date.now() + 30_000 }),
+        submitOptions: () => ({ deadline: Date.now() + 15_000 }),
+        commitStatusOptions: () => ({ deadline: Date.now() + 60_000 }),
+      });
+      this.#current = { client, gateway, peer };
+    }
+    return this.#current.gateway.getNetwork(this.#channel);
+  }
+
+  get peer(): string {
+    return this.#current?.peer.name ?? '';
+  }
+
+  /** Drops the connection; the next use dials the profile's next peer. */
+  failover(): void {
+    this.close();
+    this.#next += 1;
+  }
+
+  close(): void {
+    this.#current?.gateway.close();
+    this.#current?.client.close();
+    this.#current = undefined;
+  }
+
+  /** The channel's height: the blocks the peer has committed. */
+  async height(): Promise<bigint> {
+    const info = await this.network().getContract('qscc').evaluateTransaction('GetChainInfo', this.#channel);
+    return BigInt(common.BlockchainInfo.deserializeBinary(info).getHeight());
+  }
+}
+
+const pause = (ms: number, signal: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+  });
+
+/**
+ * Chaincode events of valid transactions, from the checkpoint's block on, skipping what the checkpoint already
+ * covers in that block. A broken stream is resumed on the next peer from the last transaction delivered.
+ */
+export function fabricEvents(link: FabricLink, onError: (err: Error) => void): EventSource {
+  return {
+    async *follow(after: Checkpoint | undefined, signal: AbortSignal): AsyncIterable<Committed> {
+      let last = after;
+      while (!signal.aborted) {
+        const startBlock = last?.block ?? 0n;
+        let skipping = last !== undefined;
+        try {
+          const events = await link.network().getChaincodeEvents(CHAINCODE_NAME, { startBlock });
+          signal.addEventListener('abort', () => events.close(), { once: true });
+          try {
+            for await (const e of events) {
+              if (skipping && last) {
+                if (e.blockNumber === last.block && e.transactionId !== last.txId) continue;
+                if (e.blockNumber === last.block) {
+                  skipping = false;
+                  continue;
+                }
+                skipping = false;
+              }
+              if (e.eventName !== EVENT_NAME) continue;
+              const batch = JSON.parse(Buffer.from(e.payload).toString('utf8')) as EventBatch;
+              const tx: Committed = { block: e.blockNumber, txId: e.transactionId, events: batch.events };
+              last = { block: tx.block, txId: tx.txId };
+              yield tx;
+            }
+          } finally {
+            events.close();
+          }
+        } catch (err) {
+          if (signal.aborted) return;
+          onError(err as Error);
+          link.failover();
+          await pause(1000, signal);
+        }
+      }
+    },
+  };
+}
+
+/** Submits alert:raisePattern and waits for its commit; answers the alert id. */
+export function fabricRaiser(link: FabricLink): Raiser {
+  return async (alert) => {
+    const input = {
+      key: alert.key,
+      typology: alert.typology,
+      parametersVersion: alert.parametersVersion,
+      score: alert.score,
+      transferIds: alert.transferIds,
+      accounts: alert.accounts,
+    };
+    try {
+      const out = await link.network().getContract(CHAINCODE_NAME).submitTransaction('alert:raisePattern', JSON.stringify(input));
+      return (JSON.parse(Buffer.from(out).toString('utf8')) as { alertId: string }).alertId;
+    } catch (err) {
+      if ((err as { code?: number }).code === grpc.status.UNAVAILABLE) link.failover();
+      throw err;
+    }
+  };
+}

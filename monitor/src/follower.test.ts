@@ -1,0 +1,142 @@
+// The monitor over a stream of committed transactions: an alert raised once per pattern, a restart mid-stream
+// that loses and repeats nothing, a chain that is unreachable for a while. On PGlite, and on PostgreSQL when
+// REGCHAIN_MONITOR_DATABASE_URL names one (the test command starts one where PostgreSQL is installed).
+import type { DomainEvent } from '@regchain/common';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { type Committed, type EventSource, Monitor } from './follower';
+import { DEFAULT_PARAMETERS } from './parameters';
+import { type Checkpoint, Store } from './store';
+import { labelledSet } from './synthetic';
+
+/** A small set, grouped as a chain would commit it: a few transactions a block, a few transfers a transaction. */
+function chain(): Committed[] {
+  const set = labelledSet({ seed: 11, days: 20, people: 150, instances: 2 });
+  const txs: Committed[] = [];
+  for (let i = 0; i < set.transfers.length; i += 3) {
+    const events: DomainEvent[] = set.transfers.slice(i, i + 3).map((t) => ({
+      type: 'TransferRecorded',
+      transferId: t.id,
+      from: t.from,
+      to: t.to,
+      amount: t.amount,
+      purpose: 'general',
+      projectId: '',
+      executedAt: new Date(t.executedAt * 1000).toISOString(),
+    }));
+    txs.push({ block: BigInt(Math.floor(i / 12) + 5), txId: `tx${i}`, events });
+  }
+  return txs;
+}
+
+/** Delivers the chain after a checkpoint, as fabric-gateway does from a start block; stops after `limit` if given. */
+function source(txs: readonly Committed[], limit = Number.POSITIVE_INFINITY): EventSource {
+  return {
+    async *follow(after: Checkpoint | undefined, signal: AbortSignal) {
+      let skipping = after !== undefined;
+      let sent = 0;
+      for (const tx of txs) {
+        if (skipping && after) {
+          if (tx.block < after.block) continue;
+          if (tx.block === after.block && tx.txId !== after.txId) continue;
+          if (tx.txId === after.txId) {
+            skipping = false;
+            continue;
+          }
+        }
+        if (signal.aborted || sent >= limit) return;
+        sent += 1;
+        yield tx;
+      }
+    },
+  };
+}
+
+// PGlite sets up a database in a few seconds; each test opens one or two.
+jest.setTimeout(60_000);
+
+const quiet = { info: () => undefined, warn: () => undefined };
+const databases: [string, (dir: string) => Promise<Store>][] = [['PGlite', (dir) => Store.open({ dir })]];
+const url = process.env.REGCHAIN_MONITOR_DATABASE_URL;
+if (url) databases.push(['PostgreSQL', () => Store.open({ url })]);
+
+describe.each(databases)('the monitor on %s', (_name, open) => {
+  let dir: string;
+  const txs = chain();
+  const total = txs.reduce((n, tx) => n + tx.events.length, 0);
+  beforeEach(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'regchain-monitor-'));
+    if (url) {
+      // A clean schema for each test on a shared server.
+      const s = await Store.open({ url });
+      await s.reset();
+      await s.close();
+    }
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  async function runOnce(store: Store, events: EventSource, raised: string[], fail = () => false): Promise<void> {
+    const monitor = new Monitor({
+      store,
+      source: events,
+      parameters: DEFAULT_PARAMETERS,
+      log: quiet,
+      raise: async (a) => {
+        if (fail()) throw new Error('14 UNAVAILABLE: no peer');
+        raised.push(a.key);
+        return `ALR-${raised.length}`;
+      },
+    });
+    await monitor.run(new AbortController().signal);
+  }
+
+  it('indexes every transfer and raises each pattern once', async () => {
+    const store = await open(dir);
+    const raised: string[] = [];
+    await runOnce(store, source(txs), raised);
+    const status = await store.status();
+    expect(status.transfers).toBe(total);
+    expect(status.alertsPending).toBe(0);
+    expect(raised.length).toBeGreaterThan(5);
+    expect(new Set(raised).size).toBe(raised.length);
+    expect(status.checkpoint).toEqual({ block: txs[txs.length - 1]?.block, txId: txs[txs.length - 1]?.txId });
+    await store.close();
+  });
+
+  it('restarted mid-stream, loses and repeats nothing: the same alerts as one run', async () => {
+    const once: string[] = [];
+    const reference = await open(path.join(dir, 'one'));
+    await runOnce(reference, source(txs), once);
+    await reference.close();
+    if (url) {
+      const s = await Store.open({ url });
+      await s.reset();
+      await s.close();
+    }
+
+    const raised: string[] = [];
+    const first = await open(path.join(dir, 'two'));
+    await runOnce(first, source(txs, Math.floor(txs.length / 2)), raised);
+    await first.close();
+    const second = await open(path.join(dir, 'two'));
+    await runOnce(second, source(txs), raised);
+    expect((await second.status()).transfers).toBe(total);
+    expect(raised.sort()).toEqual(once.sort());
+    await second.close();
+  });
+
+  it('keeps alerts pending while the chain cannot take them, and raises them later', async () => {
+    const store = await open(dir);
+    const raised: string[] = [];
+    await runOnce(store, source(txs), raised, () => true);
+    const pending = (await store.status()).alertsPending;
+    expect(pending).toBeGreaterThan(0);
+    expect(raised).toEqual([]);
+    // Next start: nothing new on the chain, the pending alerts go out.
+    await runOnce(store, source(txs), raised);
+    expect(raised).toHaveLength(pending);
+    expect((await store.status()).alertsPending).toBe(0);
+    await store.close();
+  });
+});

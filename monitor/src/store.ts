@@ -1,0 +1,258 @@
+// The monitor's off-chain index in SQL: embedded PGlite by default (no server), PostgreSQL when given a URL; the
+// same schema and migrations on both. It holds the transfers of every committed block, the pattern alerts found
+// (pending until the chain has them) and the checkpoint, each block's rows and checkpoint in one SQL transaction,
+// so a monitor that stops anywhere resumes without missing or repeating a block. Rebuildable from the chain.
+import { PGlite } from '@electric-sql/pglite';
+import { Pool } from 'pg';
+import type { Alert } from './engine';
+import type { Transfer } from './transfer';
+
+/** What both databases offer: parameterised queries and a transaction. */
+interface Sql {
+  query<T>(text: string, params?: unknown[]): Promise<{ rows: T[] }>;
+}
+
+interface Database extends Sql {
+  transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+  readonly kind: 'pglite' | 'postgresql';
+}
+
+async function pglite(dir: string | undefined): Promise<Database> {
+  const db = dir ? await PGlite.create(dir) : await PGlite.create();
+  return {
+    kind: 'pglite',
+    query: (text, params) => db.query(text, params),
+    transaction: (fn) => db.transaction((tx) => fn({ query: (text, params) => tx.query(text, params) })),
+    close: () => db.close(),
+  };
+}
+
+function postgresql(url: string): Database {
+  const pool = new Pool({ connectionString: url, max: 4 });
+  return {
+    kind: 'postgresql',
+    query: async <T>(text: string, params?: unknown[]) => ({ rows: (await pool.query(text, params)).rows as T[] }),
+    async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const out = await fn({ query: async <R>(text: string, params?: unknown[]) => ({ rows: (await client.query(text, params)).rows as R[] }) });
+        await client.query('COMMIT');
+        return out;
+      } catch (err) {
+        await client.query('ROLLBACK');
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+/** Applied in order, once each; a database records the versions it has. */
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE transfers (
+     transfer_id text PRIMARY KEY,
+     payer text NOT NULL,
+     payee text NOT NULL,
+     amount bigint NOT NULL,
+     executed_at bigint NOT NULL,
+     block bigint NOT NULL,
+     tx_id text NOT NULL
+   );
+   CREATE INDEX transfers_payer ON transfers (payer, executed_at);
+   CREATE INDEX transfers_payee ON transfers (payee, executed_at);
+   CREATE INDEX transfers_executed ON transfers (executed_at);
+   CREATE TABLE pattern_alerts (
+     key text PRIMARY KEY,
+     typology text NOT NULL,
+     parameters_version integer NOT NULL,
+     score double precision NOT NULL,
+     accounts jsonb NOT NULL,
+     transfer_ids jsonb NOT NULL,
+     found_block bigint NOT NULL,
+     alert_id text,
+     raised boolean NOT NULL DEFAULT false
+   );
+   CREATE TABLE checkpoint (
+     id integer PRIMARY KEY CHECK (id = 1),
+     block bigint NOT NULL,
+     tx_id text NOT NULL,
+     updated_at timestamptz NOT NULL DEFAULT now()
+   );`,
+];
+
+export interface Checkpoint {
+  /** The block of the last transaction indexed, and that transaction. */
+  readonly block: bigint;
+  readonly txId: string;
+}
+
+export interface StoreStatus {
+  readonly database: 'pglite' | 'postgresql';
+  readonly checkpoint: Checkpoint | undefined;
+  readonly transfers: number;
+  readonly alertsFound: number;
+  readonly alertsPending: number;
+}
+
+export interface PendingAlert {
+  readonly key: string;
+  readonly typology: string;
+  readonly parametersVersion: number;
+  readonly score: number;
+  readonly accounts: string[];
+  readonly transferIds: string[];
+}
+
+export class Store {
+  readonly #db: Database;
+
+  private constructor(db: Database) {
+    this.#db = db;
+  }
+
+  /** PostgreSQL at `url` when given, else PGlite in `dir` (in memory without one). */
+  static async open(options: { url?: string | undefined; dir?: string | undefined }): Promise<Store> {
+    const db = options.url ? postgresql(options.url) : await pglite(options.dir);
+    const store = new Store(db);
+    await store.#migrate();
+    return store;
+  }
+
+  async #migrate(): Promise<void> {
+    await this.#db.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY)');
+    const done = new Set((await this.#db.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => Number(r.version)));
+    for (const [i, sql] of MIGRATIONS.entries()) {
+      const version = i + 1;
+      if (done.has(version)) continue;
+      await this.#db.transaction(async (tx) => {
+        for (const statement of sql
+          .split(';')
+          .map((s) => s.trim())
+          .filter(Boolean))
+          await tx.query(statement);
+        await tx.query('INSERT INTO schema_migrations (version) VALUES ($1)', [version]);
+      });
+    }
+  }
+
+  async checkpoint(): Promise<Checkpoint | undefined> {
+    const row = (await this.#db.query<{ block: string | number; tx_id: string }>('SELECT block, tx_id FROM checkpoint WHERE id = 1')).rows[0];
+    return row ? { block: BigInt(row.block), txId: row.tx_id } : undefined;
+  }
+
+  /** One committed transaction: its transfers, the alerts they completed, and the checkpoint, all or nothing. */
+  async record(at: Checkpoint, transfers: readonly Transfer[], found: readonly Alert[]): Promise<void> {
+    await this.#db.transaction(async (tx) => {
+      for (const t of transfers) {
+        await tx.query(
+          'INSERT INTO transfers (transfer_id, payer, payee, amount, executed_at, block, tx_id) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (transfer_id) DO NOTHING',
+          [t.id, t.from, t.to, t.amount, t.executedAt, at.block.toString(), at.txId],
+        );
+      }
+      for (const a of found) {
+        await tx.query(
+          `INSERT INTO pattern_alerts (key, typology, parameters_version, score, accounts, transfer_ids, found_block)
+           VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (key) DO NOTHING`,
+          [a.key, a.typology, a.parametersVersion, a.score, JSON.stringify(a.accounts), JSON.stringify(a.transfers.map((t) => t.id)), at.block.toString()],
+        );
+      }
+      await tx.query(
+        `INSERT INTO checkpoint (id, block, tx_id, updated_at) VALUES (1, $1, $2, now())
+         ON CONFLICT (id) DO UPDATE SET block = EXCLUDED.block, tx_id = EXCLUDED.tx_id, updated_at = now()`,
+        [at.block.toString(), at.txId],
+      );
+    });
+  }
+
+  /** Transfers executed at or after `since`, in business-time order: the detectors' window, rebuilt on start. */
+  async transfersSince(since: number): Promise<Transfer[]> {
+    const rows = await this.#db.query<{ transfer_id: string; payer: string; payee: string; amount: string | number; executed_at: string | number }>(
+      'SELECT transfer_id, payer, payee, amount, executed_at FROM transfers WHERE executed_at >= $1 ORDER BY executed_at, transfer_id',
+      [since],
+    );
+    return rows.rows.map((r) => ({ id: r.transfer_id, from: r.payer, to: r.payee, amount: Number(r.amount), executedAt: Number(r.executed_at) }));
+  }
+
+  /** Each account's last activity before `before`: what the window keeps of older history. */
+  async lastActivityBefore(before: number): Promise<{ account: string; time: number }[]> {
+    const rows = await this.#db.query<{ account: string; latest: string | number }>(
+      `SELECT account, max(executed_at) AS latest FROM (
+         SELECT payer AS account, executed_at FROM transfers WHERE executed_at < $1
+         UNION ALL SELECT payee AS account, executed_at FROM transfers WHERE executed_at < $1
+       ) AS activity GROUP BY account`,
+      [before],
+    );
+    return rows.rows.map((r) => ({ account: r.account, time: Number(r.latest) }));
+  }
+
+  /** The latest business time indexed. */
+  async latestExecutedAt(): Promise<number | undefined> {
+    const row = (await this.#db.query<{ latest: string | number | null }>('SELECT max(executed_at) AS latest FROM transfers')).rows[0];
+    return row?.latest === null || row?.latest === undefined ? undefined : Number(row.latest);
+  }
+
+  async knownAlertKeys(): Promise<Set<string>> {
+    return new Set((await this.#db.query<{ key: string }>('SELECT key FROM pattern_alerts')).rows.map((r) => r.key));
+  }
+
+  /** Alerts found but not yet on the chain, oldest first. */
+  async pendingAlerts(): Promise<PendingAlert[]> {
+    const rows = await this.#db.query<{
+      key: string;
+      typology: string;
+      parameters_version: number;
+      score: number;
+      accounts: string[] | string;
+      transfer_ids: string[] | string;
+    }>('SELECT key, typology, parameters_version, score, accounts, transfer_ids FROM pattern_alerts WHERE NOT raised ORDER BY found_block, key');
+    const list = (v: string[] | string): string[] => (typeof v === 'string' ? (JSON.parse(v) as string[]) : v);
+    return rows.rows.map((r) => ({
+      key: r.key,
+      typology: r.typology,
+      parametersVersion: Number(r.parameters_version),
+      score: Number(r.score),
+      accounts: list(r.accounts),
+      transferIds: list(r.transfer_ids),
+    }));
+  }
+
+  /** The accounts party to these transfers. */
+  async partiesOf(transferIds: readonly string[]): Promise<string[]> {
+    const rows = await this.#db.query<{ payer: string; payee: string }>('SELECT payer, payee FROM transfers WHERE transfer_id = ANY($1)', [transferIds]);
+    return [...new Set(rows.rows.flatMap((r) => [r.payer, r.payee]))].sort();
+  }
+
+  async markRaised(key: string, alertId: string): Promise<void> {
+    await this.#db.query('UPDATE pattern_alerts SET raised = true, alert_id = $2 WHERE key = $1', [key, alertId]);
+  }
+
+  async status(): Promise<StoreStatus> {
+    const counts = (
+      await this.#db.query<{ transfers: string | number; found: string | number; pending: string | number }>(
+        `SELECT (SELECT count(*) FROM transfers) AS transfers, (SELECT count(*) FROM pattern_alerts) AS found,
+                (SELECT count(*) FROM pattern_alerts WHERE NOT raised) AS pending`,
+      )
+    ).rows[0];
+    return {
+      database: this.#db.kind,
+      checkpoint: await this.checkpoint(),
+      transfers: Number(counts?.transfers ?? 0),
+      alertsFound: Number(counts?.found ?? 0),
+      alertsPending: Number(counts?.pending ?? 0),
+    };
+  }
+
+  /** Empties the index: the monitor then rebuilds it from the chain's first block. */
+  async reset(): Promise<void> {
+    await this.#db.query('DROP TABLE IF EXISTS transfers, pattern_alerts, checkpoint, schema_migrations');
+    await this.#migrate();
+  }
+
+  async close(): Promise<void> {
+    await this.#db.close();
+  }
+}
