@@ -51,6 +51,9 @@ function postgresql(url: string): Database {
   };
 }
 
+/** Rows per INSERT statement: far under PostgreSQL's 65,535 parameters. */
+const ROWS_PER_INSERT = 1000;
+
 /** Applied in order, once each; a database records the versions it has. */
 const MIGRATIONS: readonly string[] = [
   `CREATE TABLE transfers (
@@ -147,10 +150,13 @@ export class Store {
   /** One committed transaction: its transfers, the alerts they completed, and the checkpoint, all or nothing. */
   async record(at: Checkpoint, transfers: readonly Transfer[], found: readonly Alert[]): Promise<void> {
     await this.#db.transaction(async (tx) => {
-      for (const t of transfers) {
+      // A batch of 500 transfers is a few statements, not 500.
+      for (let i = 0; i < transfers.length; i += ROWS_PER_INSERT) {
+        const rows = transfers.slice(i, i + ROWS_PER_INSERT);
+        const values = rows.map((_t, j) => `($${j * 5 + 1}, $${j * 5 + 2}, $${j * 5 + 3}, $${j * 5 + 4}, $${j * 5 + 5}, $${rows.length * 5 + 1}, $${rows.length * 5 + 2})`);
         await tx.query(
-          'INSERT INTO transfers (transfer_id, payer, payee, amount, executed_at, block, tx_id) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (transfer_id) DO NOTHING',
-          [t.id, t.from, t.to, t.amount, t.executedAt, at.block.toString(), at.txId],
+          `INSERT INTO transfers (transfer_id, payer, payee, amount, executed_at, block, tx_id) VALUES ${values.join(', ')} ON CONFLICT (transfer_id) DO NOTHING`,
+          [...rows.flatMap((t) => [t.id, t.from, t.to, t.amount, t.executedAt]), at.block.toString(), at.txId],
         );
       }
       for (const a of found) {

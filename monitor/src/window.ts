@@ -31,6 +31,19 @@ class Series {
     return lo;
   }
 
+  /** Whether items executed in [from, to] have more than `n` distinct values of `side`; stops as soon as they do. */
+  moreThan(from: number, to: number, side: 'from' | 'to', n: number): boolean {
+    const end = this.#lowerBound(to + 1);
+    const start = this.#lowerBound(from);
+    if (end - start <= n) return false;
+    const seen = new Set<string>();
+    for (let i = end - 1; i >= start; i -= 1) {
+      seen.add((this.items[i] as Transfer)[side]);
+      if (seen.size > n) return true;
+    }
+    return false;
+  }
+
   /** Items executed in [from, to]. */
   between(from: number, to: number): Transfer[] {
     return this.items.slice(this.#lowerBound(from), this.#lowerBound(to + 1));
@@ -89,6 +102,11 @@ export class FlowWindow {
   /** Transfers into the account executed in [from, to], oldest first. */
   into(account: string, from: number, to: number): Transfer[] {
     return this.#in.get(account)?.between(from, to) ?? [];
+  }
+
+  /** Whether more than `n` distinct accounts paid the account in [from, to], without copying its inflows. */
+  payersExceed(account: string, from: number, to: number, n: number): boolean {
+    return this.#in.get(account)?.moreThan(from, to, 'from', n) ?? false;
   }
 
   /** How many transfers the window holds (each counted once). */

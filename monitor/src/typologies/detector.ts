@@ -38,7 +38,7 @@ export function dispersal(w: FlowWindow, outs: readonly Transfer[], now: number,
   return outs.filter((o) => {
     let c = collects.get(o.to);
     if (c === undefined) {
-      c = new Set(w.into(o.to, now - p.collector.window, now).map((i) => i.from)).size > p.collector.maxPayers;
+      c = w.payersExceed(o.to, now - p.collector.window, now, p.collector.maxPayers);
       collects.set(o.to, c);
     }
     return !c;

@@ -7,39 +7,32 @@ import { conduit, type DetectorFactory, dispersal, hit, meanScore, passesOn, sco
 const byTime = (a: Transfer, b: Transfer): number => a.executedAt - b.executedAt || (a.id < b.id ? -1 : 1);
 
 /**
- * Scatter-gather: on a transfer m → D, the accounts that paid D within `window` which each got about what they
- * paid from one common source S shortly before: `minIntermediaries` of them make the pattern S → {m} → D.
+ * Scatter-gather: on a transfer m → D, the sources that funded m shortly before, and for each the accounts it
+ * funded which paid about that on to D within `window`: `minIntermediaries` of them make the pattern S → {m} → D.
+ * Walks out from m's few funders, never through D's inflows (a collector's may be thousands).
  */
 export const scatterGather: DetectorFactory = (p) => ({
   typology: 'scatter-gather',
   observe(t, w): Hit[] {
     const q = p.scatterGather;
     const since = t.executedAt - q.window;
-    // For each source, the intermediaries it funded that paid the destination, with both hops.
-    const bySource = new Map<string, Map<string, Transfer[]>>();
-    for (const paid of w.into(t.to, since, t.executedAt)) {
-      for (const funded of w.into(paid.from, since, paid.executedAt)) {
-        if (funded.from === t.to || paid.amount < funded.amount * q.minHopRatio || paid.amount > funded.amount) continue;
-        const intermediaries = bySource.get(funded.from) ?? new Map<string, Transfer[]>();
-        bySource.set(funded.from, intermediaries);
-        if (!intermediaries.has(paid.from)) intermediaries.set(paid.from, [funded, paid]);
-      }
-    }
     const hits: Hit[] = [];
-    for (const [source, intermediaries] of bySource) {
+    const sources = new Set(w.into(t.from, since, t.executedAt).map((f) => f.from));
+    sources.delete(t.to);
+    for (const source of sources) {
+      const intermediaries = new Map<string, Transfer[]>();
+      for (const funded of w.outOf(source, since, t.executedAt)) {
+        if (funded.to === t.to || intermediaries.has(funded.to)) continue;
+        const paid = w
+          .outOf(funded.to, funded.executedAt, t.executedAt)
+          .find((o) => o.to === t.to && o.amount >= funded.amount * q.minHopRatio && o.amount <= funded.amount);
+        if (paid) intermediaries.set(funded.to, [funded, paid]);
+      }
       if (intermediaries.size < q.minIntermediaries || !intermediaries.has(t.from)) continue;
       const hops = [...intermediaries.values()].flat().sort(byTime);
       const total = sum([...intermediaries.values()].map((h) => h[0] as Transfer));
       if (total < q.minTotal) continue;
-      hits.push(
-        hit(
-          'scatter-gather',
-          `${source}>${t.to}`,
-          hops[0] as Transfer,
-          meanScore(scoreOf(intermediaries.size, q.minIntermediaries), scoreOf(total, q.minTotal)),
-          hops,
-        ),
-      );
+      hits.push(hit('scatter-gather', `${source}>${t.to}`, hops[0] as Transfer, meanScore(scoreOf(intermediaries.size, q.minIntermediaries), scoreOf(total, q.minTotal)), hops));
     }
     return hits;
   },
@@ -67,6 +60,9 @@ export const gatherScatter: DetectorFactory = (p) => ({
   },
 });
 
+/** More distinct payers than any layer of a block has. */
+const MAX_LAYER_PAYERS = 32;
+
 /** A dense block of flows around a transfer x → y: payers that each paid at least `minPayees` of x's payees. */
 interface Block {
   readonly payers: string[];
@@ -78,7 +74,12 @@ function denseBlock(w: FlowWindow, t: Transfer, window: number, minPayers: numbe
   if (t.amount < minEdgeAmount) return undefined;
   const since = t.executedAt - window;
   const large = (ts: Transfer[]): Transfer[] => ts.filter((e) => e.amount >= minEdgeAmount);
-  const payees = new Set(large(w.outOf(t.from, since, t.executedAt)).map((e) => e.to));
+  // A payee that many paid is a collector, not a layer: its inflows are not walked.
+  const payees = new Set(
+    large(w.outOf(t.from, since, t.executedAt))
+      .map((e) => e.to)
+      .filter((y) => !w.payersExceed(y, since, t.executedAt, MAX_LAYER_PAYERS)),
+  );
   if (payees.size < minPayees) return undefined;
   // Payers sharing at least minPayees of x's payees, and the edges between them.
   const shared = new Map<string, Transfer[]>();
