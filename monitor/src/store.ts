@@ -153,7 +153,9 @@ export class Store {
       // A batch of 500 transfers is a few statements, not 500.
       for (let i = 0; i < transfers.length; i += ROWS_PER_INSERT) {
         const rows = transfers.slice(i, i + ROWS_PER_INSERT);
-        const values = rows.map((_t, j) => `($${j * 5 + 1}, $${j * 5 + 2}, $${j * 5 + 3}, $${j * 5 + 4}, $${j * 5 + 5}, $${rows.length * 5 + 1}, $${rows.length * 5 + 2})`);
+        const values = rows.map(
+          (_t, j) => `($${j * 5 + 1}, $${j * 5 + 2}, $${j * 5 + 3}, $${j * 5 + 4}, $${j * 5 + 5}, $${rows.length * 5 + 1}, $${rows.length * 5 + 2})`,
+        );
         await tx.query(
           `INSERT INTO transfers (transfer_id, payer, payee, amount, executed_at, block, tx_id) VALUES ${values.join(', ')} ON CONFLICT (transfer_id) DO NOTHING`,
           [...rows.flatMap((t) => [t.id, t.from, t.to, t.amount, t.executedAt]), at.block.toString(), at.txId],

@@ -32,7 +32,15 @@ export const scatterGather: DetectorFactory = (p) => ({
       const hops = [...intermediaries.values()].flat().sort(byTime);
       const total = sum([...intermediaries.values()].map((h) => h[0] as Transfer));
       if (total < q.minTotal) continue;
-      hits.push(hit('scatter-gather', `${source}>${t.to}`, hops[0] as Transfer, meanScore(scoreOf(intermediaries.size, q.minIntermediaries), scoreOf(total, q.minTotal)), hops));
+      hits.push(
+        hit(
+          'scatter-gather',
+          `${source}>${t.to}`,
+          hops[0] as Transfer,
+          meanScore(scoreOf(intermediaries.size, q.minIntermediaries), scoreOf(total, q.minTotal)),
+          hops,
+        ),
+      );
     }
     return hits;
   },
