@@ -247,9 +247,22 @@ export const StatisticsRecord = Type.Object(
   {
     filings: Type.Array(Type.Object({ status: Type.String(), category: Type.String(), count: Type.Integer() })),
     alerts: Type.Array(Type.Object({ ruleId: Type.String(), severity: Type.String(), status: Type.String(), count: Type.Integer() })),
+    patterns: Type.Array(
+      Type.Object({
+        typology: oneOf(TYPOLOGIES),
+        alerts: Type.Integer(),
+        resolved: Type.Integer(),
+        falsePositives: Type.Integer(),
+        precision: Type.Union([Type.Number(), Type.Null()], { description: 'resolved / (resolved + false positives); null before any is decided' }),
+      }),
+      { description: "Pattern alerts by typology and the regulator's decisions on them" },
+    ),
     transfers: Type.Array(Type.Object({ projectId: Type.String(), purpose: Type.String(), count: Type.Integer(), amount: Type.Integer() })),
   },
-  { description: 'Filings by status and category, alerts by rule, severity and status, transfers by project and purpose' },
+  {
+    description:
+      'Filings by status and category, alerts by rule, severity and status, pattern alerts by typology with their precision, transfers by project and purpose',
+  },
 );
 
 export const TransferBatchRecord = Type.Object(

@@ -120,6 +120,8 @@ describe('pattern alerts', () => {
     const open = await world.call<{ items: { alertId: string }[] }>('alert:list', { status: 'open', ruleId: 'pattern.cycle' }, as.regulator);
     expect(open.items.map((a) => a.alertId)).toEqual([alert.alertId]);
     await world.call('alert:markFalsePositive', { alertId: alert.alertId, note: '关联企业正常结算' }, as.regulator);
+    const stats = await world.call<{ patterns: unknown[] }>('trace:statistics', {}, as.regulator);
+    expect(stats.patterns).toEqual([{ typology: 'cycle', alerts: 1, resolved: 0, falsePositives: 1, precision: 0 }]);
   });
 
   it('wants evidence on the ledger, accounts that are parties to it, and the regulator', async () => {

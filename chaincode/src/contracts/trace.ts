@@ -132,12 +132,30 @@ export class TraceContract extends RegchainContract {
     const filings = new Map<string, { count: number; amount: number }>();
     for (const { value } of await ctx.ledger.scan<Filing>('filing')) count(filings, `${value.status}|${value.service.category}`);
     const alerts = new Map<string, { count: number; amount: number }>();
-    for (const { value } of await ctx.ledger.scan<Alert>('alert')) count(alerts, `${value.ruleId}|${value.severity}|${value.status}`);
+    // Pattern alerts by typology, with how the regulator decided them: the monitor's precision in practice.
+    const patterns = new Map<string, { alerts: number; resolved: number; falsePositives: number }>();
+    for (const { value } of await ctx.ledger.scan<Alert>('alert')) {
+      count(alerts, `${value.ruleId}|${value.severity}|${value.status}`);
+      if (!value.pattern) continue;
+      const p = patterns.get(value.pattern.typology) ?? { alerts: 0, resolved: 0, falsePositives: 0 };
+      patterns.set(value.pattern.typology, {
+        alerts: p.alerts + 1,
+        resolved: p.resolved + (value.status === 'resolved' ? 1 : 0),
+        falsePositives: p.falsePositives + (value.status === 'false_positive' ? 1 : 0),
+      });
+    }
     const transfers = new Map<string, { count: number; amount: number }>();
     for (const { value } of await ctx.ledger.scan<Transfer>('transfer')) count(transfers, `${value.projectId || '-'}|${value.purpose}`, value.amount);
     return canonical({
       filings: table(filings, ['status', 'category'], false),
       alerts: table(alerts, ['ruleId', 'severity', 'status'], false),
+      patterns: [...patterns.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([typology, p]) => {
+          const decided = p.resolved + p.falsePositives;
+          // Resolved alerts were real; precision over those decided, null before any is.
+          return { typology, ...p, precision: decided === 0 ? null : Math.round((p.resolved / decided) * 1000) / 1000 };
+        }),
       transfers: table(transfers, ['projectId', 'purpose'], true),
     });
   }
