@@ -2,6 +2,7 @@
 // transaction's own writes, which it reads back (Fabric does not) and which reach the stub once, at the end.
 import type { Context } from 'fabric-contract-api';
 import type { ChaincodeStub, Iterators } from 'fabric-shim-api';
+import { lowerBound } from './domain/sorted';
 import { ChaincodeError } from './errors';
 import { fromBytes, toBytes } from './json';
 import { type StateBatch, stateBatchOf } from './peer-batch';
@@ -30,18 +31,6 @@ export const MAX_PAGE_SIZE = 200;
  */
 interface Pending {
   readonly value: unknown;
-}
-
-/** Position of the first key ≥ k in a sorted array (binary search). */
-function lowerBound(sorted: readonly string[], k: string): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((sorted[mid] as string) < k) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 export class Ledger {

@@ -1,6 +1,7 @@
 // A transfer's facts for the rules, gathered through a small FactSource (as traces walk an EdgeSource), and
 // only the groups the active rules read: a rule set's facts are known from its logic.
 import type { Rule, TransferFacts } from './rules';
+import { lowerBound } from './sorted';
 
 /** Groups of facts that each cost reads; the rest (amount, purpose, project, parties' ids) come with the transfer. */
 export type FactGroup = 'filingStatus' | 'watchlist' | 'window' | 'roundTrip';
@@ -134,18 +135,6 @@ export function windowOf(entries: readonly { readonly amount: number; readonly e
     }
   }
   return { sum1h, count1h, sum24h, count24h };
-}
-
-/** Position of the first element ≥ x (binary search). */
-function lowerBound(sorted: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((sorted[mid] as number) < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**
