@@ -18,6 +18,7 @@ export const EVENT_TYPES = [
   'ProjectCreated',
   'TransferRecorded',
   'TransferSettingsChanged',
+  'TypologiesPublished',
   'RuleFired',
   'RuleFailed',
   'AlertRaised',

@@ -7,4 +7,5 @@ export * from './layout';
 export * from './roles';
 export * from './schemas';
 export * from './transactions';
+export * from './typologies';
 export * from './vocabulary';

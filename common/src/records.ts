@@ -3,6 +3,7 @@
 import { type TSchema, Type } from '@sinclair/typebox';
 import { ALERT_STATUSES, FILING_STATUSES, PROJECT_TYPES, RULE_ACTIONS, SEVERITIES, TYPOLOGIES, WATCH_KINDS } from './vocabulary';
 import { ROLES } from './roles';
+import { TypologyParameters } from './typologies';
 
 const oneOf = <T extends readonly string[]>(values: T) => Type.Union(values.map((v) => Type.Literal(v)));
 const Time = Type.String({ description: 'UTC time, ISO 8601' });
@@ -286,4 +287,15 @@ export const TransferBatchRecord = Type.Object(
 export const TransferSettingsRecord = Type.Object(
   { maxBackdateDays: Type.Union([Type.Integer(), Type.Null()], { description: 'null: any business time in the past (a back-test network)' }) },
   { description: "The channel's limits on business time" },
+);
+
+export const TypologyParametersRecord = Type.Object(
+  {
+    version: Type.Integer({ minimum: 1, description: 'raised with every publication; pattern alerts name it' }),
+    parameters: TypologyParameters,
+    publishedAt: Time,
+    publishedBy: Actor,
+    lastTxId: TxId,
+  },
+  { description: 'The typology parameters in force, as the regulator last published them' },
 );

@@ -209,7 +209,7 @@ export const PatternAlertInput = Type.Object(
   {
     key: Type.String({ minLength: 1, maxLength: 300, description: 'identifies the pattern instance: the same key is alerted once' }),
     typology: union(TYPOLOGIES),
-    parametersVersion: Type.Integer({ minimum: 1 }),
+    parametersVersion: Type.Integer({ minimum: 0, description: 'the published typology parameters it was found under; 0: the monitor’s defaults' }),
     score: Type.Number({ minimum: 0, maximum: 1 }),
     accounts: Type.Array(Id, { minItems: 1, maxItems: 200, uniqueItems: true }),
     transferIds: Type.Array(Id, { minItems: 1, maxItems: 200, uniqueItems: true }),

@@ -21,6 +21,8 @@ export const TRANSACTIONS = [
   'rule:watch',
   'rule:unwatch',
   'rule:watchlist',
+  'rule:publishTypologies',
+  'rule:typologies',
   'transfer:openAccount',
   'transfer:getAccount',
   'transfer:createProject',

@@ -32,6 +32,7 @@ import statistics from './routes/v1/statistics';
 import traces from './routes/v1/traces';
 import transactions from './routes/v1/transactions';
 import transfers from './routes/v1/transfers';
+import typologies from './routes/v1/typologies';
 import watchlist from './routes/v1/watchlist';
 import { ErrorBody } from './schemas/responses';
 
@@ -71,7 +72,23 @@ export function serverOptions(config: GatewayConfig): FastifyServerOptions {
   };
 }
 
-const RESOURCES = [filings, publicRoutes, rules, watchlist, accounts, projects, transfers, traces, alerts, statistics, transactions, events, audit, offline];
+const RESOURCES = [
+  filings,
+  publicRoutes,
+  rules,
+  watchlist,
+  typologies,
+  accounts,
+  projects,
+  transfers,
+  traces,
+  alerts,
+  statistics,
+  transactions,
+  events,
+  audit,
+  offline,
+];
 
 async function serviceApp(fastify: FastifyInstance, opts: { services: Services }): Promise<void> {
   const { services } = opts;

@@ -1,15 +1,16 @@
-// The monitor's Fabric side, through fabric-gateway: committed chaincode events from a checkpoint (the
-// EventSource), pattern alerts submitted with the monitor's own identity (the Raiser), and the chain's height
+// The monitor's Fabric side, through fabric-gateway: every committed block from a checkpoint (the EventSource), pattern alerts submitted with the monitor's own identity (the Raiser), and the chain's height
 // for the lag. Peers come from the connection profile, tried in turn.
 import * as grpc from '@grpc/grpc-js';
 import { connect, type Gateway, hash, type Network, signers } from '@hyperledger/fabric-gateway';
 import { common } from '@hyperledger/fabric-protos';
-import { CHAINCODE_NAME, CHANNEL, type EventBatch, EVENT_NAME } from '@regchain/common';
+import { CHAINCODE_NAME, CHANNEL, parseErrorMessage, type TypologyParameters } from '@regchain/common';
+import { transactionsOf } from './blocks';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadProfile, type GatewayPeer } from '../../gateway/src/fabric/profile';
 import type { Committed, EventSource, Raiser } from './follower';
+import { DEFAULT_PARAMETERS, type Parameters } from './parameters';
 import type { Checkpoint } from './store';
 
 export interface FabricSettings {
@@ -95,38 +96,23 @@ const pause = (ms: number, signal: AbortSignal): Promise<void> =>
     signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
   });
 
-/**
- * Chaincode events of valid transactions, from the checkpoint's block on, skipping what the checkpoint already
- * covers in that block. A broken stream is resumed on the next peer from the last transaction delivered.
- */
+/** Every committed block after the checkpoint's; a broken stream resumes on the next peer after the last block delivered. */
 export function fabricEvents(link: FabricLink, onError: (err: Error) => void): EventSource {
   return {
     async *follow(after: Checkpoint | undefined, signal: AbortSignal): AsyncIterable<Committed> {
-      let last = after;
+      let next = after ? after.block + 1n : 0n;
       while (!signal.aborted) {
-        const startBlock = last?.block ?? 0n;
-        let skipping = last !== undefined;
         try {
-          const events = await link.network().getChaincodeEvents(CHAINCODE_NAME, { startBlock });
-          signal.addEventListener('abort', () => events.close(), { once: true });
+          const blocks = await link.network().getBlockEvents({ startBlock: next });
+          signal.addEventListener('abort', () => blocks.close(), { once: true });
           try {
-            for await (const e of events) {
-              if (skipping && last) {
-                if (e.blockNumber === last.block && e.transactionId !== last.txId) continue;
-                if (e.blockNumber === last.block) {
-                  skipping = false;
-                  continue;
-                }
-                skipping = false;
-              }
-              if (e.eventName !== EVENT_NAME) continue;
-              const batch = JSON.parse(Buffer.from(e.payload).toString('utf8')) as EventBatch;
-              const tx: Committed = { block: e.blockNumber, txId: e.transactionId, events: batch.events };
-              last = { block: tx.block, txId: tx.txId };
-              yield tx;
+            for await (const block of blocks) {
+              const number = BigInt(block.getHeader()?.getNumber() ?? 0);
+              next = number + 1n;
+              yield { block: number, transactions: transactionsOf(block) };
             }
           } finally {
-            events.close();
+            blocks.close();
           }
         } catch (err) {
           if (signal.aborted) return;
@@ -155,6 +141,21 @@ export function fabricRaiser(link: FabricLink): Raiser {
       return (JSON.parse(Buffer.from(out).toString('utf8')) as { alertId: string }).alertId;
     } catch (err) {
       if ((err as { code?: number }).code === grpc.status.UNAVAILABLE) link.failover();
+      throw err;
+    }
+  };
+}
+
+/** The typology parameters the regulator published last, or the defaults (version 0) before any. */
+export function parametersFromChain(link: FabricLink): () => Promise<Parameters> {
+  return async () => {
+    try {
+      const out = await link.network().getContract(CHAINCODE_NAME).evaluateTransaction('rule:typologies', '{}');
+      const record = JSON.parse(Buffer.from(out).toString('utf8')) as { version: number; parameters: TypologyParameters };
+      return { ...record.parameters, version: record.version };
+    } catch (err) {
+      const texts = [(err as Error).message, ...((err as { details?: { message: string }[] }).details ?? []).map((d) => d.message)];
+      if (texts.some((t) => parseErrorMessage(t)?.code === 'TYPOLOGIES_NOT_FOUND')) return DEFAULT_PARAMETERS;
       throw err;
     }
   };

@@ -10,44 +10,45 @@ import { DEFAULT_PARAMETERS } from './parameters';
 import { type Checkpoint, Store } from './store';
 import { labelledSet } from './synthetic';
 
-/** A small set, grouped as a chain would commit it: a few transactions a block, a few transfers a transaction. */
+/** A small set, grouped as a chain would commit it: a few transactions a block, a few transfers each, and blocks of other kinds between. */
 function chain(): Committed[] {
   const set = labelledSet({ seed: 11, days: 20, people: 150, instances: 2 });
-  const txs: Committed[] = [];
-  for (let i = 0; i < set.transfers.length; i += 3) {
-    const events: DomainEvent[] = set.transfers.slice(i, i + 3).map((t) => ({
-      type: 'TransferRecorded',
-      transferId: t.id,
-      from: t.from,
-      to: t.to,
-      amount: t.amount,
-      purpose: 'general',
-      projectId: '',
-      executedAt: new Date(t.executedAt * 1000).toISOString(),
-    }));
-    txs.push({ block: BigInt(Math.floor(i / 12) + 5), txId: `tx${i}`, events });
+  const blocks: Committed[] = [];
+  let block = 5n;
+  for (let i = 0; i < set.transfers.length; i += 12) {
+    const transactions = [0, 3, 6, 9]
+      .map((j) => set.transfers.slice(i + j, i + j + 3))
+      .filter((ts) => ts.length > 0)
+      .map((ts, j) => ({
+        txId: `tx${i}-${j}`,
+        events: ts.map((t): DomainEvent => ({
+          type: 'TransferRecorded',
+          transferId: t.id,
+          from: t.from,
+          to: t.to,
+          amount: t.amount,
+          purpose: 'general',
+          projectId: '',
+          executedAt: new Date(t.executedAt * 1000).toISOString(),
+        })),
+      }));
+    blocks.push({ block, transactions });
+    block += 1n;
+    if (i % 120 === 0) blocks.push({ block: (block += 1n) - 1n, transactions: [] });
   }
-  return txs;
+  return blocks;
 }
 
-/** Delivers the chain after a checkpoint, as fabric-gateway does from a start block; stops after `limit` if given. */
-function source(txs: readonly Committed[], limit = Number.POSITIVE_INFINITY): EventSource {
+/** Delivers the blocks after a checkpoint's, as fabric-gateway does from a start block; stops after `limit` if given. */
+function source(blocks: readonly Committed[], limit = Number.POSITIVE_INFINITY): EventSource {
   return {
     async *follow(after: Checkpoint | undefined, signal: AbortSignal) {
-      let skipping = after !== undefined;
       let sent = 0;
-      for (const tx of txs) {
-        if (skipping && after) {
-          if (tx.block < after.block) continue;
-          if (tx.block === after.block && tx.txId !== after.txId) continue;
-          if (tx.txId === after.txId) {
-            skipping = false;
-            continue;
-          }
-        }
+      for (const b of blocks) {
+        if (after && b.block <= after.block) continue;
         if (signal.aborted || sent >= limit) return;
         sent += 1;
-        yield tx;
+        yield b;
       }
     },
   };
@@ -64,7 +65,7 @@ if (url) databases.push(['PostgreSQL', () => Store.open({ url })]);
 describe.each(databases)('the monitor on %s', (_name, open) => {
   let dir: string;
   const txs = chain();
-  const total = txs.reduce((n, tx) => n + tx.events.length, 0);
+  const total = txs.reduce((n, b) => n + b.transactions.reduce((m, tx) => m + tx.events.length, 0), 0);
   beforeEach(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'regchain-monitor-'));
     if (url) {
@@ -80,7 +81,7 @@ describe.each(databases)('the monitor on %s', (_name, open) => {
     const monitor = new Monitor({
       store,
       source: events,
-      parameters: DEFAULT_PARAMETERS,
+      parameters: async () => DEFAULT_PARAMETERS,
       log: quiet,
       raise: async (a) => {
         if (fail()) throw new Error('14 UNAVAILABLE: no peer');
@@ -100,7 +101,8 @@ describe.each(databases)('the monitor on %s', (_name, open) => {
     expect(status.alertsPending).toBe(0);
     expect(raised.length).toBeGreaterThan(5);
     expect(new Set(raised).size).toBe(raised.length);
-    expect(status.checkpoint).toEqual({ block: txs[txs.length - 1]?.block, txId: txs[txs.length - 1]?.txId });
+    const last = txs[txs.length - 1];
+    expect(status.checkpoint).toEqual({ block: last?.block, txId: last?.transactions[last.transactions.length - 1]?.txId ?? '' });
     await store.close();
   });
 

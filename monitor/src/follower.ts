@@ -1,22 +1,21 @@
-// The monitor: follows committed transactions from a checkpoint, indexes their transfers, runs the detectors, and
-// raises each new pattern alert on the chain once. Where the events come from and how an alert is raised are
+// The monitor: follows committed blocks from a checkpoint, indexes their transfers, runs the detectors, and raises
+// each new pattern alert on the chain once. Where the events come from and how an alert is raised are
 // interfaces (Fabric in `fabric.ts`, fakes in tests), as the chaincode's trace walks an EdgeSource.
 import type { DomainEvent } from '@regchain/common';
 import { parseErrorMessage } from '@regchain/common';
 import { type Alert, Engine } from './engine';
-import { horizonOf, type Parameters } from './parameters';
+import { DEFAULT_PARAMETERS, horizonOf, type Parameters } from './parameters';
 import type { Checkpoint, PendingAlert, Store } from './store';
 import type { Transfer } from './transfer';
 
-/** A committed, valid transaction and the domain events it set. */
+/** A committed block: its valid transactions' domain events (none for most blocks of other kinds). */
 export interface Committed {
   readonly block: bigint;
-  readonly txId: string;
-  readonly events: readonly DomainEvent[];
+  readonly transactions: readonly { readonly txId: string; readonly events: readonly DomainEvent[] }[];
 }
 
 export interface EventSource {
-  /** Committed transactions after the checkpoint (from the first block when there is none), in ledger order. */
+  /** Every block after the checkpoint's (from the first when there is none), in order. */
   follow(after: Checkpoint | undefined, signal: AbortSignal): AsyncIterable<Committed>;
 }
 
@@ -41,9 +40,9 @@ export function existingAlertId(err: unknown): string | undefined {
   return undefined;
 }
 
-export function transfersOf(tx: Committed): Transfer[] {
+export function transfersOf(block: Committed): Transfer[] {
   const out: Transfer[] = [];
-  for (const e of tx.events) {
+  for (const e of block.transactions.flatMap((tx) => tx.events)) {
     if (e.type !== 'TransferRecorded') continue;
     const { transferId, from, to, amount, executedAt } = e;
     if (typeof transferId !== 'string' || typeof from !== 'string' || typeof to !== 'string' || typeof amount !== 'number' || typeof executedAt !== 'string')
@@ -57,50 +56,66 @@ export class Monitor {
   readonly #store: Store;
   readonly #source: EventSource;
   readonly #raise: Raiser;
-  readonly #parameters: Parameters;
+  readonly #parametersInForce: () => Promise<Parameters>;
   readonly #log: MonitorLog;
-  readonly #engine: Engine;
+  #engine: Engine;
+  #parameters: Parameters;
   #known = new Set<string>();
   #raising: Promise<void> = Promise.resolve();
 
-  constructor(deps: { store: Store; source: EventSource; raise: Raiser; parameters: Parameters; log: MonitorLog }) {
+  /** `parameters`: the set in force on the chain (read at start and whenever the regulator publishes one). */
+  constructor(deps: { store: Store; source: EventSource; raise: Raiser; parameters: () => Promise<Parameters>; log: MonitorLog }) {
     this.#store = deps.store;
     this.#source = deps.source;
     this.#raise = deps.raise;
-    this.#parameters = deps.parameters;
+    this.#parametersInForce = deps.parameters;
     this.#log = deps.log;
-    this.#engine = new Engine(deps.parameters);
+    this.#parameters = DEFAULT_PARAMETERS;
+    this.#engine = new Engine(DEFAULT_PARAMETERS);
   }
 
   /**
-   * Rebuilds the detectors' window from the index (the transfers of the last horizon, and each account's last
-   * activity before it), then follows the chain
-   * from the checkpoint until the signal aborts. Alerts the index knows are never raised again.
+   * A fresh engine under the parameters in force, its window rebuilt from the index: the transfers of the last
+   * horizon, and each account's last activity before it (dormancy needs it).
    */
-  async run(signal: AbortSignal): Promise<void> {
+  async #rebuild(): Promise<void> {
+    this.#parameters = await this.#parametersInForce();
+    this.#engine = new Engine(this.#parameters);
     const latest = await this.#store.latestExecutedAt();
-    if (latest !== undefined) {
-      const since = latest - horizonOf(this.#parameters);
-      for (const { account, time } of await this.#store.lastActivityBefore(since)) this.#engine.remember(account, time);
-      for (const t of await this.#store.transfersSince(since)) this.#engine.observe(t);
-    }
+    if (latest === undefined) return;
+    const since = latest - horizonOf(this.#parameters);
+    for (const { account, time } of await this.#store.lastActivityBefore(since)) this.#engine.remember(account, time);
+    for (const t of await this.#store.transfersSince(since)) this.#engine.observe(t);
+  }
+
+  /** Rebuilds the detectors (see #rebuild), then follows the chain from the checkpoint until the signal aborts. */
+  async run(signal: AbortSignal): Promise<void> {
+    await this.#rebuild();
     this.#known = await this.#store.knownAlertKeys();
     const checkpoint = await this.#store.checkpoint();
     this.#log.info(
-      { checkpoint: checkpoint && { block: checkpoint.block.toString(), txId: checkpoint.txId }, window: this.#engine.windowSize },
+      {
+        checkpoint: checkpoint && { block: checkpoint.block.toString(), txId: checkpoint.txId },
+        window: this.#engine.windowSize,
+        parametersVersion: this.#parameters.version,
+      },
       'monitor resumes',
     );
     this.#raisePending();
-    for await (const tx of this.#source.follow(checkpoint, signal)) {
+    for await (const block of this.#source.follow(checkpoint, signal)) {
       if (signal.aborted) break;
-      await this.observe(tx);
+      await this.observe(block);
     }
     await this.#raising;
   }
 
-  /** One committed transaction: indexed with the alerts it completed and the checkpoint, then those alerts raised. */
-  async observe(tx: Committed): Promise<Alert[]> {
-    const transfers = transfersOf(tx);
+  get parametersVersion(): number {
+    return this.#parameters.version;
+  }
+
+  /** One committed block: indexed with the alerts it completed and the checkpoint, then those alerts raised. */
+  async observe(block: Committed): Promise<Alert[]> {
+    const transfers = transfersOf(block);
     const found: Alert[] = [];
     for (const t of transfers) {
       for (const alert of this.#engine.observe(t)) {
@@ -109,8 +124,13 @@ export class Monitor {
         found.push(alert);
       }
     }
-    await this.#store.record({ block: tx.block, txId: tx.txId }, transfers, found);
+    const last = block.transactions[block.transactions.length - 1];
+    await this.#store.record({ block: block.block, txId: last?.txId ?? '' }, transfers, found);
     if (found.length > 0) this.#raisePending();
+    if (block.transactions.some((tx) => tx.events.some((e) => e.type === 'TypologiesPublished'))) {
+      await this.#rebuild();
+      this.#log.info({ parametersVersion: this.#parameters.version, block: block.block.toString() }, 'typology parameters changed; detectors rebuilt');
+    }
     return found;
   }
 

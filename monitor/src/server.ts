@@ -4,9 +4,8 @@
 import { portOffset, stateDir, stateLayout } from '@regchain/common';
 import * as http from 'node:http';
 import pino from 'pino';
-import { fabricEvents, fabricRaiser, FabricLink } from './fabric';
+import { fabricEvents, fabricRaiser, FabricLink, parametersFromChain } from './fabric';
 import { Monitor } from './follower';
-import { DEFAULT_PARAMETERS } from './parameters';
 import { Store } from './store';
 
 export interface MonitorConfig {
@@ -42,7 +41,7 @@ export async function startMonitor(config: MonitorConfig): Promise<{ close: () =
     store,
     source: fabricEvents(link, (err) => log.warn({ err: err.message, peer: link.peer }, 'event stream broke; resuming on the next peer')),
     raise: fabricRaiser(link),
-    parameters: DEFAULT_PARAMETERS,
+    parameters: parametersFromChain(link),
     log,
   });
   const stop = new AbortController();
@@ -60,9 +59,9 @@ export async function startMonitor(config: MonitorConfig): Promise<{ close: () =
         ...status,
         checkpoint: status.checkpoint && { block: Number(status.checkpoint.block), txId: status.checkpoint.txId },
         chainHeight: height === undefined ? null : Number(height),
-        // Blocks committed on the chain the index has not reached (blocks without transfers count too).
+        // Blocks committed on the chain the index has not reached.
         behindBlocks: height === undefined ? null : Number(height > indexed ? height - indexed : 0n),
-        parametersVersion: DEFAULT_PARAMETERS.version,
+        parametersVersion: monitor.parametersVersion,
       };
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     })().catch((err: unknown) => res.writeHead(500).end(JSON.stringify({ code: 'INTERNAL', message: (err as Error).message })));

@@ -88,7 +88,7 @@ const MIGRATIONS: readonly string[] = [
 ];
 
 export interface Checkpoint {
-  /** The block of the last transaction indexed, and that transaction. */
+  /** The last block indexed, whole, and its last regchain transaction ('' when it had none). */
   readonly block: bigint;
   readonly txId: string;
 }
@@ -147,7 +147,7 @@ export class Store {
     return row ? { block: BigInt(row.block), txId: row.tx_id } : undefined;
   }
 
-  /** One committed transaction: its transfers, the alerts they completed, and the checkpoint, all or nothing. */
+  /** One committed block: its transfers, the alerts they completed, and the checkpoint, all or nothing. */
   async record(at: Checkpoint, transfers: readonly Transfer[], found: readonly Alert[]): Promise<void> {
     await this.#db.transaction(async (tx) => {
       // A batch of 500 transfers is a few statements, not 500.

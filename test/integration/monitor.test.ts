@@ -1,6 +1,7 @@
 // The monitor on the real network: it follows committed blocks into its index (PGlite), finds a pattern across
 // transfers and raises it on chain with its own identity within a block or two; stopped while transfers commit,
-// it resumes from its checkpoint and raises what it missed, and nothing twice.
+// it resumes from its checkpoint and raises what it missed, and nothing twice; it applies the parameters the
+// regulator publishes.
 import { sleep } from '@regchain/common';
 import type { FastifyInstance } from 'fastify';
 import * as fs from 'node:fs';
@@ -10,6 +11,7 @@ import { buildApp } from '../../gateway/src/app';
 import { loadConfig } from '../../gateway/src/config';
 import { bootstrapCallers } from '../../gateway/src/fabric/bootstrap';
 import { createServices } from '../../gateway/src/services';
+import { DEFAULT_PARAMETERS } from '../../monitor/src/parameters';
 import { monitorConfig, startMonitor } from '../../monitor/src/server';
 import { orgByKey } from '../../network/src/topology';
 
@@ -59,7 +61,9 @@ async function api<T = any>(who: string, method: 'GET' | 'POST', url: string, pa
   return { status: res.statusCode, body: res.json() as T };
 }
 
-async function status(url: string): Promise<{ behindBlocks: number | null; transfers: number; alertsPending: number; checkpoint?: { block: number } }> {
+async function status(
+  url: string,
+): Promise<{ behindBlocks: number | null; transfers: number; alertsPending: number; parametersVersion: number; checkpoint?: { block: number } }> {
   return (await fetch(`${url}/status`)).json() as never;
 }
 
@@ -107,6 +111,15 @@ it('raises a pattern on chain within a block or two, and after a restart raises 
     // Caught up with whatever the network already holds.
     for (let i = 0; i < 240 && (await status(monitor.url)).behindBlocks !== 0; i += 1) await sleep(500);
     expect((await status(monitor.url)).behindBlocks).toBe(0);
+
+    // The regulator publishes a set of parameters (the defaults: other suites may have published others); the
+    // monitor applies it from its block.
+    const { version: _local, ...parameters } = DEFAULT_PARAMETERS;
+    const published = await api<{ result: { version: number } }>('regulator1', 'POST', '/v1/typologies', parameters);
+    expect(published.status).toBe(201);
+    for (let i = 0; i < 40 && (await status(monitor.url)).parametersVersion !== published.body.result.version; i += 1) await sleep(250);
+    expect((await status(monitor.url)).parametersVersion).toBe(published.body.result.version);
+    expect((await api('bank1', 'GET', '/v1/typologies')).status).toBe(403);
 
     const first = await structuring('s1');
     const alert = await alertFor(first.ids);

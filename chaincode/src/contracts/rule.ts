@@ -4,9 +4,19 @@ import { checkPublishable, type Rule } from '../domain/rules';
 import { ChaincodeError } from '../errors';
 import { requireRole, ROLES } from '../identity';
 import { canonical } from '../json';
-import { RuleIdInput, RuleListInput, RulePublishInput, WatchlistAddInput, WatchlistListInput, WatchlistRemoveInput } from '@regchain/common';
+import {
+  Empty,
+  RuleIdInput,
+  RuleListInput,
+  RulePublishInput,
+  TypologyParameters,
+  WatchlistAddInput,
+  WatchlistListInput,
+  WatchlistRemoveInput,
+} from '@regchain/common';
 import { parseInput } from '../validation';
-import { activeRuleKey, activeRules, ruleKey, versionKey, watchKey, type WatchlistEntry } from '../state/rules';
+import { activeRuleKey, activeRules, ruleKey, typologiesKey, versionKey, watchKey, type WatchlistEntry } from '../state/rules';
+import type { Actor } from '../domain/filing';
 import { RegchainContext, RegchainContract } from './base';
 
 /** ALERT rules are seen by the regulator and auditors only. */
@@ -157,5 +167,43 @@ export class RuleContract extends RegchainContract {
     const req = parseInput(WatchlistListInput, input, 'watchlist query');
     const rows = req.kind ? await ctx.ledger.scan<WatchlistEntry>('watch', req.kind) : await ctx.ledger.scan<WatchlistEntry>('watch');
     return canonical(rows.map((r) => r.value).filter((e) => req.includeRemoved || e.active));
+  }
+
+  /**
+   * The regulator publishes the monitor's typology parameters: the whole set, numbered one above the last. The
+   * monitor applies a new set from the block that carries it; pattern alerts name the version they were found
+   * under. Only the regulator reads them: telling the watched how they are watched is tipping off.
+   */
+  @Transaction()
+  @Returns('string')
+  async publishTypologies(ctx: RegchainContext, input: string): Promise<string> {
+    requireRole(ctx.caller, ['regulator'], 'publish typology parameters');
+    const parameters = parseInput(TypologyParameters, input, 'typology parameters');
+    if (parameters.cycle.minLength > parameters.cycle.maxLength) {
+      throw new ChaincodeError('VALIDATION_FAILED', 'typology parameters: cycle.minLength is above cycle.maxLength', { field: '/cycle/minLength' });
+    }
+    const l = ctx.ledger;
+    const before = await l.get<{ version: number }>(typologiesKey());
+    const record: { version: number; parameters: typeof parameters; publishedAt: string; publishedBy: Actor; lastTxId: string } = {
+      version: (before?.version ?? 0) + 1,
+      parameters,
+      publishedAt: l.txTime(),
+      publishedBy: ctx.actor,
+      lastTxId: l.txId(),
+    };
+    await l.put(typologiesKey(), record);
+    await this.protect(ctx, typologiesKey());
+    ctx.emit({ type: 'TypologiesPublished', version: record.version });
+    return canonical(record);
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  async typologies(ctx: RegchainContext, input: string): Promise<string> {
+    requireRole(ctx.caller, ['regulator', 'auditor'], 'read typology parameters');
+    parseInput(Empty, input, 'typology parameters query');
+    const record = await ctx.ledger.get(typologiesKey());
+    if (!record) throw new ChaincodeError('TYPOLOGIES_NOT_FOUND', 'no typology parameters were published; the monitor runs on its defaults');
+    return canonical(record);
   }
 }

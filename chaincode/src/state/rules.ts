@@ -26,3 +26,6 @@ export async function activeRules(ledger: Ledger): Promise<Rule[]> {
 export async function isWatchlisted(ledger: Ledger, kind: 'entity' | 'account', value: string): Promise<boolean> {
   return Boolean((await ledger.get<WatchlistEntry>(watchKey(kind, value)))?.active);
 }
+
+/** The typology parameters in force: one key, written only by the regulator (rarely), never on a transfer's path. */
+export const typologiesKey = (): string => key('typologies', 'current');

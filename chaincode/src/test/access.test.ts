@@ -2,7 +2,7 @@
 import { TRANSACTIONS } from '@regchain/common';
 import 'reflect-metadata';
 import type { Role } from '../identity';
-import { as, BANK, BANK2, ENT1, ENT2, filingInput, person, submitFiling, World } from './fixtures';
+import { as, BANK, BANK2, ENT1, ENT2, filingInput, person, submitFiling, typologyParameters, World } from './fixtures';
 import type { TestIdentity } from './peer';
 
 interface Fixture {
@@ -101,6 +101,14 @@ const CASES: Record<string, Case> = {
   'trace:flows': { allowed: ['regulator', 'auditor', 'bank'], input: () => ({ accountId: 'fund-1', direction: 'forward' }) },
   'trace:projectFlows': { allowed: ['regulator', 'auditor', 'bank'], input: () => ({ projectId: 'p1' }) },
   'trace:statistics': { allowed: ['regulator', 'auditor'], input: () => ({}) },
+  'rule:publishTypologies': { allowed: ['regulator'], input: () => typologyParameters() },
+  'rule:typologies': {
+    allowed: ['regulator', 'auditor'],
+    prep: async (w) => {
+      await w.call('rule:publishTypologies', typologyParameters(), as.regulator);
+    },
+    input: () => ({}),
+  },
   'alert:raisePattern': {
     allowed: ['regulator'],
     input: (f) => ({ key: `k-${f.transferId}`, typology: 'fan-out', parametersVersion: 1, score: 0.5, accounts: ['fund-1'], transferIds: [f.transferId] }),

@@ -1,0 +1,124 @@
+// The monitor's typology parameters: the schema the regulator publishes on chain (rule:publishTypologies), the
+// monitor runs under, and the back-test reads from a file. Every figure is documented here, once.
+import { type Static, Type } from '@sinclair/typebox';
+
+const strict = { additionalProperties: false } as const;
+const Seconds = (description: string) => Type.Integer({ minimum: 60, maximum: 400 * 86400, description: `${description}, seconds` });
+const Count = (minimum: number, description: string) => Type.Integer({ minimum, maximum: 10_000, description });
+const Ratio = (description: string) => Type.Number({ exclusiveMinimum: 0, maximum: 1, description });
+const Fen = (description: string) => Type.Integer({ minimum: 1, maximum: 1e15, description: `${description}, fen` });
+
+export const TypologyParameters = Type.Object(
+  {
+    threshold: Fen('amounts just under it are suspicious when split (structuring, smurfing): the PBoC large-value threshold'),
+    nearThresholdRatio: Ratio('share of the threshold from which an amount counts as just under it (0.8: 40,000 to 49,999.99 CNY)'),
+    conduit: Type.Object(
+      {
+        window: Seconds('how far back a conduit is looked at'),
+        maxTransfers: Type.Integer({
+          minimum: 0,
+          maximum: 10_000,
+          description: 'a conduit (money fans out of, gathers in or passes through it) had at most this many transfers in the window before the pattern',
+        }),
+      },
+      strict,
+    ),
+    collector: Type.Object(
+      {
+        window: Seconds('how far back a collector is looked at'),
+        maxPayers: Count(1, 'an account paid by more distinct accounts collects money (a biller, a merchant): not a recipient of dispersal'),
+      },
+      strict,
+    ),
+    fanOut: Type.Object(
+      {
+        window: Seconds('the payments out'),
+        minCounterparties: Count(2, 'accounts paid'),
+        minTotal: Fen('paid out in all'),
+        fundingWindow: Seconds('how long before the money paid out came in'),
+        minFundedRatio: Ratio('the one or two payers gave at least this share of the sum paid out (and not more than sum / ratio)'),
+        maxFundingSources: Count(1, 'the payers that funded it'),
+      },
+      strict,
+    ),
+    fanIn: Type.Object(
+      {
+        window: Seconds('the payments in'),
+        minCounterparties: Count(2, 'payers'),
+        minTotal: Fen('gathered'),
+        forwardWindow: Seconds('how soon it is paid on'),
+        minForwardRatio: Ratio('share of what was gathered paid on (and not more than gathered / ratio)'),
+        maxDestinations: Count(1, 'accounts it is paid on to'),
+      },
+      strict,
+    ),
+    cycle: Type.Object(
+      {
+        minLength: Count(2, 'fewest accounts in the cycle'),
+        maxLength: Type.Integer({ minimum: 2, maximum: 8, description: 'most accounts in the cycle' }),
+        window: Seconds('from the first hop to the last'),
+        minHopRatio: Ratio('each hop carries at least this share of the one before'),
+        minAmount: Fen('the first hop at least'),
+      },
+      strict,
+    ),
+    scatterGather: Type.Object(
+      {
+        window: Seconds('the whole pattern'),
+        minIntermediaries: Count(2, 'accounts between source and destination'),
+        minHopRatio: Ratio('each intermediary pays on at least this share of what it got'),
+        minTotal: Fen('scattered'),
+      },
+      strict,
+    ),
+    gatherScatter: Type.Object(
+      {
+        window: Seconds('the whole pattern'),
+        minSources: Count(2, 'payers of the hub'),
+        minDestinations: Count(2, 'accounts the hub pays'),
+        minForwardRatio: Ratio('share of what was gathered paid on (and not more than gathered / ratio)'),
+        minTotal: Fen('gathered'),
+      },
+      strict,
+    ),
+    bipartite: Type.Object(
+      {
+        window: Seconds('the block of payments'),
+        minPayers: Count(2, 'payers'),
+        minPayees: Count(2, 'payees each payer pays'),
+        minEdgeAmount: Fen('each payment at least'),
+        maxExtraPayers: Type.Integer({ minimum: 0, maximum: 10_000, description: 'payers of a payee outside the block it may have' }),
+        collectorWindow: Seconds('how far back a payee’s other payers are counted'),
+      },
+      strict,
+    ),
+    stackedLayering: Type.Object(
+      {
+        window: Seconds('each layer'),
+        minLayerSize: Count(2, 'accounts per layer'),
+        minEdgeAmount: Fen('each payment at least'),
+      },
+      strict,
+    ),
+    structuring: Type.Object({ window: Seconds('the payments'), minCount: Count(2, 'payments just under the threshold by one payer') }, strict),
+    smurfing: Type.Object({ window: Seconds('the payments'), minPayers: Count(2, 'payers each paying one payee just under the threshold') }, strict),
+    rapidPassThrough: Type.Object(
+      {
+        window: Seconds('how soon it leaves'),
+        minInflow: Fen('the inflow at least'),
+        minOutRatio: Ratio('share of the inflow that leaves (and not more than inflow / ratio)'),
+      },
+      strict,
+    ),
+    dormantActivation: Type.Object(
+      {
+        quietFor: Seconds('silence before waking'),
+        window: Seconds('after waking'),
+        minTotal: Fen('moved in and out after waking'),
+      },
+      strict,
+    ),
+  },
+  { ...strict, description: "The typologies' parameters; the chain numbers each published set" },
+);
+export type TypologyParameters = Static<typeof TypologyParameters>;

@@ -1,0 +1,34 @@
+// The monitor's typology parameters: the regulator publishes a whole set on chain, numbered; the monitor applies it
+// from that block. Only the regulator and the auditor read them.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { TypologyParameters, TypologyParametersRecord } from '@regchain/common';
+import { callerOf } from '../../../plugins/app/authentication';
+import { answers } from '../../../schemas/responses';
+import { answer, submitting } from '../submitting';
+
+const typologies: FastifyPluginAsyncTypebox = async (fastify) => {
+  fastify.get(
+    '/v1/typologies',
+    {
+      config: { roles: ['regulator', 'auditor'] },
+      schema: {
+        tags: ['typology'],
+        summary: 'The typology parameters in force (404 before any set is published)',
+        response: answers(TypologyParametersRecord),
+      },
+    },
+    async (request) => fastify.ledger.evaluate(callerOf(request), { fn: 'rule:typologies', input: {} }),
+  );
+
+  fastify.post(
+    '/v1/typologies',
+    {
+      config: { roles: ['regulator'] },
+      schema: submitting('typology', 'Publish a whole set of typology parameters; the chain numbers it', 201, { body: TypologyParameters }),
+    },
+    async (request, reply) =>
+      fastify.submit(request, reply, callerOf(request), { fn: 'rule:publishTypologies', input: request.body }, answer(201, request.query)),
+  );
+};
+
+export default typologies;
