@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { type Committed, type EventSource, Monitor } from './follower';
 import { DEFAULT_PARAMETERS } from './parameters';
 import { type Checkpoint, Store } from './store';
+import { traceFromIndex } from './queries';
 import { labelledSet } from './synthetic';
 
 /** A small set, grouped as a chain would commit it: a few transactions a block, a few transfers each, and blocks of other kinds between. */
@@ -139,6 +140,41 @@ describe.each(databases)('the monitor on %s', (_name, open) => {
     await runOnce(store, source(txs), raised);
     expect(raised).toHaveLength(pending);
     expect((await store.status()).alertsPending).toBe(0);
+    await store.close();
+  });
+
+  it('answers traces and counterparties over the whole history from the index, time order respected', async () => {
+    const store = await open(dir);
+    const at = (h: number): string => new Date(Date.UTC(2026, 2, 1) + h * 3_600_000).toISOString();
+    const pay = (id: string, from: string, to: string, amount: number, h: number): DomainEvent => ({
+      type: 'TransferRecorded',
+      transferId: id,
+      from,
+      to,
+      amount,
+      purpose: 'goods',
+      projectId: '',
+      executedAt: at(h),
+    });
+    const blocks: Committed[] = [
+      { block: 1n, transactions: [{ txId: 'a', events: [pay('t1', 'A', 'B', 900, 1), pay('t0', 'C', 'D', 50, 0)] }] },
+      { block: 2n, transactions: [{ txId: 'b', events: [pay('t2', 'B', 'C', 800, 2), pay('t3', 'C', 'D', 700, 3)] }] },
+    ];
+    await runOnce(store, source(blocks), []);
+    const limits = { depth: 3, fromTime: 0, toTime: 2e9, maxNodes: 100, maxEdges: 100 };
+    const forward = await traceFromIndex(store, { start: 'A', direction: 'forward', ...limits });
+    // t0 (C → D) happened before money reached C: not part of where A's money went.
+    expect(forward.edges.map((e) => [e.transferId, e.hop])).toEqual([
+      ['t1', 1],
+      ['t2', 2],
+      ['t3', 3],
+    ]);
+    const backward = await traceFromIndex(store, { start: 'D', direction: 'backward', ...limits });
+    expect(backward.edges.map((e) => e.transferId).sort()).toEqual(['t0', 't1', 't2', 't3']);
+    expect(await store.counterparties('C', 0, 2e9, 10)).toEqual([
+      { account: 'B', paid: 0, payments: 0, received: 800, receipts: 1 },
+      { account: 'D', paid: 750, payments: 2, received: 0, receipts: 0 },
+    ]);
     await store.close();
   });
 });

@@ -1,11 +1,13 @@
 // npm run monitor: follows the chain into the index, runs the detectors, raises pattern alerts; answers its
-// status (checkpoint, lag, counts) on GET /status. Settings from the environment; the defaults are the local
+// status (checkpoint, lag, counts) on GET /status, and history-wide traces and counterparties from the index on
+// GET /traces and GET /counterparties (the regulator's own service, on localhost). Settings from the environment; the defaults are the local
 // network's layout (REGCHAIN_HOME).
 import { portOffset, stateDir, stateLayout } from '@regchain/common';
 import * as http from 'node:http';
 import pino from 'pino';
 import { fabricEvents, fabricRaiser, FabricLink, parametersFromChain } from './fabric';
 import { Monitor } from './follower';
+import { traceFromIndex, type TraceRequest } from './queries';
 import { Store } from './store';
 
 export interface MonitorConfig {
@@ -17,6 +19,48 @@ export interface MonitorConfig {
   readonly host: string;
   readonly port: number;
   readonly logLevel: string;
+}
+
+class QueryError extends Error {}
+
+const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+function accountOf(q: URLSearchParams): string {
+  const account = q.get('accountId') ?? '';
+  if (!ID.test(account)) throw new QueryError('accountId: letters, digits, dot, dash, underscore; at most 64');
+  return account;
+}
+
+function intOf(q: URLSearchParams, name: string, fallback: number, min: number, max: number): number {
+  const text = q.get(name);
+  if (text === null) return fallback;
+  const n = /^[0-9]{1,9}$/.test(text) ? Number(text) : Number.NaN;
+  if (!(n >= min && n <= max)) throw new QueryError(`${name}: a whole number from ${min} to ${max}`);
+  return n;
+}
+
+function timesOf(q: URLSearchParams): { fromTime: number; toTime: number } {
+  const at = (name: string, fallback: number): number => {
+    const text = q.get(name);
+    if (text === null) return fallback;
+    const ms = Date.parse(text);
+    if (!Number.isFinite(ms)) throw new QueryError(`${name}: an ISO 8601 time`);
+    return Math.floor(ms / 1000);
+  };
+  return { fromTime: at('fromTime', 0), toTime: at('toTime', 253402300799) };
+}
+
+function traceRequest(q: URLSearchParams): TraceRequest {
+  const direction = q.get('direction') ?? 'forward';
+  if (direction !== 'forward' && direction !== 'backward') throw new QueryError('direction: forward or backward');
+  return {
+    start: accountOf(q),
+    direction,
+    depth: intOf(q, 'depth', 3, 1, 10),
+    ...timesOf(q),
+    maxNodes: intOf(q, 'maxNodes', 200, 1, 10_000),
+    maxEdges: intOf(q, 'maxEdges', 1000, 1, 100_000),
+  };
 }
 
 export function monitorConfig(env: NodeJS.ProcessEnv = process.env): MonitorConfig {
@@ -46,16 +90,16 @@ export async function startMonitor(config: MonitorConfig): Promise<{ close: () =
   });
   const stop = new AbortController();
   const running = monitor.run(stop.signal).catch((err: unknown) => log.error({ err: (err as Error).message }, 'monitor stopped'));
-  const server = http.createServer((req, res) => {
-    if (req.method !== 'GET' || req.url !== '/status') {
-      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 'NOT_FOUND', message: 'only GET /status' }));
-      return;
-    }
-    void (async () => {
+  const asOfBlock = async (): Promise<number | null> => {
+    const c = await store.checkpoint();
+    return c ? Number(c.block) : null;
+  };
+  const routes: Record<string, (q: URLSearchParams) => Promise<unknown>> = {
+    '/status': async () => {
       const status = await store.status();
       const height = await link.height().catch(() => undefined);
       const indexed = status.checkpoint ? status.checkpoint.block + 1n : 0n;
-      const body = {
+      return {
         ...status,
         checkpoint: status.checkpoint && { block: Number(status.checkpoint.block), txId: status.checkpoint.txId },
         chainHeight: height === undefined ? null : Number(height),
@@ -63,8 +107,25 @@ export async function startMonitor(config: MonitorConfig): Promise<{ close: () =
         behindBlocks: height === undefined ? null : Number(height > indexed ? height - indexed : 0n),
         parametersVersion: monitor.parametersVersion,
       };
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-    })().catch((err: unknown) => res.writeHead(500).end(JSON.stringify({ code: 'INTERNAL', message: (err as Error).message })));
+    },
+    '/traces': async (q) => ({ ...(await traceFromIndex(store, traceRequest(q))), source: 'index', asOfBlock: await asOfBlock() }),
+    '/counterparties': async (q) => {
+      const account = accountOf(q);
+      const { fromTime, toTime } = timesOf(q);
+      const limit = intOf(q, 'limit', 100, 1, 1000);
+      return { account, counterparties: await store.counterparties(account, fromTime, toTime, limit), source: 'index', asOfBlock: await asOfBlock() };
+    },
+  };
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://monitor');
+    const route = routes[url.pathname];
+    const send = (status: number, body: unknown): void => void res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    if (req.method !== 'GET' || !route) return send(404, { code: 'NOT_FOUND', message: `GET ${Object.keys(routes).join(', ')}` });
+    route(url.searchParams).then(
+      (body) => send(200, body),
+      (err: unknown) =>
+        err instanceof QueryError ? send(400, { code: 'VALIDATION_FAILED', message: err.message }) : send(500, { code: 'INTERNAL', message: 'internal error' }),
+    );
   });
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const url = `http://${config.host}:${(server.address() as { port: number }).port}`;

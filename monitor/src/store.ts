@@ -85,6 +85,8 @@ const MIGRATIONS: readonly string[] = [
      tx_id text NOT NULL,
      updated_at timestamptz NOT NULL DEFAULT now()
    );`,
+  `ALTER TABLE transfers ADD COLUMN purpose text NOT NULL DEFAULT '';
+   ALTER TABLE transfers ADD COLUMN project_id text NOT NULL DEFAULT ''`,
 ];
 
 export interface Checkpoint {
@@ -195,6 +197,63 @@ export class Store {
       [before],
     );
     return rows.rows.map((r) => ({ account: r.account, time: Number(r.latest) }));
+  }
+
+  /** Transfers out of (or into) an account executed in [from, to], by time, at most `limit`. */
+  async flows(direction: 'out' | 'in', account: string, from: number, to: number, limit: number): Promise<Required<Transfer>[]> {
+    const side = direction === 'out' ? 'payer' : 'payee';
+    const rows = await this.#db.query<{
+      transfer_id: string;
+      payer: string;
+      payee: string;
+      amount: string | number;
+      executed_at: string | number;
+      purpose: string;
+      project_id: string;
+    }>(
+      `SELECT transfer_id, payer, payee, amount, executed_at, purpose, project_id FROM transfers
+       WHERE ${side} = $1 AND executed_at BETWEEN $2 AND $3 ORDER BY executed_at, transfer_id LIMIT $4`,
+      [account, from, to, limit],
+    );
+    return rows.rows.map((r) => ({
+      id: r.transfer_id,
+      from: r.payer,
+      to: r.payee,
+      amount: Number(r.amount),
+      executedAt: Number(r.executed_at),
+      purpose: r.purpose,
+      projectId: r.project_id,
+    }));
+  }
+
+  /** An account's counterparties in [from, to]: sums and counts each way, largest first. */
+  async counterparties(
+    account: string,
+    from: number,
+    to: number,
+    limit: number,
+  ): Promise<{ account: string; paid: number; payments: number; received: number; receipts: number }[]> {
+    const rows = await this.#db.query<{
+      account: string;
+      paid: string | number;
+      payments: string | number;
+      received: string | number;
+      receipts: string | number;
+    }>(
+      `SELECT account, sum(paid) AS paid, sum(payments) AS payments, sum(received) AS received, sum(receipts) AS receipts FROM (
+         SELECT payee AS account, amount AS paid, 1 AS payments, 0 AS received, 0 AS receipts FROM transfers WHERE payer = $1 AND executed_at BETWEEN $2 AND $3
+         UNION ALL
+         SELECT payer AS account, 0, 0, amount, 1 FROM transfers WHERE payee = $1 AND executed_at BETWEEN $2 AND $3
+       ) AS flows GROUP BY account ORDER BY sum(paid) + sum(received) DESC, account LIMIT $4`,
+      [account, from, to, limit],
+    );
+    return rows.rows.map((r) => ({
+      account: r.account,
+      paid: Number(r.paid),
+      payments: Number(r.payments),
+      received: Number(r.received),
+      receipts: Number(r.receipts),
+    }));
   }
 
   /** The latest business time indexed. */

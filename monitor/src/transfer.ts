@@ -11,6 +11,9 @@ export interface Transfer {
   readonly amount: number;
   /** Business time, seconds since the epoch. */
   readonly executedAt: number;
+  /** From the chain (a back-test's CSV has none). */
+  readonly purpose?: string;
+  readonly projectId?: string;
 }
 
 export { TYPOLOGIES, type Typology } from '@regchain/common';

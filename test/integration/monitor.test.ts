@@ -125,6 +125,15 @@ it('raises a pattern on chain within a block or two, and after a restart raises 
     const alert = await alertFor(first.ids);
     const tx = await api<{ blockNumber: string }>('regulator1', 'GET', `/v1/transactions/${alert.lastTxId}`);
     expect(Number(tx.body.blockNumber) - first.block).toBeLessThanOrEqual(2);
+
+    // The same money, traced from the index: what the chaincode's trace would answer, saying where it came from.
+    const trace = (await (await fetch(`${monitor.url}/traces?accountId=s1-payer-${run}&direction=forward&depth=2`)).json()) as {
+      source: string;
+      edges: { transferId: string }[];
+    };
+    expect(trace.source).toBe('index');
+    expect(trace.edges.map((e) => e.transferId).sort()).toEqual([...first.ids].sort());
+    expect((await fetch(`${monitor.url}/traces?accountId=${encodeURIComponent('../x')}`)).status).toBe(400);
   } finally {
     await monitor.close();
   }

@@ -53,6 +53,16 @@ describe('walk', () => {
     ]);
   });
 
+  it('backward, follows an account from the latest time money left it, not the first', async () => {
+    // C paid D twice; the later payment (t3) can carry what B paid C in between (t2).
+    const graph = [e('t0', 'C', 'D', 1), e('t1', 'A', 'B', 2), e('t2', 'B', 'C', 3), e('t3', 'C', 'D', 4)];
+    const r = await walk('D', 'backward', limits, source(graph).fn);
+    expect(r.edges.map((x) => x.transferId).sort()).toEqual(['t0', 't1', 't2', 't3']);
+    // Forward from B, C is followed from when money first reached it: only t3 leaves after t2.
+    const f = await walk('B', 'forward', limits, source(graph).fn);
+    expect(f.edges.map((x) => x.transferId)).toEqual(['t2', 't3']);
+  });
+
   it('stops at the requested depth', async () => {
     const chain = Array.from({ length: 10 }, (_, i) => e(`t${i}`, `N${i}`, `N${i + 1}`, i + 1));
     const r = await walk('N0', 'forward', { ...limits, depth: 5 }, source(chain).fn);

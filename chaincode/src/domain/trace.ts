@@ -72,7 +72,12 @@ export async function walk(start: string, direction: Direction, limits: TraceLim
         seen.add(e.transferId);
         edges.push({ ...e, hop });
         const other = direction === 'forward' ? e.to : e.from;
-        if (hopOf.has(other)) continue;
+        if (hopOf.has(other)) {
+          // Found again before it is expanded: forward, money reached it at the earliest edge; backward, it left at the latest.
+          const b = boundary.get(other) as number;
+          if (hopOf.get(other) === hop) boundary.set(other, direction === 'forward' ? Math.min(b, e.time) : Math.max(b, e.time));
+          continue;
+        }
         if (hopOf.size >= limits.maxNodes) {
           truncated = true;
           continue;
