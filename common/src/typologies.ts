@@ -122,3 +122,28 @@ export const TypologyParameters = Type.Object(
   { ...strict, description: "The typologies' parameters; the chain numbers each published set" },
 );
 export type TypologyParameters = Static<typeof TypologyParameters>;
+
+/** The PBoC's large-value reporting threshold for cash, 50,000 CNY, in fen. */
+export const REPORTING_THRESHOLD = 5_000_000;
+
+const DAY = 86_400;
+const T = REPORTING_THRESHOLD;
+
+/** The set the monitor runs on until the regulator publishes one (the figures the README's table gives). */
+export const DEFAULT_TYPOLOGY_PARAMETERS: TypologyParameters = {
+  threshold: T,
+  nearThresholdRatio: 0.8,
+  conduit: { window: 7 * DAY, maxTransfers: 1 },
+  collector: { window: DAY, maxPayers: 3 },
+  fanOut: { window: DAY, minCounterparties: 5, minTotal: T, fundingWindow: 3 * DAY, minFundedRatio: 0.8, maxFundingSources: 2 },
+  fanIn: { window: DAY, minCounterparties: 5, minTotal: T, forwardWindow: 3 * DAY, minForwardRatio: 0.8, maxDestinations: 2 },
+  cycle: { minLength: 2, maxLength: 6, window: 7 * DAY, minHopRatio: 0.8, minAmount: T },
+  scatterGather: { window: 3 * DAY, minIntermediaries: 3, minHopRatio: 0.8, minTotal: T },
+  gatherScatter: { window: 3 * DAY, minSources: 3, minDestinations: 3, minForwardRatio: 0.8, minTotal: T },
+  bipartite: { window: DAY, minPayers: 3, minPayees: 3, minEdgeAmount: T / 10, maxExtraPayers: 2, collectorWindow: 7 * DAY },
+  stackedLayering: { window: 2 * DAY, minLayerSize: 3, minEdgeAmount: T / 10 },
+  structuring: { window: DAY, minCount: 3 },
+  smurfing: { window: DAY, minPayers: 5 },
+  rapidPassThrough: { window: DAY, minInflow: T, minOutRatio: 0.9 },
+  dormantActivation: { quietFor: 90 * DAY, window: 7 * DAY, minTotal: T },
+};

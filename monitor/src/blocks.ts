@@ -2,6 +2,7 @@
 // every block (empty ones too), so its checkpoint is a block and its lag is exact.
 import { common, peer } from '@hyperledger/fabric-protos';
 import { CHAINCODE_NAME, type DomainEvent, type EventBatch, EVENT_NAME } from '@regchain/common';
+import { validationFlags } from '../../gateway/src/audit/blocks';
 
 export interface BlockTransaction {
   readonly txId: string;
@@ -13,7 +14,7 @@ const VALID = peer.TxValidationCode.VALID;
 
 /** The regchain event batches of the block's valid endorser transactions, in block order. */
 export function transactionsOf(block: common.Block): BlockTransaction[] {
-  const flags = block.getMetadata()?.getMetadataList_asU8()[common.BlockMetadataIndex.TRANSACTIONS_FILTER] ?? new Uint8Array();
+  const flags = validationFlags(block);
   const out: BlockTransaction[] = [];
   block
     .getData()

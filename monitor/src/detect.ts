@@ -7,6 +7,8 @@ import { parseArgs } from 'node:util';
 import { backtest } from './backtest';
 import { CsvError, labelsCsv, readLabels, transfersCsv } from './csv';
 import { evaluate } from './evaluate';
+import { DEFAULT_TYPOLOGY_PARAMETERS, TypologyParameters } from '@regchain/common';
+import { Value } from '@sinclair/typebox/value';
 import { DEFAULT_PARAMETERS, type Parameters } from './parameters';
 import { labelledSet } from './synthetic';
 import { TYPOLOGIES } from './transfer';
@@ -35,17 +37,18 @@ function progressBar(total: number): (bytes: number, transfers: number) => void 
   };
 }
 
+/** A parameters file names what it changes; the rest keeps its default. The result is checked against the schema. */
 function readParameters(file: string | undefined): Parameters {
   if (!file) return DEFAULT_PARAMETERS;
-  const given = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<Parameters>;
-  // A parameters file names what it changes; the rest keeps its default.
-  const merged: Record<string, unknown> = { ...DEFAULT_PARAMETERS };
+  const given = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const merged: Record<string, unknown> = { ...DEFAULT_TYPOLOGY_PARAMETERS };
   for (const [k, v] of Object.entries(given)) {
-    const base = (DEFAULT_PARAMETERS as unknown as Record<string, unknown>)[k];
-    if (base === undefined) throw new Error(`${file}: ${k} is not a parameter; they are ${Object.keys(DEFAULT_PARAMETERS).join(', ')}`);
-    merged[k] = typeof base === 'object' && base !== null ? { ...base, ...(v as object) } : v;
+    const base = merged[k];
+    merged[k] = typeof base === 'object' && base !== null && typeof v === 'object' && v !== null ? { ...base, ...v } : v;
   }
-  return merged as unknown as Parameters;
+  const problems = [...Value.Errors(TypologyParameters, merged)].slice(0, 3).map((e) => `${e.path || '/'} ${e.message}`);
+  if (problems.length > 0) throw new Error(`${file}: ${problems.join('; ')}`);
+  return { ...(merged as TypologyParameters), version: DEFAULT_PARAMETERS.version };
 }
 
 async function sample(dir: string, values: Record<string, string | undefined>): Promise<void> {

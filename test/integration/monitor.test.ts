@@ -2,7 +2,7 @@
 // transfers and raises it on chain with its own identity within a block or two; stopped while transfers commit,
 // it resumes from its checkpoint and raises what it missed, and nothing twice; it applies the parameters the
 // regulator publishes.
-import { sleep } from '@regchain/common';
+import { DEFAULT_TYPOLOGY_PARAMETERS, sleep } from '@regchain/common';
 import type { FastifyInstance } from 'fastify';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -11,7 +11,6 @@ import { buildApp } from '../../gateway/src/app';
 import { loadConfig } from '../../gateway/src/config';
 import { bootstrapCallers } from '../../gateway/src/fabric/bootstrap';
 import { createServices } from '../../gateway/src/services';
-import { DEFAULT_PARAMETERS } from '../../monitor/src/parameters';
 import { monitorConfig, startMonitor } from '../../monitor/src/server';
 import { orgByKey } from '../../network/src/topology';
 
@@ -114,8 +113,7 @@ it('raises a pattern on chain within a block or two, and after a restart raises 
 
     // The regulator publishes a set of parameters (the defaults: other suites may have published others); the
     // monitor applies it from its block.
-    const { version: _local, ...parameters } = DEFAULT_PARAMETERS;
-    const published = await api<{ result: { version: number } }>('regulator1', 'POST', '/v1/typologies', parameters);
+    const published = await api<{ result: { version: number } }>('regulator1', 'POST', '/v1/typologies', DEFAULT_TYPOLOGY_PARAMETERS);
     expect(published.status).toBe(201);
     for (let i = 0; i < 40 && (await status(monitor.url)).parametersVersion !== published.body.result.version; i += 1) await sleep(250);
     expect((await status(monitor.url)).parametersVersion).toBe(published.body.result.version);

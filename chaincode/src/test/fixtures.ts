@@ -6,7 +6,7 @@ import { SystemContract } from '../contracts/system';
 import { TraceContract } from '../contracts/trace';
 import { TransferContract } from '../contracts/transfer';
 import { checkCharacter } from '../domain/creditcode';
-import { parseErrorMessage } from '@regchain/common';
+import { DEFAULT_TYPOLOGY_PARAMETERS, parseErrorMessage } from '@regchain/common';
 import { ChaincodeError } from '../errors';
 import { type InvokeResult, type Simulation, type TestIdentity, TestPeer } from './peer';
 
@@ -123,25 +123,7 @@ export async function approveFiling(world: World, filingId: string): Promise<str
   return f.filingNumber;
 }
 
-/** A complete, valid set of typology parameters (the regulator publishes the whole set). */
+/** A complete, valid set of typology parameters (the regulator publishes the whole set): the monitor's defaults. */
 export function typologyParameters(): Record<string, unknown> {
-  const T = 5_000_000;
-  const DAY = 86_400;
-  return {
-    threshold: T,
-    nearThresholdRatio: 0.8,
-    conduit: { window: 7 * DAY, maxTransfers: 1 },
-    collector: { window: DAY, maxPayers: 3 },
-    fanOut: { window: DAY, minCounterparties: 5, minTotal: T, fundingWindow: 3 * DAY, minFundedRatio: 0.8, maxFundingSources: 2 },
-    fanIn: { window: DAY, minCounterparties: 5, minTotal: T, forwardWindow: 3 * DAY, minForwardRatio: 0.8, maxDestinations: 2 },
-    cycle: { minLength: 2, maxLength: 6, window: 7 * DAY, minHopRatio: 0.8, minAmount: T },
-    scatterGather: { window: 3 * DAY, minIntermediaries: 3, minHopRatio: 0.8, minTotal: T },
-    gatherScatter: { window: 3 * DAY, minSources: 3, minDestinations: 3, minForwardRatio: 0.8, minTotal: T },
-    bipartite: { window: DAY, minPayers: 3, minPayees: 3, minEdgeAmount: T / 10, maxExtraPayers: 2, collectorWindow: 7 * DAY },
-    stackedLayering: { window: 2 * DAY, minLayerSize: 3, minEdgeAmount: T / 10 },
-    structuring: { window: DAY, minCount: 3 },
-    smurfing: { window: DAY, minPayers: 5 },
-    rapidPassThrough: { window: DAY, minInflow: T, minOutRatio: 0.9 },
-    dormantActivation: { quietFor: 90 * DAY, window: 7 * DAY, minTotal: T },
-  };
+  return structuredClone(DEFAULT_TYPOLOGY_PARAMETERS) as unknown as Record<string, unknown>;
 }
