@@ -6,6 +6,7 @@ export * from './records';
 export * from './layout';
 export * from './roles';
 export * from './schemas';
+export * from './secrets';
 export * from './transactions';
 export * from './typologies';
 export * from './vocabulary';

@@ -42,6 +42,8 @@ export function stateLayout(home: string) {
     monitorData: path.join(home, 'monitor'),
     monitorMsp: path.join(home, 'users', 'regulator', 'monitor1', 'msp'),
     vaultKey: path.join(home, 'secrets', 'vault.key'),
+    /** The token the gateway presents to the monitor's index queries. */
+    monitorToken: path.join(home, 'secrets', 'monitor.token'),
     logs: path.join(home, 'logs'),
     pids: path.join(home, 'pids'),
   };

@@ -190,8 +190,10 @@ export const TraceRecord = Type.Object(
       }),
     ),
     truncated: Type.Boolean({ description: 'a node or edge limit stopped the walk before the requested depth' }),
+    source: Type.Optional(oneOf(['ledger', 'index'] as const)),
+    asOfBlock: Type.Optional(Type.Union([Type.Integer(), Type.Null()], { description: 'index answers: the last block indexed (null before the first)' })),
   },
-  { description: 'Where funds went (forward) or came from (backward), hop by hop' },
+  { description: 'Where funds went (forward) or came from (backward), hop by hop; from the ledger, or the monitor’s index as of a block' },
 );
 
 export const AlertRecord = Type.Object(
@@ -259,11 +261,36 @@ export const StatisticsRecord = Type.Object(
       { description: "Pattern alerts by typology and the regulator's decisions on them" },
     ),
     transfers: Type.Array(Type.Object({ projectId: Type.String(), purpose: Type.String(), count: Type.Integer(), amount: Type.Integer() })),
+    daily: Type.Optional(
+      Type.Array(Type.Object({ day: Type.String({ format: 'date' }), transfers: Type.Integer(), amount: Type.Integer(), alerts: Type.Integer() }), {
+        description: 'index answers: per UTC day up to the latest transfer, transfers by business time and alerts by when they were raised',
+      }),
+    ),
+    source: Type.Optional(oneOf(['ledger', 'index'] as const)),
+    asOfBlock: Type.Optional(Type.Union([Type.Integer(), Type.Null()], { description: 'index answers: the last block indexed (null before the first)' })),
   },
   {
     description:
-      'Filings by status and category, alerts by rule, severity and status, pattern alerts by typology with their precision, transfers by project and purpose',
+      'Filings by status and category, alerts by rule, severity and status, pattern alerts by typology with their precision, transfers by project and purpose; from the ledger, or the monitor’s index with a daily series',
   },
+);
+
+export const CounterpartiesRecord = Type.Object(
+  {
+    account: Type.String(),
+    counterparties: Type.Array(
+      Type.Object({
+        account: Type.String(),
+        paid: Type.Integer({ description: 'fen paid to it' }),
+        payments: Type.Integer(),
+        received: Type.Integer({ description: 'fen received from it' }),
+        receipts: Type.Integer(),
+      }),
+    ),
+    source: Type.Literal('index'),
+    asOfBlock: Type.Union([Type.Integer(), Type.Null()]),
+  },
+  { description: 'Who an account paid and was paid by, largest total first, from the monitor’s index' },
 );
 
 export const TransferBatchRecord = Type.Object(

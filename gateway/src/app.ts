@@ -8,6 +8,7 @@ import type { CallerRegistry } from './fabric/identities';
 import type { Idempotency } from './idempotency';
 import type { Metrics } from './metrics';
 import type { Uploads } from './uploads';
+import { type IndexPort, MonitorIndex } from './monitor-index';
 import authentication from './plugins/app/authentication';
 import callers from './plugins/app/callers';
 import errors, { frameworkErrors } from './plugins/app/errors';
@@ -47,11 +48,14 @@ export interface Services {
   readonly idempotency: Idempotency;
   /** CSV uploads; made from the ledger and callers when not given (tests give one that can crash). */
   readonly uploads?: Uploads;
+  /** The monitor's index (source=index answers); made from the config when not given. */
+  readonly index?: IndexPort;
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
     config: GatewayConfig;
+    monitorIndex: IndexPort;
   }
 }
 
@@ -108,6 +112,7 @@ async function serviceApp(fastify: FastifyInstance, opts: { services: Services }
   await fastify.register(idempotency, { idempotency: services.idempotency });
   await fastify.register(ledger, { ledger: services.ledger });
   await fastify.register(uploads, services.uploads ? { uploads: services.uploads } : {});
+  fastify.decorate('monitorIndex', services.index ?? new MonitorIndex(config.monitorUrl, config.monitorToken, config.monitorTokenFile));
   await fastify.register(authentication);
 
   await fastify.register(operations);

@@ -41,6 +41,11 @@ export interface GatewayConfig {
   readonly uploadBatchSize: number;
   /** Largest CSV upload, in bytes. */
   readonly uploadBodyLimit: number;
+  /** The monitor, whose index answers history-wide traces, counterparties and statistics (source=index). */
+  readonly monitorUrl: string;
+  /** The token the monitor expects; else read from (or created in) monitorTokenFile, which the monitor reads too. */
+  readonly monitorToken: string | undefined;
+  readonly monitorTokenFile: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
@@ -68,5 +73,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     users: path.resolve(env.REGCHAIN_GATEWAY_USERS ?? local.users),
     uploadBatchSize: Number(env.REGCHAIN_GATEWAY_UPLOAD_BATCH ?? 200),
     uploadBodyLimit: Number(env.REGCHAIN_GATEWAY_UPLOAD_LIMIT ?? 32 * 1024 * 1024),
+    monitorUrl:
+      env.REGCHAIN_MONITOR_URL ??
+      `http://${env.REGCHAIN_MONITOR_HOST ?? '127.0.0.1'}:${env.REGCHAIN_MONITOR_PORT ?? 3100 + portOffset(env.REGCHAIN_PORT_OFFSET)}`,
+    monitorToken: env.REGCHAIN_MONITOR_TOKEN || undefined,
+    monitorTokenFile: path.resolve(env.REGCHAIN_MONITOR_TOKEN_FILE ?? local.monitorToken),
   };
 }

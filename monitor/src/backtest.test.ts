@@ -4,6 +4,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { backtest } from './backtest';
+import { Engine } from './engine';
+import { DEFAULT_PARAMETERS } from './parameters';
+import { DAY, type Transfer } from './transfer';
 import { CsvError, readTransfers, transfersCsv } from './csv';
 import { labelledSet } from './synthetic';
 
@@ -63,5 +66,35 @@ describe('backtest', () => {
     expect(sorted.transactions.filter((r) => planted.has(r)).length).toBeGreaterThan(planted.size * 0.9);
     expect(late.transactions).toEqual(sorted.transactions);
     expect(late.alerts.map((a) => a.typology).sort()).toEqual(sorted.alerts.map((a) => a.typology).sort());
+  });
+
+  it('finds the same alerts in a file of old transfers loaded into a live stream months ahead of it', () => {
+    const alone = new Engine(DEFAULT_PARAMETERS);
+    for (const t of set.transfers) alone.observe(t);
+    // Live traffic on other accounts, 200 days later, before, between and after the old file's transfers.
+    const live = labelledSet({ seed: 6, days: 30, people: 300, instances: 1 }).transfers.map((t): Transfer => ({
+      ...t,
+      id: `L${t.id}`,
+      from: `L${t.from}`,
+      to: `L${t.to}`,
+      executedAt: t.executedAt + 200 * DAY,
+    }));
+    const mixed = new Engine(DEFAULT_PARAMETERS);
+    const third = Math.floor(live.length / 3);
+    for (const t of live.slice(0, third)) mixed.observe(t);
+    set.transfers.forEach((t, i) => {
+      mixed.observe(t);
+      const l = live[third + i];
+      if (i % 2 === 0 && l && third + i < 2 * third) mixed.observe(l);
+    });
+    for (const t of live.slice(2 * third)) mixed.observe(t);
+    const old = (e: Engine) =>
+      e
+        .alerts()
+        .filter((a) => !a.key.includes(':L'))
+        .map((a) => `${a.key} ${a.transfers.map((t) => t.id).join(',')}`)
+        .sort();
+    expect(old(alone).length).toBeGreaterThan(10);
+    expect(old(mixed)).toEqual(old(alone));
   });
 });

@@ -6,6 +6,8 @@ import { validationFlags } from '../../gateway/src/audit/blocks';
 
 export interface BlockTransaction {
   readonly txId: string;
+  /** When the client proposed it (the channel header's timestamp), seconds since the epoch. */
+  readonly time: number;
   readonly events: readonly DomainEvent[];
 }
 
@@ -30,7 +32,7 @@ export function transactionsOf(block: common.Block): BlockTransaction[] {
         const event = peer.ChaincodeEvent.deserializeBinary(peer.ChaincodeAction.deserializeBinary(response.getExtension_asU8()).getEvents_asU8());
         if (event.getChaincodeId() !== CHAINCODE_NAME || event.getEventName() !== EVENT_NAME) continue;
         const batch = JSON.parse(Buffer.from(event.getPayload_asU8()).toString('utf8')) as EventBatch;
-        out.push({ txId: channelHeader.getTxId(), events: batch.events });
+        out.push({ txId: channelHeader.getTxId(), time: channelHeader.getTimestamp()?.getSeconds() ?? 0, events: batch.events });
       }
     });
   return out;

@@ -164,16 +164,84 @@ describe.each(databases)('the monitor on %s', (_name, open) => {
     const limits = { depth: 3, fromTime: 0, toTime: 2e9, maxNodes: 100, maxEdges: 100 };
     const forward = await traceFromIndex(store, { start: 'A', direction: 'forward', ...limits });
     // t0 (C → D) happened before money reached C: not part of where A's money went.
-    expect(forward.edges.map((e) => [e.transferId, e.hop])).toEqual([
-      ['t1', 1],
-      ['t2', 2],
-      ['t3', 3],
+    expect(forward.edges.map((e) => [e.transferId, e.hop, e.purpose])).toEqual([
+      ['t1', 1, 'goods'],
+      ['t2', 2, 'goods'],
+      ['t3', 3, 'goods'],
     ]);
     const backward = await traceFromIndex(store, { start: 'D', direction: 'backward', ...limits });
     expect(backward.edges.map((e) => e.transferId).sort()).toEqual(['t0', 't1', 't2', 't3']);
     expect(await store.counterparties('C', 0, 2e9, 10)).toEqual([
       { account: 'B', paid: 0, payments: 0, received: 800, receipts: 1 },
       { account: 'D', paid: 750, payments: 2, received: 0, receipts: 0 },
+    ]);
+    await store.close();
+  });
+
+  it('counts filings, alerts, pattern decisions and transfers over the whole history, day by day', async () => {
+    const store = await open(dir);
+    const day = (d: number, h = 0): string => new Date(Date.UTC(2026, 2, 1 + d, h)).toISOString();
+    const secs = (d: number): number => Date.UTC(2026, 2, 1 + d, 12) / 1000;
+    const pay = (id: string, amount: number, d: number, projectId = '', purpose = 'goods'): DomainEvent => ({
+      type: 'TransferRecorded',
+      transferId: id,
+      from: 'A',
+      to: 'B',
+      amount,
+      purpose,
+      projectId,
+      executedAt: day(d),
+    });
+    const ev = (type: DomainEvent['type'], fields: Record<string, unknown>): DomainEvent => ({ type, ...fields });
+    const blocks: Committed[] = [
+      {
+        block: 1n,
+        transactions: [
+          { txId: 'f1', time: secs(0), events: [ev('FilingSubmitted', { filingId: 'F1', entityId: 'E', category: 'finance', status: 'submitted' })] },
+          // A ledger from before filing events named category and status.
+          { txId: 'f2', time: secs(0), events: [ev('FilingSubmitted', { filingId: 'F2', entityId: 'E' })] },
+          { txId: 't1', time: secs(0), events: [pay('t1', 100, 0, 'P1', 'wages'), pay('t2', 250, 0)] },
+        ],
+      },
+      {
+        block: 2n,
+        transactions: [
+          { txId: 'f3', time: secs(1), events: [ev('FilingApproved', { filingId: 'F1', entityId: 'E', status: 'approved', filingNumber: 'N' })] },
+          { txId: 't3', time: secs(1), events: [pay('t3', 400, 1), ev('AlertRaised', { alertId: 'A1', ruleId: 'big', severity: 'high', transferId: 't3' })] },
+          { txId: 'p1', time: secs(1), events: [ev('AlertRaised', { alertId: 'A2', ruleId: 'pattern.cycle', severity: 'high', transferId: 't3' })] },
+          { txId: 'p2', time: secs(1), events: [ev('AlertRaised', { alertId: 'A3', ruleId: 'pattern.cycle', severity: 'high', transferId: 't2' })] },
+        ],
+      },
+      {
+        block: 3n,
+        transactions: [
+          { txId: 'w1', time: secs(3), events: [ev('AlertResolved', { alertId: 'A2', status: 'resolved' })] },
+          { txId: 'w2', time: secs(3), events: [ev('AlertMarkedFalsePositive', { alertId: 'A3', status: 'false_positive' })] },
+          { txId: 'w3', time: secs(3), events: [ev('AlertAcknowledged', { alertId: 'A1', status: 'acknowledged' })] },
+          { txId: 't4', time: secs(3), events: [pay('t4', 1000, 3, 'P1', 'wages')] },
+        ],
+      },
+    ];
+    await runOnce(store, source(blocks), []);
+    const stats = await store.statistics(3);
+    expect(stats.filings).toEqual([
+      { status: 'approved', category: 'finance', count: 1 },
+      { status: 'submitted', category: '', count: 1 },
+    ]);
+    expect(stats.alerts).toEqual([
+      { ruleId: 'big', severity: 'high', status: 'acknowledged', count: 1 },
+      { ruleId: 'pattern.cycle', severity: 'high', status: 'false_positive', count: 1 },
+      { ruleId: 'pattern.cycle', severity: 'high', status: 'resolved', count: 1 },
+    ]);
+    expect(stats.patterns).toEqual([{ typology: 'cycle', alerts: 2, resolved: 1, falsePositives: 1, precision: 0.5 }]);
+    expect(stats.transfers).toEqual([
+      { projectId: '-', purpose: 'goods', count: 2, amount: 650 },
+      { projectId: 'P1', purpose: 'wages', count: 2, amount: 1100 },
+    ]);
+    // The last 3 days up to the latest transfer (day 3): days 1 and 3; day 2 had nothing, day 0 is before the series.
+    expect(stats.daily).toEqual([
+      { day: '2026-03-02', transfers: 1, amount: 400, alerts: 3 },
+      { day: '2026-03-04', transfers: 1, amount: 1000, alerts: 0 },
     ]);
     await store.close();
   });

@@ -5,13 +5,14 @@ import type { DomainEvent } from '@regchain/common';
 import { parseErrorMessage } from '@regchain/common';
 import { type Alert, Engine } from './engine';
 import { DEFAULT_PARAMETERS, horizonOf, type Parameters } from './parameters';
-import type { Checkpoint, PendingAlert, Store } from './store';
+import type { Change, Checkpoint, PendingAlert, Store } from './store';
 import type { Transfer } from './transfer';
 
 /** A committed block: its valid transactions' domain events (none for most blocks of other kinds). */
 export interface Committed {
   readonly block: bigint;
-  readonly transactions: readonly { readonly txId: string; readonly events: readonly DomainEvent[] }[];
+  /** `time`: when the transaction was proposed, in seconds (what alert and filing changes are dated by). */
+  readonly transactions: readonly { readonly txId: string; readonly time?: number; readonly events: readonly DomainEvent[] }[];
 }
 
 export interface EventSource {
@@ -44,12 +45,56 @@ export function transfersOf(block: Committed): Transfer[] {
   const out: Transfer[] = [];
   for (const e of block.transactions.flatMap((tx) => tx.events)) {
     if (e.type !== 'TransferRecorded') continue;
-    const { transferId, from, to, amount, executedAt } = e;
+    const { transferId, from, to, amount, executedAt, purpose, projectId } = e;
     if (typeof transferId !== 'string' || typeof from !== 'string' || typeof to !== 'string' || typeof amount !== 'number' || typeof executedAt !== 'string')
       continue;
-    out.push({ id: transferId, from, to, amount, executedAt: Math.floor(Date.parse(executedAt) / 1000) });
+    out.push({
+      id: transferId,
+      from,
+      to,
+      amount,
+      executedAt: Math.floor(Date.parse(executedAt) / 1000),
+      purpose: typeof purpose === 'string' ? purpose : '',
+      projectId: typeof projectId === 'string' ? projectId : '',
+    });
   }
   return out.sort((a, b) => a.executedAt - b.executedAt || (a.id < b.id ? -1 : 1));
+}
+
+const text = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : fallback);
+
+/** What the block did to alerts and filings, in order: the index's statistics count them. */
+export function changesOf(block: Committed): Change[] {
+  const out: Change[] = [];
+  for (const tx of block.transactions) {
+    const time = tx.time ?? 0;
+    for (const e of tx.events) {
+      if (e.type === 'AlertRaised') {
+        out.push({ kind: 'alertRaised', alertId: text(e.alertId), ruleId: text(e.ruleId), severity: text(e.severity), time });
+      } else if (e.type === 'AlertAcknowledged' || e.type === 'AlertResolved' || e.type === 'AlertMarkedFalsePositive') {
+        out.push({ kind: 'alertStatus', alertId: text(e.alertId), status: text(e.status), time });
+      } else if (e.type === 'FilingSubmitted') {
+        // Ledgers written before filing events carried category and status: the category is unknown, the status submitted.
+        out.push({
+          kind: 'filingSubmitted',
+          filingId: text(e.filingId),
+          entityId: text(e.entityId),
+          category: text(e.category),
+          status: text(e.status, 'submitted'),
+          time,
+        });
+      } else if (e.type.startsWith('Filing') && typeof e.status === 'string') {
+        out.push({
+          kind: 'filingStatus',
+          filingId: text(e.filingId),
+          status: e.status,
+          ...(typeof e.category === 'string' ? { category: e.category } : {}),
+          time,
+        });
+      }
+    }
+  }
+  return out;
 }
 
 export class Monitor {
@@ -125,7 +170,7 @@ export class Monitor {
       }
     }
     const last = block.transactions[block.transactions.length - 1];
-    await this.#store.record({ block: block.block, txId: last?.txId ?? '' }, transfers, found);
+    await this.#store.record({ block: block.block, txId: last?.txId ?? '' }, transfers, found, changesOf(block));
     if (found.length > 0) this.#raisePending();
     if (block.transactions.some((tx) => tx.events.some((e) => e.type === 'TypologiesPublished'))) {
       await this.#rebuild();

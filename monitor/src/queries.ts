@@ -15,12 +15,20 @@ export interface TraceRequest {
   readonly toTime: number;
   readonly maxNodes: number;
   readonly maxEdges: number;
+  /** From a transfer: when it moved (the walk starts at its payee, or its payer backward, from that time). */
+  readonly startTime?: number | undefined;
 }
 
 /** The same time-respecting walk as the chaincode's (`trace:flows`), over the index's edges. */
 export async function traceFromIndex(store: Store, req: TraceRequest): Promise<TraceResult> {
-  return walk(req.start, req.direction, req, async (account, direction, from, to): Promise<Edge[]> => {
-    const rows = await store.flows(direction === 'forward' ? 'out' : 'in', account, from, to, EDGES_PER_ACCOUNT);
-    return rows.map((t) => ({ transferId: t.id, from: t.from, to: t.to, amount: t.amount, purpose: t.purpose, projectId: t.projectId, time: t.executedAt }));
-  });
+  return walk(
+    req.start,
+    req.direction,
+    req,
+    async (account, direction, from, to): Promise<Edge[]> => {
+      const rows = await store.flows(direction === 'forward' ? 'out' : 'in', account, from, to, EDGES_PER_ACCOUNT);
+      return rows.map((t) => ({ transferId: t.id, from: t.from, to: t.to, amount: t.amount, purpose: t.purpose, projectId: t.projectId, time: t.executedAt }));
+    },
+    req.startTime,
+  );
 }

@@ -1,12 +1,14 @@
 // npm run monitor: follows the chain into the index, runs the detectors, raises pattern alerts; answers its
-// status (checkpoint, lag, counts) on GET /status, and history-wide traces and counterparties from the index on
-// GET /traces and GET /counterparties (the regulator's own service, on localhost). Settings from the environment; the defaults are the local
-// network's layout (REGCHAIN_HOME).
-import { portOffset, stateDir, stateLayout } from '@regchain/common';
+// status (checkpoint, lag, counts) on GET /status, and history-wide traces, counterparties and statistics from the
+// index on GET /traces, /counterparties and /statistics. Those answer only the gateway, which presents the token in
+// the state folder's secrets and decides who may ask what (the monitor knows no callers). Settings from the
+// environment; the defaults are the local network's layout (REGCHAIN_HOME).
+import { ownerSecret, portOffset, sameSecret, stateDir, stateLayout } from '@regchain/common';
 import * as http from 'node:http';
 import pino from 'pino';
 import { fabricEvents, fabricRaiser, FabricLink, parametersFromChain } from './fabric';
 import { Monitor } from './follower';
+import { pageOf } from '../../chaincode/src/domain/trace';
 import { traceFromIndex, type TraceRequest } from './queries';
 import { Store } from './store';
 
@@ -19,6 +21,9 @@ export interface MonitorConfig {
   readonly host: string;
   readonly port: number;
   readonly logLevel: string;
+  /** The token index queries must present (the gateway's); else read from, or created in, tokenFile. */
+  readonly token: string | undefined;
+  readonly tokenFile: string;
 }
 
 class QueryError extends Error {}
@@ -60,6 +65,7 @@ function traceRequest(q: URLSearchParams): TraceRequest {
     ...timesOf(q),
     maxNodes: intOf(q, 'maxNodes', 200, 1, 10_000),
     maxEdges: intOf(q, 'maxEdges', 1000, 1, 100_000),
+    startTime: q.has('startTime') ? intOf(q, 'startTime', 0, 0, 253402300799) : undefined,
   };
 }
 
@@ -74,11 +80,14 @@ export function monitorConfig(env: NodeJS.ProcessEnv = process.env): MonitorConf
     host: env.REGCHAIN_MONITOR_HOST ?? '127.0.0.1',
     port: Number(env.REGCHAIN_MONITOR_PORT ?? 3100 + portOffset(env.REGCHAIN_PORT_OFFSET)),
     logLevel: env.REGCHAIN_MONITOR_LOG_LEVEL ?? 'info',
+    token: env.REGCHAIN_MONITOR_TOKEN || undefined,
+    tokenFile: env.REGCHAIN_MONITOR_TOKEN_FILE ?? local.monitorToken,
   };
 }
 
 export async function startMonitor(config: MonitorConfig): Promise<{ close: () => Promise<void>; url: string }> {
   const log = pino({ name: 'regchain-monitor', level: config.logLevel });
+  const token = config.token ?? ownerSecret(config.tokenFile);
   const store = await Store.open({ url: config.databaseUrl, dir: config.dataDir });
   const link = new FabricLink({ profile: config.profile, mspId: config.mspId, mspDir: config.mspDir });
   const monitor = new Monitor({
@@ -108,19 +117,29 @@ export async function startMonitor(config: MonitorConfig): Promise<{ close: () =
         parametersVersion: monitor.parametersVersion,
       };
     },
-    '/traces': async (q) => ({ ...(await traceFromIndex(store, traceRequest(q))), source: 'index', asOfBlock: await asOfBlock() }),
+    '/traces': async (q) => {
+      const trace = await traceFromIndex(store, traceRequest(q));
+      const page = pageOf(trace, intOf(q, 'bookmark', 0, 0, 999_999), intOf(q, 'pageSize', 100, 1, 1000));
+      return { ...page, source: 'index', asOfBlock: await asOfBlock() };
+    },
     '/counterparties': async (q) => {
       const account = accountOf(q);
       const { fromTime, toTime } = timesOf(q);
       const limit = intOf(q, 'limit', 100, 1, 1000);
       return { account, counterparties: await store.counterparties(account, fromTime, toTime, limit), source: 'index', asOfBlock: await asOfBlock() };
     },
+    '/statistics': async (q) => ({ ...(await store.statistics(intOf(q, 'days', 90, 1, 3660))), source: 'index', asOfBlock: await asOfBlock() }),
   };
+  /** The status is health and counts; everything else is the index's content, for the gateway only. */
+  const open = new Set(['/status']);
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://monitor');
     const route = routes[url.pathname];
     const send = (status: number, body: unknown): void => void res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     if (req.method !== 'GET' || !route) return send(404, { code: 'NOT_FOUND', message: `GET ${Object.keys(routes).join(', ')}` });
+    const presented = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    if (!open.has(url.pathname) && !(presented && sameSecret(presented, token)))
+      return send(401, { code: 'UNAUTHENTICATED', message: 'index queries answer the gateway only (Bearer: the monitor token)' });
     route(url.searchParams).then(
       (body) => send(200, body),
       (err: unknown) =>

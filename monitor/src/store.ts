@@ -87,7 +87,53 @@ const MIGRATIONS: readonly string[] = [
    );`,
   `ALTER TABLE transfers ADD COLUMN purpose text NOT NULL DEFAULT '';
    ALTER TABLE transfers ADD COLUMN project_id text NOT NULL DEFAULT ''`,
+  // Every alert and filing, for statistics over the whole history. Indexes built before this lack them (and
+  // purposes and projects): their transfers and checkpoint are dropped, so the monitor indexes the chain again from
+  // its first block. The alerts found are kept: none is raised twice.
+  `CREATE TABLE alerts (
+     alert_id text PRIMARY KEY,
+     rule_id text NOT NULL,
+     severity text NOT NULL,
+     status text NOT NULL,
+     raised_at bigint NOT NULL,
+     updated_at bigint NOT NULL
+   );
+   CREATE INDEX alerts_raised ON alerts (raised_at);
+   CREATE TABLE filings (
+     filing_id text PRIMARY KEY,
+     entity_id text NOT NULL,
+     category text NOT NULL,
+     status text NOT NULL,
+     submitted_at bigint NOT NULL,
+     updated_at bigint NOT NULL
+   );
+   DELETE FROM transfers;
+   DELETE FROM checkpoint`,
 ];
+
+/** What a block did to an alert or a filing, decoded from its events (times: the transaction's, in seconds). */
+export type Change =
+  | { readonly kind: 'alertRaised'; readonly alertId: string; readonly ruleId: string; readonly severity: string; readonly time: number }
+  | { readonly kind: 'alertStatus'; readonly alertId: string; readonly status: string; readonly time: number }
+  | {
+      readonly kind: 'filingSubmitted';
+      readonly filingId: string;
+      readonly entityId: string;
+      readonly category: string;
+      readonly status: string;
+      readonly time: number;
+    }
+  | { readonly kind: 'filingStatus'; readonly filingId: string; readonly status: string; readonly category?: string; readonly time: number };
+
+/** Statistics over everything indexed; the same tables as the chaincode's, and a day-by-day series. */
+export interface IndexStatistics {
+  readonly filings: { status: string; category: string; count: number }[];
+  readonly alerts: { ruleId: string; severity: string; status: string; count: number }[];
+  readonly patterns: { typology: string; alerts: number; resolved: number; falsePositives: number; precision: number | null }[];
+  readonly transfers: { projectId: string; purpose: string; count: number; amount: number }[];
+  /** Per business day (UTC) of the last `days` up to the latest transfer: transfers executed, their sum, alerts raised. */
+  readonly daily: { day: string; transfers: number; amount: number; alerts: number }[];
+}
 
 export interface Checkpoint {
   /** The last block indexed, whole, and its last regchain transaction ('' when it had none). */
@@ -111,6 +157,35 @@ export interface PendingAlert {
   readonly accounts: string[];
   readonly transferIds: string[];
 }
+
+async function applyChange(tx: Sql, c: Change): Promise<void> {
+  switch (c.kind) {
+    case 'alertRaised':
+      await tx.query(
+        `INSERT INTO alerts (alert_id, rule_id, severity, status, raised_at, updated_at) VALUES ($1, $2, $3, 'open', $4, $4) ON CONFLICT (alert_id) DO NOTHING`,
+        [c.alertId, c.ruleId, c.severity, c.time],
+      );
+      return;
+    case 'alertStatus':
+      await tx.query('UPDATE alerts SET status = $2, updated_at = $3 WHERE alert_id = $1', [c.alertId, c.status, c.time]);
+      return;
+    case 'filingSubmitted':
+      await tx.query(
+        `INSERT INTO filings (filing_id, entity_id, category, status, submitted_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (filing_id) DO NOTHING`,
+        [c.filingId, c.entityId, c.category, c.status, c.time],
+      );
+      return;
+    case 'filingStatus':
+      await tx.query('UPDATE filings SET status = $2, category = coalesce($3, category), updated_at = $4 WHERE filing_id = $1', [
+        c.filingId,
+        c.status,
+        c.category ?? null,
+        c.time,
+      ]);
+  }
+}
+
+const DAY_SECONDS = 86_400;
 
 export class Store {
   readonly #db: Database;
@@ -149,20 +224,24 @@ export class Store {
     return row ? { block: BigInt(row.block), txId: row.tx_id } : undefined;
   }
 
-  /** One committed block: its transfers, the alerts they completed, and the checkpoint, all or nothing. */
-  async record(at: Checkpoint, transfers: readonly Transfer[], found: readonly Alert[]): Promise<void> {
+  /** One committed block: its transfers, alert and filing changes, the alerts they completed, and the checkpoint, all or nothing. */
+  async record(at: Checkpoint, transfers: readonly Transfer[], found: readonly Alert[], changes: readonly Change[] = []): Promise<void> {
     await this.#db.transaction(async (tx) => {
       // A batch of 500 transfers is a few statements, not 500.
+      const columns = 7;
       for (let i = 0; i < transfers.length; i += ROWS_PER_INSERT) {
         const rows = transfers.slice(i, i + ROWS_PER_INSERT);
         const values = rows.map(
-          (_t, j) => `($${j * 5 + 1}, $${j * 5 + 2}, $${j * 5 + 3}, $${j * 5 + 4}, $${j * 5 + 5}, $${rows.length * 5 + 1}, $${rows.length * 5 + 2})`,
+          (_t, j) =>
+            `(${Array.from({ length: columns }, (_c, k) => `$${j * columns + k + 1}`).join(', ')}, $${rows.length * columns + 1}, $${rows.length * columns + 2})`,
         );
         await tx.query(
-          `INSERT INTO transfers (transfer_id, payer, payee, amount, executed_at, block, tx_id) VALUES ${values.join(', ')} ON CONFLICT (transfer_id) DO NOTHING`,
-          [...rows.flatMap((t) => [t.id, t.from, t.to, t.amount, t.executedAt]), at.block.toString(), at.txId],
+          `INSERT INTO transfers (transfer_id, payer, payee, amount, executed_at, purpose, project_id, block, tx_id) VALUES ${values.join(', ')}
+           ON CONFLICT (transfer_id) DO NOTHING`,
+          [...rows.flatMap((t) => [t.id, t.from, t.to, t.amount, t.executedAt, t.purpose ?? '', t.projectId ?? '']), at.block.toString(), at.txId],
         );
       }
+      for (const c of changes) await applyChange(tx, c);
       for (const a of found) {
         await tx.query(
           `INSERT INTO pattern_alerts (key, typology, parameters_version, score, accounts, transfer_ids, found_block)
@@ -313,9 +392,67 @@ export class Store {
     };
   }
 
+  /** Statistics over everything indexed, with the daily series over the last `days` days. */
+  async statistics(days: number): Promise<IndexStatistics> {
+    const q = async <T>(text: string, params?: unknown[]): Promise<T[]> => (await this.#db.query<T>(text, params)).rows;
+    type Counted = { count: string | number };
+    const filings = await q<{ status: string; category: string } & Counted>(
+      'SELECT status, category, count(*) AS count FROM filings GROUP BY status, category ORDER BY status, category',
+    );
+    const alerts = await q<{ rule_id: string; severity: string; status: string } & Counted>(
+      'SELECT rule_id, severity, status, count(*) AS count FROM alerts GROUP BY rule_id, severity, status ORDER BY rule_id, severity, status',
+    );
+    const patterns = await q<{ typology: string; alerts: string | number; resolved: string | number; false_positives: string | number }>(
+      `SELECT substr(rule_id, 9) AS typology, count(*) AS alerts,
+              count(*) FILTER (WHERE status = 'resolved') AS resolved, count(*) FILTER (WHERE status = 'false_positive') AS false_positives
+       FROM alerts WHERE rule_id LIKE 'pattern.%' GROUP BY rule_id ORDER BY rule_id`,
+    );
+    const transfers = await q<{ project_id: string; purpose: string; amount: string | number } & Counted>(
+      `SELECT CASE WHEN project_id = '' THEN '-' ELSE project_id END AS project_id, purpose, count(*) AS count, sum(amount) AS amount
+       FROM transfers GROUP BY 1, purpose ORDER BY 1, purpose`,
+    );
+    const latest = await this.latestExecutedAt();
+    const last = Math.floor((latest ?? 0) / DAY_SECONDS);
+    const first = last - days + 1;
+    const perDay =
+      latest === undefined
+        ? []
+        : await q<{ day: string | number; transfers: string | number; amount: string | number; alerts: string | number }>(
+            `SELECT day, sum(transfers) AS transfers, sum(amount) AS amount, sum(alerts) AS alerts FROM (
+             SELECT executed_at / ${DAY_SECONDS} AS day, count(*) AS transfers, sum(amount) AS amount, 0 AS alerts
+               FROM transfers WHERE executed_at >= $1 AND executed_at < $2 GROUP BY 1
+             UNION ALL
+             SELECT raised_at / ${DAY_SECONDS}, 0, 0, count(*) FROM alerts WHERE raised_at >= $1 AND raised_at < $2 GROUP BY 1
+           ) AS d GROUP BY day ORDER BY day`,
+            [first * DAY_SECONDS, (last + 1) * DAY_SECONDS],
+          );
+    const n = Number;
+    return {
+      filings: filings.map((r) => ({ status: r.status, category: r.category, count: n(r.count) })),
+      alerts: alerts.map((r) => ({ ruleId: r.rule_id, severity: r.severity, status: r.status, count: n(r.count) })),
+      patterns: patterns.map((r) => {
+        const decided = n(r.resolved) + n(r.false_positives);
+        return {
+          typology: r.typology,
+          alerts: n(r.alerts),
+          resolved: n(r.resolved),
+          falsePositives: n(r.false_positives),
+          precision: decided === 0 ? null : Math.round((n(r.resolved) / decided) * 1000) / 1000,
+        };
+      }),
+      transfers: transfers.map((r) => ({ projectId: r.project_id, purpose: r.purpose, count: n(r.count), amount: n(r.amount) })),
+      daily: perDay.map((r) => ({
+        day: new Date(n(r.day) * DAY_SECONDS * 1000).toISOString().slice(0, 10),
+        transfers: n(r.transfers),
+        amount: n(r.amount),
+        alerts: n(r.alerts),
+      })),
+    };
+  }
+
   /** Empties the index: the monitor then rebuilds it from the chain's first block. */
   async reset(): Promise<void> {
-    await this.#db.query('DROP TABLE IF EXISTS transfers, pattern_alerts, checkpoint, schema_migrations');
+    await this.#db.query('DROP TABLE IF EXISTS transfers, pattern_alerts, checkpoint, alerts, filings, schema_migrations');
     await this.#migrate();
   }
 

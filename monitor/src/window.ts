@@ -1,6 +1,9 @@
 // The recent flows the detectors look at: each account's transfers out and in, in time order, kept for the
 // parameters' horizon and no longer, so memory follows the window, not the history. Transfers mostly arrive in
-// business-time order (a back-test puts them so with `Reorder`); one reported late is put in its place.
+// business-time order (a back-test puts them so with `Reorder`); one reported late is put in its place. A file of
+// old transfers loaded into a live network (the batch upload of a back-test file) arrives weeks behind the rest:
+// the horizon is kept behind the oldest transfer added lately, so its own past stays in the window as it would
+// in the back-test.
 import type { Transfer } from './transfer';
 
 /** One account's transfers in one direction, oldest first; evicted from the front without copying each time. */
@@ -66,6 +69,8 @@ export class FlowWindow {
   readonly #horizon: number;
   #now = 0;
   #added = 0;
+  /** The oldest business time added since the last eviction. */
+  #oldestAdded = Number.POSITIVE_INFINITY;
 
   constructor(horizon: number) {
     this.#horizon = horizon;
@@ -84,6 +89,7 @@ export class FlowWindow {
     this.#lastActive.set(t.from, t.executedAt);
     this.#lastActive.set(t.to, t.executedAt);
     this.#now = Math.max(this.#now, t.executedAt);
+    this.#oldestAdded = Math.min(this.#oldestAdded, t.executedAt);
     this.#added += 1;
     if (this.#added % 4096 === 0) this.#evict();
     return before;
@@ -126,7 +132,9 @@ export class FlowWindow {
   }
 
   #evict(): void {
-    const oldest = this.#now - this.#horizon;
+    // What any transfer added lately can look back to; transfers reported in time order make it now's.
+    const oldest = Math.min(this.#now, this.#oldestAdded) - this.#horizon;
+    this.#oldestAdded = Number.POSITIVE_INFINITY;
     for (const map of [this.#out, this.#in]) {
       for (const [account, s] of map) {
         s.evictBefore(oldest);

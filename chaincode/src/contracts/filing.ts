@@ -100,7 +100,14 @@ export class FilingContract extends RegchainContract {
     await ctx.stub.putPrivateData(PERSONAL_DATA_COLLECTION, filingId, Buffer.from(canonical(person)));
     await this.save(ctx, undefined, filing);
     await l.put(svc, { filingId });
-    ctx.emit({ type: 'FilingSubmitted', filingId, entityId: filing.applicant.creditCode, serviceName: filing.service.name });
+    ctx.emit({
+      type: 'FilingSubmitted',
+      filingId,
+      entityId: filing.applicant.creditCode,
+      serviceName: filing.service.name,
+      category: filing.service.category,
+      status: filing.status,
+    });
     return canonical(filing);
   }
 
@@ -134,7 +141,14 @@ export class FilingContract extends RegchainContract {
       lastTxId: l.txId(),
     };
     await this.save(ctx, before, after);
-    ctx.emit({ type: 'FilingAmended', filingId: after.filingId, entityId: after.applicant.creditCode, revision: after.revision });
+    ctx.emit({
+      type: 'FilingAmended',
+      filingId: after.filingId,
+      entityId: after.applicant.creditCode,
+      revision: after.revision,
+      category: after.service.category,
+      status: after.status,
+    });
     return canonical(after);
   }
 

@@ -1,7 +1,7 @@
 // Fund-flow traces and statistics: read-only views computed from the ledger at query time.
 import { Info, Returns, Transaction } from 'fabric-contract-api';
 import type { Filing } from '../domain/filing';
-import { type Direction, type Edge, sumByPurpose, walk } from '../domain/trace';
+import { type Direction, type Edge, pageOf, sumByPurpose, walk } from '../domain/trace';
 import { ChaincodeError } from '../errors';
 import { mayReadAccount, mayReadTransfer } from '../domain/scope';
 import { requireRole } from '../identity';
@@ -63,20 +63,10 @@ export class TraceContract extends RegchainContract {
         throw new ChaincodeError('ACCOUNT_NOT_FOUND', `account ${start} does not exist or is not visible to you`);
     }
     const result = await walk(start, req.direction, limits, edgeSource(ctx), startTime);
-    const offset = Number(req.bookmark || '0');
-    const size = req.pageSize ?? DEFAULTS.pageSize;
-    const page = result.edges.slice(offset, offset + size);
+    const page = pageOf(result, Number(req.bookmark || '0'), req.pageSize ?? DEFAULTS.pageSize);
     return canonical({
-      start: result.start,
-      direction: result.direction,
+      ...page,
       origin: origin ? { transferId: origin.transferId, from: origin.from, to: origin.to, amount: origin.amount, time: origin.time } : undefined,
-      nodes: result.nodes,
-      edges: page,
-      totalEdges: result.edges.length,
-      totalAmount: result.edges.reduce((s, e) => s + e.amount, 0),
-      truncated: result.truncated,
-      reads: result.reads,
-      bookmark: offset + size < result.edges.length ? String(offset + size) : '',
     });
   }
 

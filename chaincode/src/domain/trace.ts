@@ -100,6 +100,21 @@ export async function walk(start: string, direction: Direction, limits: TraceLim
   };
 }
 
+/** One page of a trace's edges (the bookmark is the next offset, '' on the last page), with totals over them all. */
+export function pageOf(result: TraceResult, offset: number, size: number) {
+  return {
+    start: result.start,
+    direction: result.direction,
+    nodes: result.nodes,
+    edges: result.edges.slice(offset, offset + size),
+    totalEdges: result.edges.length,
+    totalAmount: result.edges.reduce((s, e) => s + e.amount, 0),
+    truncated: result.truncated,
+    reads: result.reads,
+    bookmark: offset + size < result.edges.length ? String(offset + size) : '',
+  };
+}
+
 export interface PurposeSum {
   readonly purpose: string;
   readonly amount: number;

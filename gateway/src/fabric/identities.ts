@@ -3,7 +3,7 @@ import { type Identity, type Signer, signers } from '@hyperledger/fabric-gateway
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Role } from '@regchain/common';
+import { ownerSecret, type Role } from '@regchain/common';
 import { JsonStore } from '../store';
 
 export interface EncryptedKey {
@@ -46,8 +46,7 @@ export class Vault {
     fs.mkdirSync(path.dirname(secretFile), { recursive: true, mode: 0o700 });
     // Earlier versions kept the secret beside the store: move it out.
     if (legacyFile && !fs.existsSync(secretFile) && fs.existsSync(legacyFile)) fs.renameSync(legacyFile, secretFile);
-    if (!fs.existsSync(secretFile)) fs.writeFileSync(secretFile, crypto.randomBytes(32).toString('base64'), { mode: 0o600 });
-    return new Vault(fs.readFileSync(secretFile, 'utf8').trim());
+    return new Vault(ownerSecret(secretFile));
   }
 
   encrypt(plain: string): EncryptedKey {

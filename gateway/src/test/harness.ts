@@ -10,9 +10,26 @@ import type { GatewayConfig } from '../config';
 import { type Caller, CallerRegistry, Vault } from '../fabric/identities';
 import type { Invocation, Readiness, SubmitResult } from '../fabric/ledger';
 import { Idempotency } from '../idempotency';
+import type { IndexPort } from '../monitor-index';
 import { createMetrics } from '../metrics';
 
 export const TX = 'ab'.repeat(32);
+
+/** The monitor's index in route tests: what it was asked, and a canned answer. */
+export class FakeIndex implements IndexPort {
+  calls: { path: string; query: Record<string, string | number | undefined> }[] = [];
+  next: (path: string) => Record<string, unknown> = () => ({ source: 'index', asOfBlock: 7 });
+
+  async query(path: string, query: Record<string, string | number | undefined>): Promise<Record<string, unknown>> {
+    this.calls.push({ path, query });
+    return this.next(path);
+  }
+
+  reset(): void {
+    this.calls = [];
+    this.next = () => ({ source: 'index', asOfBlock: 7 });
+  }
+}
 
 export class FakeLedger implements LedgerPort {
   calls: { caller: string; call: Invocation }[] = [];
@@ -95,6 +112,9 @@ export function testConfig(
     users: '/nonexistent',
     uploadBatchSize: 2,
     uploadBodyLimit: 1024 * 1024,
+    monitorUrl: 'http://127.0.0.1:9',
+    monitorToken: 'test-token',
+    monitorTokenFile: '/nonexistent',
     ...limits,
   };
 }
@@ -102,6 +122,7 @@ export function testConfig(
 export interface RouteTestApp {
   readonly app: FastifyInstance;
   readonly ledger: FakeLedger;
+  readonly index: FakeIndex;
   readonly services: Services;
   /** API keys by role, and `offline` for a bank caller that keeps its own key. */
   readonly keys: Readonly<Record<string, string>>;
@@ -148,7 +169,8 @@ export async function startRouteTestApp(): Promise<RouteTestApp> {
   keys.offline = apiKey as string;
   await callers.add({ id: 'public', mspId: 'AuditorMSP', role: 'auditor', entityId: 'x', certificate: cert, privateKey: certificate().key, withApiKey: false });
   const ledger = new FakeLedger();
-  const services: Services = { config, callers, ledger, metrics: createMetrics(), idempotency: new Idempotency(dataDir) };
+  const index = new FakeIndex();
+  const services: Services = { config, callers, ledger, index, metrics: createMetrics(), idempotency: new Idempotency(dataDir) };
   const app = await buildApp(services);
   // Every route the app registers, with the roles its config names: the role matrix below covers them all.
   const probe = Fastify();
@@ -156,7 +178,7 @@ export async function startRouteTestApp(): Promise<RouteTestApp> {
   await probe.register(gatewayApp, { services });
   await probe.ready();
   await probe.close();
-  return { app, ledger, services, keys, routes, dataDir, auth: (role) => ({ authorization: `Bearer ${keys[role]}` }) };
+  return { app, ledger, index, services, keys, routes, dataDir, auth: (role) => ({ authorization: `Bearer ${keys[role]}` }) };
 }
 
 /** A transfer that passes the gateway's schema. */
