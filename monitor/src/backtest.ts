@@ -7,7 +7,8 @@ import { DAY, type Transfer } from './transfer';
 /** What `npm run detect` writes: the references tied to any alert, and the alerts. */
 export interface Flagged {
   readonly transactions: string[];
-  readonly alerts: { typology: string; score: number; accounts: string[]; transfers: string[] }[];
+  /** `key`: the instance (typology, anchor account, first transfer), as the alert raised on chain names it by transfer id. */
+  readonly alerts: { typology: string; key: string; score: number; accounts: string[]; transfers: string[] }[];
 }
 
 export interface BacktestOptions {
@@ -26,7 +27,7 @@ export interface BacktestResult extends Flagged {
 }
 
 export function flaggedOf(alerts: readonly Alert[]): Flagged {
-  const out = alerts.map((a) => ({ typology: a.typology, score: a.score, accounts: a.accounts, transfers: a.transfers.map((t) => t.id) }));
+  const out = alerts.map((a) => ({ typology: a.typology, key: a.key, score: a.score, accounts: a.accounts, transfers: a.transfers.map((t) => t.id) }));
   return { transactions: [...new Set(out.flatMap((a) => a.transfers))].sort(), alerts: out };
 }
 

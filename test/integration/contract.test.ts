@@ -9,8 +9,10 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../gateway/src/app';
 import { loadConfig } from '../../gateway/src/config';
 import { bootstrapCallers } from '../../gateway/src/fabric/bootstrap';
+import { MonitorIndex } from '../../gateway/src/monitor-index';
 import { createServices } from '../../gateway/src/services';
 import { Uploads } from '../../gateway/src/uploads';
+import { monitorConfig, startMonitor } from '../../monitor/src/server';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'regchain-contract-it-'));
 const reports = fs.mkdtempSync(path.join(os.tmpdir(), 'regchain-schemathesis-'));
@@ -30,6 +32,8 @@ let app: FastifyInstance;
 let url: string;
 let keys: Record<string, string>;
 let services: ReturnType<typeof createServices>;
+/** The monitor the index answers (source=index) come from: the contract covers them too. */
+let monitor: Awaited<ReturnType<typeof startMonitor>> | undefined;
 
 /** What the regulator's rules and watchlist hold: fuzzing publishes rules and watches entries for the whole channel. */
 async function regulatorState(): Promise<{ rules: Set<string>; watched: Set<string>; settings: unknown }> {
@@ -63,7 +67,13 @@ beforeAll(async () => {
   const uploads = new Uploads(dataDir, async (_caller, items) => ({
     results: items.map((_item, index) => ({ index, status: 'failed' as const, code: 'NOT_SENT' })),
   }));
-  app = await buildApp({ ...services, uploads });
+  monitor = await startMonitor({
+    ...monitorConfig({ REGCHAIN_HOME: process.env.REGCHAIN_HOME, REGCHAIN_PORT_OFFSET: process.env.REGCHAIN_PORT_OFFSET }),
+    dataDir: path.join(dataDir, 'index'),
+    port: 0,
+    logLevel: 'silent',
+  });
+  app = await buildApp({ ...services, uploads, index: new MonitorIndex(monitor.url, undefined, services.config.monitorTokenFile) });
   await app.listen({ host: '127.0.0.1', port: 0 });
   url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
   // A suite before this one may have stopped and restarted peers: the contract is tested on a network that is whole.
@@ -89,6 +99,7 @@ afterAll(async () => {
         await post(`/v1/watchlist/${entry.split('/').map(encodeURIComponent).join('/')}/remove`, { note: 'contract test clean-up' });
   }
   await app?.close();
+  await monitor?.close();
   services?.ledger.close();
 });
 

@@ -1,8 +1,9 @@
 // The monitor on the real network: it follows committed blocks into its index (PGlite), finds a pattern across
 // transfers and raises it on chain with its own identity within a block or two; stopped while transfers commit,
 // it resumes from its checkpoint and raises what it missed, and nothing twice; it applies the parameters the
-// regulator publishes.
-import { DEFAULT_TYPOLOGY_PARAMETERS, sleep } from '@regchain/common';
+// regulator publishes; the gateway answers traces, counterparties and statistics from its index behind the
+// chain's visibility; a back-test file loaded with the CSV upload raises on chain the alerts the back-test finds.
+import { DEFAULT_TYPOLOGY_PARAMETERS, sleep, TYPOLOGIES } from '@regchain/common';
 import type { FastifyInstance } from 'fastify';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -11,7 +12,11 @@ import { buildApp } from '../../gateway/src/app';
 import { loadConfig } from '../../gateway/src/config';
 import { bootstrapCallers } from '../../gateway/src/fabric/bootstrap';
 import { createServices } from '../../gateway/src/services';
+import { type IndexPort, MonitorIndex } from '../../gateway/src/monitor-index';
+import { backtest } from '../../monitor/src/backtest';
+import { transfersCsv } from '../../monitor/src/csv';
 import { monitorConfig, startMonitor } from '../../monitor/src/server';
+import { labelledSet } from '../../monitor/src/synthetic';
 import { orgByKey } from '../../network/src/topology';
 
 const run = Date.now().toString(36);
@@ -23,6 +28,7 @@ const NEAR = 4_600_000;
 let services: ReturnType<typeof createServices>;
 let app: FastifyInstance;
 let keys: Record<string, string>;
+let index: IndexPort;
 const config = {
   ...monitorConfig({ REGCHAIN_HOME: process.env.REGCHAIN_HOME, REGCHAIN_PORT_OFFSET: process.env.REGCHAIN_PORT_OFFSET }),
   dataDir: path.join(dataDir, 'index'),
@@ -40,7 +46,8 @@ beforeAll(async () => {
     rateLimitPerMinute: 1_000_000,
   });
   keys = await bootstrapCallers(services.config, services.callers);
-  app = await buildApp(services);
+  // The monitor listens on a port it picks: the gateway asks whichever monitor the test started last.
+  app = await buildApp({ ...services, index: { query: (path, query) => index.query(path, query) } });
   await app.ready();
 });
 
@@ -104,8 +111,14 @@ async function alertFor(ids: string[], timeoutMs = 60_000): Promise<{ alertId: s
   throw new Error(`no structuring alert for ${ids.join(', ')} within ${timeoutMs} ms`);
 }
 
+async function startAndAsk(): Promise<Awaited<ReturnType<typeof startMonitor>>> {
+  const monitor = await startMonitor(config);
+  index = new MonitorIndex(monitor.url, undefined, services.config.monitorTokenFile);
+  return monitor;
+}
+
 it('raises a pattern on chain within a block or two, and after a restart raises what it missed, nothing twice', async () => {
-  let monitor = await startMonitor(config);
+  let monitor = await startAndAsk();
   try {
     // Caught up with whatever the network already holds.
     for (let i = 0; i < 240 && (await status(monitor.url)).behindBlocks !== 0; i += 1) await sleep(500);
@@ -124,21 +137,37 @@ it('raises a pattern on chain within a block or two, and after a restart raises 
     const tx = await api<{ blockNumber: string }>('regulator1', 'GET', `/v1/transactions/${alert.lastTxId}`);
     expect(Number(tx.body.blockNumber) - first.block).toBeLessThanOrEqual(2);
 
-    // The same money, traced from the index: what the chaincode's trace would answer, saying where it came from.
-    const trace = (await (await fetch(`${monitor.url}/traces?accountId=s1-payer-${run}&direction=forward&depth=2`)).json()) as {
-      source: string;
-      edges: { transferId: string }[];
-    };
-    expect(trace.source).toBe('index');
-    expect(trace.edges.map((e) => e.transferId).sort()).toEqual([...first.ids].sort());
-    expect((await fetch(`${monitor.url}/traces?accountId=${encodeURIComponent('../x')}`)).status).toBe(400);
+    // The same money, traced from the index through the gateway: what the chaincode's trace answers, saying where it came from.
+    const traceUrl = `/v1/traces?accountId=s1-payer-${run}&direction=forward&depth=2`;
+    const fromIndex = await api('regulator1', 'GET', `${traceUrl}&source=index`);
+    const fromLedger = await api('regulator1', 'GET', traceUrl);
+    expect([fromIndex.status, fromIndex.body.source, fromLedger.body.source]).toEqual([200, 'index', 'ledger']);
+    expect(fromIndex.body.asOfBlock).toBeGreaterThanOrEqual(first.block);
+    expect(fromIndex.body.edges).toEqual(fromLedger.body.edges);
+    expect((await api('bank1', 'GET', `${traceUrl}&source=index`)).body.edges).toHaveLength(3);
+    const counterparties = await api('bank1', 'GET', `/v1/accounts/s1-payer-${run}/counterparties`);
+    expect(counterparties.body.counterparties).toEqual([{ account: `s1-payee-${run}`, paid: 3 * NEAR + 3, payments: 3, received: 0, receipts: 0 }]);
+    // An account another bank holds: the chain says the bank may not see it, and the index is not asked.
+    const AUDITOR = orgByKey('auditor').users[0]?.entityId as string;
+    expect((await api('regulator1', 'POST', '/v1/accounts', { accountId: `held-${run}`, ownerEntityId: BANK, name: 'x', holderBankId: AUDITOR })).status).toBe(
+      201,
+    );
+    for (const url of [`/v1/accounts/held-${run}/counterparties`, `/v1/traces?accountId=held-${run}&direction=forward&source=index`])
+      expect((await api('bank1', 'GET', url)).body.code).toBe('ACCOUNT_NOT_FOUND');
+    const stats = await api('auditor1', 'GET', '/v1/statistics?source=index&days=7');
+    expect(stats.body.source).toBe('index');
+    expect(stats.body.patterns.find((p: { typology: string }) => p.typology === 'structuring').alerts).toBeGreaterThanOrEqual(1);
+    expect(stats.body.daily.at(-1).transfers).toBeGreaterThanOrEqual(3);
+    // Only the gateway may ask the index.
+    expect((await fetch(`${monitor.url}/traces?accountId=s1-payer-${run}`)).status).toBe(401);
   } finally {
     await monitor.close();
   }
 
   // Transfers commit while the monitor is down.
   const missed = await structuring('s2');
-  monitor = await startMonitor(config);
+  expect((await api('regulator1', 'GET', `/v1/statistics?source=index`)).body.code).toBe('INDEX_UNAVAILABLE');
+  monitor = await startAndAsk();
   try {
     await alertFor(missed.ids);
     const s = await status(monitor.url);
@@ -146,6 +175,81 @@ it('raises a pattern on chain within a block or two, and after a restart raises 
     const page = await api<{ items: { pattern?: { transferIds: string[] } }[] }>('regulator1', 'GET', '/v1/alerts?ruleId=pattern.structuring&pageSize=200');
     const mine = page.body.items.filter((a) => a.pattern?.transferIds.some((id) => [...missed.ids].includes(id)));
     expect(mine).toHaveLength(1);
+  } finally {
+    await monitor.close();
+  }
+});
+
+it('raises on chain the alerts the back-test finds in a file loaded with the CSV upload', async () => {
+  // A labelled set whose last transfer is an hour ago, on accounts and references of this run.
+  const set = labelledSet({ seed: 77, days: 15, people: 40, instances: 1 });
+  const shift = Math.floor(Date.now() / 1000) - 3600 - Math.max(...set.transfers.map((t) => t.executedAt));
+  const name = (a: string): string => `bt${run}-${a}`;
+  const transfers = set.transfers.map((t) => ({ ...t, id: name(t.id), from: name(t.from), to: name(t.to), executedAt: t.executedAt + shift }));
+  const file = path.join(dataDir, 'backtest.csv');
+  fs.writeFileSync(file, transfersCsv(transfers));
+  const expected = await backtest(file);
+  expect(expected.alerts.length).toBeGreaterThan(3);
+
+  const accounts = [...new Set(transfers.flatMap((t) => [t.from, t.to]))];
+  for (let i = 0; i < accounts.length; i += 16)
+    await Promise.all(
+      accounts
+        .slice(i, i + 16)
+        .map(async (accountId) => expect((await api('bank1', 'POST', '/v1/accounts', { accountId, ownerEntityId: BANK, name: 'b' })).status).toBe(201)),
+    );
+  const monitor = await startAndAsk();
+  try {
+    const upload = await app.inject({
+      method: 'POST',
+      url: '/v1/transfers/uploads',
+      headers: { authorization: `Bearer ${keys.bank1}`, 'content-type': 'text/csv' },
+      payload: fs.readFileSync(file, 'utf8'),
+    });
+    expect(upload.statusCode).toBe(202);
+    let done: any;
+    for (let i = 0; i < 240; i += 1) {
+      done = (await api('bank1', 'GET', `/v1/transfers/uploads/${upload.json().uploadId}`)).body;
+      if (done.status !== 'running') break;
+      await sleep(500);
+    }
+    expect(done).toMatchObject({ status: 'done', recorded: transfers.length, failed: 0 });
+    for (let i = 0; i < 240; i += 1) {
+      const s = await status(monitor.url);
+      if (s.behindBlocks === 0 && s.alertsPending === 0) break;
+      await sleep(500);
+    }
+
+    // The chain's pattern alerts on this run's accounts, their evidence as the file's references.
+    const reference = new Map<string, string>();
+    const referenceOf = async (transferId: string): Promise<string> => {
+      if (!reference.has(transferId)) reference.set(transferId, (await api('regulator1', 'GET', `/v1/transfers/${transferId}`)).body.reference);
+      return reference.get(transferId) as string;
+    };
+    const onChain: { key: string; transfers: string[] }[] = [];
+    for (const typology of TYPOLOGIES) {
+      let bookmark = '';
+      do {
+        const page = await api(
+          'regulator1',
+          'GET',
+          `/v1/alerts?ruleId=pattern.${typology}&pageSize=200${bookmark ? `&bookmark=${encodeURIComponent(bookmark)}` : ''}`,
+        );
+        for (const a of page.body.items as { pattern: { key: string; accounts: string[]; transferIds: string[] } }[]) {
+          if (!a.pattern.accounts.some((x) => x.startsWith(`bt${run}-`))) continue;
+          const refs: string[] = [];
+          for (const id of a.pattern.transferIds) refs.push(await referenceOf(id));
+          // The key names the instance's anchor account and its first transfer: by reference, the back-test's key.
+          const [kind, anchor, first] = a.pattern.key.split(':') as [string, string, string];
+          onChain.push({ key: `${kind}:${anchor}:${await referenceOf(first)}`, transfers: refs });
+        }
+        bookmark = page.body.bookmark ?? '';
+      } while (bookmark);
+    }
+    expect(onChain.map((x) => x.key).sort()).toEqual(expected.alerts.map((x) => x.key).sort());
+    // Every transfer an alert carries on chain is in the back-test's alert of the same key.
+    const byKey = new Map(expected.alerts.map((x) => [x.key, new Set(x.transfers)]));
+    for (const a of onChain) expect(a.transfers.filter((r) => !byKey.get(a.key)?.has(r))).toEqual([]);
   } finally {
     await monitor.close();
   }
