@@ -57,7 +57,7 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function api<T = any>(who: string, method: 'GET' | 'POST', url: string, payload?: unknown) {
+async function api<T = any>(who: string, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) {
   const res = await app.inject({
     method,
     url,
@@ -198,6 +198,9 @@ it('raises on chain the alerts the back-test finds in a file loaded with the CSV
         .slice(i, i + 16)
         .map(async (accountId) => expect((await api('bank1', 'POST', '/v1/accounts', { accountId, ownerEntityId: BANK, name: 'b' })).status).toBe(201)),
     );
+  // The set reaches months back (dormant accounts wake after a long rest): the regulator lifts the back-dating limit, as on a back-test network.
+  const settings = (await api('regulator1', 'GET', '/v1/transfers/settings')).body;
+  expect((await api('regulator1', 'PUT', '/v1/transfers/settings', { maxBackdateDays: null })).status).toBe(200);
   const monitor = await startAndAsk();
   try {
     const upload = await app.inject({
@@ -213,7 +216,7 @@ it('raises on chain the alerts the back-test finds in a file loaded with the CSV
       if (done.status !== 'running') break;
       await sleep(500);
     }
-    expect(done).toMatchObject({ status: 'done', recorded: transfers.length, failed: 0 });
+    expect([done.status, done.recorded, done.failures.slice(0, 3)]).toEqual(['done', transfers.length, []]);
     for (let i = 0; i < 240; i += 1) {
       const s = await status(monitor.url);
       if (s.behindBlocks === 0 && s.alertsPending === 0) break;
@@ -252,5 +255,6 @@ it('raises on chain the alerts the back-test finds in a file loaded with the CSV
     for (const a of onChain) expect(a.transfers.filter((r) => !byKey.get(a.key)?.has(r))).toEqual([]);
   } finally {
     await monitor.close();
+    await api('regulator1', 'PUT', '/v1/transfers/settings', settings);
   }
 });
