@@ -224,12 +224,16 @@ it('raises on chain the alerts the back-test finds in a file loaded with the CSV
     }
 
     // The chain's pattern alerts on this run's accounts, their evidence as the file's references.
-    const reference = new Map<string, string>();
-    const referenceOf = async (transferId: string): Promise<string> => {
-      if (!reference.has(transferId)) reference.set(transferId, (await api('regulator1', 'GET', `/v1/transfers/${transferId}`)).body.reference);
-      return reference.get(transferId) as string;
+    const recorded = new Map<string, { reference: string; time: number }>();
+    const transferOf = async (transferId: string): Promise<{ reference: string; time: number }> => {
+      if (!recorded.has(transferId)) recorded.set(transferId, (await api('regulator1', 'GET', `/v1/transfers/${transferId}`)).body);
+      return recorded.get(transferId) as { reference: string; time: number };
     };
-    const onChain: { key: string; transfers: string[] }[] = [];
+    // An instance is its typology, anchor account and first transfer. Transfers in the same second are ordered
+    // by id, and a transfer's id on chain is not its reference: the first one is compared by its time.
+    const executedAt = new Map(transfers.map((t) => [t.id, t.executedAt]));
+    const instanceOf = (key: string, firstTime: number): string => `${key.slice(0, key.lastIndexOf(':'))}@${firstTime}`;
+    const onChain: { instance: string; transfers: string[] }[] = [];
     for (const typology of TYPOLOGIES) {
       let bookmark = '';
       do {
@@ -241,18 +245,21 @@ it('raises on chain the alerts the back-test finds in a file loaded with the CSV
         for (const a of page.body.items as { pattern: { key: string; accounts: string[]; transferIds: string[] } }[]) {
           if (!a.pattern.accounts.some((x) => x.startsWith(`bt${run}-`))) continue;
           const refs: string[] = [];
-          for (const id of a.pattern.transferIds) refs.push(await referenceOf(id));
-          // The key names the instance's anchor account and its first transfer: by reference, the back-test's key.
-          const [kind, anchor, first] = a.pattern.key.split(':') as [string, string, string];
-          onChain.push({ key: `${kind}:${anchor}:${await referenceOf(first)}`, transfers: refs });
+          for (const id of a.pattern.transferIds) refs.push((await transferOf(id)).reference);
+          const first = a.pattern.key.slice(a.pattern.key.lastIndexOf(':') + 1);
+          onChain.push({ instance: instanceOf(a.pattern.key, (await transferOf(first)).time), transfers: refs });
         }
         bookmark = page.body.bookmark ?? '';
       } while (bookmark);
     }
-    expect(onChain.map((x) => x.key).sort()).toEqual(expected.alerts.map((x) => x.key).sort());
-    // Every transfer an alert carries on chain is in the back-test's alert of the same key.
-    const byKey = new Map(expected.alerts.map((x) => [x.key, new Set(x.transfers)]));
-    for (const a of onChain) expect(a.transfers.filter((r) => !byKey.get(a.key)?.has(r))).toEqual([]);
+    const backtested = expected.alerts.map((x) => ({
+      instance: instanceOf(x.key, executedAt.get(x.key.slice(x.key.lastIndexOf(':') + 1)) as number),
+      transfers: new Set(x.transfers),
+    }));
+    expect(onChain.map((x) => x.instance).sort()).toEqual(backtested.map((x) => x.instance).sort());
+    // Every transfer an alert carries on chain is in the back-test's alert of the same instance.
+    const byInstance = new Map(backtested.map((x) => [x.instance, x.transfers]));
+    for (const a of onChain) expect(a.transfers.filter((r) => !byInstance.get(a.instance)?.has(r))).toEqual([]);
   } finally {
     await monitor.close();
     await api('regulator1', 'PUT', '/v1/transfers/settings', settings);
