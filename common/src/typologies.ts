@@ -147,3 +147,12 @@ export const DEFAULT_TYPOLOGY_PARAMETERS: TypologyParameters = {
   rapidPassThrough: { window: DAY, minInflow: T, minOutRatio: 0.9 },
   dormantActivation: { quietFor: 90 * DAY, window: 7 * DAY, minTotal: T },
 };
+
+/**
+ * The monitor's precision in practice, per typology: of the pattern alerts the regulator decided, the share
+ * resolved as real (false positives being the rest), to three places; null before any is decided.
+ */
+export function patternPrecision(resolved: number, falsePositives: number): number | null {
+  const decided = resolved + falsePositives;
+  return decided === 0 ? null : Math.round((resolved / decided) * 1000) / 1000;
+}

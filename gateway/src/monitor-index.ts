@@ -14,12 +14,20 @@ const TIMEOUT_MS = 30_000;
 
 export class MonitorIndex implements IndexPort {
   readonly #url: string;
-  readonly #token: () => string;
+  readonly #given: string | undefined;
+  readonly #tokenFile: string;
+  /** Read from the file once, and again after the monitor refuses it (a new token file). */
+  #read: string | undefined;
 
   /** `token`: the token itself, else the owner-only file it is kept in (created by whichever side starts first). */
   constructor(url: string, token: string | undefined, tokenFile: string) {
     this.#url = url.replace(/\/+$/, '');
-    this.#token = token ? () => token : () => ownerSecret(tokenFile);
+    this.#given = token;
+    this.#tokenFile = tokenFile;
+  }
+
+  #token(): string {
+    return this.#given ?? (this.#read ??= ownerSecret(this.#tokenFile));
   }
 
   async query(path: string, query: Record<string, string | number | undefined>): Promise<Record<string, unknown>> {
@@ -39,6 +47,7 @@ export class MonitorIndex implements IndexPort {
     const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
     if (res.ok) return body;
     if (res.status === 400) throw new ApiError(400, 'VALIDATION_FAILED', String(body.message ?? 'invalid query'));
+    if (res.status === 401) this.#read = undefined;
     // 401: the gateway and the monitor hold different tokens; anything else is the monitor's fault. Neither is the caller's.
     throw new ApiError(503, 'INDEX_UNAVAILABLE', res.status === 401 ? 'the monitor refused the gateway’s token' : 'the monitor’s index failed', {
       retryAfter: 5,

@@ -4,6 +4,7 @@
 // so a monitor that stops anywhere resumes without missing or repeating a block. Rebuildable from the chain.
 import { PGlite } from '@electric-sql/pglite';
 import { Pool } from 'pg';
+import { patternPrecision } from '@regchain/common';
 import type { Alert } from './engine';
 import type { Transfer } from './transfer';
 
@@ -430,16 +431,13 @@ export class Store {
     return {
       filings: filings.map((r) => ({ status: r.status, category: r.category, count: n(r.count) })),
       alerts: alerts.map((r) => ({ ruleId: r.rule_id, severity: r.severity, status: r.status, count: n(r.count) })),
-      patterns: patterns.map((r) => {
-        const decided = n(r.resolved) + n(r.false_positives);
-        return {
-          typology: r.typology,
-          alerts: n(r.alerts),
-          resolved: n(r.resolved),
-          falsePositives: n(r.false_positives),
-          precision: decided === 0 ? null : Math.round((n(r.resolved) / decided) * 1000) / 1000,
-        };
-      }),
+      patterns: patterns.map((r) => ({
+        typology: r.typology,
+        alerts: n(r.alerts),
+        resolved: n(r.resolved),
+        falsePositives: n(r.false_positives),
+        precision: patternPrecision(n(r.resolved), n(r.false_positives)),
+      })),
       transfers: transfers.map((r) => ({ projectId: r.project_id, purpose: r.purpose, count: n(r.count), amount: n(r.amount) })),
       daily: perDay.map((r) => ({
         day: new Date(n(r.day) * DAY_SECONDS * 1000).toISOString().slice(0, 10),

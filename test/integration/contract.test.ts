@@ -7,12 +7,12 @@ import * as path from 'node:path';
 import { sleep } from '@regchain/common';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../gateway/src/app';
-import { loadConfig } from '../../gateway/src/config';
 import { bootstrapCallers } from '../../gateway/src/fabric/bootstrap';
 import { MonitorIndex } from '../../gateway/src/monitor-index';
-import { createServices } from '../../gateway/src/services';
+import type { createServices } from '../../gateway/src/services';
 import { Uploads } from '../../gateway/src/uploads';
 import { monitorConfig, startMonitor } from '../../monitor/src/server';
+import { suiteServices } from '../support/gateway';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'regchain-contract-it-'));
 const reports = fs.mkdtempSync(path.join(os.tmpdir(), 'regchain-schemathesis-'));
@@ -52,15 +52,7 @@ let before: Awaited<ReturnType<typeof regulatorState>>;
 beforeAll(async () => {
   if (!fs.existsSync(schemathesis)) throw new Error(`Schemathesis is not at ${schemathesis}: run the tests with \`npm test\`, which installs it`);
   // Generated traffic is far above a caller's real pace: the budgets are lifted so the contract, not the limiter, answers.
-  services = createServices({
-    ...loadConfig({ REGCHAIN_HOME: process.env.REGCHAIN_HOME }),
-    dataDir,
-    secret: 'contract-secret',
-    secretFile: path.join(dataDir, 'vault.key'),
-    logLevel: 'silent',
-    rateLimitPerMinute: 1_000_000,
-    addressRateLimitPerMinute: 1_000_000,
-  });
+  services = suiteServices(dataDir);
   keys = await bootstrapCallers(services.config, services.callers);
   // Files the fuzzer uploads are accepted and followed here, but their batches do not reach the ledger: the
   // peers stay free for the contract under test, and the transfer suite sends real uploads.

@@ -6,14 +6,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildApp } from '../../gateway/src/app';
-import { loadConfig } from '../../gateway/src/config';
 import { bootstrapCallers } from '../../gateway/src/fabric/bootstrap';
-import { createServices } from '../../gateway/src/services';
+import type { createServices } from '../../gateway/src/services';
 import { ensureFabric } from '../../network/src/binaries';
 import { waitForRaftLeader } from '../../network/src/channel';
 import { readPid, waitHealthy } from '../../network/src/process';
 import { networkProcesses, orgByKey } from '../../network/src/topology';
 import { selectRuntime } from '../support/runtime';
+import { suiteServices } from '../support/gateway';
 
 const run = Date.now().toString(36);
 const ENT = orgByKey('enterprise').users[0]?.entityId as string;
@@ -27,15 +27,7 @@ let services: ReturnType<typeof createServices>;
 
 beforeAll(async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'regchain-failover-it-'));
-  services = createServices({
-    ...loadConfig({ REGCHAIN_HOME: process.env.REGCHAIN_HOME }),
-    dataDir,
-    secret: 'failover',
-    secretFile: path.join(dataDir, 'vault.key'),
-    logLevel: 'silent',
-    rateLimitPerMinute: 1_000_000,
-    addressRateLimitPerMinute: 1_000_000,
-  });
+  services = suiteServices(dataDir);
   keys = await bootstrapCallers(services.config, services.callers);
   app = await buildApp(services);
   await app.listen({ host: '127.0.0.1', port: 0 });

@@ -9,15 +9,15 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildApp } from '../../gateway/src/app';
-import { loadConfig } from '../../gateway/src/config';
 import { bootstrapCallers } from '../../gateway/src/fabric/bootstrap';
-import { createServices } from '../../gateway/src/services';
+import type { createServices } from '../../gateway/src/services';
 import { type IndexPort, MonitorIndex } from '../../gateway/src/monitor-index';
 import { backtest } from '../../monitor/src/backtest';
 import { transfersCsv } from '../../monitor/src/csv';
 import { monitorConfig, startMonitor } from '../../monitor/src/server';
 import { labelledSet } from '../../monitor/src/synthetic';
 import { orgByKey } from '../../network/src/topology';
+import { suiteServices } from '../support/gateway';
 
 const run = Date.now().toString(36);
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'regchain-monitor-it-'));
@@ -37,14 +37,7 @@ const config = {
 };
 
 beforeAll(async () => {
-  services = createServices({
-    ...loadConfig({ REGCHAIN_HOME: process.env.REGCHAIN_HOME }),
-    dataDir,
-    secret: 'monitor-secret',
-    secretFile: path.join(dataDir, 'vault.key'),
-    logLevel: 'silent',
-    rateLimitPerMinute: 1_000_000,
-  });
+  services = suiteServices(dataDir);
   keys = await bootstrapCallers(services.config, services.callers);
   // The monitor listens on a port it picks: the gateway asks whichever monitor the test started last.
   app = await buildApp({ ...services, index: { query: (path, query) => index.query(path, query) } });

@@ -6,11 +6,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildApp, type Services } from '../../gateway/src/app';
-import { loadConfig } from '../../gateway/src/config';
 import { bootstrapCallers } from '../../gateway/src/fabric/bootstrap';
-import { createServices } from '../../gateway/src/services';
+import type { createServices } from '../../gateway/src/services';
 import { type BatchOutcome, Uploads } from '../../gateway/src/uploads';
 import { orgByKey } from '../../network/src/topology';
+import { suiteServices } from '../support/gateway';
 
 const run = Date.now().toString(36);
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'regchain-transfer-it-'));
@@ -29,15 +29,7 @@ async function appWith(uploads?: Uploads): Promise<FastifyInstance> {
 }
 
 beforeAll(async () => {
-  services = createServices({
-    ...loadConfig({ REGCHAIN_HOME: process.env.REGCHAIN_HOME }),
-    dataDir,
-    secret: 'transfer-secret',
-    secretFile: path.join(dataDir, 'vault.key'),
-    logLevel: 'silent',
-    uploadBatchSize: 40,
-    rateLimitPerMinute: 1_000_000,
-  });
+  services = suiteServices(dataDir, { uploadBatchSize: 40 });
   keys = await bootstrapCallers(services.config, services.callers);
   app = await appWith();
   await app.ready();

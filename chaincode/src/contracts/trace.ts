@@ -6,7 +6,7 @@ import { ChaincodeError } from '../errors';
 import { mayReadAccount, mayReadTransfer } from '../domain/scope';
 import { requireRole } from '../identity';
 import { canonical } from '../json';
-import { Empty, ProjectFlowsInput, TraceInput } from '@regchain/common';
+import { Empty, patternPrecision, ProjectFlowsInput, TraceInput } from '@regchain/common';
 import { parseInput } from '../validation';
 import type { Alert } from '../state/alerts';
 import { RegchainContext, RegchainContract } from './base';
@@ -141,11 +141,7 @@ export class TraceContract extends RegchainContract {
       alerts: table(alerts, ['ruleId', 'severity', 'status'], false),
       patterns: [...patterns.entries()]
         .sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(([typology, p]) => {
-          const decided = p.resolved + p.falsePositives;
-          // Resolved alerts were real; precision over those decided, null before any is.
-          return { typology, ...p, precision: decided === 0 ? null : Math.round((p.resolved / decided) * 1000) / 1000 };
-        }),
+        .map(([typology, p]) => ({ typology, ...p, precision: patternPrecision(p.resolved, p.falsePositives) })),
       transfers: table(transfers, ['projectId', 'purpose'], true),
     });
   }
