@@ -32,6 +32,8 @@ export function stateLayout(home: string) {
     networkProfile: path.join(home, 'profiles', 'network.json'),
     /** The network's users (MSP id, name, role, entity), for the gateway to create callers for. */
     users: path.join(home, 'profiles', 'users.json'),
+    /** Every peer, orderer and CA with its operations health URL, for the gateway's network page. */
+    nodes: path.join(home, 'profiles', 'nodes.json'),
     genesisBlock: path.join(home, 'config', `${CHANNEL}.block`),
     /** One MSP folder per org (named by MSP id) of the identity that registers and revokes at the org's CA. */
     registrars: path.join(home, 'registrars'),

@@ -19,12 +19,15 @@ import shutdown from './plugins/app/shutdown';
 import uploads from './plugins/app/uploads';
 import rateLimit from './plugins/external/rate-limit';
 import swagger from './plugins/external/swagger';
+import consoleFiles from './plugins/external/console';
 import operations from './routes/operations';
 import accounts from './routes/v1/accounts';
 import alerts from './routes/v1/alerts';
 import audit from './routes/v1/audit';
 import events from './routes/v1/events';
 import filings from './routes/v1/filings';
+import me from './routes/v1/me';
+import network from './routes/v1/network';
 import offline from './routes/v1/offline';
 import projects from './routes/v1/projects';
 import publicRoutes from './routes/v1/public';
@@ -92,6 +95,8 @@ const RESOURCES = [
   events,
   audit,
   offline,
+  me,
+  network,
 ];
 
 async function serviceApp(fastify: FastifyInstance, opts: { services: Services }): Promise<void> {
@@ -116,6 +121,7 @@ async function serviceApp(fastify: FastifyInstance, opts: { services: Services }
   await fastify.register(authentication);
 
   await fastify.register(operations);
+  await fastify.register(consoleFiles, { dir: config.consoleDir });
   for (const resource of RESOURCES) await fastify.register(resource);
   fastify.refuseOtherMethods();
 }

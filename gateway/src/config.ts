@@ -2,7 +2,7 @@
 // other network, point the profile, trust anchors and CA settings at its own files.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CHAINCODE_NAME, CHANNEL, portOffset, stateDir, stateLayout } from '@regchain/common';
+import { CHAINCODE_NAME, CHANNEL, portOffset, REPO_ROOT, stateDir, stateLayout } from '@regchain/common';
 
 export interface GatewayConfig {
   readonly host: string;
@@ -46,6 +46,10 @@ export interface GatewayConfig {
   /** The token the monitor expects; else read from (or created in) monitorTokenFile, which the monitor reads too. */
   readonly monitorToken: string | undefined;
   readonly monitorTokenFile: string;
+  /** The nodes to health-check (JSON list of {name, kind, mspId?, healthUrl}); the network tooling writes one. */
+  readonly nodes: string;
+  /** The console's built files (`npm run build -w console`), served at /console. */
+  readonly consoleDir: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
@@ -78,5 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       `http://${env.REGCHAIN_MONITOR_HOST ?? '127.0.0.1'}:${env.REGCHAIN_MONITOR_PORT ?? 3100 + portOffset(env.REGCHAIN_PORT_OFFSET)}`,
     monitorToken: env.REGCHAIN_MONITOR_TOKEN || undefined,
     monitorTokenFile: path.resolve(env.REGCHAIN_MONITOR_TOKEN_FILE ?? local.monitorToken),
+    nodes: path.resolve(env.REGCHAIN_GATEWAY_NODES ?? local.nodes),
+    consoleDir: path.resolve(env.REGCHAIN_CONSOLE_DIR ?? path.join(REPO_ROOT, 'console', 'dist')),
   };
 }

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { caTlsDir, peerDir, shared } from './paths';
-import { caName, CHANNEL, DIAL_HOST, PEER_ORGS, type PeerOrg, PEERS } from './topology';
+import { caName, CHANNEL, DIAL_HOST, networkProcesses, ORDERER_ORG, PEER_ORGS, type PeerOrg, PEERS } from './topology';
 
 export const profileFile = (name: string): string => path.join(shared.profiles, `${name}.json`);
 
@@ -53,4 +53,18 @@ export function writeProfiles(): void {
     org.users.filter((u) => !u.service).map((u) => ({ mspId: org.mspId, name: u.name, role: u.role, entityId: u.entityId })),
   );
   fs.writeFileSync(shared.users, `${JSON.stringify(users, null, 2)}\n`);
+  fs.writeFileSync(shared.nodes, `${JSON.stringify(healthChecks(), null, 2)}\n`);
+}
+
+/** Every peer, orderer and CA with its operations health URL: what the gateway's network page checks. */
+export function healthChecks(): { name: string; kind: string; mspId: string; healthUrl: string }[] {
+  const mspOf = (name: string, kind: string): string => {
+    if (kind === 'orderer') return ORDERER_ORG.mspId;
+    const peerNode = PEERS.find((p) => p.process === name);
+    if (peerNode) return peerNode.org.mspId;
+    return PEER_ORGS.find((o) => caName(o) === name)?.mspId ?? '';
+  };
+  return networkProcesses()
+    .filter((p) => p.healthUrl !== undefined)
+    .map((p) => ({ name: p.kind === 'peer' ? (PEERS.find((n) => n.process === p.name)?.host ?? p.name) : p.name, kind: p.kind, mspId: mspOf(p.name, p.kind), healthUrl: p.healthUrl as string }));
 }

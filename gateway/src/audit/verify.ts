@@ -118,7 +118,7 @@ function decodeRwset(results: Uint8Array): AuditReport['rwset'] {
     });
 }
 
-interface EndorsedTx {
+export interface EndorsedTx {
   readonly envelope: common.Envelope;
   readonly payload: common.Payload;
   readonly channelHeader: common.ChannelHeader;
@@ -130,7 +130,7 @@ interface EndorsedTx {
   readonly endorsements: peer.Endorsement[];
 }
 
-function decodeEndorsed(envelopeBytes: Uint8Array): EndorsedTx {
+export function decodeEndorsed(envelopeBytes: Uint8Array): EndorsedTx {
   const envelope = common.Envelope.deserializeBinary(envelopeBytes);
   const payload = common.Payload.deserializeBinary(envelope.getPayload_asU8());
   const head = payload.getHeader();
@@ -165,7 +165,7 @@ export function txIdOf(envelopeBytes: Uint8Array): string {
   }
 }
 
-const timeOf = (h: common.ChannelHeader): Date => {
+export const timeOf = (h: common.ChannelHeader): Date => {
   const t = h.getTimestamp();
   return new Date(t ? t.getSeconds() * 1000 + Math.floor(t.getNanos() / 1e6) : 0);
 };

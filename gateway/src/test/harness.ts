@@ -115,6 +115,8 @@ export function testConfig(
     monitorUrl: 'http://127.0.0.1:9',
     monitorToken: 'test-token',
     monitorTokenFile: '/nonexistent',
+    nodes: '/nonexistent',
+    consoleDir: '/nonexistent',
     ...limits,
   };
 }

@@ -19,6 +19,8 @@ export const TAGS = [
   ['audit', 'Endorsement audits from the ledger itself, and evidence bundles'],
   ['event', 'Live stream of what transactions did'],
   ['offline', 'Submitting with keys the gateway never holds'],
+  ['network', 'Blocks, transactions, the chaincode definition and the health of the nodes'],
+  ['caller', 'Who the API key belongs to'],
   ['operations', 'Health, readiness and metrics'],
 ] as const;
 

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { errorResponses } from '../../../schemas/responses';
 import { anchorsFromFile, collectEvidence } from '../../../audit/evidence';
-import { type TrustAnchors, verifyEvidence } from '../../../audit/verify';
+import { type EvidenceBundle, type TrustAnchors, verifyEvidence } from '../../../audit/verify';
 import { callerOf } from '../../../plugins/app/authentication';
 import { ApiError, fromFabric } from '../../../errors';
 import type { Caller } from '../../../fabric/identities';
@@ -43,6 +43,24 @@ const Bundle = Type.Object(
     attestations: Type.Array(Type.String()),
   },
   { description: 'Evidence to re-verify offline (`npm run audit:verify`)' },
+);
+/** The largest bundle the verification route reads: a long config chain of base64 blocks. */
+const BUNDLE_LIMIT = 16 * 1024 * 1024;
+const Verification = Type.Composite(
+  [
+    Report,
+    Type.Object({
+      trustAnchors: Type.Object(
+        {
+          source: Type.String({ description: "the anchor file's name (the channel's genesis block, or a pinned JSON file)" }),
+          genesisHash: Type.Optional(Type.String()),
+          roots: Type.Optional(Type.Record(Type.String(), Type.Array(Type.String()))),
+        },
+        { description: 'what the checks trusted, from outside the bundle' },
+      ),
+    }),
+  ],
+  { description: 'The verification report and the trust anchors it used' },
 );
 const Params = Type.Object({ transactionId: Type.String({ pattern: '^[0-9a-f]{64}$' }) }, { additionalProperties: false });
 
@@ -104,6 +122,31 @@ const auditRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const { transactionId } = request.params;
       const bundle = await evidence(callerOf(request), transactionId);
       return reply.header('content-disposition', `attachment; filename="regchain-evidence-${transactionId.slice(0, 16)}.json"`).send(bundle);
+    },
+  );
+
+  fastify.post(
+    '/v1/audit/verifications',
+    {
+      config: { roles: ['regulator', 'auditor'] },
+      bodyLimit: BUNDLE_LIMIT,
+      schema: {
+        tags: ['audit'],
+        summary:
+          "Verify an evidence bundle someone holds (the console's drop zone) with the same checks as `npm run audit:verify`, against the gateway's trust anchors, which the answer names",
+        body: Bundle,
+        response: { ...errorResponses, 200: Verification },
+      },
+    },
+    async (request) => {
+      const anchors = trusted();
+      let report: ReturnType<typeof verifyEvidence>;
+      try {
+        report = verifyEvidence(request.body as EvidenceBundle, anchors);
+      } catch (err) {
+        throw new ApiError(422, 'BUNDLE_UNREADABLE', `the bundle cannot be read as evidence: ${(err as Error).message}`);
+      }
+      return { ...report, trustAnchors: { source: fastify.config.trustAnchors.split('/').pop() ?? '', ...anchors } };
     },
   );
 };
