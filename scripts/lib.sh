@@ -29,8 +29,27 @@ prepare() {
   if [ ! -f common/dist/index.js ] || [ -n "$(find common/src common/package.json -newer common/dist/index.js -print -quit)" ]; then
     npx tsc -p common/tsconfig.build.json || die "the shared package (common/) does not compile"
   fi
+  step "building the web console (Vite)"
+  npm run -s build -w console >/dev/null || die "the console (console/) does not build; run npm run build -w console to see why"
   step "finding or installing Fabric 3.1.5 and fabric-ca 1.5.21"
   npx tsx network/src/cli.ts install
+}
+
+# Debian's Chromium for the console's browser tests (driven by playwright-core; nothing is downloaded from a
+# browser CDN): installed with apt when missing.
+# A Chinese font comes with it, so the screenshots of the zh-CN screens are legible.
+ensure_chromium() {
+  export REGCHAIN_CHROMIUM="${REGCHAIN_CHROMIUM:-/usr/bin/chromium}"
+  local missing=()
+  [ -x "$REGCHAIN_CHROMIUM" ] || missing+=(chromium)
+  [ -n "$(fc-list :lang=zh 2>/dev/null)" ] || missing+=(fonts-wqy-microhei)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+    [ -x "$REGCHAIN_CHROMIUM" ] && return 0
+    die "Chromium is needed for the console's browser tests: apt-get install chromium (or set REGCHAIN_CHROMIUM)"
+  fi
+  step "installing ${missing[*]} from the Debian packages for the console's browser tests"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null || die "apt-get could not install ${missing[*]}"
 }
 
 # Schemathesis (from PyPI, pinned) in its own virtualenv under the cache, for the API contract suite. Debian's

@@ -18,11 +18,12 @@ npx tsx network/src/cli.ts status
 port="${REGCHAIN_GATEWAY_PORT:-3000}"
 cat <<MSG
 
-  API docs (OpenAPI 3.1): http://127.0.0.1:${port}/docs
-  Readiness:             http://127.0.0.1:${port}/ready
-  Metrics (Prometheus):  http://127.0.0.1:${port}/metrics
-  Event stream (SSE):    http://127.0.0.1:${port}/v1/events
-  Monitor status:        http://127.0.0.1:${REGCHAIN_MONITOR_PORT:-3100}/status
+  Console (zh-CN / English): http://127.0.0.1:${port}/console/
+  API docs (OpenAPI 3.1):    http://127.0.0.1:${port}/docs
+  Readiness:                 http://127.0.0.1:${port}/ready
+  Metrics (Prometheus):      http://127.0.0.1:${port}/metrics
+  Event stream (SSE):        http://127.0.0.1:${port}/v1/events
+  Monitor status:            http://127.0.0.1:${REGCHAIN_MONITOR_PORT:-3100}/status
   API keys of the local users (regulator1, bank1, enterprise1, auditor1): .regchain/gateway/dev-api-keys.json
     e.g. curl -H "authorization: Bearer \$(node -p "require('./.regchain/gateway/dev-api-keys.json').regulator1")" http://127.0.0.1:${port}/v1/rules
 

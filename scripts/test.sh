@@ -13,6 +13,7 @@ if [ "${REGCHAIN_RUNTIME:-}" != docker ] && ! { command -v docker >/dev/null 2>&
   export REGCHAIN_PORT_OFFSET="${REGCHAIN_PORT_OFFSET:-20000}"
 fi
 ensure_schemathesis
+ensure_chromium
 ensure_postgresql
 step "linting (eslint) and checking the format (prettier)"
 npm run -s lint

@@ -66,5 +66,10 @@ export function healthChecks(): { name: string; kind: string; mspId: string; hea
   };
   return networkProcesses()
     .filter((p) => p.healthUrl !== undefined)
-    .map((p) => ({ name: p.kind === 'peer' ? (PEERS.find((n) => n.process === p.name)?.host ?? p.name) : p.name, kind: p.kind, mspId: mspOf(p.name, p.kind), healthUrl: p.healthUrl as string }));
+    .map((p) => ({
+      name: p.kind === 'peer' ? (PEERS.find((n) => n.process === p.name)?.host ?? p.name) : p.name,
+      kind: p.kind,
+      mspId: mspOf(p.name, p.kind),
+      healthUrl: p.healthUrl as string,
+    }));
 }

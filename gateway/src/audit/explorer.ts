@@ -119,7 +119,11 @@ export function describeDefinition(
     validationPlugin: def.getValidationPlugin(),
     endorsementPolicy,
     initRequired: def.getInitRequired(),
-    collections: def.getCollections()?.getConfigList().map((c) => c.getStaticCollectionConfig()?.getName() ?? '') ?? [],
+    collections:
+      def
+        .getCollections()
+        ?.getConfigList()
+        .map((c) => c.getStaticCollectionConfig()?.getName() ?? '') ?? [],
     approvals,
   };
 }

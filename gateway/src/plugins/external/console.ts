@@ -33,6 +33,7 @@ export default fp(
       root: opts.dir,
       prefix: '/console/',
       decorateReply: false,
+      cacheControl: false,
       index: ['index.html'],
       setHeaders: (res, file) => {
         res.setHeader('content-security-policy', POLICY);

@@ -202,7 +202,12 @@ const networkRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const states = await Promise.all(nodes.map(health));
       return {
         configured: true,
-        nodes: nodes.map((n, i) => ({ name: n.name, kind: n.kind, ...(n.mspId ? { mspId: n.mspId } : {}), ...(states[i] as Awaited<ReturnType<typeof health>>) })),
+        nodes: nodes.map((n, i) => ({
+          name: n.name,
+          kind: n.kind,
+          ...(n.mspId ? { mspId: n.mspId } : {}),
+          ...(states[i] as Awaited<ReturnType<typeof health>>),
+        })),
       };
     },
   );

@@ -1,0 +1,32 @@
+// The console's entry: translations first, then the elements; screens that draw load their libraries later.
+import './styles.css';
+import { initI18n } from './i18n';
+import { RcAlerts } from './views/alerts';
+import { RcApp, RcSignin } from './views/app';
+import { RcAudit } from './views/audit';
+import { RcFilings } from './views/filings';
+import { RcFlows } from './views/flows';
+import { RcLookup } from './views/lookup';
+import { RcMonitor } from './views/monitor';
+import { RcNetwork } from './views/network';
+import { RcRules } from './views/rules';
+import { RcStatistics } from './views/statistics';
+import { RcTransfers } from './views/transfers';
+
+const ELEMENTS: [string, CustomElementConstructor][] = [
+  ['rc-signin', RcSignin],
+  ['rc-lookup', RcLookup],
+  ['rc-monitor', RcMonitor],
+  ['rc-alerts', RcAlerts],
+  ['rc-filings', RcFilings],
+  ['rc-rules', RcRules],
+  ['rc-statistics', RcStatistics],
+  ['rc-flows', RcFlows],
+  ['rc-transfers', RcTransfers],
+  ['rc-audit', RcAudit],
+  ['rc-network', RcNetwork],
+  ['rc-app', RcApp],
+];
+
+await initI18n();
+for (const [name, element] of ELEMENTS) customElements.define(name, element);

@@ -1,0 +1,341 @@
+// The web console in Debian's Chromium (playwright-core), served by the gateway against the real network: each
+// role signs in and sees only its screens; the regulator watches an alert arrive live (and after a reconnect,
+// nothing twice), approves a filing an enterprise submitted with an attachment hashed in the browser, and draws
+// a trace; the auditor verifies a genuine bundle and a tampered one; anyone looks up a filing number. Each main
+// screen is photographed into test/screenshots/ (ignored by git).
+import { REPO_ROOT, sleep } from '@regchain/common';
+import type { FastifyInstance } from 'fastify';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import zh from '../../console/src/locales/zh-CN';
+import { screensFor } from '../../console/src/screens';
+import { buildApp } from '../../gateway/src/app';
+import { bootstrapCallers } from '../../gateway/src/fabric/bootstrap';
+import type { createServices } from '../../gateway/src/services';
+import { orgByKey } from '../../network/src/topology';
+import { suiteServices } from '../support/gateway';
+
+const run = Date.now().toString(36);
+const PURPOSE = `console_${run}`;
+const BANK = orgByKey('bank').users[0]?.entityId as string;
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'regchain-console-it-'));
+const SHOTS = path.join(REPO_ROOT, 'test', 'screenshots');
+const CHROMIUM = process.env.REGCHAIN_CHROMIUM ?? '/usr/bin/chromium';
+
+let services: ReturnType<typeof createServices>;
+let app: FastifyInstance;
+let base: string;
+let keys: Record<string, string>;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  if (!fs.existsSync(path.join(REPO_ROOT, 'console', 'dist', 'index.html'))) throw new Error('the console is not built: npm run build -w console');
+  services = suiteServices(dataDir);
+  keys = await bootstrapCallers(services.config, services.callers);
+  app = await buildApp(services);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-background-networking'] });
+  fs.mkdirSync(SHOTS, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  services?.ledger.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+afterEach(() => {
+  // A script error in the page is a failure even when the screen looked right.
+  expect(pageErrors.splice(0)).toEqual([]);
+});
+
+async function api<T = any>(who: string, method: 'GET' | 'POST', url: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${base}${url}`, {
+    method,
+    headers: { authorization: `Bearer ${keys[who]}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+async function newPage(viewport = { width: 1366, height: 900 }): Promise<Page> {
+  const context = await browser.newContext({ viewport, acceptDownloads: true, locale: 'zh-CN' });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  return page;
+}
+
+async function signIn(who: string, screen = ''): Promise<Page> {
+  const page = await newPage();
+  await page.goto(`${base}/console/`);
+  await page.getByLabel(zh.signin.apiKey).fill(keys[who] as string);
+  await page.getByRole('button', { name: zh.signin.submit, exact: true }).click();
+  await page.getByTestId('who').waitFor();
+  if (screen) await page.goto(`${base}/console/#/${screen}`);
+  return page;
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+/** Waits until the page satisfies a condition on its text or attributes, polling like a person would look. */
+async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await sleep(250);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+async function account(id: string): Promise<void> {
+  expect((await api('bank1', 'POST', '/v1/accounts', { accountId: id, ownerEntityId: BANK, name: id })).status).toBe(201);
+}
+
+async function transfer(from: string, to: string, amount: number, reference: string): Promise<{ transferId: string; alerts: string[]; tx: string }> {
+  const r = await api('bank1', 'POST', '/v1/transfers', { fromAccount: from, toAccount: to, amount, currency: 'CNY', purpose: PURPOSE, reference });
+  expect(r.status).toBe(201);
+  return { transferId: r.body.result.transferId, alerts: r.body.result.alerts, tx: r.body.transactionId };
+}
+
+describe('the console', () => {
+  const acct = (n: string): string => `con-${n}-${run}`;
+  let transferTx: string;
+
+  beforeAll(async () => {
+    // An ALERT rule on this suite's purpose only: every transfer here raises an alert, no other suite's does.
+    const rule = await api('regulator1', 'POST', '/v1/rules', {
+      ruleId: `console-${run}`,
+      name: '控制台测试大额',
+      description: 'browser suite',
+      logic: { '>': [{ var: 'amount' }, 100] },
+      action: 'ALERT',
+      severity: 'high',
+      scope: { purposes: [PURPOSE] },
+    });
+    expect(rule.status).toBe(201);
+    for (const n of ['a', 'b', 'c', 'd']) await account(acct(n));
+  });
+
+  afterAll(async () => {
+    await api('regulator1', 'POST', `/v1/rules/console-${run}/deactivate`, {});
+  });
+
+  it('signs each role in with its key (kept in the tab, never in the URL) and shows only what the role may do', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/console/`);
+    expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
+    await page.getByLabel(zh.signin.apiKey).fill('not-a-key');
+    await page.getByRole('button', { name: zh.signin.submit, exact: true }).click();
+    await page.getByText(zh.signin.invalid).waitFor();
+    await shot(page, 'sign-in');
+
+    for (const who of ['regulator1', 'bank1', 'enterprise1', 'auditor1']) {
+      const p = await signIn(who);
+      const me = await api(who, 'GET', '/v1/me');
+      const nav = await p.getByRole('navigation').getByRole('link').allTextContents();
+      expect(nav).toEqual(screensFor(me.body.role).map((s) => zh.nav[s.id as keyof typeof zh.nav]));
+      expect(p.url()).not.toContain(keys[who] as string);
+      expect(await p.evaluate(() => (globalThis as any).sessionStorage.getItem('regchain.apiKey'))).toBe(keys[who]);
+      expect(await p.evaluate(() => (globalThis as any).localStorage.getItem('regchain.apiKey'))).toBeNull();
+      await shot(p, `home-${me.body.role}`);
+      if (who === 'bank1') {
+        // A screen the role may not use is not reachable by its address either: it lands on its own home.
+        await p.goto(`${base}/console/#/rules`);
+        await p.reload();
+        await p.getByTestId('who').waitFor();
+        await until('the bank to land on its home', async () => !p.url().endsWith('#/rules'));
+      }
+    }
+
+    // English on request, remembered; signing out forgets the key.
+    const p = await signIn('auditor1');
+    await p.getByLabel(zh.app.language).selectOption('en');
+    await p.getByRole('link', { name: 'Live monitor' }).waitFor();
+    expect(await p.locator('html').getAttribute('lang')).toBe('en');
+    await p.getByRole('button', { name: 'Sign out' }).click();
+    await p.getByLabel('API key').waitFor();
+    expect(await p.evaluate(() => (globalThis as any).sessionStorage.getItem('regchain.apiKey'))).toBeNull();
+  });
+
+  it('shows the regulator an alert the moment its transaction commits, and after a reconnect nothing twice', async () => {
+    const page = await signIn('regulator1', 'monitor');
+    const state = page.getByTestId('live-state');
+    await until('the stream to be live', async () => (await state.getAttribute('data-state')) === 'live');
+
+    const first = await transfer(acct('a'), acct('b'), 12_345_600, `con-${run}-1`);
+    transferTx = first.tx;
+    expect(first.alerts).toHaveLength(1);
+    const rows = page.getByTestId('live-rows');
+    await rows.locator('tr[data-type=AlertRaised]', { hasText: first.alerts[0] as string }).waitFor({ timeout: 30_000 });
+    await rows
+      .locator('tr[data-type=TransferRecorded]', { hasText: acct('a') })
+      .first()
+      .waitFor();
+    await shot(page, 'monitor');
+
+    // A dropped connection: the indicator says so, then the stream resumes from the last event it had.
+    await page.getByRole('button', { name: zh.monitor.reconnect }).click();
+    await until('the stream to be live again', async () => (await state.getAttribute('data-state')) === 'live');
+    const second = await transfer(acct('b'), acct('c'), 2_000_000, `con-${run}-2`);
+    await rows.locator('tr[data-type=AlertRaised]', { hasText: second.alerts[0] as string }).waitFor({ timeout: 30_000 });
+    await sleep(1000);
+    for (const alertId of [first.alerts[0], second.alerts[0]]) {
+      expect(await rows.locator('tr[data-type=AlertRaised]', { hasText: alertId as string }).count()).toBe(1);
+    }
+    await transfer(acct('c'), acct('d'), 1_500_000, `con-${run}-3`);
+
+    // The alert queue: the regulator acknowledges it with a note, and the history shows it.
+    await page.goto(`${base}/console/#/alerts?alertId=${first.alerts[0]}`);
+    const detail = page.getByTestId('alert-detail');
+    await detail.waitFor();
+    await page.getByLabel(zh.alerts.note).fill('已电话核实');
+    await page.getByRole('button', { name: zh.alerts.actions.acknowledge }).click();
+    await until('the alert to be acknowledged', async () => (await page.getByTestId('alert-status').textContent()) === zh.vocab.alertStatus.acknowledged);
+    await detail.getByText('已电话核实').waitFor();
+    await shot(page, 'alerts');
+    expect((await api('regulator1', 'GET', `/v1/alerts/${first.alerts[0]}`)).body.status).toBe('acknowledged');
+  });
+
+  it('lets an enterprise file with an attachment hashed in the browser, and the regulator approve it with a number anyone can look up', async () => {
+    const attachment = Buffer.from(`安全评估报告 ${run}\n`, 'utf8');
+    const ent = await signIn('enterprise1', 'filings');
+    await ent.getByRole('button', { name: zh.filings.new }).click();
+    await ent.getByLabel(zh.filings.applicant).fill('渝链科技有限公司');
+    await ent.getByLabel(zh.filings.service).fill(`控制台存证-${run}`);
+    await ent.getByLabel(zh.filings.servers).fill('chain.example.cn');
+    await ent.getByLabel(zh.filings.attachments).setInputFiles({ name: 'assessment.txt', mimeType: 'text/plain', buffer: attachment });
+    await ent.getByLabel(zh.filings.personName).fill('赵六');
+    await ent.getByLabel(zh.filings.personId).fill('11010519491231002X');
+    await ent.getByLabel(zh.filings.personPhone).fill('13800000000');
+    await ent.getByLabel(zh.filings.personEmail).fill('z@example.cn');
+    await ent.getByRole('button', { name: zh.filings.submit, exact: true }).click();
+    const detail = ent.getByTestId('filing-detail');
+    await detail.waitFor({ timeout: 30_000 });
+    const filingId = ((await detail.locator('dd').first().textContent()) ?? '').trim();
+    const filed = await api('enterprise1', 'GET', `/v1/filings/${filingId}`);
+    expect(filed.body.attachments).toEqual([{ name: 'assessment.txt', sha256: crypto.createHash('sha256').update(attachment).digest('hex') }]);
+    await shot(ent, 'filings-enterprise');
+
+    const reg = await signIn('regulator1', `filings?filingId=${filingId}`);
+    await reg.getByRole('button', { name: zh.filings.actions.review }).click();
+    await until('the filing to be under review', async () => (await reg.getByTestId('filing-status').textContent()) === zh.vocab.filingStatus.under_review);
+    await reg.getByRole('button', { name: zh.filings.actions.approve }).click();
+    await reg.getByTestId('filing-number').waitFor({ timeout: 30_000 });
+    const number = ((await reg.getByTestId('filing-number').textContent()) ?? '').trim();
+    expect(number).toMatch(/^网信备\d+号$/);
+    expect((await api('auditor1', 'GET', `/v1/filings/${filingId}`)).body).toMatchObject({ status: 'approved', filingNumber: number });
+    await shot(reg, 'filings-review');
+
+    // Anyone, without a key.
+    const pub = await newPage({ width: 820, height: 1180 });
+    await pub.goto(`${base}/console/#/lookup`);
+    await pub.getByLabel(zh.lookup.number).fill(number);
+    await pub.getByRole('button', { name: zh.lookup.submit }).click();
+    await pub.getByText(zh.lookup.current).waitFor();
+    expect(await pub.getByTestId('lookup-result').textContent()).toContain(`控制台存证-${run}`);
+    await shot(pub, 'public-lookup-tablet');
+    await pub.getByLabel(zh.lookup.number).fill(`网信备0000${run}号`);
+    await pub.getByRole('button', { name: zh.lookup.submit }).click();
+    await pub.getByText(zh.lookup.notFound.replace('{{number}}', `网信备0000${run}号`)).waitFor();
+  });
+
+  it('draws a trace with amounts and flagged transfers, and expands a node', async () => {
+    const page = await signIn('regulator1', `flows?accountId=${acct('a')}`);
+    const graph = page.getByTestId('flow-graph');
+    await until('the trace to be drawn', async () => (await graph.getAttribute('data-edges')) === '3');
+    expect(await graph.getAttribute('data-flagged')).toBe('3');
+    expect(await graph.locator('canvas').count()).toBeGreaterThan(0);
+    await shot(page, 'flows');
+
+    // One hop, then the next account expanded from the table (the keyboard's way to the graph).
+    await page.getByLabel(zh.flows.hops).fill('1');
+    await page.getByRole('button', { name: zh.flows.draw }).click();
+    await until('a one-hop trace', async () => (await graph.getAttribute('data-edges')) === '1');
+    await page.getByText(zh.flows.table.replace('{{count}}', '1')).click();
+    await page.getByRole('button', { name: zh.flows.expandOne.replace('{{account}}', acct('b')) }).click();
+    await until('the expanded node', async () => (await graph.getAttribute('data-edges')) === '2');
+  });
+
+  it('lets the auditor verify a transaction, download its evidence, and tell a genuine bundle from a tampered one', async () => {
+    const page = await signIn('auditor1', `audit?transactionId=${transferTx}`);
+    const report = page.getByTestId('audit-report');
+    await report.waitFor({ timeout: 60_000 });
+    expect(await report.getAttribute('data-verified')).toBe('true');
+    expect(await report.textContent()).toContain('RegulatorMSP');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: zh.audit.download }).click()]);
+    const genuine = path.join(dataDir, 'evidence.json');
+    await download.saveAs(genuine);
+    const bundle = JSON.parse(fs.readFileSync(genuine, 'utf8')) as { transactionId: string; block: string };
+    expect(bundle.transactionId).toBe(transferTx);
+
+    const input = page.locator('input[name=bundle]');
+    await input.setInputFiles(genuine);
+    const checked = page.getByTestId('bundle-report');
+    await checked.waitFor({ timeout: 60_000 });
+    expect(await checked.getAttribute('data-verified')).toBe('true');
+    expect(await page.getByTestId('anchors').textContent()).toMatch(/[0-9a-f]{64}/);
+    await shot(page, 'audit');
+
+    // The same bundle with the transfer's reference changed inside the block: the block's data no longer hashes
+    // to what the orderers signed.
+    const block = Buffer.from(bundle.block, 'base64');
+    const at = block.indexOf(Buffer.from(`con-${run}-1`));
+    expect(at).toBeGreaterThan(0);
+    block.write('X', at + `con-${run}-`.length);
+    const tampered = path.join(dataDir, 'tampered.json');
+    fs.writeFileSync(tampered, JSON.stringify({ ...bundle, block: block.toString('base64') }));
+    await input.setInputFiles(tampered);
+    await until('the tampered bundle to be refused', async () => (await checked.getAttribute('data-verified')) === 'false');
+    expect(await checked.locator('tr.flag').count()).toBeGreaterThan(0);
+    await shot(page, 'audit-tampered');
+  });
+
+  it('shows the network: healthy nodes, the chaincode definition and its policy, blocks with endorsers and validation codes', async () => {
+    const page = await signIn('auditor1', 'network');
+    await page.getByTestId('definition').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('definition').textContent()).toContain("AND('RegulatorMSP.peer'");
+    const nodes = page.getByTestId('nodes').locator('li');
+    await until('every node listed', async () => (await nodes.count()) >= 12);
+    expect(await page.getByTestId('nodes').locator('li.node-ok').count()).toBe(await nodes.count());
+    const newest = page.getByTestId('block').first();
+    await newest.locator('summary').click();
+    expect(await newest.textContent()).toMatch(/VALID/);
+    expect(await newest.textContent()).toMatch(/peer0\.\w+\.regchain\.local/);
+    await shot(page, 'network');
+  });
+
+  it('draws the statistics and lets a bank upload a CSV with its progress', async () => {
+    const stats = await signIn('regulator1', 'statistics');
+    await stats.getByTestId('stats-source').waitFor({ timeout: 60_000 });
+    await until('the charts to be drawn', async () => (await stats.locator('.chart canvas').count()) >= 5);
+    await shot(stats, 'statistics');
+
+    const bank = await signIn('bank1', 'transfers');
+    const when = new Date(Date.now() - 3600_000).toISOString();
+    const csv = [
+      'reference,payerAccount,payeeAccount,amount,executedAt,purpose',
+      ...[1, 2, 3].map((i) => `up-${run}-${i},${acct('c')},${acct('d')},${1000 + i},${when},goods`),
+    ].join('\n');
+    await bank.getByLabel(zh.transfers.csvFile).setInputFiles({ name: 'transfers.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await bank.getByRole('button', { name: zh.transfers.uploadIt }).click();
+    const progress = bank.getByTestId('upload-progress');
+    await until('the upload to finish', async () => ((await progress.textContent().catch(() => '')) ?? '').includes(zh.transfers.uploadStatus.done), 60_000);
+    expect(await progress.textContent()).toContain(
+      zh.transfers.uploadCounts.replace('{{recorded}}', '3').replace('{{already}}', '0').replace('{{failed}}', '0'),
+    );
+    expect(await bank.locator('#upload-bar').evaluate((el) => (el as any).value as number)).toBe(3);
+    await shot(bank, 'transfers-bank');
+  });
+});
