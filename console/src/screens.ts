@@ -1,22 +1,37 @@
-// Which screens each role sees: what a role may not do is not shown to it (the gateway refuses it anyway).
+// Which screens each role sees: what a role may not do is not shown to it (the gateway refuses it anyway). Each
+// screen names the API routes it reads; a unit test holds these to the gateway's own route roles.
 import type { Role } from '@regchain/common/src/roles';
 
 export interface Screen {
   readonly id: string;
   readonly roles: readonly Role[];
+  /** The routes the screen reads to show anything, as "METHOD /path". */
+  readonly reads: readonly string[];
 }
 
 export const SCREENS: readonly Screen[] = [
-  { id: 'monitor', roles: ['regulator', 'auditor'] },
-  { id: 'alerts', roles: ['regulator', 'auditor'] },
-  { id: 'filings', roles: ['regulator', 'auditor', 'enterprise'] },
-  { id: 'rules', roles: ['regulator'] },
-  { id: 'statistics', roles: ['regulator', 'auditor'] },
-  { id: 'flows', roles: ['regulator', 'auditor', 'bank'] },
-  { id: 'transfers', roles: ['bank', 'enterprise', 'regulator'] },
-  { id: 'audit', roles: ['regulator', 'auditor'] },
-  { id: 'network', roles: ['regulator', 'auditor'] },
-  { id: 'lookup', roles: ['regulator', 'auditor', 'bank', 'enterprise'] },
+  { id: 'monitor', roles: ['regulator', 'auditor'], reads: ['GET /v1/events'] },
+  { id: 'alerts', roles: ['regulator', 'auditor'], reads: ['GET /v1/alerts', 'GET /v1/alerts/:alertId', 'GET /v1/alerts/:alertId/history'] },
+  {
+    id: 'filings',
+    roles: ['regulator', 'auditor', 'enterprise'],
+    reads: ['GET /v1/filings', 'GET /v1/filings/:filingId', 'GET /v1/filings/:filingId/history'],
+  },
+  { id: 'rules', roles: ['regulator'], reads: ['GET /v1/rules', 'GET /v1/watchlist', 'POST /v1/transfers/check'] },
+  { id: 'statistics', roles: ['regulator', 'auditor'], reads: ['GET /v1/statistics'] },
+  {
+    id: 'flows',
+    roles: ['regulator', 'auditor', 'bank'],
+    reads: ['GET /v1/traces', 'GET /v1/transfers/:transferId', 'GET /v1/projects/:projectId', 'GET /v1/projects/:projectId/flows'],
+  },
+  {
+    id: 'transfers',
+    roles: ['bank', 'enterprise', 'regulator'],
+    reads: ['POST /v1/transfers/check', 'GET /v1/accounts/:accountId', 'GET /v1/transfers/:transferId'],
+  },
+  { id: 'audit', roles: ['regulator', 'auditor'], reads: ['GET /v1/audit/transactions/:transactionId', 'POST /v1/audit/verifications'] },
+  { id: 'network', roles: ['regulator', 'auditor'], reads: ['GET /v1/network/nodes', 'GET /v1/network/chaincode', 'GET /v1/network/blocks'] },
+  { id: 'lookup', roles: ['regulator', 'auditor', 'bank', 'enterprise'], reads: ['GET /v1/public/filings/:filingNumber'] },
 ];
 
 export const screensFor = (role: Role): Screen[] => SCREENS.filter((s) => s.roles.includes(role));
@@ -24,14 +39,16 @@ export const screensFor = (role: Role): Screen[] => SCREENS.filter((s) => s.role
 /** The screen a role lands on after signing in. */
 export const homeOf = (role: Role): string => (screensFor(role)[0] as Screen).id;
 
-/** Actions inside screens, by role: the buttons a role is shown. */
+/** Actions inside screens, by role, with the route each one calls: the buttons a role is shown. */
 export const MAY = {
-  reviewFilings: (r: Role) => r === 'regulator',
-  submitFilings: (r: Role) => r === 'enterprise',
-  moveAlerts: (r: Role) => r === 'regulator',
-  publishRules: (r: Role) => r === 'regulator',
-  recordTransfers: (r: Role) => r === 'bank' || r === 'enterprise',
-  openAccounts: (r: Role) => r !== 'auditor',
-  createProjects: (r: Role) => r === 'regulator' || r === 'bank',
-  indexSource: (r: Role) => r !== 'enterprise',
+  reviewFilings: { route: 'POST /v1/filings/:filingId/approve', may: (r: Role) => r === 'regulator' },
+  submitFilings: { route: 'POST /v1/filings', may: (r: Role) => r === 'enterprise' },
+  moveAlerts: { route: 'POST /v1/alerts/:alertId/acknowledge', may: (r: Role) => r === 'regulator' },
+  publishRules: { route: 'POST /v1/rules', may: (r: Role) => r === 'regulator' },
+  recordTransfers: { route: 'POST /v1/transfers/uploads', may: (r: Role) => r === 'bank' || r === 'enterprise' },
+  openAccounts: { route: 'POST /v1/accounts', may: (r: Role) => r !== 'auditor' },
+  counterparties: { route: 'GET /v1/accounts/:accountId/counterparties', may: (r: Role) => r !== 'enterprise' },
+  indexTraces: { route: 'GET /v1/traces', may: (r: Role) => r !== 'enterprise' },
 } as const;
+
+export const may = (action: keyof typeof MAY, role: Role): boolean => MAY[action].may(role);

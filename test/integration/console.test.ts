@@ -240,12 +240,12 @@ describe('the console', () => {
     // Anyone, without a key.
     const pub = await newPage({ width: 820, height: 1180 });
     await pub.goto(`${base}/console/#/lookup`);
-    await pub.getByLabel(zh.lookup.number).fill(number);
+    await pub.getByLabel(zh.lookup.number, { exact: true }).fill(number);
     await pub.getByRole('button', { name: zh.lookup.submit }).click();
     await pub.getByText(zh.lookup.current).waitFor();
     expect(await pub.getByTestId('lookup-result').textContent()).toContain(`控制台存证-${run}`);
     await shot(pub, 'public-lookup-tablet');
-    await pub.getByLabel(zh.lookup.number).fill(`网信备0000${run}号`);
+    await pub.getByLabel(zh.lookup.number, { exact: true }).fill(`网信备0000${run}号`);
     await pub.getByRole('button', { name: zh.lookup.submit }).click();
     await pub.getByText(zh.lookup.notFound.replace('{{number}}', `网信备0000${run}号`)).waitFor();
   });

@@ -2,9 +2,10 @@
 // (acknowledge, resolve, false positive), always with a note.
 import { html, nothing, type TemplateResult } from 'lit';
 import { ALERT_STATUSES, SEVERITIES } from '@regchain/common/src/vocabulary';
-import { api, yuan } from '../api';
+import { api } from '../api';
+import { yuan } from '../money';
 import { t, word } from '../i18n';
-import { MAY } from '../screens';
+import { may } from '../screens';
 import type { Alert, AlertHistory, Page } from '../types';
 import { errorBox, formValues, loading, okBox, options, problem, short, time, View } from './base';
 
@@ -96,7 +97,7 @@ export class RcAlerts extends View {
   }
 
   private detail(a: Alert): TemplateResult {
-    const movable = MAY.moveAlerts(this.me.role) ? MOVES.filter((m) => (m.from as readonly string[]).includes(a.status)) : [];
+    const movable = may('moveAlerts', this.me.role) ? MOVES.filter((m) => (m.from as readonly string[]).includes(a.status)) : [];
     return html`<article class="card" aria-labelledby="alert-title" data-testid="alert-detail">
       <h3 id="alert-title">${a.ruleName} <span class="sev sev-${a.severity}">${word('severity', a.severity)}</span></h3>
       <dl>

@@ -105,7 +105,7 @@ export class RcApp extends LitElement {
     return html`
       <a class="skip" href="#main" @click=${(e: Event) => (e.preventDefault(), document.getElementById('main')?.focus())}>${t('app.skip')}</a>
       <header class="top">
-        <h1><span aria-hidden="true">⛓</span> ${t('app.title')}</h1>
+        <h1>${t('app.title')}</h1>
         <div class="who">
           ${
             me

@@ -131,21 +131,24 @@ export class RcAudit extends View {
           ${this.signer(r.creator, t('audit.creator'))} ${r.endorsements.map((e) => this.signer(e, t('audit.endorser')))}
         </tbody>
       </table>
-      <table>
-        <caption>
-          ${t('audit.checks')}
-        </caption>
-        <tbody>
-          ${r.checks.map(
-            (c) =>
-              html`<tr class=${c.ok ? '' : 'flag'}>
-                <td><span class=${c.ok ? 'pass' : 'fail'}>${c.ok ? '✓' : '✗'}</span></td>
-                <th scope="row">${c.check}</th>
-                <td>${c.detail}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
+      <details ?open=${!r.verified}>
+        <summary>${t('audit.checksSummary', { passed: r.checks.filter((c) => c.ok).length, total: r.checks.length })}</summary>
+        <table>
+          <caption>
+            ${t('audit.checks')}
+          </caption>
+          <tbody>
+            ${[...r.checks.filter((c) => !c.ok), ...r.checks.filter((c) => c.ok)].map(
+              (c) =>
+                html`<tr class=${c.ok ? '' : 'flag'}>
+                  <td><span class=${c.ok ? 'pass' : 'fail'}>${c.ok ? '✓' : '✗'}</span></td>
+                  <th scope="row">${c.check}</th>
+                  <td>${c.detail}</td>
+                </tr>`,
+            )}
+          </tbody>
+        </table>
+      </details>
       ${
         r.problems.length > 0
           ? html`<h4>${t('audit.problems')}</h4>

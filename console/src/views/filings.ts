@@ -5,7 +5,7 @@ import { APPLICANT_TYPES, APPLICATION_FIELDS, FILING_STATUSES, SERVICE_CATEGORIE
 import { api } from '../api';
 import { hashFiles } from '../digest';
 import { t, word } from '../i18n';
-import { MAY } from '../screens';
+import { may } from '../screens';
 import type { Filing, FilingHistory, Page } from '../types';
 import { errorBox, formValues, loading, okBox, options, problem, short, time, View } from './base';
 
@@ -194,8 +194,8 @@ export class RcFilings extends View {
   }
 
   private detail(f: Filing): TemplateResult {
-    const decisions = MAY.reviewFilings(this.me.role) ? DECISIONS.filter((d) => (d.from as readonly string[]).includes(f.status)) : [];
-    const mine = MAY.submitFilings(this.me.role);
+    const decisions = may('reviewFilings', this.me.role) ? DECISIONS.filter((d) => (d.from as readonly string[]).includes(f.status)) : [];
+    const mine = may('submitFilings', this.me.role);
     return html`<article class="card" aria-labelledby="filing-title" data-testid="filing-detail">
       <h3 id="filing-title">${f.service.name}</h3>
       <dl>
@@ -264,7 +264,7 @@ export class RcFilings extends View {
     return html`<section aria-labelledby="filings-title">
       <div class="row between">
         <h2 id="filings-title">${this.me.role === 'regulator' ? t('filings.queueTitle') : t('filings.title')}</h2>
-        ${MAY.submitFilings(this.me.role) ? html`<button type="button" @click=${() => (this.editing = 'new')}>${t('filings.new')}</button>` : nothing}
+        ${may('submitFilings', this.me.role) ? html`<button type="button" @click=${() => (this.editing = 'new')}>${t('filings.new')}</button>` : nothing}
       </div>
       <form class="row filters" @submit=${(e: Event) => e.preventDefault()}>
         <label

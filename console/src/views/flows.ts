@@ -3,10 +3,11 @@
 // table, from the keyboard). A project also shows its budget against what was spent, by purpose.
 import { html, nothing, type TemplateResult } from 'lit';
 import type { Core } from 'cytoscape';
-import { api, yuan } from '../api';
+import { api } from '../api';
+import { yuan } from '../money';
 import { draw } from '../charts';
 import { t } from '../i18n';
-import { MAY } from '../screens';
+import { may } from '../screens';
 import type { Alert, Project, ProjectFlows, Trace, Transfer } from '../types';
 import { errorBox, formValues, problem, time, View } from './base';
 
@@ -274,7 +275,7 @@ export class RcFlows extends View {
         <label>${t('flows.fromTime')}<input name="fromTime" type="datetime-local" /></label>
         <label>${t('flows.toTime')}<input name="toTime" type="datetime-local" /></label>
         ${
-          MAY.indexSource(this.me.role)
+          may('indexTraces', this.me.role)
             ? html`<label
                 >${t('flows.source')}
                 <select name="source">

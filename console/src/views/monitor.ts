@@ -1,24 +1,14 @@
 // The live monitor: transfers, rule hits and alerts as their transactions commit, with the stream's state shown
 // and resumed after a drop (Last-Event-ID: nothing lost, nothing twice).
 import { html, nothing, type TemplateResult } from 'lit';
-import { yuan } from '../api';
+import { yuan } from '../money';
 import { t, word } from '../i18n';
 import { type LiveEvent, type LiveState, LiveStream } from '../live';
 import { short, View } from './base';
+import { WATCHED } from './monitor-events';
 
 /** Kept on screen; older rows scroll away. */
 const KEEP = 200;
-
-export const WATCHED = [
-  'TransferRecorded',
-  'RuleFired',
-  'AlertRaised',
-  'AlertAcknowledged',
-  'AlertResolved',
-  'AlertMarkedFalsePositive',
-  'FilingSubmitted',
-  'FilingApproved',
-];
 
 interface Row {
   readonly key: string;

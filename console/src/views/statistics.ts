@@ -1,7 +1,8 @@
 // Statistics for supervision, drawn: volumes by purpose and project, alerts by severity and typology, filings by
 // status, and day by day. From the monitor's index (the whole history) when it answers, else from the ledger.
 import { html, nothing, type TemplateResult } from 'lit';
-import { api, ApiFailure, yuan } from '../api';
+import { api, ApiFailure } from '../api';
+import { yuan } from '../money';
 import { draw } from '../charts';
 import { t, word } from '../i18n';
 import type { Statistics } from '../types';

@@ -1,6 +1,6 @@
 // One transfer's fields, shared by recording and by the compliance dry run (which writes nothing).
 import { html, nothing, type TemplateResult } from 'lit';
-import { fenOf } from '../api';
+import { fenOf } from '../money';
 import { t } from '../i18n';
 import type { Verdict } from '../types';
 import { formValues } from './base';

@@ -1,9 +1,10 @@
 // Accounts and transfers: open and look up accounts (and, with the index, who they deal with), record a
 // transfer or dry-run it against the rules, and upload a bank's CSV with its progress.
 import { html, nothing, type TemplateResult } from 'lit';
-import { api, yuan } from '../api';
+import { api } from '../api';
+import { yuan } from '../money';
 import { t } from '../i18n';
-import { MAY } from '../screens';
+import { may } from '../screens';
 import type { Account, Counterparties, Transfer, Verdict } from '../types';
 import { errorBox, formValues, okBox, problem, short, time, View } from './base';
 import { transferFields, transferOf, verdictView } from './transfer-form';
@@ -104,7 +105,7 @@ export class RcTransfers extends View {
         return;
       }
       this.account = await api<Account>('GET', `/v1/accounts/${encodeURIComponent(v.id ?? '')}`);
-      if (MAY.indexSource(this.me.role)) {
+      if (may('counterparties', this.me.role)) {
         this.counterparties = await api<Counterparties>('GET', `/v1/accounts/${encodeURIComponent(v.id ?? '')}/counterparties`).catch(() => undefined);
       }
     });
@@ -181,12 +182,12 @@ export class RcTransfers extends View {
       ${errorBox(this.error)} ${okBox(this.done)}
       <div class="split">
         <form class="card stack" @submit=${(e: SubmitEvent) => this.submitTransfer(e)} aria-labelledby="transfer-form-title">
-          <h3 id="transfer-form-title">${MAY.recordTransfers(role) ? t('transfers.record') : t('transfers.dryRun')}</h3>
+          <h3 id="transfer-form-title">${may('recordTransfers', role) ? t('transfers.record') : t('transfers.dryRun')}</h3>
           <p class="muted">${t('transfers.dryRunExplain')}</p>
           ${transferFields('transfer')}
           <div class="row">
             <button type="submit" name="mode" value="check" class="secondary">${t('transfers.check')}</button>
-            ${MAY.recordTransfers(role) ? html`<button type="submit" name="mode" value="record">${t('transfers.recordIt')}</button>` : nothing}
+            ${may('recordTransfers', role) ? html`<button type="submit" name="mode" value="record">${t('transfers.recordIt')}</button>` : nothing}
           </div>
           ${verdictView(this.verdict)} ${this.recorded ? this.transferView(this.recorded) : nothing}
         </form>
@@ -250,7 +251,7 @@ export class RcTransfers extends View {
             ${this.transfer ? this.transferView(this.transfer) : nothing}
           </form>
           ${
-            MAY.openAccounts(role)
+            may('openAccounts', role)
               ? html`<form class="card stack" @submit=${(e: Event) => this.openAccount(e)} aria-labelledby="open-acc-title">
                   <h3 id="open-acc-title">${t('transfers.openAccount')}</h3>
                   <label>${t('transfers.accountId')}<input name="accountId" required maxlength="64" /></label>
@@ -262,7 +263,7 @@ export class RcTransfers extends View {
               : nothing
           }
           ${
-            MAY.recordTransfers(role)
+            may('recordTransfers', role)
               ? html`<form class="card stack" @submit=${(e: Event) => this.uploadCsv(e)} aria-labelledby="upload-title">
                   <h3 id="upload-title">${t('transfers.upload')}</h3>
                   <p class="muted">${t('transfers.uploadExplain')}</p>

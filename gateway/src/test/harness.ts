@@ -134,7 +134,7 @@ export interface RouteTestApp {
   auth(role: string): Record<string, string>;
 }
 
-export async function startRouteTestApp(): Promise<RouteTestApp> {
+export async function startRouteTestApp(overrides: Partial<GatewayConfig> = {}): Promise<RouteTestApp> {
   const keys: Record<string, string> = {};
   const routes: RouteOptions[] = [];
 
@@ -145,6 +145,7 @@ export async function startRouteTestApp(): Promise<RouteTestApp> {
     rateLimitPerMinute: 10_000,
     addressRateLimitPerMinute: 100_000,
   });
+  Object.assign(config, overrides);
   const callers = new CallerRegistry(dataDir, new Vault('test-secret'));
   for (const role of ['regulator', 'enterprise', 'bank', 'auditor'] as const) {
     const { cert, key } = certificate();
