@@ -86,7 +86,7 @@ describe('verifying a bundle someone holds', () => {
 
   it('refuses a bundle whose block was altered, naming the failed check', async () => {
     const block = Buffer.from(bundle.block, 'base64');
-    block[block.length - 40] ^= 0x01;
+    block.writeUInt8((block.readUInt8(block.length - 40) ^ 0x01) & 0xff, block.length - 40);
     const res = await t.app.inject({
       method: 'POST',
       url: '/v1/audit/verifications',
