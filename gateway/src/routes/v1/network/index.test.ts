@@ -40,7 +40,7 @@ beforeAll(async () => {
   const consoleDir = path.join(dir, 'console');
   fs.mkdirSync(path.join(consoleDir, 'assets'), { recursive: true });
   fs.writeFileSync(path.join(consoleDir, 'index.html'), '<!doctype html><title>regchain</title>');
-  fs.writeFileSync(path.join(consoleDir, 'assets', 'index-abc123.js'), 'console.log(1)');
+  fs.writeFileSync(path.join(consoleDir, 'assets', 'index-abc123.js'), 'console.log("regchain");\n'.repeat(200));
   t = await startRouteTestApp({ nodes, consoleDir, trustAnchors: path.join(FIXTURES, 'genesis.block') });
 });
 
@@ -126,8 +126,13 @@ describe('the console files', () => {
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
     expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     expect(page.headers['cache-control']).toBe('no-cache');
-    const asset = await t.app.inject({ method: 'GET', url: '/console/assets/index-abc123.js' });
+    const asset = await t.app.inject({ method: 'GET', url: '/console/assets/index-abc123.js', headers: { 'accept-encoding': 'br, gzip' } });
     expect(asset.headers['cache-control']).toContain('immutable');
+    expect(asset.headers['content-encoding']).toBe('br');
+    expect(asset.rawPayload.length).toBeLessThan(200);
+    // The API is not compressed: the event stream must flush event by event.
+    const api = await t.app.inject({ method: 'GET', url: '/v1/me', headers: { ...t.auth('bank'), 'accept-encoding': 'br, gzip' } });
+    expect(api.headers['content-encoding']).toBeUndefined();
     expect((await t.app.inject({ method: 'GET', url: '/console/../callers.json' })).statusCode).toBe(404);
   });
 
