@@ -67,7 +67,8 @@ async function api<T = any>(who: string, method: 'GET' | 'POST', url: string, bo
 }
 
 async function newPage(viewport = { width: 1366, height: 900 }): Promise<Page> {
-  const context = await browser.newContext({ viewport, acceptDownloads: true, locale: 'zh-CN' });
+  // bypassCSP only lets the test inject axe-core; the pages' own policy is checked by the route tests.
+  const context = await browser.newContext({ viewport, acceptDownloads: true, locale: 'zh-CN', bypassCSP: true });
   contexts.push(context);
   const page = await context.newPage();
   page.on('pageerror', (e) => pageErrors.push(String(e)));
@@ -84,8 +85,22 @@ async function signIn(who: string, screen = ''): Promise<Page> {
   return page;
 }
 
+/**
+ * Photographs a main screen, and checks it with axe-core against WCAG 2.1 A and AA (labels, contrast, roles,
+ * keyboard names): a serious or critical finding fails the test. The charts' and graph's canvases carry ARIA
+ * labels; what they draw is also in tables.
+ */
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  const violations = await page.evaluate(async () => {
+    const axe = (globalThis as any).axe;
+    const result = await axe.run((globalThis as any).document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] });
+    return result.violations
+      .filter((v: any) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(' ')).join(', ')}`);
+  });
+  expect([name, violations]).toEqual([name, []]);
 }
 
 /** Waits until the page satisfies a condition on its text or attributes, polling like a person would look. */
