@@ -60,8 +60,9 @@ export class RcStatistics extends View {
       (r) => r.purpose,
       (r) => r.amount,
     ).slice(0, 12);
+    // '-' is how both sources count transfers outside any project.
     const byProject = sumBy(
-      s.transfers.filter((r) => r.projectId),
+      s.transfers.filter((r) => r.projectId && r.projectId !== '-'),
       (r) => r.projectId,
       (r) => r.amount,
     ).slice(0, 12);

@@ -10,6 +10,15 @@ import { EVIDENCE_FORMAT, type EvidenceBundle, lifecycleFields, txIdOf, type Tru
 
 const b64 = (b: Uint8Array): string => Buffer.from(b).toString('base64');
 
+function headerTypeOf(envelopeBytes: Uint8Array): number | undefined {
+  try {
+    const payload = common.Payload.deserializeBinary(common.Envelope.deserializeBinary(envelopeBytes).getPayload_asU8());
+    return common.ChannelHeader.deserializeBinary(payload.getHeader()?.getChannelHeader_asU8() ?? new Uint8Array()).getType();
+  } catch {
+    return undefined;
+  }
+}
+
 const version = (v: string): [number, number] => v.split(':').map(Number) as [number, number];
 
 export async function collectEvidence(
@@ -42,7 +51,13 @@ export async function collectEvidence(
   // The definition commit the transaction read, and back through each commit's read of the endorsement
   // policy to the one that wrote it, as the verifier will follow them.
   const envelope = (block.getData()?.getDataList_asU8() ?? []).find((d) => txIdOf(d) === transactionId);
-  let at = envelope ? lifecycleFields(envelope, CHAINCODE_NAME).reads.get('Sequence') : undefined;
+  // A config transaction (the genesis block's, a channel update) ran no chaincode: there is no endorsement to audit.
+  const type = envelope ? headerTypeOf(envelope) : undefined;
+  if (type !== common.HeaderType.ENDORSER_TRANSACTION) {
+    const name = Object.entries(common.HeaderType).find(([, v]) => v === type)?.[0] ?? 'unknown';
+    throw new ApiError(422, 'EVIDENCE_UNAVAILABLE', `transaction ${transactionId} is a ${name} transaction, not a chaincode transaction with endorsements`);
+  }
+  let at = lifecycleFields(envelope as Uint8Array, CHAINCODE_NAME).reads.get('Sequence');
   if (!at) throw new ApiError(422, 'EVIDENCE_UNAVAILABLE', `transaction ${transactionId} did not read a definition of chaincode ${CHAINCODE_NAME}`);
   const definitionBlocks = new Map<number, common.Block>();
   for (let hop = 0; hop < 8 && at; hop += 1) {
