@@ -61,7 +61,13 @@ export async function api<T>(
     body = JSON.stringify(options.body);
   }
   const res = await fetch(withQuery(path, options.query), { method, headers, body, credentials: 'omit', cache: 'no-store' });
-  if (!res.ok) throw await failure(res);
+  if (!res.ok) {
+    const err = await failure(res);
+    // A key revoked or rotated while the console is open: the shell signs out and says why.
+    if (err.status === 401 && !options.anonymous && options.key === undefined)
+      window.dispatchEvent(new CustomEvent('rc-unauthenticated', { detail: err.message }));
+    throw err;
+  }
   if (res.status === 204) return undefined as T;
   return (await res.json()) as T;
 }

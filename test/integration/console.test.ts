@@ -187,6 +187,24 @@ describe('the console', () => {
       }
     }
 
+    // A key revoked while the console is open: the next call is refused, and the console signs out saying why.
+    const auditor = services.callers.get('auditor1');
+    const temp = await services.callers.add({
+      id: `console-temp-${run}`,
+      mspId: 'AuditorMSP',
+      role: 'auditor',
+      entityId: auditor?.entityId as string,
+      certificate: auditor?.certificate as string,
+      withApiKey: true,
+    });
+    keys.temp = temp.apiKey as string;
+    const revoked = await signIn('temp', 'monitor');
+    expect(await revoked.title()).toBe(`${zh.nav.monitor} · ${zh.app.title}`);
+    await services.callers.revoke(`console-temp-${run}`);
+    await revoked.getByRole('link', { name: zh.nav.network }).click();
+    await revoked.getByText(zh.signin.expired).waitFor();
+    expect(await revoked.evaluate(() => (globalThis as any).sessionStorage.getItem('regchain.apiKey'))).toBeNull();
+
     // English on request, remembered; signing out forgets the key.
     const p = await signIn('auditor1');
     await p.getByLabel(zh.app.language).selectOption('en');

@@ -40,6 +40,7 @@ const en = {
     apiKey: 'API key',
     submit: 'Sign in',
     invalid: 'That API key is not valid.',
+    expired: 'Your API key is no longer valid (revoked or rotated): sign in again.',
     checking: 'Checking your key…',
     publicHint: 'No key? Anyone may check a filing number:',
     publicLink: 'look up a filing number',

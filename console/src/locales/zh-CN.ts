@@ -42,6 +42,7 @@ const zhCN: Dictionary = {
     apiKey: 'API 密钥',
     submit: '登录',
     invalid: '该 API 密钥无效。',
+    expired: '您的 API 密钥已失效（被吊销或轮换），请重新登录。',
     checking: '正在核验密钥…',
     publicHint: '没有密钥？任何人都可以核验备案编号：',
     publicLink: '查询备案编号',

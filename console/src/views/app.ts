@@ -3,7 +3,7 @@
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import { api, ApiFailure, forgetKey, type Me, storedKey, storeKey } from '../api';
 import { language, type Language, LANGUAGES, setLanguage, t } from '../i18n';
-import { homeOf, screensFor } from '../screens';
+import { homeOf, SCREENS, screensFor } from '../screens';
 import { errorBox, problem } from './base';
 
 export interface Route {
@@ -37,6 +37,11 @@ export class RcApp extends LitElement {
     super.connectedCallback();
     window.addEventListener('hashchange', () => (this.route = parseRoute(location.hash)));
     window.addEventListener('rc-language', () => this.requestUpdate());
+    window.addEventListener('rc-unauthenticated', () => {
+      if (!this.me) return;
+      this.signOut();
+      this.error = t('signin.expired');
+    });
     if (storedKey()) void this.signIn(storedKey() as string, false);
   }
 
@@ -60,7 +65,15 @@ export class RcApp extends LitElement {
   signOut(): void {
     forgetKey();
     this.me = undefined;
+    this.error = undefined;
     location.hash = '#/';
+  }
+
+  /** Each screen titles the page, so a screen reader and the browser's history name where one is. */
+  override updated(): void {
+    const known = SCREENS.some((s) => s.id === this.route.screen);
+    const screen = known && (this.me || this.route.screen === 'lookup') ? t(`nav.${this.route.screen}`) : t('signin.title');
+    document.title = `${screen} · ${t('app.title')}`;
   }
 
   private screen(me: Me): TemplateResult {
