@@ -252,6 +252,17 @@ describe('the console', () => {
     await detail.getByText('已电话核实').waitFor();
     await shot(page, 'alerts');
     await tablet(page, 'alerts');
+    // The queue narrowed to one typology asks the gateway for that typology's rule and lists only its alerts.
+    const [narrowed] = await Promise.all([
+      page.waitForResponse((r) => r.url().includes('/v1/alerts?') && r.url().includes('ruleId=pattern.structuring')),
+      page.locator('select[name=ruleId]').selectOption('pattern.structuring'),
+    ]);
+    expect(narrowed.status()).toBe(200);
+    const listed = ((await narrowed.json()) as { items: { ruleId: string }[] }).items;
+    await until('the narrowed queue', async () => (await page.locator('table[aria-label] tbody tr').count()) === Math.max(listed.length, 1));
+    const typologies = await page.locator('table[aria-label] tbody tr td:nth-child(2)').allTextContents();
+    if (listed.length > 0) expect(new Set(typologies)).toEqual(new Set([zh.vocab.typology.structuring]));
+    expect(await page.locator('p.error').count()).toBe(0);
     expect((await api('regulator1', 'GET', `/v1/alerts/${first.alerts[0]}`)).body.status).toBe('acknowledged');
   });
 
@@ -301,9 +312,9 @@ describe('the console', () => {
   it('draws a trace with amounts and flagged transfers, and expands a node', async () => {
     const page = await signIn('regulator1', `flows?accountId=${acct('a')}`);
     const graph = page.getByTestId('flow-graph');
-    await until('the trace to be drawn', async () => (await graph.getAttribute('data-edges')) === '3');
+    // Cytoscape.js loads with the first trace and draws on canvases once it has.
+    await until('the trace to be drawn', async () => (await graph.getAttribute('data-edges')) === '3' && (await graph.locator('canvas').count()) > 0);
     expect(await graph.getAttribute('data-flagged')).toBe('3');
-    expect(await graph.locator('canvas').count()).toBeGreaterThan(0);
     await shot(page, 'flows');
 
     // One hop, then the next account expanded from the table (the keyboard's way to the graph).

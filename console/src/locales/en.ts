@@ -97,6 +97,7 @@ const en = {
     notes: 'Notes',
     history: 'History',
     none: 'No alerts match.',
+    noneHere: 'None on this page (the filter is applied page by page): try the next page.',
     pick: 'Pick an alert to see its evidence and history.',
     moved: 'Done: {{action}}.',
     actions: { acknowledge: 'Acknowledge', resolve: 'Resolve', 'false-positive': 'False positive' },

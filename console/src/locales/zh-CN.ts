@@ -99,6 +99,7 @@ const zhCN: Dictionary = {
     notes: '处置记录',
     history: '变更历史',
     none: '没有符合条件的预警。',
+    noneHere: '本页没有符合条件的预警（按页筛选），请查看下一页。',
     pick: '选择一条预警以查看证据和历史。',
     moved: '已完成：{{action}}。',
     actions: { acknowledge: '确认', resolve: '处置完毕', 'false-positive': '标记误报' },

@@ -1,7 +1,7 @@
 // The alert queue: open alerts first, each with its evidence, notes and history; the regulator moves them
 // (acknowledge, resolve, false positive), always with a note.
 import { html, nothing, type TemplateResult } from 'lit';
-import { ALERT_STATUSES, SEVERITIES } from '@regchain/common/src/vocabulary';
+import { ALERT_STATUSES, SEVERITIES, TYPOLOGIES } from '@regchain/common/src/vocabulary';
 import { api } from '../api';
 import { yuan } from '../money';
 import { t, word } from '../i18n';
@@ -32,12 +32,12 @@ export class RcAlerts extends View {
   declare history: AlertHistory | undefined;
   declare error: string | undefined;
   declare done: string | undefined;
-  declare filter: { status: string; severity: string };
+  declare filter: { status: string; severity: string; ruleId: string };
   #bookmarks: string[] = [];
 
   constructor() {
     super();
-    this.filter = { status: 'open', severity: '' };
+    this.filter = { status: 'open', severity: '', ruleId: '' };
   }
 
   override connectedCallback(): void {
@@ -53,7 +53,7 @@ export class RcAlerts extends View {
     this.error = undefined;
     try {
       this.page = await api<Page<Alert>>('GET', '/v1/alerts', {
-        query: { status: this.filter.status, severity: this.filter.severity, pageSize: 20, bookmark },
+        query: { status: this.filter.status, severity: this.filter.severity, ruleId: this.filter.ruleId, pageSize: 20, bookmark },
       });
     } catch (err) {
       this.error = problem(err);
@@ -91,7 +91,7 @@ export class RcAlerts extends View {
 
   private filterChanged(e: Event): void {
     const f = formValues((e.target as HTMLElement).closest('form') as HTMLFormElement);
-    this.filter = { status: f.status ?? '', severity: f.severity ?? '' };
+    this.filter = { status: f.status ?? '', severity: f.severity ?? '', ruleId: f.ruleId ?? '' };
     this.#bookmarks = [];
     void this.load('');
   }
@@ -173,6 +173,17 @@ export class RcAlerts extends View {
             ${options(SEVERITIES, (v) => word('severity', v), this.filter.severity)}
           </select></label
         >
+        <label
+          >${t('alerts.typology')}
+          <select name="ruleId">
+            <option value="">${t('common.all')}</option>
+            ${options(
+              TYPOLOGIES.map((x) => `pattern.${x}`),
+              (v) => word('typology', v.slice('pattern.'.length)),
+              this.filter.ruleId,
+            )}
+          </select></label
+        >
       </form>
       ${errorBox(this.error)}
       <div class="split">
@@ -194,7 +205,7 @@ export class RcAlerts extends View {
                       ${
                         page.items.length === 0
                           ? html`<tr>
-                              <td colspan="5" class="muted">${t('alerts.none')}</td>
+                              <td colspan="5" class="muted">${t(page.bookmark ? 'alerts.noneHere' : 'alerts.none')}</td>
                             </tr>`
                           : page.items.map(
                               (a) =>
