@@ -54,7 +54,8 @@ export class LiveStream {
   async #run(): Promise<void> {
     let failures = 0;
     while (!this.#closed) {
-      this.options.onState(failures === 0 && !this.#lastEventId ? 'connecting' : 'reconnecting');
+      // After a failure the state was reported with its reason below; only a first attempt is announced here.
+      if (failures === 0) this.options.onState(this.#lastEventId ? 'reconnecting' : 'connecting');
       const abort = new AbortController();
       this.#abort = abort;
       let detail: string | undefined;

@@ -4,7 +4,7 @@ import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import { api, ApiFailure, forgetKey, type Me, storedKey, storeKey } from '../api';
 import { language, type Language, LANGUAGES, setLanguage, t } from '../i18n';
 import { homeOf, SCREENS, screensFor } from '../screens';
-import { errorBox, problem } from './base';
+import { errorBox, problem, View } from './base';
 
 export interface Route {
   readonly screen: string;
@@ -160,16 +160,8 @@ export class RcApp extends LitElement {
   }
 }
 
-export class RcSignin extends LitElement {
-  protected override createRenderRoot(): HTMLElement {
-    return this;
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    window.addEventListener('rc-language', () => this.requestUpdate());
-  }
-
+/** The sign-in form: hands the key to the shell, never keeps it. */
+export class RcSignin extends View {
   private submit(e: Event): void {
     e.preventDefault();
     const input = (e.target as HTMLFormElement).elements.namedItem('apiKey') as HTMLInputElement;

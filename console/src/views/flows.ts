@@ -19,8 +19,13 @@ const FLAG_LIMIT = 400;
 /** Edges drawn at most; a trace beyond it is cut and says so. */
 const MAX_EDGES = 2000;
 
+const KINDS = ['account', 'transfer', 'project', 'alert'] as const;
+
+/** What the screen's address starts the trace from (#/flows?alertId=...), if anything. */
+const startKind = (params: URLSearchParams | undefined): (typeof KINDS)[number] | undefined => KINDS.find((k) => params?.get(`${k}Id`));
+
 interface Query {
-  kind: 'account' | 'transfer' | 'project' | 'alert';
+  kind: (typeof KINDS)[number];
   id: string;
   direction: Direction;
   depth: number;
@@ -63,7 +68,7 @@ export class RcFlows extends View {
 
   override firstUpdated(): void {
     const p = this.params;
-    const kind = (['account', 'transfer', 'project', 'alert'] as const).find((k) => p?.get(`${k}Id`));
+    const kind = startKind(p);
     if (kind) void this.draw({ kind, id: p.get(`${kind}Id`) as string, direction: 'forward', depth: 3, source: 'ledger' });
   }
 
@@ -252,7 +257,7 @@ export class RcFlows extends View {
 
   override render(): TemplateResult {
     const p = this.params;
-    const kind = (['account', 'transfer', 'project', 'alert'] as const).find((k) => p?.get(`${k}Id`)) ?? 'account';
+    const kind = startKind(p) ?? 'account';
     const edges = [...this.edges.values()].sort((a, b) => a.hop - b.hop || a.time - b.time);
     return html`<section aria-labelledby="flows-title">
       <h2 id="flows-title">${t('flows.title')}</h2>
@@ -260,7 +265,7 @@ export class RcFlows extends View {
         <label
           >${t('flows.from')}
           <select name="kind">
-            ${(['account', 'transfer', 'project', 'alert'] as const).map((k) => html`<option value=${k} ?selected=${k === kind}>${t(`flows.kinds.${k}`)}</option>`)}
+            ${KINDS.map((k) => html`<option value=${k} ?selected=${k === kind}>${t(`flows.kinds.${k}`)}</option>`)}
           </select></label
         >
         <label>${t('flows.id')}<input name="id" required maxlength="64" .value=${p?.get(`${kind}Id`) ?? ''} /></label>

@@ -6,18 +6,9 @@ import { ApiError, fromFabric } from '../errors';
 import { blockHash, configOf, lastConfigIndex } from './blocks';
 import { ChannelConfig } from './channelconfig';
 import { fingerprint } from './signature';
-import { EVIDENCE_FORMAT, type EvidenceBundle, lifecycleFields, txIdOf, type TrustAnchors } from './verify';
+import { channelHeaderOf, EVIDENCE_FORMAT, type EvidenceBundle, headerTypeName, lifecycleFields, txIdOf, type TrustAnchors } from './verify';
 
 const b64 = (b: Uint8Array): string => Buffer.from(b).toString('base64');
-
-function headerTypeOf(envelopeBytes: Uint8Array): number | undefined {
-  try {
-    const payload = common.Payload.deserializeBinary(common.Envelope.deserializeBinary(envelopeBytes).getPayload_asU8());
-    return common.ChannelHeader.deserializeBinary(payload.getHeader()?.getChannelHeader_asU8() ?? new Uint8Array()).getType();
-  } catch {
-    return undefined;
-  }
-}
 
 const version = (v: string): [number, number] => v.split(':').map(Number) as [number, number];
 
@@ -52,10 +43,13 @@ export async function collectEvidence(
   // policy to the one that wrote it, as the verifier will follow them.
   const envelope = (block.getData()?.getDataList_asU8() ?? []).find((d) => txIdOf(d) === transactionId);
   // A config transaction (the genesis block's, a channel update) ran no chaincode: there is no endorsement to audit.
-  const type = envelope ? headerTypeOf(envelope) : undefined;
+  const type = envelope ? channelHeaderOf(envelope)?.getType() : undefined;
   if (type !== common.HeaderType.ENDORSER_TRANSACTION) {
-    const name = Object.entries(common.HeaderType).find(([, v]) => v === type)?.[0] ?? 'unknown';
-    throw new ApiError(422, 'EVIDENCE_UNAVAILABLE', `transaction ${transactionId} is a ${name} transaction, not a chaincode transaction with endorsements`);
+    throw new ApiError(
+      422,
+      'EVIDENCE_UNAVAILABLE',
+      `transaction ${transactionId} is a ${headerTypeName(type)} transaction, not a chaincode transaction with endorsements`,
+    );
   }
   let at = lifecycleFields(envelope as Uint8Array, CHAINCODE_NAME).reads.get('Sequence');
   if (!at) throw new ApiError(422, 'EVIDENCE_UNAVAILABLE', `transaction ${transactionId} did not read a definition of chaincode ${CHAINCODE_NAME}`);

@@ -3,7 +3,7 @@
 import { common, msp, peer } from '@hyperledger/fabric-protos';
 import { blockHash, blockNumber, header, validationFlags } from './blocks';
 import { x509 } from './signature';
-import { decodeEndorsed, timeOf, validationName } from './verify';
+import { decodeEndorsed, headerTypeName, timeOf, validationName } from './verify';
 
 export interface Identity {
   readonly mspId: string;
@@ -45,18 +45,15 @@ function identityOf(serialized: Uint8Array): Identity | undefined {
   }
 }
 
-const typeName = (t: number): string => Object.entries(common.HeaderType).find(([, v]) => v === t)?.[0] ?? `TYPE_${t}`;
-
 function describeTransaction(index: number, envelopeBytes: Uint8Array, flags: Uint8Array): TransactionSummary {
   const envelope = common.Envelope.deserializeBinary(envelopeBytes);
   const payload = common.Payload.deserializeBinary(envelope.getPayload_asU8());
   const channelHeader = common.ChannelHeader.deserializeBinary(payload.getHeader()?.getChannelHeader_asU8() ?? new Uint8Array());
   const signatureHeader = common.SignatureHeader.deserializeBinary(payload.getHeader()?.getSignatureHeader_asU8() ?? new Uint8Array());
-  const type = typeName(channelHeader.getType());
   const base = {
     index,
     transactionId: channelHeader.getTxId(),
-    type,
+    type: headerTypeName(channelHeader.getType()),
     time: timeOf(channelHeader).toISOString(),
     validationCode: validationName(flags[index]),
     creator: identityOf(signatureHeader.getCreator_asU8()),

@@ -156,14 +156,21 @@ export function decodeEndorsed(envelopeBytes: Uint8Array): EndorsedTx {
   };
 }
 
-export function txIdOf(envelopeBytes: Uint8Array): string {
+/** An envelope's channel header (transaction id, type, time), or undefined when the bytes are not an envelope. */
+export function channelHeaderOf(envelopeBytes: Uint8Array): common.ChannelHeader | undefined {
   try {
     const payload = common.Payload.deserializeBinary(common.Envelope.deserializeBinary(envelopeBytes).getPayload_asU8());
-    return common.ChannelHeader.deserializeBinary(payload.getHeader()?.getChannelHeader_asU8() ?? new Uint8Array()).getTxId();
+    return common.ChannelHeader.deserializeBinary(payload.getHeader()?.getChannelHeader_asU8() ?? new Uint8Array());
   } catch {
-    return '';
+    return undefined;
   }
 }
+
+export const txIdOf = (envelopeBytes: Uint8Array): string => channelHeaderOf(envelopeBytes)?.getTxId() ?? '';
+
+/** ENDORSER_TRANSACTION, CONFIG, ...: a header type's name. */
+export const headerTypeName = (type: number | undefined): string =>
+  Object.entries(common.HeaderType).find(([, v]) => v === type)?.[0] ?? `TYPE_${type ?? 'unknown'}`;
 
 export const timeOf = (h: common.ChannelHeader): Date => {
   const t = h.getTimestamp();

@@ -5,7 +5,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { common, peer } from '@hyperledger/fabric-protos';
 import { Type } from '@sinclair/typebox';
 import * as fs from 'node:fs';
-import { describeBlock, describeDefinition } from '../../../audit/explorer';
+import { type BlockSummary, describeBlock, describeDefinition } from '../../../audit/explorer';
 import { describePolicy } from '../../../audit/channelconfig';
 import { ApiError, fromFabric } from '../../../errors';
 import { callerOf } from '../../../plugins/app/authentication';
@@ -101,7 +101,21 @@ const PAGE = 10;
 
 const networkRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const { channel, chaincode } = fastify.config;
-  const qscc = (request: Parameters<typeof callerOf>[0]) => fastify.ledger.network(callerOf(request)).getContract('qscc');
+  /** The channel's blocks as the caller's peer serves them (qscc); Fabric's refusals become the API's errors. */
+  const chainOf = (request: Parameters<typeof callerOf>[0]) => {
+    const qscc = fastify.ledger.network(callerOf(request)).getContract('qscc');
+    const ask = async (fn: string, ...args: string[]): Promise<Uint8Array> => {
+      try {
+        return await qscc.evaluateTransaction(fn, channel, ...args);
+      } catch (err) {
+        throw fromFabric(err);
+      }
+    };
+    return {
+      height: async (): Promise<number> => common.BlockchainInfo.deserializeBinary(await ask('GetChainInfo')).getHeight(),
+      block: async (n: number): Promise<BlockSummary> => describeBlock(common.Block.deserializeBinary(await ask('GetBlockByNumber', String(n)))),
+    };
+  };
 
   fastify.get(
     '/v1/network/blocks',
@@ -121,21 +135,14 @@ const networkRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request) => {
-      const contract = qscc(request);
-      try {
-        const info = common.BlockchainInfo.deserializeBinary(await contract.evaluateTransaction('GetChainInfo', channel));
-        const height = info.getHeight();
-        const top = Math.min(height, request.query.before === undefined ? height : Number(request.query.before));
-        const limit = Number(request.query.limit ?? PAGE);
-        const numbers = Array.from({ length: Math.min(limit, top) }, (_, i) => top - 1 - i);
-        const blocks = await Promise.all(
-          numbers.map(async (n) => describeBlock(common.Block.deserializeBinary(await contract.evaluateTransaction('GetBlockByNumber', channel, String(n))))),
-        );
-        const last = numbers.at(-1);
-        return { height: String(height), blocks, ...(last !== undefined && last > 0 ? { next: String(last) } : {}) };
-      } catch (err) {
-        throw fromFabric(err);
-      }
+      const chain = chainOf(request);
+      const height = await chain.height();
+      const top = Math.min(height, request.query.before === undefined ? height : Number(request.query.before));
+      const limit = Number(request.query.limit ?? PAGE);
+      const numbers = Array.from({ length: Math.min(limit, top) }, (_, i) => top - 1 - i);
+      const blocks = await Promise.all(numbers.map((n) => chain.block(n)));
+      const last = numbers.at(-1);
+      return { height: String(height), blocks, ...(last !== undefined && last > 0 ? { next: String(last) } : {}) };
     },
   );
 
@@ -151,17 +158,11 @@ const networkRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request) => {
-      const contract = qscc(request);
-      let bytes: Uint8Array;
-      try {
-        const info = common.BlockchainInfo.deserializeBinary(await contract.evaluateTransaction('GetChainInfo', channel));
-        if (Number(request.params.blockNumber) >= info.getHeight())
-          throw new ApiError(404, 'BLOCK_NOT_FOUND', `the channel has ${info.getHeight()} blocks; there is no block ${request.params.blockNumber}`);
-        bytes = await contract.evaluateTransaction('GetBlockByNumber', channel, request.params.blockNumber);
-      } catch (err) {
-        throw fromFabric(err);
-      }
-      return describeBlock(common.Block.deserializeBinary(bytes));
+      const chain = chainOf(request);
+      const height = await chain.height();
+      const n = Number(request.params.blockNumber);
+      if (n >= height) throw new ApiError(404, 'BLOCK_NOT_FOUND', `the channel has ${height} blocks; there is no block ${request.params.blockNumber}`);
+      return chain.block(n);
     },
   );
 
