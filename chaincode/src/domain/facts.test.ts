@@ -1,4 +1,5 @@
-// Windows over a closed day answer as a pass over every entry would, in logarithmic time.
+// Windows are the heaviest that contain the transfer, on either side of it in business time, and a closed day's
+// entries are found by binary search.
 import { DAY, windowOf, type WindowEntry, WindowIndex } from './facts';
 
 /** A small deterministic generator: the same entries on every run. */
@@ -16,18 +17,53 @@ function entries(n: number, seed: number): WindowEntry[] {
   }));
 }
 
+/** Every window [s, s + length] holding `at`, tried one second apart: the definition, by brute force. */
+function bruteForce(all: readonly WindowEntry[], at: number, length: number): { sum: number; count: number } {
+  let best = { sum: 0, count: 0 };
+  for (let s = at - length; s <= at; s += 1) {
+    const inside = all.filter((e) => e.executedAt >= s && e.executedAt <= s + length);
+    best = { sum: Math.max(best.sum, inside.reduce((n, e) => n + e.amount, 0)), count: Math.max(best.count, inside.length) };
+  }
+  return best;
+}
+
+describe('windowOf', () => {
+  it('takes the heaviest window holding the transfer, later entries included', () => {
+    const t = 1_700_000_000;
+    const around = [
+      { amount: 600, executedAt: t - 20 * 3600, from: 'a', to: 'b' },
+      { amount: 600, executedAt: t + 20 * 3600, from: 'a', to: 'b' },
+      { amount: 50, executedAt: t + 1800, from: 'a', to: 'b' },
+    ];
+    // [t - 20 h, t + 4 h] holds 650; [t, t + 24 h] holds 650 too; no window holds both 600s and t.
+    expect(windowOf(around, t)).toEqual({ sum1h: 50, count1h: 1, sum24h: 650, count24h: 2 });
+    expect(windowOf([...around].reverse(), t)).toEqual(windowOf(around, t));
+  });
+
+  it('agrees with trying every window, second by second', () => {
+    const small = entries(40, 3).map((e) => ({ ...e, executedAt: 1_700_000_000 + ((e.executedAt - 1_700_000_000) % 7200) }));
+    for (const at of [1_700_000_000, 1_700_001_800, 1_700_003_600, ...small.slice(0, 5).map((e) => e.executedAt)]) {
+      const hour = bruteForce(small, at, 3600);
+      expect(windowOf(small, at)).toMatchObject({ sum1h: hour.sum, count1h: hour.count });
+    }
+  });
+});
+
 describe('WindowIndex', () => {
   const all = entries(2000, 7);
   const index = new WindowIndex(all);
 
-  it('gives the sums and counts of windowOf for any time, edges included', () => {
-    const times = [
-      ...all.slice(0, 200).map((e) => e.executedAt),
-      ...all.slice(0, 50).map((e) => e.executedAt + 3600),
-      1_700_000_000 - 1,
-      1_700_000_000 + 3 * DAY,
-    ];
-    for (const t of times) expect(index.window(t)).toEqual(windowOf(all, t));
+  it('finds the entries of any interval, edges included', () => {
+    for (const e of all.slice(0, 100)) {
+      const [lo, hi] = [e.executedAt - 3600, e.executedAt + 600];
+      const naive = all.filter((x) => x.executedAt >= lo && x.executedAt <= hi).map((x) => x.executedAt);
+      expect(
+        index
+          .between(lo, hi)
+          .map((x) => x.executedAt)
+          .sort(),
+      ).toEqual(naive.sort());
+    }
   });
 
   it('knows who paid whom in an interval, inclusive at both ends', () => {
@@ -41,6 +77,6 @@ describe('WindowIndex', () => {
   });
 
   it('is empty for no entries', () => {
-    expect(new WindowIndex([]).window(1_700_000_000)).toEqual({ sum1h: 0, count1h: 0, sum24h: 0, count24h: 0 });
+    expect(new WindowIndex([]).between(0, Number.MAX_SAFE_INTEGER)).toEqual([]);
   });
 });

@@ -10,7 +10,11 @@ export const ALL_FACT_GROUPS: readonly FactGroup[] = ['filingStatus', 'watchlist
 const HOUR = 3600;
 export const DAY = 24 * HOUR;
 
-/** Sums of the payer entity's earlier transfers, by business time. */
+/**
+ * The payer entity's other transfers in the heaviest window of each length (1 h, 24 h) that contains this one,
+ * by business time: those executed before it and after it count alike, so the order in which a reporter sends
+ * the same payments changes nothing. Sums and counts are each the largest over such windows.
+ */
 export interface PayerWindow {
   readonly sum1h: number;
   readonly count1h: number;
@@ -22,7 +26,7 @@ export interface PayerWindow {
 export interface FactSource {
   filingStatus(entityId: string): Promise<string>;
   watchlisted(kind: 'entity' | 'account', value: string): Promise<boolean>;
-  /** The payer entity's transfers known so far executed in [executedAt - 24 h, executedAt]; this one is not yet among them. */
+  /** The payer entity's heaviest windows around executedAt among its transfers known so far; this one is not yet among them. */
   payerWindow(entityId: string, executedAt: number): Promise<PayerWindow>;
   /** Whether fromAccount (of fromEntity) paid toAccount with a transfer executed in [fromTime, toTime]. */
   paid(fromEntity: string, fromAccount: string, toAccount: string, fromTime: number, toTime: number): Promise<boolean>;
@@ -97,7 +101,10 @@ export async function gatherFacts(t: TransferBasis, needed: ReadonlySet<FactGrou
     project: { ...t.project, remaining: Math.max(0, t.project.budget - t.project.spent) },
     window: { payerSum1h: window.sum1h, payerCount1h: window.count1h, payerSum24h: window.sum24h, payerCount24h: window.count24h },
     pattern: {
-      roundTrip: needed.has('roundTrip') ? await source.paid(t.payee.entityId, t.payee.accountId, t.payer.accountId, t.executedAt - DAY, t.executedAt) : false,
+      // Either way round in business time: the return reported first is found when the payment out arrives.
+      roundTrip: needed.has('roundTrip')
+        ? await source.paid(t.payee.entityId, t.payee.accountId, t.payer.accountId, t.executedAt - DAY, t.executedAt + DAY)
+        : false,
     },
   };
 }
@@ -110,50 +117,65 @@ export interface WindowEntry {
   readonly to: string;
 }
 
-const NO_WINDOW: PayerWindow = { sum1h: 0, count1h: 0, sum24h: 0, count24h: 0 };
+type Timed = { readonly amount: number; readonly executedAt: number };
 
-export const addWindows = (a: PayerWindow, b: PayerWindow): PayerWindow => ({
-  sum1h: a.sum1h + b.sum1h,
-  count1h: a.count1h + b.count1h,
-  sum24h: a.sum24h + b.sum24h,
-  count24h: a.count24h + b.count24h,
-});
-
-/** Sums window entries executed in the day (and the hour) up to executedAt, by business time. */
-export function windowOf(entries: readonly { readonly amount: number; readonly executedAt: number }[], executedAt: number): PayerWindow {
-  let sum1h = 0;
-  let count1h = 0;
-  let sum24h = 0;
-  let count24h = 0;
-  for (const e of entries) {
-    if (e.executedAt > executedAt || e.executedAt < executedAt - DAY) continue;
-    sum24h += e.amount;
-    count24h += 1;
-    if (e.executedAt >= executedAt - HOUR) {
-      sum1h += e.amount;
-      count1h += 1;
+/**
+ * The heaviest window [s, s + length] with s ≤ at ≤ s + length, over entries sorted by time: its largest sum and
+ * largest count. Sliding a window later loses nothing until its start passes an entry, so the heaviest starts at
+ * an entry's time up to `at`, or at `at` itself; two pointers make it one pass.
+ */
+function heaviest(sorted: readonly Timed[], at: number, length: number): { sum: number; count: number } {
+  let lo = lowerBoundBy(sorted, at - length);
+  let hi = lo;
+  let sum = 0;
+  let best = { sum: 0, count: 0 };
+  const starts = [...sorted.slice(lo, lowerBoundBy(sorted, at + 1)).map((e) => e.executedAt), at];
+  for (const start of starts) {
+    while (lo < sorted.length && (sorted[lo] as Timed).executedAt < start) sum -= (sorted[lo++] as Timed).amount;
+    if (hi < lo) {
+      hi = lo;
+      sum = 0;
     }
+    while (hi < sorted.length && (sorted[hi] as Timed).executedAt <= start + length) sum += (sorted[hi++] as Timed).amount;
+    best = { sum: Math.max(best.sum, sum), count: Math.max(best.count, hi - lo) };
   }
-  return { sum1h, count1h, sum24h, count24h };
+  return best;
+}
+
+function lowerBoundBy(sorted: readonly Timed[], time: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as Timed).executedAt < time) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The heaviest 1 h and 24 h windows containing executedAt among the entries (any order), by business time. */
+export function windowOf(entries: readonly Timed[], executedAt: number): PayerWindow {
+  const sorted = entries.filter((e) => Math.abs(e.executedAt - executedAt) <= DAY).sort((a, b) => a.executedAt - b.executedAt);
+  const hour = heaviest(sorted, executedAt, HOUR);
+  const day = heaviest(sorted, executedAt, DAY);
+  return { sum1h: hour.sum, count1h: hour.count, sum24h: day.sum, count24h: day.count };
 }
 
 /**
- * Entries that do not change during a transaction (a closed business day of one payer), indexed once: sums over
- * any interval and round-trip look-ups cost a binary search, not a pass over the day, whatever its volume.
+ * Entries that do not change during a transaction (a closed business day of one payer), sorted once: a window's
+ * entries and round-trip look-ups cost a binary search to find, whatever the day's volume.
  */
 export class WindowIndex {
   readonly #times: number[];
-  /** prefix[i]: the sum of the amounts of the first i entries by time. */
-  readonly #prefix: number[];
+  readonly #sorted: Timed[];
   /** Execution times of the payments from one account to another, sorted. */
   readonly #pairs = new Map<string, number[]>();
 
   constructor(entries: readonly WindowEntry[]) {
     const sorted = [...entries].sort((a, b) => a.executedAt - b.executedAt);
     this.#times = sorted.map((e) => e.executedAt);
-    this.#prefix = [0];
+    this.#sorted = sorted.map((e) => ({ amount: e.amount, executedAt: e.executedAt }));
     for (const e of sorted) {
-      this.#prefix.push((this.#prefix[this.#prefix.length - 1] as number) + e.amount);
       const pair = `${e.from}\u0000${e.to}`;
       const times = this.#pairs.get(pair);
       if (times) times.push(e.executedAt);
@@ -161,20 +183,11 @@ export class WindowIndex {
     }
   }
 
-  /** Count and sum of the entries executed in [from, to]. */
-  #between(from: number, to: number): { count: number; sum: number } {
+  /** The entries executed in [from, to], by time. */
+  between(from: number, to: number): Timed[] {
     const lo = lowerBound(this.#times, from);
     const hi = lowerBound(this.#times, to + 1);
-    if (hi <= lo) return { count: 0, sum: 0 };
-    return { count: hi - lo, sum: (this.#prefix[hi] as number) - (this.#prefix[lo] as number) };
-  }
-
-  /** What `windowOf` gives for these entries, in logarithmic time. */
-  window(executedAt: number): PayerWindow {
-    if (this.#times.length === 0) return NO_WINDOW;
-    const day = this.#between(executedAt - DAY, executedAt);
-    const hour = this.#between(executedAt - HOUR, executedAt);
-    return { sum1h: hour.sum, count1h: hour.count, sum24h: day.sum, count24h: day.count };
+    return this.#sorted.slice(lo, hi);
   }
 
   /** Whether account `from` paid account `to` with an entry executed in [fromTime, toTime]. */

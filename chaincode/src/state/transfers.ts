@@ -5,7 +5,7 @@
 // either (see `payerWindow`). Buckets keep a batch's keys few: one per account, payer and day, not per transfer.
 import { createHash } from 'node:crypto';
 import type { Actor } from '../domain/filing';
-import { addWindows, DAY, type PayerWindow, type WindowEntry, WindowIndex, windowOf } from '../domain/facts';
+import { DAY, type PayerWindow, type WindowEntry, WindowIndex, windowOf } from '../domain/facts';
 import { idFromTx } from '../domain/filing';
 import type { FailedRule } from '../domain/rules';
 import type { Edge } from '../domain/trace';
@@ -143,17 +143,21 @@ const daysOf = (from: number, to: number): number[] => {
 };
 
 /**
- * The payer entity's transfers executed in the 24 h up to `executed`. Includes every transfer recorded before
- * the previous minute of the ledger, and this transaction's own; it misses those other transactions recorded in
- * the current and the previous minute (60 to 120 s of them; the monitor sees them all).
+ * The payer entity's heaviest 1 h and 24 h windows that contain `executed`, counting its transfers executed up to
+ * a day before *and after* it: one reported late is checked against what was recorded after it. Includes every
+ * transfer recorded before the previous minute of the ledger, and this transaction's own; it misses those other
+ * transactions recorded in the current and the previous minute (60 to 120 s of them; the monitor sees them all).
+ * That gap cannot hide a transfer twice: whichever of two such transfers is checked later, or any transfer after
+ * them, sees both.
  */
 export async function payerWindow(ledger: Ledger, entity: string, executed: number, recorded: number): Promise<PayerWindow> {
-  let window = windowOf([], executed);
-  for (const d of daysOf(executed - DAY, executed)) {
+  const entries: { amount: number; executedAt: number }[] = [];
+  // No transfer is executed after the ledger's time plus the skew: days past it are not read.
+  for (const d of daysOf(executed - DAY, Math.min(executed + DAY, recorded + MAX_SKEW_SECONDS))) {
     const { closed, own } = await payerDay(ledger, entity, d, recorded);
-    window = addWindows(window, addWindows(closed.window(executed), windowOf(own, executed)));
+    entries.push(...closed.between(executed - DAY, executed + DAY), ...own);
   }
-  return window;
+  return windowOf(entries, executed);
 }
 
 /**
@@ -161,7 +165,7 @@ export async function payerWindow(ledger: Ledger, entity: string, executed: numb
  * toTime]; read from the paying entity's window buckets, so known as `payerWindow` knows.
  */
 export async function paid(ledger: Ledger, fromEntity: string, from: string, to: string, fromTime: number, toTime: number, recorded: number): Promise<boolean> {
-  for (const d of daysOf(fromTime, toTime)) {
+  for (const d of daysOf(fromTime, Math.min(toTime, recorded + MAX_SKEW_SECONDS))) {
     const { closed, own } = await payerDay(ledger, fromEntity, d, recorded);
     if (closed.paid(from, to, fromTime, toTime)) return true;
     if (own.some((e) => e.from === from && e.to === to && e.executedAt >= fromTime && e.executedAt <= toTime)) return true;
