@@ -129,6 +129,16 @@ export class Ledger {
     return value;
   }
 
+  /**
+   * A record the caller may see; one it may not answers exactly as a missing one (code, sentence, no details):
+   * need to know hides whether it exists, and whose it is.
+   */
+  async mustSee<T>(k: string, code: ChaincodeError['code'], what: string, visible: (value: T) => boolean): Promise<T> {
+    const value = await this.get<T>(k);
+    if (value === undefined || !visible(value)) throw new ChaincodeError(code, `${what} does not exist`);
+    return value;
+  }
+
   async exists(k: string): Promise<boolean> {
     return (await this.get<unknown>(k)) !== undefined;
   }

@@ -145,19 +145,24 @@ export const TransferRecord = Type.Object(
     purpose: Type.String(),
     projectId: Type.String(),
     time: Type.Integer({ description: 'business time, seconds since the epoch' }),
-    payerEntityId: Type.String(),
-    payeeEntityId: Type.String(),
-    payerBankId: Type.String(),
-    payeeBankId: Type.String(),
+    payerEntityId: Type.Optional(Type.String({ description: 'to a member, only on its own side' })),
+    payeeEntityId: Type.Optional(Type.String({ description: 'to a member, only on its own side' })),
+    payerBankId: Type.Optional(Type.String({ description: 'to a member, only on its own side' })),
+    payeeBankId: Type.Optional(Type.String({ description: 'to a member, only on its own side' })),
     currency: Type.Literal('CNY'),
     reference: Type.String(),
     executedAt: Type.String({ description: 'when the payment happened (business time); `time` in seconds' }),
     recordedAt: Type.String({ description: 'when the ledger recorded it' }),
-    recordedBy: Actor,
-    alerts: Type.Array(Type.String()),
-    ruleFailures: Type.Array(Type.Object({ ruleId: Type.String(), version: Type.Integer(), error: Type.String() })),
+    recordedBy: Type.Optional({ ...Actor, description: 'to a member, only when it reported the transfer' }),
+    alerts: Type.Optional(Type.Array(Type.String(), { description: 'regulator and auditors only' })),
+    ruleFailures: Type.Array(Type.Object({ ruleId: Type.String(), version: Type.Integer(), error: Type.String() }), {
+      description: 'active rules whose logic failed on the transfer; to a member, BLOCK rules only',
+    }),
   },
-  { description: 'A recorded transfer' },
+  {
+    description:
+      'A recorded transfer. A member never sees the alerts it raised, ALERT rules that failed on it, or the other side’s owner, bank or reporter',
+  },
 );
 
 export const TransferVerdict = Type.Object(
@@ -302,7 +307,6 @@ export const TransferBatchRecord = Type.Object(
         index: Type.Integer({ minimum: 0 }),
         status: Type.Union([Type.Literal('recorded'), Type.Literal('failed')]),
         transferId: Type.Optional(Type.String()),
-        alerts: Type.Optional(Type.Array(Type.String())),
         code: Type.Optional(Type.String()),
         message: Type.Optional(Type.String()),
       }),

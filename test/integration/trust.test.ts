@@ -163,10 +163,10 @@ describe('banks act only on accounts they hold', () => {
     ).toBe(201);
     expect((await api(`bank2-${run}`, 'POST', '/v1/accounts', { accountId: `tb-sink-${run}`, ownerEntityId: ENT2, name: 'sink' })).status).toBe(201);
     const drain = await api(`bank2-${run}`, 'POST', '/v1/transfers', transfer(`tb-fund-${run}`, `tb-sink-${run}`, 900_000, 'relief'));
-    expect(drain).toMatchObject({ status: 403, body: { code: 'ACCESS_DENIED' } });
-    expect(drain.body.message).not.toContain(BANK);
+    // Another bank's account answers as a missing one: nothing says it exists, or whose it is.
+    expect(drain).toMatchObject({ status: 404, body: { code: 'ACCOUNT_NOT_FOUND', message: `account tb-fund-${run} does not exist` } });
     const attach = await api(`bank2-${run}`, 'POST', '/v1/accounts', { accountId: `tb-x-${run}`, ownerEntityId: BANK, name: 'x', projectId: `tb-p-${run}` });
-    expect(attach).toMatchObject({ status: 403, body: { code: 'ACCESS_DENIED' } });
+    expect(attach).toMatchObject({ status: 404, body: { code: 'PROJECT_NOT_FOUND', message: `project tb-p-${run} does not exist` } });
     const project = await api('regulator1', 'GET', `/v1/projects/tb-p-${run}`);
     expect(project.body.spending).toEqual([{ purpose: 'relief', budget: 1_000_000, spent: 0, remaining: 1_000_000 }]);
     const peek = await api(`bank2-${run}`, 'GET', `/v1/accounts/tb-fund-${run}`);

@@ -1,5 +1,5 @@
 // Alerts through the contract: raised by rules, moved by the regulator with notes, listed with filters.
-import { as, BANK, ENT1, World } from '../test/fixtures';
+import { alertsOf, as, BANK, ENT1, World } from '../test/fixtures';
 
 async function withAlerts(n: number): Promise<{ world: World; alerts: string[] }> {
   const world = new World();
@@ -13,12 +13,12 @@ async function withAlerts(n: number): Promise<{ world: World; alerts: string[] }
   await world.call('transfer:openAccount', { accountId: 'y', ownerEntityId: ENT1, name: 'y' }, as.bank);
   const alerts: string[] = [];
   for (let i = 0; i < n; i += 1) {
-    const t = await world.call<{ alerts: string[] }>(
+    const t = await world.call<{ transferId: string }>(
       'transfer:record',
       { fromAccount: 'x', toAccount: 'y', amount: 500 * (i + 1), currency: 'CNY', purpose: 'goods', reference: '' },
       as.bank,
     );
-    alerts.push(...t.alerts);
+    alerts.push(...(await alertsOf(world, t.transferId)));
   }
   return { world, alerts };
 }

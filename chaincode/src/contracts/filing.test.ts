@@ -42,7 +42,7 @@ describe('filing contract', () => {
     const read = await world.call('filing:getPersonInCharge', { filingId }, as.regulator);
     expect(read).toEqual({ personInCharge: person, hashMatches: true });
     await world.refuses('ACCESS_DENIED', 'filing:getPersonInCharge', { filingId }, as.auditor);
-    await world.refuses('ACCESS_DENIED', 'filing:getPersonInCharge', { filingId }, as.otherEnterprise);
+    await world.refuses('FILING_NOT_FOUND', 'filing:getPersonInCharge', { filingId }, as.otherEnterprise);
   });
 
   it('requires the person in charge in the transient map', async () => {
@@ -123,14 +123,15 @@ describe('filing contract', () => {
     expect(own.items.every((f) => f.applicant.creditCode === ENT1)).toBe(true);
     const submitted = await world.call<{ items: unknown[] }>('filing:list', { status: 'submitted', category: 'application' }, as.auditor);
     expect(submitted.items).toHaveLength(6);
-    await world.refuses('ACCESS_DENIED', 'filing:list', { entityId: ENT1 }, as.otherEnterprise);
+    // Naming another entity lists nothing, as for an entity without filings.
+    expect(await world.call('filing:list', { entityId: ENT1 }, as.otherEnterprise)).toEqual({ items: [], bookmark: '' });
   });
 
   it("keeps enterprises out of each other's filings", async () => {
     const filingId = await submitFiling(world);
-    await world.refuses('ACCESS_DENIED', 'filing:get', { filingId }, as.otherEnterprise);
-    await world.refuses('ACCESS_DENIED', 'filing:amend', { filingId, service: filingInput().service, attachments: [] }, as.otherEnterprise);
-    await world.refuses('ACCESS_DENIED', 'filing:deregister', { filingId, note: 'x' }, as.otherEnterprise);
+    await world.refuses('FILING_NOT_FOUND', 'filing:get', { filingId }, as.otherEnterprise);
+    await world.refuses('FILING_NOT_FOUND', 'filing:amend', { filingId, service: filingInput().service, attachments: [] }, as.otherEnterprise);
+    await world.refuses('FILING_NOT_FOUND', 'filing:deregister', { filingId, note: 'x' }, as.otherEnterprise);
     await world.refuses('ACCESS_DENIED', 'filing:submit', filingInput(ENT1), as.otherEnterprise, { transient: { personInCharge: person } });
   });
 

@@ -46,8 +46,14 @@ export class FilingContract extends RegchainContract {
     return validate(PersonInCharge, value, 'personInCharge');
   }
 
+  /** A filing the caller may see: an enterprise's other than its own answers as a missing one. */
   private async load(ctx: RegchainContext, filingId: string): Promise<Filing> {
-    return ctx.ledger.mustGet<Filing>(filingKey(filingId), 'FILING_NOT_FOUND', `filing ${filingId}`);
+    return ctx.ledger.mustSee<Filing>(
+      filingKey(filingId),
+      'FILING_NOT_FOUND',
+      `filing ${filingId}`,
+      (f) => ctx.caller.role !== 'enterprise' || f.applicant.creditCode === ctx.caller.entityId,
+    );
   }
 
   private async save(ctx: RegchainContext, before: Filing | undefined, after: Filing): Promise<void> {
@@ -59,10 +65,6 @@ export class FilingContract extends RegchainContract {
     if (!before) await this.protect(ctx, filingKey(after.filingId));
   }
 
-  private canRead(ctx: RegchainContext, filing: Filing, action: string): void {
-    requireRole(ctx.caller, ['regulator', 'auditor', 'enterprise'], action);
-    requireOwnEntity(ctx.caller, filing.applicant.creditCode, action);
-  }
 
   @Transaction()
   @Returns('string')
@@ -117,7 +119,6 @@ export class FilingContract extends RegchainContract {
     requireRole(ctx.caller, ['enterprise'], 'amend filings');
     const req = parseInput(FilingAmendInput, input, 'filing amendment');
     const before = await this.load(ctx, req.filingId);
-    requireOwnEntity(ctx.caller, before.applicant.creditCode, 'amend a filing');
     const status = nextStatus(before.status, 'amend');
     const l = ctx.ledger;
     if (req.service.name !== before.service.name) {
@@ -155,7 +156,6 @@ export class FilingContract extends RegchainContract {
   private async decide(ctx: RegchainContext, action: FilingAction, filingId: string, note: string): Promise<Filing> {
     requireRole(ctx.caller, TRANSITIONS[action].by, `${action} filings`);
     const before = await this.load(ctx, filingId);
-    if (ctx.caller.role === 'enterprise') requireOwnEntity(ctx.caller, before.applicant.creditCode, `${action} a filing`);
     const status = nextStatus(before.status, action);
     const l = ctx.ledger;
     let number = before.filingNumber;
@@ -230,10 +230,9 @@ export class FilingContract extends RegchainContract {
   @Transaction(false)
   @Returns('string')
   async get(ctx: RegchainContext, input: string): Promise<string> {
+    requireRole(ctx.caller, ['regulator', 'auditor', 'enterprise'], 'read filings');
     const req = parseInput(FilingIdInput, input, 'filing query');
-    const filing = await this.load(ctx, req.filingId);
-    this.canRead(ctx, filing, 'read filings');
-    return canonical(filing);
+    return canonical(await this.load(ctx, req.filingId));
   }
 
   @Transaction(false)
@@ -241,10 +240,9 @@ export class FilingContract extends RegchainContract {
   async list(ctx: RegchainContext, input: string): Promise<string> {
     requireRole(ctx.caller, ['regulator', 'auditor', 'enterprise'], 'list filings');
     const req = parseInput(FilingListInput, input, 'filing list');
+    // An enterprise lists its own filings; naming another entity lists nothing, as for an entity with none.
+    if (ctx.caller.role === 'enterprise' && req.entityId && req.entityId !== ctx.caller.entityId) return canonical({ items: [], bookmark: '' });
     const entityId = ctx.caller.role === 'enterprise' ? ctx.caller.entityId : req.entityId;
-    if (ctx.caller.role === 'enterprise' && req.entityId && req.entityId !== ctx.caller.entityId) {
-      requireOwnEntity(ctx.caller, req.entityId, 'list the filings');
-    }
     const l = ctx.ledger;
     const size = req.pageSize ?? 50;
     const bookmark = req.bookmark ?? '';
@@ -266,9 +264,9 @@ export class FilingContract extends RegchainContract {
   @Transaction(false)
   @Returns('string')
   async history(ctx: RegchainContext, input: string): Promise<string> {
+    requireRole(ctx.caller, ['regulator', 'auditor', 'enterprise'], 'read filing history');
     const req = parseInput(FilingIdInput, input, 'filing history');
-    const filing = await this.load(ctx, req.filingId);
-    this.canRead(ctx, filing, 'read filing history');
+    await this.load(ctx, req.filingId);
     const entries = (await ctx.ledger.history<Filing>(filingKey(req.filingId))).map(({ txId, time, value }) => ({
       txId,
       time,
@@ -288,7 +286,8 @@ export class FilingContract extends RegchainContract {
     const req = parseInput(FilingNumberInput, input, 'filing number lookup');
     const ref = await ctx.ledger.get<{ filingId: string }>(numberKey(req.filingNumber));
     if (!ref) throw new ChaincodeError('FILING_NUMBER_NOT_FOUND', `no filing has number ${req.filingNumber}`);
-    const filing = await this.load(ctx, ref.filingId);
+    // Public fields of anyone's filing: not the caller's own view.
+    const filing = await ctx.ledger.mustGet<Filing>(filingKey(ref.filingId), 'FILING_NOT_FOUND', `filing ${ref.filingId}`);
     return canonical(publicView(filing));
   }
 
@@ -299,7 +298,6 @@ export class FilingContract extends RegchainContract {
     requireRole(ctx.caller, ['regulator', 'enterprise'], 'read personal data of filings');
     const req = parseInput(FilingIdInput, input, 'personal data query');
     const filing = await this.load(ctx, req.filingId);
-    requireOwnEntity(ctx.caller, filing.applicant.creditCode, 'read the personal data');
     const bytes = await ctx.stub.getPrivateData(PERSONAL_DATA_COLLECTION, req.filingId);
     if (!bytes || bytes.length === 0) throw new ChaincodeError('PERSONAL_DATA_MISSING', `this peer holds no personal data for filing ${req.filingId}`);
     const person = fromBytes<PersonInCharge>(bytes);

@@ -1,9 +1,9 @@
 // Fund-flow traces and statistics: read-only views computed from the ledger at query time.
 import { Info, Returns, Transaction } from 'fabric-contract-api';
 import type { Filing } from '../domain/filing';
-import { type Direction, type Edge, pageOf, sumByPurpose, walk } from '../domain/trace';
+import { type Edge, type EdgeSource, pageOf, sumByPurpose, walk } from '../domain/trace';
 import { ChaincodeError } from '../errors';
-import { mayReadAccount, mayReadTransfer } from '../domain/scope';
+import { mayReadAccount, mayReadProject, mayReadTransfer } from '../domain/scope';
 import { requireRole } from '../identity';
 import { canonical } from '../json';
 import { Empty, patternPrecision, ProjectFlowsInput, TraceInput } from '@regchain/common';
@@ -16,10 +16,24 @@ import { edgesOf, type Transfer, transferKey } from '../state/transfers';
 
 const DEFAULTS = { depth: 3, maxNodes: 200, maxEdges: 1000, pageSize: 100 };
 
-function edgeSource(ctx: RegchainContext) {
-  return async (account: string, direction: Direction, fromTime: number, toTime: number): Promise<Edge[]> => {
-    return edgesOf(ctx.ledger, direction === 'forward' ? 'out' : 'in', account, fromTime, toTime);
+/**
+ * The edges the caller may follow. The regulator and auditors walk everything; a member only out of (or into)
+ * accounts it may read, so every edge it sees is a transfer it is party to, whatever business times were
+ * reported: paying 1 fen into an account, back-dated, opens nothing downstream of it.
+ */
+function edgeSource(ctx: RegchainContext): EdgeSource {
+  const mayExpand = new Map<string, Promise<boolean>>();
+  const visible = (account: string): Promise<boolean> => {
+    if (ctx.caller.role === 'regulator' || ctx.caller.role === 'auditor') return Promise.resolve(true);
+    let known = mayExpand.get(account);
+    if (!known) {
+      known = ctx.ledger.get<Account>(accountKey(account)).then((a) => a !== undefined && mayReadAccount(ctx.caller, a));
+      mayExpand.set(account, known);
+    }
+    return known;
   };
+  return async (account, direction, fromTime, toTime) =>
+    (await visible(account)) ? edgesOf(ctx.ledger, direction === 'forward' ? 'out' : 'in', account, fromTime, toTime) : [];
 }
 
 const seconds = (iso: string | undefined, fallback: number): number => (iso ? Math.floor(Date.parse(iso) / 1000) : fallback);
@@ -51,16 +65,13 @@ export class TraceContract extends RegchainContract {
     let origin: Transfer | undefined;
     // A bank traces from what it holds: its accounts and the transfers it is a party to.
     if (req.transferId) {
-      origin = await ctx.ledger.get<Transfer>(transferKey(req.transferId));
-      if (!origin || !mayReadTransfer(ctx.caller, origin)) {
-        throw new ChaincodeError('TRANSFER_NOT_FOUND', `transfer ${req.transferId} does not exist or is not visible to you`);
-      }
+      origin = await ctx.ledger.mustSee<Transfer>(transferKey(req.transferId), 'TRANSFER_NOT_FOUND', `transfer ${req.transferId}`, (t) =>
+        mayReadTransfer(ctx.caller, t),
+      );
       start = req.direction === 'forward' ? origin.to : origin.from;
       startTime = origin.time;
     } else {
-      const account = await ctx.ledger.get<Account>(accountKey(start));
-      if (!account || !mayReadAccount(ctx.caller, account))
-        throw new ChaincodeError('ACCOUNT_NOT_FOUND', `account ${start} does not exist or is not visible to you`);
+      await ctx.ledger.mustSee<Account>(accountKey(start), 'ACCOUNT_NOT_FOUND', `account ${start}`, (a) => mayReadAccount(ctx.caller, a));
     }
     const result = await walk(start, req.direction, limits, edgeSource(ctx), startTime);
     const page = pageOf(result, Number(req.bookmark || '0'), req.pageSize ?? DEFAULTS.pageSize);
@@ -76,17 +87,17 @@ export class TraceContract extends RegchainContract {
   async projectFlows(ctx: RegchainContext, input: string): Promise<string> {
     requireRole(ctx.caller, ['regulator', 'auditor', 'bank'], 'trace project funds');
     const req = parseInput(ProjectFlowsInput, input, 'project flows');
-    const project = await ctx.ledger.get<Project>(projectKey(req.projectId));
-    if (!project || (ctx.caller.role === 'bank' && project.fundHolderBankId !== ctx.caller.entityId)) {
-      throw new ChaincodeError('PROJECT_NOT_FOUND', `project ${req.projectId} does not exist or is not visible to you`);
-    }
+    const project = await ctx.ledger.mustSee<Project>(projectKey(req.projectId), 'PROJECT_NOT_FOUND', `project ${req.projectId}`, (p) =>
+      mayReadProject(ctx.caller, p),
+    );
     const accounts = (await ctx.ledger.scan<Account>('account')).map((a) => a.value).filter((a) => a.projectId === project.projectId);
     const limits = { depth: req.depth ?? 3, fromTime: 0, toTime: ctx.ledger.txSeconds(), maxNodes: DEFAULTS.maxNodes, maxEdges: DEFAULTS.maxEdges };
     const direct: Edge[] = [];
     const downstream: Edge[] = [];
     let truncated = false;
+    const source = edgeSource(ctx);
     for (const account of accounts) {
-      const r = await walk(account.accountId, 'forward', limits, edgeSource(ctx));
+      const r = await walk(account.accountId, 'forward', limits, source);
       direct.push(...r.edges.filter((e) => e.hop === 1));
       downstream.push(...r.edges.filter((e) => e.hop > 1));
       truncated ||= r.truncated;

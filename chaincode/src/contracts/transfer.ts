@@ -15,7 +15,7 @@ import {
 import { Info, Returns, Transaction } from 'fabric-contract-api';
 import { ALL_FACT_GROUPS, DAY, type FactGroup, type FactSource, factsNeeded, gatherFacts } from '../domain/facts';
 import { applyRules, blockError, type FailedRule, type FiredRule, type Rule, type TransferFacts } from '../domain/rules';
-import { holderFor, mayReadAccount, mayReadTransfer, requireMayAttach, requireMayMove } from '../domain/scope';
+import { holderFor, mayMove, mayReadAccount, mayReadProject, mayReadTransfer, requireMayAttach, transferView } from '../domain/scope';
 import { ChaincodeError } from '../errors';
 import { requireOwnEntity, requireRole, ROLES } from '../identity';
 import { canonical } from '../json';
@@ -104,14 +104,13 @@ async function evaluate(
   req: TransferInput,
   rules: readonly Rule[],
   needed: ReadonlySet<FactGroup>,
-  authorize: (from: Account) => void,
+  mayUse: (from: Account) => boolean,
 ): Promise<Evaluation> {
   const l = ctx.ledger;
   if (req.fromAccount === req.toAccount) throw new ChaincodeError('TRANSFER_INVALID', 'a transfer needs two different accounts');
   await l.prefetch([accountKey(req.fromAccount), accountKey(req.toAccount)]);
-  const from = await l.mustGet<Account>(accountKey(req.fromAccount), 'ACCOUNT_NOT_FOUND', `account ${req.fromAccount}`);
-  // Before anything else is read: a member who may not move this money learns nothing about the transfer.
-  authorize(from);
+  // Before anything else is read: to a member who may not move this money the account does not exist.
+  const from = await l.mustSee<Account>(accountKey(req.fromAccount), 'ACCOUNT_NOT_FOUND', `account ${req.fromAccount}`, mayUse);
   const to = await l.mustGet<Account>(accountKey(req.toAccount), 'ACCOUNT_NOT_FOUND', `account ${req.toAccount}`);
   const executedAt = await executionTime(l, req.executedAt);
   const violations: ChaincodeError[] = [];
@@ -172,11 +171,12 @@ async function evaluate(
 
 /** The same answer for an account that does not exist and one the caller may not see. */
 async function visibleAccount(ctx: RegchainContext, accountId: string): Promise<Account> {
-  const account = await ctx.ledger.get<Account>(accountKey(accountId));
-  if (!account || !mayReadAccount(ctx.caller, account)) {
-    throw new ChaincodeError('ACCOUNT_NOT_FOUND', `account ${accountId} does not exist or is not visible to you`);
-  }
-  return account;
+  return ctx.ledger.mustSee<Account>(accountKey(accountId), 'ACCOUNT_NOT_FOUND', `account ${accountId}`, (a) => mayReadAccount(ctx.caller, a));
+}
+
+/** A project the caller may see; one it may not answers as a missing one. */
+async function visibleProject(ctx: RegchainContext, projectId: string): Promise<Project> {
+  return ctx.ledger.mustSee<Project>(projectKey(projectId), 'PROJECT_NOT_FOUND', `project ${projectId}`, (p) => mayReadProject(ctx.caller, p));
 }
 
 /** A batch item that failed: its index, the code and the reason. */
@@ -207,8 +207,7 @@ export class TransferContract extends RegchainContract {
     const holderBankId = holderFor(ctx.caller, req.holderBankId, '/holderBankId', 'open accounts');
     const l = ctx.ledger;
     if (req.projectId) {
-      const project = await l.mustGet<Project>(projectKey(req.projectId), 'PROJECT_NOT_FOUND', `project ${req.projectId}`);
-      requireMayAttach(ctx.caller, project, holderBankId, req.ownerEntityId);
+      requireMayAttach(await visibleProject(ctx, req.projectId), holderBankId, req.ownerEntityId);
     }
     if (await l.exists(accountKey(req.accountId))) throw new ChaincodeError('ACCOUNT_EXISTS', `account ${req.accountId} already exists`);
     const account: Account = {
@@ -266,7 +265,7 @@ export class TransferContract extends RegchainContract {
   async getProject(ctx: RegchainContext, input: string): Promise<string> {
     requireRole(ctx.caller, ROLES, 'read projects');
     const req = parseInput(ProjectIdInput, input, 'project query');
-    const project = await ctx.ledger.mustGet<Project>(projectKey(req.projectId), 'PROJECT_NOT_FOUND', `project ${req.projectId}`);
+    const project = await visibleProject(ctx, req.projectId);
     return canonical({ ...project, spending: await spending(ctx.ledger, project) });
   }
 
@@ -283,7 +282,7 @@ export class TransferContract extends RegchainContract {
     if (req.reference && (await transferExists(l, transferId))) {
       throw new ChaincodeError('TRANSFER_DUPLICATE', `reference ${req.reference} was already reported, as transfer ${transferId}`, { transferId });
     }
-    const ev = await evaluate(ctx, req, rules, needed, (from) => requireMayMove(ctx.caller, from, 'record transfers'));
+    const ev = await evaluate(ctx, req, rules, needed, (from) => mayMove(ctx.caller, from));
     const violation = ev.violations[0];
     if (violation) throw violation;
     const blocked = blockError(ev.fired);
@@ -354,7 +353,7 @@ export class TransferContract extends RegchainContract {
     requireRole(ctx.caller, ['bank', 'enterprise'], 'record transfers');
     const req = parseInput(TransferInput, input, 'transfer');
     const { rules, needed } = await this.ruleSet(ctx);
-    return canonical(await this.recordOne(ctx, req, rules, needed, 0));
+    return canonical(transferView(ctx.caller, await this.recordOne(ctx, req, rules, needed, 0)));
   }
 
   /**
@@ -380,7 +379,7 @@ export class TransferContract extends RegchainContract {
       ]),
     );
     const references = new Set<string>();
-    const results: ({ index: number; status: 'recorded'; transferId: string; alerts: readonly string[] } | ItemFailure)[] = [];
+    const results: ({ index: number; status: 'recorded'; transferId: string } | ItemFailure)[] = [];
     for (const [index, item] of req.items.entries()) {
       const events = ctx.events.length;
       ctx.ledger.begin();
@@ -391,7 +390,7 @@ export class TransferContract extends RegchainContract {
         const t = await this.recordOne(ctx, item, rules, needed, index + 1);
         if (item.reference) references.add(item.reference);
         ctx.ledger.commit();
-        results.push({ index, status: 'recorded', transferId: t.transferId, alerts: t.alerts });
+        results.push({ index, status: 'recorded', transferId: t.transferId });
       } catch (err) {
         ctx.ledger.rollback();
         ctx.events.splice(events);
@@ -436,9 +435,7 @@ export class TransferContract extends RegchainContract {
     const req = parseInput(TransferInput, input, 'transfer');
     const regulator = ctx.caller.role === 'regulator';
     const { rules, needed } = await this.ruleSet(ctx);
-    const ev = await evaluate(ctx, req, rules, regulator ? new Set(ALL_FACT_GROUPS) : needed, (from) => {
-      if (!regulator) requireMayMove(ctx.caller, from, 'check transfers');
-    });
+    const ev = await evaluate(ctx, req, rules, regulator ? new Set(ALL_FACT_GROUPS) : needed, (from) => regulator || mayMove(ctx.caller, from));
     const blocking = ev.fired.filter((f) => f.action === 'BLOCK');
     const verdict = {
       compliant: blocking.length === 0 && ev.violations.length === 0,
@@ -453,10 +450,9 @@ export class TransferContract extends RegchainContract {
   async get(ctx: RegchainContext, input: string): Promise<string> {
     requireRole(ctx.caller, ROLES, 'read transfers');
     const req = parseInput(TransferIdInput, input, 'transfer query');
-    const transfer = await ctx.ledger.get<Transfer>(transferKey(req.transferId));
-    if (!transfer || !mayReadTransfer(ctx.caller, transfer)) {
-      throw new ChaincodeError('TRANSFER_NOT_FOUND', `transfer ${req.transferId} does not exist or is not visible to you`);
-    }
-    return canonical(transfer);
+    const transfer = await ctx.ledger.mustSee<Transfer>(transferKey(req.transferId), 'TRANSFER_NOT_FOUND', `transfer ${req.transferId}`, (t) =>
+      mayReadTransfer(ctx.caller, t),
+    );
+    return canonical(transferView(ctx.caller, transfer));
   }
 }

@@ -26,48 +26,65 @@ export interface PartiesOf {
 /**
  * Money leaves an account only on the word of the bank that holds it or the entity that owns it; a
  * project account belongs to the project's owner and is held at its fund-holding bank, so the same test
- * covers it. The refusal names neither the owner nor the holder.
+ * covers it. To anyone else the account answers as a missing one.
  */
-export function requireMayMove(who: Caller, account: HeldAccount, action: string): void {
-  const allowed = (who.role === 'bank' && account.holderBankId === who.entityId) || (who.role === 'enterprise' && account.ownerEntityId === who.entityId);
-  if (!allowed) {
-    throw new ChaincodeError(
-      'ACCESS_DENIED',
-      `${who.role} ${who.entityId} may not ${action} from account ${account.accountId}: it is not an account you hold or own`,
-      {
-        role: who.role,
-        action,
-      },
-    );
-  }
+export function mayMove(who: Caller, account: HeldAccount): boolean {
+  return (who.role === 'bank' && account.holderBankId === who.entityId) || (who.role === 'enterprise' && account.ownerEntityId === who.entityId);
 }
+
+const supervisor = (who: Caller): boolean => who.role === 'regulator' || who.role === 'auditor';
 
 /** Regulators and auditors see every account; a bank the accounts it holds; an enterprise its own. */
 export function mayReadAccount(who: Caller, account: HeldAccount): boolean {
-  if (who.role === 'regulator' || who.role === 'auditor') return true;
+  if (supervisor(who)) return true;
   if (who.role === 'bank') return account.holderBankId === who.entityId;
   return account.ownerEntityId === who.entityId;
 }
 
 /** A transfer is seen by the regulator and auditors, and by the entities and banks on either side of it. */
 export function mayReadTransfer(who: Caller, t: PartiesOf): boolean {
-  if (who.role === 'regulator' || who.role === 'auditor') return true;
-  if (who.role === 'bank') return t.payerBankId === who.entityId || t.payeeBankId === who.entityId;
-  return t.payerEntityId === who.entityId || t.payeeEntityId === who.entityId;
+  if (supervisor(who)) return true;
+  return payerSide(who, t) || payeeSide(who, t);
 }
 
-/** Accounts are attached to a project by its owner, its fund-holding bank or the regulator, and only at that bank. */
-export function requireMayAttach(who: Caller, project: FundedProject, holderBankId: string, ownerEntityId: string): void {
-  const byRole =
-    who.role === 'regulator' ||
-    (who.role === 'bank' && project.fundHolderBankId === who.entityId) ||
-    (who.role === 'enterprise' && project.ownerEntityId === who.entityId);
-  if (!byRole) {
-    throw new ChaincodeError('ACCESS_DENIED', `${who.role} ${who.entityId} may not open accounts for project ${project.projectId}`, {
-      role: who.role,
-      action: 'open project accounts',
-    });
-  }
+const payerSide = (who: Caller, t: PartiesOf): boolean => (who.role === 'bank' ? t.payerBankId : t.payerEntityId) === who.entityId;
+const payeeSide = (who: Caller, t: PartiesOf): boolean => (who.role === 'bank' ? t.payeeBankId : t.payeeEntityId) === who.entityId;
+
+/** What a transfer record tells: the rules' verdicts on it, and who is on each side. */
+export interface TransferFacts extends PartiesOf {
+  readonly alerts: readonly string[];
+  readonly ruleFailures: readonly { readonly action: string }[];
+  readonly recordedBy: { readonly entityId: string };
+}
+
+/**
+ * A transfer as its reader may see it. The regulator and auditors see everything; a member never sees the
+ * alerts it raised or the ALERT rules that failed on it (telling the watched they are watched is tipping off),
+ * nor the other side's owner, bank or reporter: only the account it paid or was paid from.
+ */
+export function transferView<T extends TransferFacts>(who: Caller, t: T): T | Omit<T, 'alerts'> {
+  if (supervisor(who)) return t;
+  const { alerts: _alerts, ...rest } = t;
+  const hidden = new Set<string>([
+    ...(payerSide(who, t) ? [] : ['payerEntityId', 'payerBankId']),
+    ...(payeeSide(who, t) ? [] : ['payeeEntityId', 'payeeBankId']),
+    ...(t.recordedBy.entityId === who.entityId ? [] : ['recordedBy']),
+  ]);
+  const view = Object.fromEntries(Object.entries(rest).filter(([k]) => !hidden.has(k)));
+  return { ...view, ruleFailures: t.ruleFailures.filter((f) => f.action === 'BLOCK') } as unknown as Omit<T, 'alerts'>;
+}
+
+/** A project is seen by the regulator and auditors, its fund-holding bank and its owner. */
+export function mayReadProject(who: Caller, project: FundedProject): boolean {
+  if (supervisor(who)) return true;
+  return who.role === 'bank' ? project.fundHolderBankId === who.entityId : project.ownerEntityId === who.entityId;
+}
+
+/**
+ * Accounts are attached to a project (one the caller may read: the regulator, its owner or its fund-holding
+ * bank, as the caller's read of it decided) only for its owner and at that bank.
+ */
+export function requireMayAttach(project: FundedProject, holderBankId: string, ownerEntityId: string): void {
   if (ownerEntityId !== project.ownerEntityId) {
     throw new ChaincodeError('VALIDATION_FAILED', `account: a project account must belong to the project's owner ${project.ownerEntityId}`, {
       field: '/ownerEntityId',

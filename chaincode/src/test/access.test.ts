@@ -2,7 +2,7 @@
 import { TRANSACTIONS } from '@regchain/common';
 import 'reflect-metadata';
 import type { Role } from '../identity';
-import { as, BANK, BANK2, ENT1, ENT2, filingInput, person, submitFiling, typologyParameters, World } from './fixtures';
+import { alertsOf, as, BANK, BANK2, ENT1, ENT2, filingInput, person, submitFiling, typologyParameters, World } from './fixtures';
 import type { TestIdentity } from './peer';
 
 interface Fixture {
@@ -30,12 +30,12 @@ async function baseWorld(): Promise<{ world: World; f: Fixture }> {
     as.regulator,
   );
   await world.call('rule:watch', { kind: 'entity', value: ENT2, reason: 'r' }, as.regulator);
-  const t = await world.call<{ transferId: string; alerts: string[] }>(
+  const t = await world.call<{ transferId: string }>(
     'transfer:record',
     { fromAccount: 'fund-1', toAccount: 'ent1-main', amount: 10, currency: 'CNY', purpose: 'aid', reference: '' },
     as.bank,
   );
-  return { world, f: { filingId: filing.filingId, transferId: t.transferId, alertId: t.alerts[0] as string } };
+  return { world, f: { filingId: filing.filingId, transferId: t.transferId, alertId: (await alertsOf(world, t.transferId))[0] as string } };
 }
 
 const underReview = async (w: World, f: Fixture): Promise<void> => {
@@ -91,7 +91,18 @@ const CASES: Record<string, Case> = {
     allowed: ['regulator', 'bank'],
     input: () => ({ projectId: 'p2', name: 'n', type: 'public_fund', ownerEntityId: BANK, fundHolderBankId: BANK, budgets: [{ purpose: 'x', amount: 1 }] }),
   },
-  'transfer:getProject': { allowed: ['regulator', 'auditor', 'enterprise', 'bank'], input: () => ({ projectId: 'p1' }) },
+  'transfer:getProject': {
+    allowed: ['regulator', 'auditor', 'enterprise', 'bank'],
+    // An enterprise reads the projects it owns.
+    prep: async (w) => {
+      await w.call(
+        'transfer:createProject',
+        { projectId: 'p2', name: 'p', type: 'donation', ownerEntityId: ENT1, fundHolderBankId: BANK, budgets: [{ purpose: 'aid', amount: 1 }] },
+        as.regulator,
+      );
+    },
+    input: (_f, who) => ({ projectId: who.role === 'enterprise' ? 'p2' : 'p1' }),
+  },
   'transfer:record': { allowed: ['bank', 'enterprise'], input: (_f, who) => transferFrom(who) },
   'transfer:checkTransfer': { allowed: ['bank', 'enterprise', 'regulator'], input: (_f, who) => transferFrom(who) },
   'transfer:get': { allowed: ['regulator', 'auditor', 'enterprise', 'bank'], input: (f) => ({ transferId: f.transferId }) },
@@ -182,23 +193,25 @@ describe('scope: a member acts only on what it holds or owns', () => {
 
   it('refuses another bank draining a project account it does not hold, and the budget stays whole', async () => {
     const { world } = await baseWorld();
-    const err = await world.refuses('ACCESS_DENIED', 'transfer:record', move('fund-1', 'ent2-main', 500_000), as.otherBank);
+    const err = await world.refuses('ACCOUNT_NOT_FOUND', 'transfer:record', move('fund-1', 'ent2-main', 500_000), as.otherBank);
     expect(err.message).not.toContain(BANK);
+    const missing = await world.refuses('ACCOUNT_NOT_FOUND', 'transfer:record', move('no-such', 'ent2-main', 500_000), as.otherBank);
+    expect(err.message.replace('fund-1', 'X')).toBe(missing.message.replace('no-such', 'X'));
     const project = await world.call<{ spending: { spent: number }[] }>('transfer:getProject', { projectId: 'p1' }, as.regulator);
     expect(project.spending[0]?.spent).toBe(10);
   });
 
   it("refuses an enterprise moving money out of another entity's account without naming its owner", async () => {
     const { world } = await baseWorld();
-    const err = await world.refuses('ACCESS_DENIED', 'transfer:record', move('ent1-main', 'ent2-main'), as.otherEnterprise);
+    const err = await world.refuses('ACCOUNT_NOT_FOUND', 'transfer:record', move('ent1-main', 'ent2-main'), as.otherEnterprise);
     expect(err.message).not.toContain(ENT1);
-    await world.refuses('ACCESS_DENIED', 'transfer:checkTransfer', move('ent1-main', 'ent2-main'), as.otherEnterprise);
+    await world.refuses('ACCOUNT_NOT_FOUND', 'transfer:checkTransfer', move('ent1-main', 'ent2-main'), as.otherEnterprise);
   });
 
   it('lets a bank open accounts only at itself, and attach them only to projects whose funds it holds', async () => {
     const { world } = await baseWorld();
     await world.refuses('ACCESS_DENIED', 'transfer:openAccount', { accountId: 'x1', ownerEntityId: ENT1, name: 'x', holderBankId: BANK }, as.otherBank);
-    await world.refuses('ACCESS_DENIED', 'transfer:openAccount', { accountId: 'x2', ownerEntityId: BANK, name: 'x', projectId: 'p1' }, as.otherBank);
+    await world.refuses('PROJECT_NOT_FOUND', 'transfer:openAccount', { accountId: 'x2', ownerEntityId: BANK, name: 'x', projectId: 'p1' }, as.otherBank);
     await world.refuses(
       'ACCESS_DENIED',
       'transfer:createProject',
@@ -212,7 +225,7 @@ describe('scope: a member acts only on what it holds or owns', () => {
   it("refuses project accounts opened by someone other than the project's owner, bank or regulator, or at another bank", async () => {
     const { world } = await baseWorld();
     await world.refuses(
-      'ACCESS_DENIED',
+      'PROJECT_NOT_FOUND',
       'transfer:openAccount',
       { accountId: 'x4', ownerEntityId: ENT1, name: 'x', projectId: 'p1', holderBankId: BANK },
       as.enterprise,
@@ -237,7 +250,25 @@ describe('scope: a member acts only on what it holds or owns', () => {
     await world.refuses('ACCOUNT_NOT_FOUND', 'trace:flows', { accountId: 'fund-1', direction: 'forward' }, as.otherBank);
     await world.refuses('TRANSFER_NOT_FOUND', 'trace:flows', { transferId: f.transferId, direction: 'forward' }, as.otherBank);
     await world.refuses('PROJECT_NOT_FOUND', 'trace:projectFlows', { projectId: 'p1' }, as.otherBank);
-    await expect(world.call('transfer:get', { transferId: f.transferId }, as.enterprise)).resolves.toMatchObject({ payeeEntityId: ENT1 });
+    await world.refuses('PROJECT_NOT_FOUND', 'transfer:getProject', { projectId: 'p1' }, as.otherBank);
+    await world.refuses('PROJECT_NOT_FOUND', 'transfer:getProject', { projectId: 'p1' }, as.enterprise);
+    // The payee sees its own side of the transfer, and neither the payer's owner and bank nor its alerts.
+    const seen = await world.call<Record<string, unknown>>('transfer:get', { transferId: f.transferId }, as.enterprise);
+    expect(seen).toMatchObject({ payeeEntityId: ENT1, payeeBankId: BANK, from: 'fund-1' });
+    for (const k of ['alerts', 'payerEntityId', 'payerBankId', 'recordedBy']) expect(seen).not.toHaveProperty(k);
+  });
+
+  it("follows for a member only accounts it holds, whatever business time it reports: 1 fen back-dated opens nothing", async () => {
+    const { world } = await baseWorld();
+    await world.call('transfer:record', move('ent1-main', 'ent2-main', 700, 'goods'), as.bank);
+    await world.call('transfer:openAccount', { accountId: 'b2-own', ownerEntityId: BANK2, name: 'own' }, as.otherBank);
+    const backdated = new Date((world.peer.clock - 29 * 86400) * 1000).toISOString();
+    await world.call('transfer:record', { ...move('b2-own', 'ent1-main', 1, 'goods'), executedAt: backdated }, as.otherBank);
+    type Trace = { edges: { from: string; to: string }[] };
+    const member = await world.call<Trace>('trace:flows', { accountId: 'b2-own', direction: 'forward', depth: 5 }, as.otherBank);
+    expect(member.edges.map((e) => `${e.from}>${e.to}`)).toEqual(['b2-own>ent1-main']);
+    const regulator = await world.call<Trace>('trace:flows', { accountId: 'b2-own', direction: 'forward', depth: 5 }, as.regulator);
+    expect(regulator.edges.map((e) => `${e.from}>${e.to}`)).toEqual(['b2-own>ent1-main', 'ent1-main>ent2-main']);
   });
 
   it('shows members the BLOCK rules they must meet, never the ALERT rules that watch them', async () => {

@@ -123,6 +123,11 @@ export async function approveFiling(world: World, filingId: string): Promise<str
   return f.filingNumber;
 }
 
+/** The alerts a transfer raised, as the regulator reads them: members are never told. */
+export async function alertsOf(world: World, transferId: string): Promise<string[]> {
+  return (await world.call<{ alerts: string[] }>('transfer:get', { transferId }, as.regulator)).alerts;
+}
+
 /** A complete, valid set of typology parameters (the regulator publishes the whole set): the monitor's defaults. */
 export function typologyParameters(): Record<string, unknown> {
   return structuredClone(DEFAULT_TYPOLOGY_PARAMETERS) as unknown as Record<string, unknown>;

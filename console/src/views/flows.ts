@@ -116,7 +116,7 @@ export class RcFlows extends View {
       const records = await Promise.all(batch.map((id) => api<Transfer>('GET', `/v1/transfers/${encodeURIComponent(id)}`).catch(() => undefined)));
       batch.forEach((id, j) => {
         this.#checked.add(id);
-        if ((records[j]?.alerts.length ?? 0) > 0) flagged.add(id);
+        if ((records[j]?.alerts?.length ?? 0) > 0) flagged.add(id);
       });
     }
     this.flagged = flagged;

@@ -167,7 +167,7 @@ export class RcTransfers extends View {
       <dt>${t('transfers.recordedAt')}</dt>
       <dd>${time(x.recordedAt, this.locale)}</dd>
       ${
-        x.alerts.length > 0
+        x.alerts && x.alerts.length > 0
           ? html`<dt>${t('transfers.alerts')}</dt>
               <dd>${x.alerts.join(', ')}</dd>`
           : nothing
