@@ -25,7 +25,7 @@ const TraceQuery = Type.Object(
     source: Type.Optional(
       Type.Union([Type.Literal('ledger'), Type.Literal('index')], {
         description:
-          'ledger (default): the chaincode walks the ledger, at most 1,000 nodes and 5,000 edges. index: the monitor walks its index of every committed transfer, up to 10,000 nodes and 100,000 edges, as of the block it names',
+          'ledger (default): the chaincode walks the ledger, at most 1,000 nodes and 5,000 edges. index (regulator and auditor): the monitor walks its index of every committed transfer, up to 10,000 nodes and 100,000 edges, as of the block it names. A bank always gets the ledger walk, which follows only the accounts it holds',
       }),
     ),
   },
@@ -77,7 +77,8 @@ const traces: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request) => {
       const caller = callerOf(request);
       const { source, ...q } = request.query;
-      if (source === 'index') return fromIndex(request, caller);
+      // The index knows no account's bank: a member's walk is the chain's, which expands only what it holds.
+      if (source === 'index' && (caller.role === 'regulator' || caller.role === 'auditor')) return fromIndex(request, caller);
       const answer = (await fastify.ledger.evaluate(caller, {
         fn: 'trace:flows',
         input: defined({ ...q, depth: num(q.depth), maxNodes: num(q.maxNodes), maxEdges: num(q.maxEdges), pageSize: num(q.pageSize) }),
