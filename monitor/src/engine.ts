@@ -1,6 +1,8 @@
 // Runs every typology over a stream of transfers and keeps one alert per pattern instance: the same instance,
 // seen again as more of its transfers arrive (same key, or evidence shared with an alert of its typology),
-// extends its alert instead of raising another.
+// extends its alert instead of raising another, until that alert is sealed (raised on the chain, or decided by
+// the regulator). A sealed alert absorbs nothing new: a pattern with a transfer outside its evidence raises an
+// alert of its own, so a dismissed alert never silences its accounts.
 import { horizonOf, type Parameters } from './parameters';
 import type { Hit, Transfer, Typology } from './transfer';
 import { cycle } from './typologies/cycle';
@@ -28,6 +30,12 @@ export class Engine {
   /** Alerts by typology and each transfer of their evidence: a hit sharing evidence extends that alert. */
   readonly #byEvidence = new Map<string, Alert>();
   readonly #parameters: Parameters;
+  /** Alerts that take no new evidence: raised on the chain, or decided. */
+  readonly #sealed = new Set<string>();
+  /** Alerts the chain holds, found again while the window is replayed after a restart. */
+  readonly #restored = new Set<string>();
+  /** How many successors an instance's key has had. */
+  readonly #generations = new Map<string, number>();
   #observed = 0;
 
   constructor(parameters: Parameters, only?: readonly Typology[]) {
@@ -69,20 +77,51 @@ export class Engine {
     return [...this.#alerts.values()];
   }
 
+  /** The alert with this key, as the engine holds it now. */
+  alert(key: string): Alert | undefined {
+    return this.#alerts.get(key);
+  }
+
+  /** The alert is on the chain (or decided): what it holds is final, and new evidence raises another. */
+  seal(key: string): void {
+    this.#sealed.add(key);
+  }
+
+  /**
+   * Alerts the chain already holds (after a restart), before the window is replayed: while it is, they take
+   * their evidence back silently; `sealRestored` then seals them, so what was raised is not raised again and
+   * what is new gets a key of its own.
+   */
+  restore(keys: Iterable<string>): void {
+    for (const key of keys) {
+      this.#restored.add(key);
+      const successor = /^(.*)\+(\d+)$/.exec(key);
+      if (successor) {
+        const [, base, n] = successor as unknown as [string, string, string];
+        this.#generations.set(base, Math.max(this.#generations.get(base) ?? 0, Number(n)));
+      }
+    }
+  }
+
+  /** The window is replayed: the restored alerts are final from now on. */
+  sealRestored(): void {
+    for (const key of this.#restored) this.#sealed.add(key);
+    this.#restored.clear();
+  }
+
   #merge(h: Hit): Alert | undefined {
-    const known = this.#alerts.get(h.key) ?? this.#sharing(h);
+    const current = this.#current(h.key);
+    const known = this.#alerts.get(current) ?? this.#sharing(h);
     if (!known) {
-      const alert: Alert = {
-        key: h.key,
-        typology: h.typology,
-        parametersVersion: this.#parameters.version,
-        score: h.score,
-        accounts: [...h.accounts],
-        transfers: [...h.transfers],
-      };
-      this.#alerts.set(h.key, alert);
-      this.#index(alert, alert.transfers);
-      return alert;
+      const alert = this.#open({ ...h, key: current });
+      // Found again while the window is replayed: the chain has it already; keep its evidence, tell nothing.
+      return this.#restored.has(current) ? undefined : alert;
+    }
+    if (this.#sealed.has(known.key)) {
+      const ids = new Set(known.transfers.map((t) => t.id));
+      // Seen before in full: nothing new to tell. Anything new is a pattern of its own.
+      if (h.transfers.every((t) => ids.has(t.id))) return undefined;
+      return this.#open({ ...h, key: this.#next(h.key) });
     }
     const ids = new Set(known.transfers.map((t) => t.id));
     const added = h.transfers.filter((t) => !ids.has(t.id));
@@ -91,7 +130,35 @@ export class Engine {
     known.accounts = [...new Set([...known.accounts, ...h.accounts])].sort();
     known.score = Math.max(known.score, h.score);
     this.#index(known, added);
-    return known;
+    return this.#restored.has(known.key) ? undefined : known;
+  }
+
+  /** The key an instance's alert has now: its own, or its latest successor's once the first was sealed. */
+  #current(key: string): string {
+    const n = this.#generations.get(key) ?? 0;
+    return n === 0 ? key : `${key}+${n}`;
+  }
+
+  /** A successor key for an instance whose alert is sealed (or the instance's own key, if still unused). */
+  #next(key: string): string {
+    if (!this.#alerts.has(key)) return key;
+    const n = (this.#generations.get(key) ?? 0) + 1;
+    this.#generations.set(key, n);
+    return `${key}+${n}`;
+  }
+
+  #open(h: Hit): Alert {
+    const alert: Alert = {
+      key: h.key,
+      typology: h.typology,
+      parametersVersion: this.#parameters.version,
+      score: h.score,
+      accounts: [...h.accounts],
+      transfers: [...h.transfers],
+    };
+    this.#alerts.set(h.key, alert);
+    this.#index(alert, alert.transfers);
+    return alert;
   }
 
   #sharing(h: Hit): Alert | undefined {
@@ -102,10 +169,12 @@ export class Engine {
     return undefined;
   }
 
+  /** Evidence points at the latest alert holding it: a successor takes over from a sealed alert. */
   #index(alert: Alert, transfers: readonly Transfer[]): void {
     for (const t of transfers) {
       const k = `${alert.typology}|${t.id}`;
-      if (!this.#byEvidence.has(k)) this.#byEvidence.set(k, alert);
+      const holder = this.#byEvidence.get(k);
+      if (!holder || this.#sealed.has(holder.key)) this.#byEvidence.set(k, alert);
     }
   }
 }

@@ -143,6 +143,37 @@ describe.each(databases)('the monitor on %s', (_name, open) => {
     await store.close();
   });
 
+  it('tries a failed raise again on its own schedule, with no new pattern to prompt it', async () => {
+    const store = await open(dir);
+    const raised: string[] = [];
+    let streaming = true;
+    // The chain refuses every raise while blocks arrive; then the stream goes quiet, and nothing new turns up.
+    const quietAfter: EventSource = {
+      async *follow(after, signal) {
+        yield* source(txs).follow(after, signal);
+        streaming = false;
+        const deadline = Date.now() + 10_000;
+        while (raised.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      },
+    };
+    const monitor = new Monitor({
+      store,
+      source: quietAfter,
+      parameters: async () => DEFAULT_PARAMETERS,
+      log: quiet,
+      retryMs: 50,
+      raise: async (a) => {
+        if (streaming) throw new Error('14 UNAVAILABLE: no peer');
+        raised.push(a.key);
+        return `ALR-${raised.length}`;
+      },
+    });
+    await monitor.run(new AbortController().signal);
+    expect(raised.length).toBeGreaterThan(5);
+    expect((await store.status()).alertsPending).toBe(0);
+    await store.close();
+  });
+
   it('answers traces and counterparties over the whole history from the index, time order respected', async () => {
     const store = await open(dir);
     const at = (h: number): string => new Date(Date.UTC(2026, 2, 1) + h * 3_600_000).toISOString();

@@ -103,13 +103,25 @@ export class Monitor {
   readonly #raise: Raiser;
   readonly #parametersInForce: () => Promise<Parameters>;
   readonly #log: MonitorLog;
+  readonly #retryMs: number;
   #engine: Engine;
   #parameters: Parameters;
-  #known = new Set<string>();
   #raising: Promise<void> = Promise.resolve();
+  #failed = false;
 
-  /** `parameters`: the set in force on the chain (read at start and whenever the regulator publishes one). */
-  constructor(deps: { store: Store; source: EventSource; raise: Raiser; parameters: () => Promise<Parameters>; log: MonitorLog }) {
+  /**
+   * `parameters`: the set in force on the chain (read at start and whenever the regulator publishes one).
+   * `retryMs`: how soon a raise that failed is tried again, whether or not another pattern turns up.
+   */
+  constructor(deps: {
+    store: Store;
+    source: EventSource;
+    raise: Raiser;
+    parameters: () => Promise<Parameters>;
+    log: MonitorLog;
+    retryMs?: number;
+  }) {
+    this.#retryMs = deps.retryMs ?? 10_000;
     this.#store = deps.store;
     this.#source = deps.source;
     this.#raise = deps.raise;
@@ -126,17 +138,21 @@ export class Monitor {
   async #rebuild(): Promise<void> {
     this.#parameters = await this.#parametersInForce();
     this.#engine = new Engine(this.#parameters);
+    this.#engine.restore(await this.#store.raisedAlertKeys());
     const latest = await this.#store.latestExecutedAt();
-    if (latest === undefined) return;
+    if (latest === undefined) {
+      this.#engine.sealRestored();
+      return;
+    }
     const since = latest - horizonOf(this.#parameters);
     for (const { account, time } of await this.#store.lastActivityBefore(since)) this.#engine.remember(account, time);
     for (const t of await this.#store.transfersSince(since)) this.#engine.observe(t);
+    this.#engine.sealRestored();
   }
 
   /** Rebuilds the detectors (see #rebuild), then follows the chain from the checkpoint until the signal aborts. */
   async run(signal: AbortSignal): Promise<void> {
     await this.#rebuild();
-    this.#known = await this.#store.knownAlertKeys();
     const checkpoint = await this.#store.checkpoint();
     this.#log.info(
       {
@@ -147,9 +163,17 @@ export class Monitor {
       'monitor resumes',
     );
     this.#raisePending();
-    for await (const block of this.#source.follow(checkpoint, signal)) {
-      if (signal.aborted) break;
-      await this.observe(block);
+    // A raise that failed is tried again on its own schedule, not only when the next pattern appears.
+    const retry = setInterval(() => {
+      if (this.#failed) this.#raisePending();
+    }, this.#retryMs);
+    try {
+      for await (const block of this.#source.follow(checkpoint, signal)) {
+        if (signal.aborted) break;
+        await this.observe(block);
+      }
+    } finally {
+      clearInterval(retry);
     }
     await this.#raising;
   }
@@ -158,17 +182,17 @@ export class Monitor {
     return this.#parameters.version;
   }
 
-  /** One committed block: indexed with the alerts it completed and the checkpoint, then those alerts raised. */
+  /**
+   * One committed block: indexed with the alerts it found or extended (only alerts not yet on the chain change;
+   * the engine gives a pattern beyond a raised alert a key of its own) and the checkpoint, then those raised.
+   */
   async observe(block: Committed): Promise<Alert[]> {
     const transfers = transfersOf(block);
-    const found: Alert[] = [];
+    const changed = new Map<string, Alert>();
     for (const t of transfers) {
-      for (const alert of this.#engine.observe(t)) {
-        if (this.#known.has(alert.key)) continue;
-        this.#known.add(alert.key);
-        found.push(alert);
-      }
+      for (const alert of this.#engine.observe(t)) changed.set(alert.key, alert);
     }
+    const found = [...changed.values()];
     const last = block.transactions[block.transactions.length - 1];
     await this.#store.record({ block: block.block, txId: last?.txId ?? '' }, transfers, found, changesOf(block));
     if (found.length > 0) this.#raisePending();
@@ -184,10 +208,20 @@ export class Monitor {
     await this.#raising;
   }
 
-  /** Raises what the index holds as pending, one after another; a failure leaves it pending for the next round. */
+  /**
+   * Raises what the index holds as pending, one after another; a failure leaves it pending for the next round.
+   * An alert is sealed as it is sent: the evidence raised is the engine's at that moment, and whatever turns up
+   * after it is a pattern of its own.
+   */
   #raisePending(): void {
     this.#raising = this.#raising.then(async () => {
-      for (const pending of await this.#store.pendingAlerts()) {
+      this.#failed = false;
+      for (const row of await this.#store.pendingAlerts()) {
+        this.#engine.seal(row.key);
+        const live = this.#engine.alert(row.key);
+        const pending = live
+          ? { ...row, score: live.score, accounts: live.accounts, transferIds: live.transfers.map((t) => t.id) }
+          : row;
         const transferIds = pending.transferIds.slice(0, MAX_EVIDENCE);
         const parties = new Set(transferIds.length < pending.transferIds.length ? await this.#store.partiesOf(transferIds) : pending.accounts);
         const alert = { ...pending, transferIds, accounts: pending.accounts.filter((a) => parties.has(a)).slice(0, MAX_EVIDENCE) };
@@ -198,7 +232,10 @@ export class Monitor {
         } catch (err) {
           const alertId = existingAlertId(err);
           if (alertId) await this.#store.markRaised(alert.key, alertId);
-          else this.#log.warn({ key: alert.key, err: (err as Error).message }, 'pattern alert not raised yet; kept for the next round');
+          else {
+            this.#failed = true;
+            this.#log.warn({ key: alert.key, err }, 'pattern alert not raised yet; tried again shortly');
+          }
         }
       }
     });

@@ -246,7 +246,9 @@ export class Store {
       for (const a of found) {
         await tx.query(
           `INSERT INTO pattern_alerts (key, typology, parameters_version, score, accounts, transfer_ids, found_block)
-           VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (key) DO NOTHING`,
+           VALUES ($1, $2, $3, $4, $5, $6, $7)
+           ON CONFLICT (key) DO UPDATE SET score = EXCLUDED.score, accounts = EXCLUDED.accounts, transfer_ids = EXCLUDED.transfer_ids
+           WHERE NOT pattern_alerts.raised`,
           [a.key, a.typology, a.parametersVersion, a.score, JSON.stringify(a.accounts), JSON.stringify(a.transfers.map((t) => t.id)), at.block.toString()],
         );
       }
@@ -342,8 +344,9 @@ export class Store {
     return row?.latest === null || row?.latest === undefined ? undefined : Number(row.latest);
   }
 
-  async knownAlertKeys(): Promise<Set<string>> {
-    return new Set((await this.#db.query<{ key: string }>('SELECT key FROM pattern_alerts')).rows.map((r) => r.key));
+  /** The keys of the pattern alerts raised on the chain. */
+  async raisedAlertKeys(): Promise<Set<string>> {
+    return new Set((await this.#db.query<{ key: string }>('SELECT key FROM pattern_alerts WHERE raised')).rows.map((r) => r.key));
   }
 
   /** Alerts found but not yet on the chain, oldest first. */
