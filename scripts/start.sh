@@ -21,9 +21,9 @@ cat <<MSG
   Console (zh-CN / English): http://127.0.0.1:${port}/console/
   API docs (OpenAPI 3.1):    http://127.0.0.1:${port}/docs
   Readiness:                 http://127.0.0.1:${port}/ready
-  Metrics (Prometheus):      http://127.0.0.1:${port}/metrics
+  Metrics (Prometheus):      http://127.0.0.1:${port}/metrics   (Bearer: the operations token, .regchain/secrets/monitor.token)
   Event stream (SSE):        http://127.0.0.1:${port}/v1/events
-  Monitor status:            http://127.0.0.1:${REGCHAIN_MONITOR_PORT:-3100}/status
+  Monitor status:            http://127.0.0.1:${REGCHAIN_MONITOR_PORT:-3100}/status   (the same token; /health is public)
   API keys of the local users (regulator1, bank1, enterprise1, auditor1): .regchain/gateway/dev-api-keys.json
     e.g. curl -H "authorization: Bearer \$(node -p "require('./.regchain/gateway/dev-api-keys.json').regulator1")" http://127.0.0.1:${port}/v1/rules
 

@@ -1,4 +1,5 @@
 // The gateway app as a plugin: third-party plugins, the app's own plugins, then one route plugin per resource.
+import { ownerSecret } from '@regchain/common';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
@@ -120,7 +121,7 @@ async function serviceApp(fastify: FastifyInstance, opts: { services: Services }
   fastify.decorate('monitorIndex', services.index ?? new MonitorIndex(config.monitorUrl, config.monitorToken, config.monitorTokenFile));
   await fastify.register(authentication);
 
-  await fastify.register(operations);
+  await fastify.register(operations, { token: () => config.monitorToken ?? ownerSecret(config.monitorTokenFile) });
   await fastify.register(consoleFiles, { dir: config.consoleDir });
   for (const resource of RESOURCES) await fastify.register(resource);
   fastify.refuseOtherMethods();

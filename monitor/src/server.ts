@@ -104,6 +104,7 @@ export async function startMonitor(config: MonitorConfig): Promise<{ close: () =
     return c ? Number(c.block) : null;
   };
   const routes: Record<string, (q: URLSearchParams) => Promise<unknown>> = {
+    '/health': async () => ({ status: 'ok' }),
     '/status': async () => {
       const status = await store.status();
       const height = await link.height().catch(() => undefined);
@@ -130,8 +131,11 @@ export async function startMonitor(config: MonitorConfig): Promise<{ close: () =
     },
     '/statistics': async (q) => ({ ...(await store.statistics(intOf(q, 'days', 90, 1, 3660))), source: 'index', asOfBlock: await asOfBlock() }),
   };
-  /** The status is health and counts; everything else is the index's content, for the gateway only. */
-  const open = new Set(['/status']);
+  /**
+   * Health is public; the status (counts, the last transaction, lag) is telemetry for operators, and the rest
+   * is the index's content for the gateway: both take the monitor token.
+   */
+  const open = new Set(['/health']);
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://monitor');
     const route = routes[url.pathname];
@@ -139,11 +143,15 @@ export async function startMonitor(config: MonitorConfig): Promise<{ close: () =
     if (req.method !== 'GET' || !route) return send(404, { code: 'NOT_FOUND', message: `GET ${Object.keys(routes).join(', ')}` });
     const presented = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (!open.has(url.pathname) && !(presented && sameSecret(presented, token)))
-      return send(401, { code: 'UNAUTHENTICATED', message: 'index queries answer the gateway only (Bearer: the monitor token)' });
+      return send(401, { code: 'UNAUTHENTICATED', message: 'status and index queries answer operators and the gateway only (Bearer: the monitor token)' });
     route(url.searchParams).then(
       (body) => send(200, body),
-      (err: unknown) =>
-        err instanceof QueryError ? send(400, { code: 'VALIDATION_FAILED', message: err.message }) : send(500, { code: 'INTERNAL', message: 'internal error' }),
+      (err: unknown) => {
+        if (err instanceof QueryError) return send(400, { code: 'VALIDATION_FAILED', message: err.message });
+        // The answer hides it; the log keeps it, with its stack, for whoever reviews the monitor.
+        log.error({ err, path: url.pathname }, 'index query failed');
+        return send(500, { code: 'INTERNAL', message: 'internal error' });
+      },
     );
   });
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));

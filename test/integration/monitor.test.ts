@@ -3,7 +3,7 @@
 // it resumes from its checkpoint and raises what it missed, and nothing twice; it applies the parameters the
 // regulator publishes; the gateway answers traces, counterparties and statistics from its index behind the
 // chain's visibility; a back-test file loaded with the CSV upload raises on chain the alerts the back-test finds.
-import { DEFAULT_TYPOLOGY_PARAMETERS, sleep, TYPOLOGIES } from '@regchain/common';
+import { DEFAULT_TYPOLOGY_PARAMETERS, ownerSecret, sleep, TYPOLOGIES } from '@regchain/common';
 import type { FastifyInstance } from 'fastify';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -63,7 +63,9 @@ async function api<T = any>(who: string, method: 'GET' | 'POST' | 'PUT', url: st
 async function status(
   url: string,
 ): Promise<{ behindBlocks: number | null; transfers: number; alertsPending: number; parametersVersion: number; checkpoint?: { block: number } }> {
-  return (await fetch(`${url}/status`)).json() as never;
+  const anonymous = await fetch(`${url}/status`);
+  expect(anonymous.status).toBe(401);
+  return (await fetch(`${url}/status`, { headers: { authorization: `Bearer ${ownerSecret(config.tokenFile)}` } })).json() as never;
 }
 
 /** Three payments just under the threshold from one new account within minutes: structuring. */

@@ -15,7 +15,11 @@ describe('operations', () => {
     expect(ready.statusCode).toBe(503);
     expect(ready.json()).toMatchObject({ peers: { 'peer0.auditor': false, 'peer1.regulator': false }, orgs: { AuditorMSP: false, RegulatorMSP: true } });
     await t.app.inject({ method: 'GET', url: '/v1/rules', headers: t.auth('bank') });
-    const metrics = await t.app.inject({ method: 'GET', url: '/metrics' });
+    // Metrics count every caller's actions: anonymous callers and API keys get 401, the operations token gets them.
+    for (const headers of [{}, t.auth('regulator'), { authorization: 'Bearer wrong' }]) {
+      expect((await t.app.inject({ method: 'GET', url: '/metrics', headers })).statusCode).toBe(401);
+    }
+    const metrics = await t.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: 'Bearer test-token' } });
     expect(metrics.body).toContain('regchain_http_request_duration_seconds_bucket');
     expect(metrics.body).toContain('route="/v1/rules"');
     const spec = (await t.app.inject({ method: 'GET', url: '/docs/json' })).json() as { openapi: string; paths: Record<string, unknown> };

@@ -1,6 +1,9 @@
 // Operations: liveness, readiness (each peer, every org served, the chaincode answering) and Prometheus metrics.
+// Health and readiness are public; metrics count every caller's actions, so they answer operators only.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { sameSecret } from '@regchain/common';
 import { Type } from '@sinclair/typebox';
+import { ApiError } from '../../errors';
 
 const Health = Type.Object({ status: Type.Literal('ok') }, { description: 'The process is up', examples: [{ status: 'ok' }] });
 const Readiness = Type.Object(
@@ -16,7 +19,8 @@ const Readiness = Type.Object(
   },
 );
 
-const operations: FastifyPluginAsyncTypebox = async (fastify) => {
+/** `token`: the operations token (the monitor's), which a Prometheus scrape presents as a bearer token. */
+const operations: FastifyPluginAsyncTypebox<{ token: () => string }> = async (fastify, opts) => {
   fastify.get('/health', { schema: { tags: ['operations'], summary: 'The process is up', security: [], response: { 200: Health } } }, async () => ({
     status: 'ok' as const,
   }));
@@ -44,12 +48,21 @@ const operations: FastifyPluginAsyncTypebox = async (fastify) => {
     {
       schema: {
         tags: ['operations'],
-        summary: 'Prometheus metrics',
+        summary: 'Prometheus metrics (Bearer: the operations token, the monitor’s)',
         security: [],
-        response: { 200: { description: 'Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } } },
+        response: {
+          200: { description: 'Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } },
+          401: { description: 'no or another token', type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } },
+        },
       },
     },
-    async (_request, reply) => reply.type(fastify.metrics.registry.contentType).send(await fastify.metrics.registry.metrics()),
+    async (request, reply) => {
+      const presented = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+      if (!presented || !sameSecret(presented, opts.token())) {
+        throw new ApiError(401, 'UNAUTHENTICATED', 'metrics answer operators only: present the operations token (the monitor token) as a bearer token');
+      }
+      return reply.type(fastify.metrics.registry.contentType).send(await fastify.metrics.registry.metrics());
+    },
   );
 };
 
