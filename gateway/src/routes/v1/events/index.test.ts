@@ -39,7 +39,8 @@ function channelOf(events: ChaincodeEvent[]): { ledger: LedgerPort; closed: () =
       closed = true;
     },
   });
-  const network = { getChaincodeEvents: async () => feed() };
+  // Opening takes a moment, as a peer's deliver service does: parallel opens interleave.
+  const network = { getChaincodeEvents: async () => new Promise((resolve) => setTimeout(() => resolve(feed()), 30)) };
   const ledger = { network: () => network } as unknown as LedgerPort;
   return { ledger, closed: () => closed };
 }
@@ -91,6 +92,19 @@ describe('event stream', () => {
     const metrics = await gw.metrics.registry.metrics();
     for (const reason of ['foreign-name', 'not-json', 'bad-shape']) expect(metrics).toContain(`regchain_stream_events_skipped_total{reason="${reason}"} 1`);
     await gw.app.close();
+  });
+
+  it('holds each caller to its cap when many streams are opened at once', async () => {
+    const g = await gatewayWith([event(1, 'regchain', { events: [] })], 1 << 20);
+    const max = loadConfig({}).maxStreamsPerCaller;
+    const controllers = Array.from({ length: max + 3 }, () => new AbortController());
+    const answers = await Promise.all(
+      controllers.map((c) => fetch(`${g.url}/v1/events`, { headers: { authorization: `Bearer ${g.key}` }, signal: c.signal }).then((r) => r.status)),
+    );
+    expect(answers.filter((s) => s === 200)).toHaveLength(max);
+    expect(answers.filter((s) => s === 429)).toHaveLength(3);
+    for (const c of controllers) c.abort();
+    await g.app.close();
   });
 
   it('drops a reader that stops reading instead of buffering without bound', async () => {

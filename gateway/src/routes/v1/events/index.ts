@@ -85,19 +85,24 @@ const eventRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           retryAfter: 5,
         });
       }
+      // Reserved before the first await, so parallel opens cannot all pass the check; released if opening fails.
+      open.set(caller.id, (open.get(caller.id) ?? 0) + 1);
+      const release = (): void => void open.set(caller.id, (open.get(caller.id) ?? 1) - 1);
       const query = request.query;
       const lastEventId = typeof request.headers['last-event-id'] === 'string' ? request.headers['last-event-id'] : undefined;
       const types = query.types ? new Set(query.types.split(',')) : undefined;
-      const checkpointer = await checkpointFor(fastify.config.dataDir, caller, query.stream, lastEventId);
-      const resumes = checkpointer.getBlockNumber() !== undefined;
       let events;
+      let checkpointer;
       try {
+        checkpointer = await checkpointFor(fastify.config.dataDir, caller, query.stream, lastEventId);
+        const resumes = checkpointer.getBlockNumber() !== undefined;
         events = await fastify.ledger.network(caller).getChaincodeEvents(fastify.config.chaincode, {
           checkpoint: checkpointer,
           ...(!resumes && query.fromBlock ? { startBlock: BigInt(query.fromBlock) } : {}),
         });
       } catch (err) {
-        throw fromFabric(err);
+        release();
+        throw err instanceof ApiError ? err : fromFabric(err);
       }
       reply.hijack();
       const raw = reply.raw;
@@ -108,7 +113,6 @@ const eventRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         'x-request-id': request.id,
       });
       raw.write('retry: 2000\n\n');
-      open.set(caller.id, (open.get(caller.id) ?? 0) + 1);
       fastify.metrics.streamClients.inc();
       const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), 15_000);
       const stop = (): void => {
@@ -154,7 +158,7 @@ const eventRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         if (!raw.destroyed) request.log.warn({ err }, 'event stream ended by the network');
       } finally {
         stop();
-        open.set(caller.id, (open.get(caller.id) ?? 1) - 1);
+        release();
         fastify.metrics.streamClients.dec();
         if (!raw.destroyed) raw.end();
         await saved;
