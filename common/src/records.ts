@@ -153,7 +153,7 @@ export const TransferRecord = Type.Object(
     reference: Type.String(),
     executedAt: Type.String({ description: 'when the payment happened (business time); `time` in seconds' }),
     recordedAt: Type.String({ description: 'when the ledger recorded it' }),
-    recordedBy: Type.Optional({ ...Actor, description: 'to a member, only when it reported the transfer' }),
+    recordedBy: Type.Optional(Type.Object(Actor.properties, { description: 'to a member, only when it reported the transfer' })),
     alerts: Type.Optional(Type.Array(Type.String(), { description: 'regulator and auditors only' })),
     ruleFailures: Type.Array(Type.Object({ ruleId: Type.String(), version: Type.Integer(), error: Type.String() }), {
       description: 'active rules whose logic failed on the transfer; to a member, BLOCK rules only',

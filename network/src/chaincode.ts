@@ -167,6 +167,25 @@ async function installOn(fabric: FabricInstall, node: PeerNode, pkg: ChaincodePa
   return true;
 }
 
+/** Orgs whose admins may read the chain past the chaincode (see the channel's ACLs in config.ts). */
+const SUPERVISOR_ORGS: readonly string[] = ['regulator', 'auditor'];
+
+/** Waits until the regulator's peer sees every org's approval of the definition (members approve without waiting). */
+async function waitForApprovals(fabric: FabricInstall, version: string, sequence: number): Promise<void> {
+  const regulator = PEER_ORGS[0] as PeerOrg;
+  const deadline = Date.now() + 60_000;
+  let approvals: Record<string, boolean> = {};
+  while (Date.now() < deadline) {
+    const { stdout } = await run(peerBin(fabric), ['lifecycle', 'chaincode', 'checkcommitreadiness', ...definitionArgs(version, sequence), '--output', 'json'], {
+      env: peerAdminEnv(fabric, regulator),
+    });
+    approvals = (JSON.parse(stdout) as { approvals: Record<string, boolean> }).approvals;
+    if (PEER_ORGS.every((o) => approvals[o.mspId])) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`the definition's approvals did not all reach the regulator's peer within 60 s: ${JSON.stringify(approvals)}`);
+}
+
 /** The definition committed on the channel, or undefined before the first deploy. */
 export async function committedDefinition(fabric: FabricInstall): Promise<Definition | undefined> {
   const regulator = PEER_ORGS[0] as PeerOrg;
@@ -269,8 +288,9 @@ export async function deployChaincode(fabric: FabricInstall, runtime: Runtime): 
           ...definitionArgs(version, sequence),
           '--package-id',
           pkg.packageId,
-          '--waitForEventTimeout',
-          '60s',
+          // Waiting reads the peer's deliver service, which the channel's ACLs keep to the supervisors' orgs:
+          // members' approvals are awaited below through the regulator's peer instead.
+          ...(SUPERVISOR_ORGS.includes(org.key) ? ['--waitForEventTimeout', '60s'] : ['--waitForEvent=false']),
         ],
         { env: peerAdminEnv(fabric, org) },
       ).catch((err: unknown) => {
@@ -280,6 +300,7 @@ export async function deployChaincode(fabric: FabricInstall, runtime: Runtime): 
       }),
     ),
   );
+  await waitForApprovals(fabric, version, sequence);
   await run(
     peerBin(fabric),
     ['lifecycle', 'chaincode', 'commit', ...ordererArgs(), ...definitionArgs(version, sequence), ...peerTargets(), '--waitForEventTimeout', '60s'],

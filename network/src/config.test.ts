@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import YAML from 'yaml';
 import { ensureFabric } from './binaries';
-import { configtx, ordererEnv, peerEnv, PROFILE } from './config';
+import { configtx, ordererEnv, peerEnv, PROFILE, SUPERVISORS_POLICY } from './config';
 import { ORDERERS, PEERS, type PeerNode, networkProcesses } from './topology';
 
 type Profile = {
@@ -16,7 +16,12 @@ type Profile = {
     Organizations: { ID: string; OrdererEndpoints: string[] }[];
     ConsenterMapping?: unknown;
   };
-  Application: { ACLs: Record<string, string>; Capabilities: Record<string, boolean>; Organizations: { ID: string; AnchorPeers: unknown[] }[] };
+  Application: {
+    ACLs: Record<string, string>;
+    Policies: Record<string, unknown>;
+    Capabilities: Record<string, boolean>;
+    Organizations: { ID: string; AnchorPeers: unknown[] }[];
+  };
 };
 
 let sample: string;
@@ -29,11 +34,16 @@ beforeAll(async () => {
 });
 
 describe('configtx', () => {
-  it("keeps the sample's capabilities, ACLs and Raft options, with elections after 1 s", () => {
+  it("keeps the sample's capabilities, ACLs and Raft options, with elections after 1 s, and closes Fabric's reads to members", () => {
     const parsed = YAML.parse(sample, { merge: true }) as { Application: { ACLs: Record<string, string> } };
     expect(profile.Capabilities).toEqual({ V3_0: true });
     expect(profile.Application.Capabilities).toEqual({ V2_5: true });
-    expect(profile.Application.ACLs).toEqual(parsed.Application.ACLs);
+    const closed = ['qscc/GetBlockByNumber', 'qscc/GetTransactionByID', 'event/Block', 'event/FilteredBlock', 'gateway/ChaincodeEvents'];
+    for (const [resource, policy] of Object.entries(profile.Application.ACLs)) {
+      expect([resource, policy]).toEqual([resource, resource.startsWith('qscc/') || closed.includes(resource) ? SUPERVISORS_POLICY : parsed.Application.ACLs[resource]]);
+    }
+    expect(profile.Application.ACLs['gateway/CommitStatus'] ?? '/Channel/Application/Readers').toBe('/Channel/Application/Readers');
+    expect(profile.Application.Policies.Supervisors).toEqual({ Type: 'Signature', Rule: "OR('RegulatorMSP.member','AuditorMSP.member')" });
     expect(profile.Orderer.EtcdRaft.Options).toMatchObject({ TickInterval: '100ms', ElectionTick: 10, SnapshotIntervalSize: '16 MB' });
     expect(profile.Orderer.BatchSize.AbsoluteMaxBytes).toBe('10 MB');
   });

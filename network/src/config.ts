@@ -7,7 +7,7 @@ import { bootstrapSecret } from './ca';
 import { run } from './exec';
 import { log } from './log';
 import { caHome, caTlsDir, dirs, envFile, genesisBlock, orgCaCert, ordererDir, ordererOrgDir, peerDir, peerOrgDir } from './paths';
-import { CHANNEL, DIAL_HOST, HOST, ORDERER_ORG, ORDERERS, PEER_ORGS, type Orderer, type PeerNode, type PeerOrg, PEERS, anchorPeer, caName } from './topology';
+import { CHANNEL, DIAL_HOST, HOST, ORDERER_ORG, ORDERERS, orgByKey, PEER_ORGS, type Orderer, type PeerNode, type PeerOrg, PEERS, anchorPeer, caName } from './topology';
 
 const SANS = [DIAL_HOST, HOST];
 export const PROFILE = 'Supervision';
@@ -101,9 +101,30 @@ const consenter = (o: Orderer): Record<string, unknown> => ({
   ServerTLSCert: path.join(ordererDir(o), 'tls', 'server.crt'),
 });
 
+/** Who may read the chain itself, past the chaincode: the regulator's and the auditor's orgs. */
+export const SUPERVISORS_POLICY = '/Channel/Application/Supervisors';
+
+/**
+ * Fabric's own doors to the chain's contents: block and transaction queries (qscc), block events and the deliver
+ * service, chaincode events through the gateway. Each hands out every transfer, filing, rule and watchlist entry
+ * whatever the chaincode decides, so only the supervisors' orgs may use them; members read through the chaincode,
+ * and a member's client still submits and asks its own transactions' commit status (gateway/CommitStatus).
+ */
+export const SUPERVISED_RESOURCES = [
+  'qscc/GetChainInfo',
+  'qscc/GetBlockByNumber',
+  'qscc/GetBlockByHash',
+  'qscc/GetTransactionByID',
+  'qscc/GetBlockByTxID',
+  'event/Block',
+  'event/FilteredBlock',
+  'gateway/ChaincodeEvents',
+] as const;
+
 /**
  * Builds configtx.yaml from Fabric's sample: its channel, orderer and application defaults (policies,
- * ACLs, capabilities, Raft options) stay; our organisations, consenters and batch settings go on top.
+ * ACLs, capabilities, Raft options) stay; our organisations, consenters, batch settings and the supervisors'
+ * ACLs go on top.
  */
 export function configtx(sampleConfigtx: string): Record<string, unknown> {
   const sample = YAML.parse(sampleConfigtx, { merge: true }) as {
@@ -133,7 +154,18 @@ export function configtx(sampleConfigtx: string): Record<string, unknown> {
           },
           Organizations: [ordererOrg],
         },
-        Application: { ...sample.Application, Organizations: peerOrgs },
+        Application: {
+          ...sample.Application,
+          Organizations: peerOrgs,
+          Policies: {
+            ...(sample.Application.Policies as Record<string, unknown>),
+            Supervisors: signature(`OR('${orgByKey('regulator').mspId}.member','${orgByKey('auditor').mspId}.member')`),
+          },
+          ACLs: {
+            ...(sample.Application.ACLs as Record<string, string>),
+            ...Object.fromEntries(SUPERVISED_RESOURCES.map((r) => [r, SUPERVISORS_POLICY])),
+          },
+        },
       },
     },
   };

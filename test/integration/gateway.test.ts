@@ -205,8 +205,13 @@ describe('resources through the gateway', () => {
     expect(trace.body.edges).toHaveLength(1);
     const flows = await api('auditor1', 'GET', `/v1/projects/gw-proj-${run}/flows`);
     expect(flows.body.spentByPurpose).toEqual([{ purpose: `p${run}`, amount: 6000, transfers: 1 }]);
-    const project = await api('enterprise1', 'GET', `/v1/projects/gw-proj-${run}`);
+    const project = await api('bank1', 'GET', `/v1/projects/gw-proj-${run}`);
     expect(project.body.spending).toEqual([{ purpose: `p${run}`, budget: 100_000, spent: 6000, remaining: 94_000 }]);
+    // An enterprise paid from the project neither owns it nor holds its funds: to it, the project does not exist.
+    const hidden = await api('enterprise1', 'GET', `/v1/projects/gw-proj-${run}`);
+    const missing = await api('enterprise1', 'GET', `/v1/projects/gw-none-${run}`);
+    expect(hidden).toMatchObject({ status: 404, body: { code: 'PROJECT_NOT_FOUND' } });
+    expect(hidden.body.message.replace(`gw-proj-${run}`, 'X')).toBe(missing.body.message.replace(`gw-none-${run}`, 'X'));
     expect((await api('enterprise1', 'GET', `/v1/accounts/gw-ent-${run}`)).body.ownerEntityId).toBe(ENT);
     expect((await api('enterprise1', 'GET', `/v1/transfers/${recorded.body.result.transferId}`)).body.amount).toBe(6000);
     expect((await api('regulator1', 'GET', '/v1/statistics')).body.transfers.some((t: { purpose: string }) => t.purpose === `p${run}`)).toBe(true);

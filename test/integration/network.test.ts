@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ensureFabric } from '../../network/src/binaries';
 import { bootstrapSecret, enrolledUser } from '../../network/src/ca';
-import { connectAs, type Connection } from '../../network/src/client';
+import { connectAs, type Connection, userIdentity } from '../../network/src/client';
 import { caHome, STATE_DIR, userDir } from '../../network/src/paths';
 import { CHAINCODE_NAME, CHANNEL, orgByKey, PEER_ORGS } from '../../network/src/topology';
 import { blockByNumber, VALID } from '../support/ledger';
@@ -118,6 +118,53 @@ describe('the supervision channel on the real network', () => {
     await expect(contract.submitTransaction('system:recordProbe', probe)).rejects.toBeInstanceOf(EndorseError);
     const reader = as('regulator').getNetwork(CHANNEL).getContract(CHAINCODE_NAME);
     await expect(reader.evaluateTransaction('system:readProbe', probe)).rejects.toThrow(/PROBE_NOT_FOUND/);
+  });
+
+  it("closes Fabric's own reads (qscc, block and chaincode events) to members' keys on their own peers, and keeps them open to supervisors", async () => {
+    /** What a client gets from the chain past the chaincode: a block's worth of answers, or a refusal. */
+    async function reads(gateway: Gateway): Promise<Record<string, 'read' | 'refused'>> {
+      const network = gateway.getNetwork(CHANNEL);
+      const qscc = network.getContract('qscc');
+      const attempt = async (read: () => Promise<unknown>): Promise<'read' | 'refused'> => read().then(
+        () => 'read',
+        () => 'refused',
+      );
+      const first = async (events: AsyncIterable<unknown> & { close(): void }): Promise<'read' | 'refused'> => {
+        try {
+          for await (const _ of events) return 'read';
+          return 'refused';
+        } catch {
+          return 'refused';
+        } finally {
+          events.close();
+        }
+      };
+      return {
+        chainInfo: await attempt(() => qscc.evaluateTransaction('GetChainInfo', CHANNEL)),
+        block: await attempt(() => qscc.evaluateTransaction('GetBlockByNumber', CHANNEL, String(committedBlock))),
+        transaction: await attempt(() => qscc.evaluateTransaction('GetTransactionByID', CHANNEL, txId)),
+        blockEvents: await first(await network.getBlockEvents({ startBlock: 0n })),
+        filteredBlockEvents: await first(await network.getFilteredBlockEvents({ startBlock: 0n })),
+        chaincodeEvents: await first(await network.getChaincodeEvents(CHAINCODE_NAME, { startBlock: 0n })),
+      };
+    }
+    const refused = { chainInfo: 'refused', block: 'refused', transaction: 'refused', blockEvents: 'refused', filteredBlockEvents: 'refused', chaincodeEvents: 'refused' };
+    const read = Object.fromEntries(Object.keys(refused).map((k) => [k, 'read']));
+    // A member's client with its own key, against its own org's peer: offline signing gives it nothing more.
+    expect(await reads(as('bank'))).toEqual(refused);
+    expect(await reads(as('enterprise'))).toEqual(refused);
+    // The auditor reads its own peer and a member's; the regulator reads its own.
+    expect(await reads(as('auditor'))).toEqual(read);
+    const auditorOnBankPeer = connectAs(orgByKey('bank'), 'unused', userIdentity(auditor, auditor.users[0]?.name as string));
+    open.push(auditorOnBankPeer);
+    expect(await reads(auditorOnBankPeer.gateway)).toEqual(read);
+    expect(await reads(as('regulator'))).toEqual(read);
+    // Members still submit and learn their own transactions' commit status through the gateway service.
+    const bank = as('bank').getNetwork(CHANNEL).getContract(CHAINCODE_NAME);
+    const submitted = await bank.submitAsync('transfer:openAccount', {
+      arguments: [JSON.stringify({ accountId: `acl-${runId}`, ownerEntityId: orgByKey('bank').users[0]?.entityId, name: 'acl' })],
+    });
+    expect((await submitted.getStatus()).code).toBe(VALID);
   });
 
   it('keeps its secrets: state dir 0700, no password in the CA configs, no enrolment secret once enrolled', () => {

@@ -1,6 +1,6 @@
 // Endorsement audit from the ledger alone: a transaction verified against trust anchors given from outside the bundle.
 // Pure: needs no network, so a third party can re-run it offline (npm run audit:verify).
-import { common, ledger, peer } from '@hyperledger/fabric-protos';
+import { common, ledger, msp, peer } from '@hyperledger/fabric-protos';
 import * as crypto from 'node:crypto';
 import { blockHash, blockNumber, checkBlockSignatures, configOf, dataHashMatches, lastConfigIndex, validationFlags } from './blocks';
 import { ChannelConfig, type CheckedSigner, describePolicy, evaluateSignaturePolicy } from './channelconfig';
@@ -167,6 +167,18 @@ export function channelHeaderOf(envelopeBytes: Uint8Array): common.ChannelHeader
 }
 
 export const txIdOf = (envelopeBytes: Uint8Array): string => channelHeaderOf(envelopeBytes)?.getTxId() ?? '';
+
+/** Who signed an envelope: its creator's MSP and certificate (PEM), or undefined when the bytes are not an envelope. */
+export function creatorOf(envelopeBytes: Uint8Array): { mspId: string; certificate: string } | undefined {
+  try {
+    const payload = common.Payload.deserializeBinary(common.Envelope.deserializeBinary(envelopeBytes).getPayload_asU8());
+    const signature = common.SignatureHeader.deserializeBinary(payload.getHeader()?.getSignatureHeader_asU8() ?? new Uint8Array());
+    const creator = msp.SerializedIdentity.deserializeBinary(signature.getCreator_asU8());
+    return { mspId: creator.getMspid(), certificate: Buffer.from(creator.getIdBytes_asU8()).toString('utf8') };
+  } catch {
+    return undefined;
+  }
+}
 
 /** ENDORSER_TRANSACTION, CONFIG, ...: a header type's name. */
 export const headerTypeName = (type: number | undefined): string =>

@@ -13,6 +13,7 @@ import {
 } from '@hyperledger/fabric-gateway';
 import { common, gateway as gatewayProtos, peer } from '@hyperledger/fabric-protos';
 import { ApiError, fromFabric, invalidCommit, validationName } from '../errors';
+import { creatorOf } from '../audit/verify';
 import type { Metrics } from '../metrics';
 import type { Caller, CallerRegistry } from './identities';
 import type { GatewayPeer } from './profile';
@@ -30,6 +31,8 @@ export interface TransactionStatus {
   readonly validationCode: string;
   readonly valid: boolean;
   readonly blockNumber: string;
+  /** Who signed it: the route answers a member only about its own transactions. */
+  readonly creator: { readonly mspId: string; readonly certificate: string };
 }
 
 export interface Readiness {
@@ -307,10 +310,13 @@ export class Ledger {
     }
   }
 
-  /** Where a transaction stands, from the caller's own peer (qscc): committed with its validation code, or unknown. */
-  async transactionStatus(caller: Caller, transactionId: string): Promise<TransactionStatus | undefined> {
+  /**
+   * Where a transaction stands, from a peer's qscc (which the channel's ACLs open to the supervisors' orgs only,
+   * so `reader` is one of theirs): committed with its validation code and creator, or unknown.
+   */
+  async transactionStatus(reader: Caller, transactionId: string): Promise<TransactionStatus | undefined> {
     try {
-      const [processedBytes, blockBytes] = await this.#failover(caller, 'evaluate', (gateway) => {
+      const [processedBytes, blockBytes] = await this.#failover(reader, 'evaluate', (gateway) => {
         const qscc = gateway.getNetwork(this.#channel).getContract('qscc');
         return Promise.all([
           qscc.evaluateTransaction('GetTransactionByID', this.#channel, transactionId),
@@ -320,12 +326,14 @@ export class Ledger {
       const processed = peer.ProcessedTransaction.deserializeBinary(processedBytes);
       const block = common.Block.deserializeBinary(blockBytes);
       const code = processed.getValidationcode();
+      const envelope = processed.getTransactionenvelope();
       return {
         transactionId,
         status: 'committed',
         validationCode: validationName(code),
         valid: code === peer.TxValidationCode.VALID,
         blockNumber: String(block.getHeader()?.getNumber() ?? ''),
+        creator: (envelope && creatorOf(envelope.serializeBinary())) ?? { mspId: '', certificate: '' },
       };
     } catch (err) {
       const mapped = fromFabric(err);

@@ -34,17 +34,18 @@ declare module 'fastify' {
     ledger: LedgerPort;
     /** Submits for the caller and answers the request: committed (okStatus), or 202 when async. */
     submit(request: FastifyRequest, reply: FastifyReply, caller: Caller, call: Invocation, answer: SubmitAnswer): Promise<FastifyReply>;
-    /** Whether a transaction submitted here has not committed yet. */
-    isPending(transactionId: string): boolean;
+    /** Whether a transaction this caller submitted here has not committed yet. */
+    isPending(transactionId: string, callerId: string): boolean;
   }
 }
 
 export default fp(
   async (fastify, opts: { ledger: LedgerPort }) => {
     const { ledger } = opts;
-    const pending = new Set<string>();
+    /** Transactions submitted here and not committed yet, with who submitted each. */
+    const pending = new Map<string, string>();
     fastify.decorate('ledger', ledger);
-    fastify.decorate('isPending', (transactionId: string) => pending.has(transactionId));
+    fastify.decorate('isPending', (transactionId: string, callerId: string) => pending.get(transactionId) === callerId);
     fastify.decorate('submit', async (request: FastifyRequest, reply: FastifyReply, caller: Caller, call: Invocation, answer: SubmitAnswer) => {
       const { okStatus } = answer;
       const key = request.headers['idempotency-key'];
@@ -58,7 +59,7 @@ export default fp(
         const acceptedTx = new Promise<string>((resolve) => (accepted = resolve));
         const committed = ledger.submit(caller, call, {
           onSubmitted: (txId, commit) => {
-            pending.add(txId);
+            pending.set(txId, caller.id);
             const settle = (): boolean => pending.delete(txId);
             void commit.then(settle, settle);
             accepted?.(txId);

@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ROLES } from '@regchain/common';
 import { Type } from '@sinclair/typebox';
+import * as crypto from 'node:crypto';
 import { ApiError } from '../../../errors';
 import { callerOf } from '../../../plugins/app/authentication';
 import { strict } from '../../../schemas/query';
@@ -21,6 +22,15 @@ const TransactionStatus = Type.Object(
   },
 );
 
+/** Two PEM certificates for the same key and subject, whatever their line endings. */
+const sameCertificate = (a: string, b: string): boolean => {
+  try {
+    return new crypto.X509Certificate(a).fingerprint256 === new crypto.X509Certificate(b).fingerprint256;
+  } catch {
+    return false;
+  }
+};
+
 const transactions: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/v1/transactions/:transactionId',
@@ -35,9 +45,16 @@ const transactions: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request) => {
       const { transactionId } = request.params;
-      if (fastify.isPending(transactionId)) return { transactionId, status: 'pending' };
-      const status = await fastify.ledger.transactionStatus(callerOf(request), transactionId);
-      if (!status) throw new ApiError(404, 'TRANSACTION_NOT_FOUND', `no committed transaction ${transactionId} on this peer (yet)`);
+      const caller = callerOf(request);
+      const notFound = new ApiError(404, 'TRANSACTION_NOT_FOUND', `no committed transaction ${transactionId} on this peer (yet)`);
+      if (fastify.isPending(transactionId, caller.id)) return { transactionId, status: 'pending' };
+      // Fabric answers the supervisors' orgs only (channel ACLs); a member is told about its own transactions,
+      // and another's answers as a missing one.
+      const supervisor = caller.role === 'regulator' || caller.role === 'auditor';
+      const found = await fastify.ledger.transactionStatus(supervisor ? caller : fastify.publicCaller(), transactionId);
+      if (!found) throw notFound;
+      const { creator, ...status } = found;
+      if (!supervisor && (creator.mspId !== caller.mspId || !sameCertificate(creator.certificate, caller.certificate))) throw notFound;
       return status;
     },
   );
