@@ -22,13 +22,14 @@ export class ApiError extends Error {
   /** The Fabric error behind this one: logged, never sent to the caller. */
   readonly fabric: FabricCause | undefined;
 
+  /** `cause`: the error this one answers for, kept (as Error's own `cause`) for the log, never sent to the caller. */
   constructor(
     statusCode: number,
     code: string,
     message: string,
-    extra: { details?: Record<string, unknown>; transactionId?: string; retryAfter?: number; fabric?: FabricCause } = {},
+    extra: { details?: Record<string, unknown>; transactionId?: string; retryAfter?: number; fabric?: FabricCause; cause?: unknown } = {},
   ) {
-    super(message);
+    super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
     this.fabric = extra.fabric;
     this.name = 'ApiError';
     this.statusCode = statusCode;
@@ -75,7 +76,7 @@ export function causeOf(err: GatewayError): FabricCause {
 }
 
 /** A transaction that reached a block but was marked invalid: MVCC and phantom conflicts are retryable (409). */
-export function invalidCommit(code: number, transactionId: string): ApiError {
+export function invalidCommit(code: number, transactionId: string, cause?: unknown): ApiError {
   const name = validationName(code);
   const conflict = code === peer.TxValidationCode.MVCC_READ_CONFLICT || code === peer.TxValidationCode.PHANTOM_READ_CONFLICT;
   return new ApiError(
@@ -87,6 +88,7 @@ export function invalidCommit(code: number, transactionId: string): ApiError {
       transactionId,
       ...(conflict ? { retryAfter: 1 } : {}),
       fabric: { error: 'CommitError', message: `committed as ${name}`, peers: [], validationCode: name },
+      ...(cause === undefined ? {} : { cause }),
     },
   );
 }
@@ -100,11 +102,11 @@ export function invalidCommit(code: number, transactionId: string): ApiError {
  */
 export function fromFabric(err: unknown, transactionId?: string): ApiError {
   if (err instanceof ApiError) return err;
-  if (err instanceof CommitError) return invalidCommit(err.code, err.transactionId);
-  if (!(err instanceof GatewayError)) return new ApiError(500, 'INTERNAL', 'internal error');
+  if (err instanceof CommitError) return invalidCommit(err.code, err.transactionId, err);
+  if (!(err instanceof GatewayError)) return new ApiError(500, 'INTERNAL', 'internal error', { cause: err });
   const txId = (err as GatewayError & { transactionId?: string }).transactionId ?? transactionId;
   const fabric = causeOf(err);
-  const extra = { fabric, ...(txId ? { transactionId: txId } : {}) };
+  const extra = { fabric, cause: err, ...(txId ? { transactionId: txId } : {}) };
   const texts = [...err.details.map((d) => d.message), err.message];
   for (const text of texts) {
     const parsed = parseErrorMessage(text);

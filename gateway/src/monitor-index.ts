@@ -39,9 +39,10 @@ export class MonitorIndex implements IndexPort {
         headers: { authorization: `Bearer ${this.#token()}` },
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });
-    } catch {
+    } catch (err) {
       throw new ApiError(503, 'INDEX_UNAVAILABLE', 'the monitor’s index is not answering; the ledger’s own answer (source=ledger) is available', {
         retryAfter: 5,
+        cause: err,
       });
     }
     const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
@@ -51,6 +52,7 @@ export class MonitorIndex implements IndexPort {
     // 401: the gateway and the monitor hold different tokens; anything else is the monitor's fault. Neither is the caller's.
     throw new ApiError(503, 'INDEX_UNAVAILABLE', res.status === 401 ? 'the monitor refused the gateway’s token' : 'the monitor’s index failed', {
       retryAfter: 5,
+      cause: new Error(`the monitor answered ${res.status}: ${JSON.stringify(body)}`),
     });
   }
 }

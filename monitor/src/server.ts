@@ -147,7 +147,10 @@ export async function startMonitor(config: MonitorConfig): Promise<{ close: () =
     route(url.searchParams).then(
       (body) => send(200, body),
       (err: unknown) => {
-        if (err instanceof QueryError) return send(400, { code: 'VALIDATION_FAILED', message: err.message });
+        if (err instanceof QueryError) {
+          log.info({ err, path: url.pathname }, 'index query refused');
+          return send(400, { code: 'VALIDATION_FAILED', message: err.message });
+        }
         // The answer hides it; the log keeps it, with its stack, for whoever reviews the monitor.
         log.error({ err, path: url.pathname }, 'index query failed');
         return send(500, { code: 'INTERNAL', message: 'internal error' });

@@ -26,7 +26,7 @@ export async function collectEvidence(
   } catch (err) {
     const mapped = fromFabric(err);
     if (mapped.statusCode === 503) throw mapped;
-    throw new ApiError(404, 'TRANSACTION_NOT_FOUND', `no committed transaction ${transactionId} on this peer`);
+    throw new ApiError(404, 'TRANSACTION_NOT_FOUND', `no committed transaction ${transactionId} on this peer`, { cause: err });
   }
   const byNumber = async (n: number): Promise<common.Block> =>
     common.Block.deserializeBinary(await qscc.evaluateTransaction('GetBlockByNumber', CHANNEL, String(n)));

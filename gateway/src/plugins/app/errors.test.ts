@@ -1,7 +1,9 @@
 // One error shape: bad input, Fabric's errors mapped to precise statuses, unknown routes and methods.
 import { CommitStatusError, EndorseError, GatewayError } from '@hyperledger/fabric-gateway';
 import { peer } from '@hyperledger/fabric-protos';
+import Fastify from 'fastify';
 import { ApiError, fromFabric, invalidCommit } from '../../errors';
+import errors from './errors';
 import { type RouteTestApp, startRouteTestApp, transfer, TX } from '../../test/harness';
 
 let t: RouteTestApp;
@@ -174,5 +176,39 @@ describe('methods', () => {
     expect([huge.statusCode, huge.json()]).toEqual([414, { code: 'URI_TOO_LONG', message: 'a path parameter is longer than 2048 characters', details: {} }]);
     const openapi = (await t.app.inject({ method: 'GET', url: '/docs/json' })).json() as { paths: Record<string, Record<string, unknown>> };
     expect(Object.keys(openapi.paths['/v1/rules'] ?? {}).sort()).toEqual(['get', 'post']);
+  });
+});
+
+describe('errors keep their cause', () => {
+  it('logs the original error (a 500 with its stack) with the request and transaction ids, and answers without it', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const stream = { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) };
+    const app = Fastify({ logger: { level: 'info', stream } });
+    await app.register(errors);
+    app.get('/boom', async () => {
+      throw new TypeError('secret internals');
+    });
+    app.get('/fabric', async () => {
+      throw fromFabric(
+        new EndorseError({
+          code: 14,
+          details: [],
+          message: '14 UNAVAILABLE: no combination of peers can be derived',
+          transactionId: TX,
+          cause: new Error('x'),
+        } as never),
+      );
+    });
+    const boom = await app.inject({ method: 'GET', url: '/boom' });
+    expect(boom.json()).toEqual({ code: 'INTERNAL', message: 'internal error', details: {} });
+    const fabric = await app.inject({ method: 'GET', url: '/fabric' });
+    expect(fabric.statusCode).toBe(503);
+    await app.close();
+    const logged = lines.filter((l) => typeof l.code === 'string');
+    expect(logged).toHaveLength(2);
+    const [first, second] = logged as [Record<string, { type?: string; message?: string; stack?: string }>, Record<string, unknown>];
+    expect(first).toMatchObject({ level: 50, code: 'INTERNAL', reqId: expect.any(String), err: { type: 'TypeError', message: 'secret internals' } });
+    expect(first.err?.stack).toContain('errors.test.ts');
+    expect(second).toMatchObject({ code: 'NETWORK_UNAVAILABLE', transactionId: TX, err: { type: 'EndorseError' }, fabric: { grpcCode: 14 } });
   });
 });

@@ -22,7 +22,7 @@ export function frameworkErrors(error: FastifyError, _request: FastifyRequest, r
   );
 }
 
-function toApiError(request: FastifyRequest, error: unknown): ApiError {
+function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   const e = error as Partial<FastifyError> & { validation?: { instancePath?: string; message?: string }[] };
   if (e.validation) {
@@ -33,10 +33,9 @@ function toApiError(request: FastifyRequest, error: unknown): ApiError {
   if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
     const code =
       e.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'PAYLOAD_TOO_LARGE' : e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST';
-    return new ApiError(e.statusCode, code, e.message ?? 'bad request');
+    return new ApiError(e.statusCode, code, e.message ?? 'bad request', { cause: error });
   }
-  request.log.error({ err: error }, 'unhandled error');
-  return new ApiError(500, 'INTERNAL', 'internal error');
+  return new ApiError(500, 'INTERNAL', 'internal error', { cause: error });
 }
 
 declare module 'fastify' {
@@ -49,15 +48,21 @@ declare module 'fastify' {
 export default fp(
   async (fastify: FastifyInstance) => {
     fastify.setErrorHandler((error: unknown, request, reply) => {
-      const apiError = toApiError(request, error);
-      if (error instanceof ApiError) {
-        // Fabric's own words (gRPC status, each peer's answer, validation code) go to the log with the request
-        // and transaction ids; the caller gets the mapped code and sentence.
-        request.log[error.statusCode >= 500 ? 'error' : 'info'](
-          { code: error.code, transactionId: error.transactionId, ...(error.fabric ? { fabric: error.fabric } : {}) },
-          error.message,
-        );
-      }
+      const apiError = toApiError(error);
+      // Every error answered goes to the log with the request id (pino's reqId) and the transaction id: the
+      // original as `err` (with its stack: always for a 5xx), Fabric's own words (gRPC status, each peer's
+      // answer, validation code) beside it. The caller gets the mapped code and sentence only.
+      const cause = apiError.cause ?? (apiError.statusCode >= 500 ? apiError : undefined);
+      request.log[apiError.statusCode >= 500 ? 'error' : 'info'](
+        {
+          code: apiError.code,
+          statusCode: apiError.statusCode,
+          ...(apiError.transactionId ? { transactionId: apiError.transactionId } : {}),
+          ...(apiError.fabric ? { fabric: apiError.fabric } : {}),
+          ...(cause === undefined ? {} : { err: cause }),
+        },
+        apiError.message,
+      );
       return sendError(reply, apiError);
     });
     fastify.setNotFoundHandler((request, reply) => sendError(reply, new ApiError(404, 'ROUTE_NOT_FOUND', `no route ${request.method} ${request.url}`)));

@@ -74,6 +74,7 @@ const auditRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         503,
         'TRUST_ANCHORS_MISSING',
         `the gateway has no trust anchors to audit against (${(err as Error).message}); set REGCHAIN_TRUST_ANCHORS`,
+        { cause: err },
       );
     }
     return anchors;
@@ -144,7 +145,7 @@ const auditRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       try {
         report = verifyEvidence(request.body as EvidenceBundle, anchors);
       } catch (err) {
-        throw new ApiError(422, 'BUNDLE_UNREADABLE', `the bundle cannot be read as evidence: ${(err as Error).message}`);
+        throw new ApiError(422, 'BUNDLE_UNREADABLE', `the bundle cannot be read as evidence: ${(err as Error).message}`, { cause: err });
       }
       return { ...report, trustAnchors: { source: fastify.config.trustAnchors.split('/').pop() ?? '', ...anchors } };
     },

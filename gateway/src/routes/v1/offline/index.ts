@@ -26,9 +26,10 @@ const bytes = (text: string): Uint8Array => Buffer.from(text, 'base64');
 function decoded<T>(what: string, parse: () => T): T {
   try {
     return parse();
-  } catch {
+  } catch (err) {
     throw new ApiError(400, 'VALIDATION_FAILED', `${what} is not a message the gateway issued; send back the bytes step 1, 2 or 3 returned`, {
       details: { field: `body/${what}` },
+      cause: err,
     });
   }
 }
@@ -205,7 +206,7 @@ const offlineRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       } catch (err) {
         throw fromFabric(err, commit.getTransactionId());
       }
-      if (!status.successful) throw invalidCommit(status.code, status.transactionId);
+      if (!status.successful) throw invalidCommit(status.code, status.transactionId, status);
       return { transactionId: status.transactionId, blockNumber: status.blockNumber.toString(), validationCode: validationName(status.code) };
     },
   );
