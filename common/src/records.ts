@@ -160,8 +160,7 @@ export const TransferRecord = Type.Object(
     }),
   },
   {
-    description:
-      'A recorded transfer. A member never sees the alerts it raised, ALERT rules that failed on it, or the other side’s owner, bank or reporter',
+    description: 'A recorded transfer. A member never sees the alerts it raised, ALERT rules that failed on it, or the other side’s owner, bank or reporter',
   },
 );
 

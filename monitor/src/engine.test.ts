@@ -32,7 +32,13 @@ describe('pattern alerts and what they absorb', () => {
 
   it('raises nothing again after a restart, and raises what is new', () => {
     const before = new Engine(DEFAULT_PARAMETERS, ['structuring']);
-    const raised = [...new Set(split(5).flatMap((t) => before.observe(t)).map((a) => a.key))];
+    const raised = [
+      ...new Set(
+        split(5)
+          .flatMap((t) => before.observe(t))
+          .map((a) => a.key),
+      ),
+    ];
     const restarted = new Engine(DEFAULT_PARAMETERS, ['structuring']);
     restarted.restore(raised);
     expect(split(5).flatMap((t) => restarted.observe(t))).toEqual([]);

@@ -113,14 +113,7 @@ export class Monitor {
    * `parameters`: the set in force on the chain (read at start and whenever the regulator publishes one).
    * `retryMs`: how soon a raise that failed is tried again, whether or not another pattern turns up.
    */
-  constructor(deps: {
-    store: Store;
-    source: EventSource;
-    raise: Raiser;
-    parameters: () => Promise<Parameters>;
-    log: MonitorLog;
-    retryMs?: number;
-  }) {
+  constructor(deps: { store: Store; source: EventSource; raise: Raiser; parameters: () => Promise<Parameters>; log: MonitorLog; retryMs?: number }) {
     this.#retryMs = deps.retryMs ?? 10_000;
     this.#store = deps.store;
     this.#source = deps.source;
@@ -219,9 +212,7 @@ export class Monitor {
       for (const row of await this.#store.pendingAlerts()) {
         this.#engine.seal(row.key);
         const live = this.#engine.alert(row.key);
-        const pending = live
-          ? { ...row, score: live.score, accounts: live.accounts, transferIds: live.transfers.map((t) => t.id) }
-          : row;
+        const pending = live ? { ...row, score: live.score, accounts: live.accounts, transferIds: live.transfers.map((t) => t.id) } : row;
         const transferIds = pending.transferIds.slice(0, MAX_EVIDENCE);
         const parties = new Set(transferIds.length < pending.transferIds.length ? await this.#store.partiesOf(transferIds) : pending.accounts);
         const alert = { ...pending, transferIds, accounts: pending.accounts.filter((a) => parties.has(a)).slice(0, MAX_EVIDENCE) };

@@ -176,9 +176,13 @@ async function waitForApprovals(fabric: FabricInstall, version: string, sequence
   const deadline = Date.now() + 60_000;
   let approvals: Record<string, boolean> = {};
   while (Date.now() < deadline) {
-    const { stdout } = await run(peerBin(fabric), ['lifecycle', 'chaincode', 'checkcommitreadiness', ...definitionArgs(version, sequence), '--output', 'json'], {
-      env: peerAdminEnv(fabric, regulator),
-    });
+    const { stdout } = await run(
+      peerBin(fabric),
+      ['lifecycle', 'chaincode', 'checkcommitreadiness', ...definitionArgs(version, sequence), '--output', 'json'],
+      {
+        env: peerAdminEnv(fabric, regulator),
+      },
+    );
     approvals = (JSON.parse(stdout) as { approvals: Record<string, boolean> }).approvals;
     if (PEER_ORGS.every((o) => approvals[o.mspId])) return;
     await new Promise((resolve) => setTimeout(resolve, 250));

@@ -40,7 +40,10 @@ describe('configtx', () => {
     expect(profile.Application.Capabilities).toEqual({ V2_5: true });
     const closed = ['qscc/GetBlockByNumber', 'qscc/GetTransactionByID', 'event/Block', 'event/FilteredBlock', 'gateway/ChaincodeEvents'];
     for (const [resource, policy] of Object.entries(profile.Application.ACLs)) {
-      expect([resource, policy]).toEqual([resource, resource.startsWith('qscc/') || closed.includes(resource) ? SUPERVISORS_POLICY : parsed.Application.ACLs[resource]]);
+      expect([resource, policy]).toEqual([
+        resource,
+        resource.startsWith('qscc/') || closed.includes(resource) ? SUPERVISORS_POLICY : parsed.Application.ACLs[resource],
+      ]);
     }
     expect(profile.Application.ACLs['gateway/CommitStatus'] ?? '/Channel/Application/Readers').toBe('/Channel/Application/Readers');
     expect(profile.Application.Policies.Supervisors).toEqual({ Type: 'Signature', Rule: "OR('RegulatorMSP.member','AuditorMSP.member')" });

@@ -7,7 +7,21 @@ import { bootstrapSecret } from './ca';
 import { run } from './exec';
 import { log } from './log';
 import { caHome, caTlsDir, dirs, envFile, genesisBlock, orgCaCert, ordererDir, ordererOrgDir, peerDir, peerOrgDir } from './paths';
-import { CHANNEL, DIAL_HOST, HOST, ORDERER_ORG, ORDERERS, orgByKey, PEER_ORGS, type Orderer, type PeerNode, type PeerOrg, PEERS, anchorPeer, caName } from './topology';
+import {
+  CHANNEL,
+  DIAL_HOST,
+  HOST,
+  ORDERER_ORG,
+  ORDERERS,
+  orgByKey,
+  PEER_ORGS,
+  type Orderer,
+  type PeerNode,
+  type PeerOrg,
+  PEERS,
+  anchorPeer,
+  caName,
+} from './topology';
 
 const SANS = [DIAL_HOST, HOST];
 export const PROFILE = 'Supervision';

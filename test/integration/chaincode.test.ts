@@ -158,7 +158,9 @@ describe('transfers checked by rules on the real network', () => {
     expect(transfer.alerts).toBeUndefined();
     const { alerts } = json<{ alerts: string[] }>(await regulator.evaluateTransaction('transfer:get', arg({ transferId: transfer.transferId })));
     expect(alerts).toHaveLength(1);
-    const alert = json<{ ruleId: string; ruleVersion: number; transferId: string }>(await regulator.evaluateTransaction('alert:get', arg({ alertId: alerts[0] })));
+    const alert = json<{ ruleId: string; ruleVersion: number; transferId: string }>(
+      await regulator.evaluateTransaction('alert:get', arg({ alertId: alerts[0] })),
+    );
     expect(alert).toMatchObject({ ruleId: `large-${run}`, ruleVersion: 1, transferId: transfer.transferId });
 
     const network = clients.contract('auditor');

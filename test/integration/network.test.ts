@@ -125,10 +125,11 @@ describe('the supervision channel on the real network', () => {
     async function reads(gateway: Gateway): Promise<Record<string, 'read' | 'refused'>> {
       const network = gateway.getNetwork(CHANNEL);
       const qscc = network.getContract('qscc');
-      const attempt = async (read: () => Promise<unknown>): Promise<'read' | 'refused'> => read().then(
-        () => 'read',
-        () => 'refused',
-      );
+      const attempt = async (read: () => Promise<unknown>): Promise<'read' | 'refused'> =>
+        read().then(
+          () => 'read',
+          () => 'refused',
+        );
       const first = async (events: AsyncIterable<unknown> & { close(): void }): Promise<'read' | 'refused'> => {
         try {
           for await (const _ of events) return 'read';
@@ -148,7 +149,14 @@ describe('the supervision channel on the real network', () => {
         chaincodeEvents: await first(await network.getChaincodeEvents(CHAINCODE_NAME, { startBlock: 0n })),
       };
     }
-    const refused = { chainInfo: 'refused', block: 'refused', transaction: 'refused', blockEvents: 'refused', filteredBlockEvents: 'refused', chaincodeEvents: 'refused' };
+    const refused = {
+      chainInfo: 'refused',
+      block: 'refused',
+      transaction: 'refused',
+      blockEvents: 'refused',
+      filteredBlockEvents: 'refused',
+      chaincodeEvents: 'refused',
+    };
     const read = Object.fromEntries(Object.keys(refused).map((k) => [k, 'read']));
     // A member's client with its own key, against its own org's peer: offline signing gives it nothing more.
     expect(await reads(as('bank'))).toEqual(refused);

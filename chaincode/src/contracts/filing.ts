@@ -65,7 +65,6 @@ export class FilingContract extends RegchainContract {
     if (!before) await this.protect(ctx, filingKey(after.filingId));
   }
 
-
   @Transaction()
   @Returns('string')
   async submit(ctx: RegchainContext, input: string): Promise<string> {

@@ -53,9 +53,7 @@ const payerOf = (p: Payment): string => (p.from === 'ent1-main' ? ENT1 : ENT2);
 
 /** The payer's windows [s, s + length] starting at each of its payments, with what they hold. */
 function windows(all: readonly Payment[], length: number): Payment[][] {
-  return all.map((start) =>
-    all.filter((p) => payerOf(p) === payerOf(start) && p.executedAt >= start.executedAt && p.executedAt <= start.executedAt + length),
-  );
+  return all.map((start) => all.filter((p) => payerOf(p) === payerOf(start) && p.executedAt >= start.executedAt && p.executedAt <= start.executedAt + length));
 }
 
 const RULES = {
@@ -116,7 +114,7 @@ async function report(world: World, order: readonly Payment[], sizes: readonly n
 
 function splits(n: number, next: (k: number) => number): number[] {
   const sizes: number[] = [];
-  for (let left = n; left > 0; ) {
+  for (let left = n; left > 0;) {
     const size = 1 + next(Math.min(left, 4));
     sizes.push(size);
     left -= size;

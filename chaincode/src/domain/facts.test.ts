@@ -22,7 +22,13 @@ function bruteForce(all: readonly WindowEntry[], at: number, length: number): { 
   let best = { sum: 0, count: 0 };
   for (let s = at - length; s <= at; s += 1) {
     const inside = all.filter((e) => e.executedAt >= s && e.executedAt <= s + length);
-    best = { sum: Math.max(best.sum, inside.reduce((n, e) => n + e.amount, 0)), count: Math.max(best.count, inside.length) };
+    best = {
+      sum: Math.max(
+        best.sum,
+        inside.reduce((n, e) => n + e.amount, 0),
+      ),
+      count: Math.max(best.count, inside.length),
+    };
   }
   return best;
 }

@@ -258,7 +258,7 @@ describe('scope: a member acts only on what it holds or owns', () => {
     for (const k of ['alerts', 'payerEntityId', 'payerBankId', 'recordedBy']) expect(seen).not.toHaveProperty(k);
   });
 
-  it("follows for a member only accounts it holds, whatever business time it reports: 1 fen back-dated opens nothing", async () => {
+  it('follows for a member only accounts it holds, whatever business time it reports: 1 fen back-dated opens nothing', async () => {
     const { world } = await baseWorld();
     await world.call('transfer:record', move('ent1-main', 'ent2-main', 700, 'goods'), as.bank);
     await world.call('transfer:openAccount', { accountId: 'b2-own', ownerEntityId: BANK2, name: 'own' }, as.otherBank);

@@ -36,7 +36,11 @@ describe('traces and counterparties from the index', () => {
   it('walks from a visible transfer: from its payee forward, its payer backward, from the time it moved', async () => {
     t.ledger.next = () => ({ transferId: 'T1', from: 'a', to: 'b', amount: 500, time: 1_800_000_000, purpose: 'goods' });
     t.index.next = () => ({ start: 'b', edges: [], source: 'index', asOfBlock: 12 });
-    const res = await t.app.inject({ method: 'GET', url: '/v1/traces?transferId=T1&direction=forward&source=index&maxEdges=50000', headers: t.auth('auditor') });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/v1/traces?transferId=T1&direction=forward&source=index&maxEdges=50000',
+      headers: t.auth('auditor'),
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({
       start: 'b',
