@@ -25,6 +25,8 @@ export interface GatewayConfig {
   readonly trustAnchors: string;
   /** Event streams one caller may hold open at once. */
   readonly maxStreamsPerCaller: number;
+  /** How far an offline-signed proposal's timestamp may lie from the gateway's clock, in seconds. */
+  readonly offlineSkewSeconds: number;
   /** Bytes an event stream may buffer for a slow reader before dropping it (it resumes with Last-Event-ID). */
   readonly streamBufferBytes: number;
   /** The Fabric common connection profile (JSON or YAML) naming the peers, their orgs and TLS roots. */
@@ -68,6 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     logLevel: env.LOG_LEVEL ?? 'info',
     trustAnchors: path.resolve(env.REGCHAIN_TRUST_ANCHORS ?? local.genesisBlock),
     maxStreamsPerCaller: Number(env.REGCHAIN_GATEWAY_STREAMS_PER_CALLER ?? 4),
+    offlineSkewSeconds: Number(env.REGCHAIN_GATEWAY_OFFLINE_SKEW_SECONDS ?? 60),
     streamBufferBytes: Number(env.REGCHAIN_GATEWAY_STREAM_BUFFER ?? 1024 * 1024),
     profile: path.resolve(env.REGCHAIN_GATEWAY_PROFILE ?? local.networkProfile),
     channel: env.REGCHAIN_CHANNEL ?? CHANNEL,

@@ -136,9 +136,10 @@ describe('API contract (Schemathesis)', () => {
       '20261123',
       '--exclude-path',
       '/v1/events',
-      // One worker: two identical writes racing each other are a concurrency study, not the contract (see the note on rules).
+      // Two workers: writes racing for one key (a rule's next version, a watchlist entry) must end as one commit
+      // and a 409 to retry, never a 503 or a policy failure.
       '--workers',
-      '1',
+      '2',
       '--suppress-health-check',
       'all',
       '--request-timeout',

@@ -1,6 +1,7 @@
 // The REST gateway on the real network: every resource, stream resume, idempotency, offline signing, audits.
 import { sleep } from '@regchain/common';
 import { signers } from '@hyperledger/fabric-gateway';
+import { common, gateway as gatewayProtos, peer } from '@hyperledger/fabric-protos';
 import type { FastifyInstance } from 'fastify';
 import { execFileSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
@@ -435,6 +436,29 @@ describe('offline signing', () => {
     expect([forged.status, forged.body.code]).toEqual([400, 'SIGNATURE_INVALID']);
     const unsigned = await api(member, 'POST', '/v1/offline/proposals/endorse', { proposal: proposal.body.proposal, signature: '' });
     expect(unsigned.status).toBe(400);
+
+    // The member holds its key, so it can sign a proposal it built itself, dated a month back (to move the
+    // ledger's time): the gateway endorses only proposals timestamped by its own clock, give or take a minute.
+    const again = await api(member, 'POST', '/v1/offline/proposals', {
+      fn: 'transfer:openAccount',
+      input: { accountId: `off2-${run}`, ownerEntityId: BANK, name: 'o' },
+    });
+    const wrapped = gatewayProtos.ProposedTransaction.deserializeBinary(Buffer.from(again.body.proposal, 'base64'));
+    const signedProposal = wrapped.getProposal() as peer.SignedProposal;
+    const inner = peer.Proposal.deserializeBinary(signedProposal.getProposalBytes_asU8());
+    const header = common.Header.deserializeBinary(inner.getHeader_asU8());
+    const channelHeader = common.ChannelHeader.deserializeBinary(header.getChannelHeader_asU8());
+    channelHeader.getTimestamp()?.setSeconds((channelHeader.getTimestamp()?.getSeconds() ?? 0) - 30 * 86400);
+    header.setChannelHeader(channelHeader.serializeBinary());
+    inner.setHeader(header.serializeBinary());
+    signedProposal.setProposalBytes(inner.serializeBinary());
+    wrapped.setProposal(signedProposal);
+    const backdated = await api(member, 'POST', '/v1/offline/proposals/endorse', {
+      proposal: Buffer.from(wrapped.serializeBinary()).toString('base64'),
+      signature: await signed(crypto.createHash('sha256').update(inner.serializeBinary()).digest('base64')),
+    });
+    expect([backdated.status, backdated.body.code]).toEqual([400, 'PROPOSAL_TIME_INVALID']);
+    expect((await api('regulator1', 'GET', `/v1/accounts/off2-${run}`)).status).toBe(404);
     const unknown = await api(member, 'POST', '/v1/offline/proposals', { fn: 'a:A', input: {} });
     expect([unknown.status, unknown.body.code]).toEqual([400, 'VALIDATION_FAILED']);
   });

@@ -191,6 +191,23 @@ describe('the regulator endorses every write', () => {
   });
 });
 
+describe("the regulator's concurrent writes", () => {
+  it('end as commits and retryable conflicts, never an outage or a policy failure', async () => {
+    const ruleId = `tc-${run}`;
+    const rule = (name: string) => ({ ruleId, name, description: '', logic: { '>': [{ var: 'amount' }, 1e12] }, action: 'ALERT', severity: 'low' });
+    expect((await api('regulator1', 'POST', '/v1/rules', rule('v1'))).status).toBe(201);
+    // Next versions of one rule, all at once: each either commits or lost the race for the rule's key.
+    const versions = await Promise.all(Array.from({ length: 4 }, (_, i) => api('regulator1', 'POST', '/v1/rules', rule(`v-${i}`))));
+    expect(versions.map((r) => r.status).every((s) => s === 201 || s === 409)).toBe(true);
+    expect(versions.filter((r) => r.status === 409).every((r) => r.body.code === 'CONFLICT' && r.body.details.retryable === true)).toBe(true);
+    expect(versions.some((r) => r.status === 201)).toBe(true);
+    // And two deactivations at once: one commits; the other lost the race or found it inactive.
+    const off = await Promise.all([0, 1].map(() => api('regulator1', 'POST', `/v1/rules/${ruleId}/deactivate`)));
+    expect(off.map((r) => r.status).sort()).toEqual([200, 409]);
+    expect((await api('regulator1', 'GET', `/v1/rules/${ruleId}`)).body.active).toBe(false);
+  });
+});
+
 describe('rules that cannot hurt', () => {
   it('refuses an operator hidden in the default of "var", and writes nothing', async () => {
     const ruleId = `tr-${run}`;

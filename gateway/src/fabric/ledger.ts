@@ -114,6 +114,22 @@ export class Ledger {
     return [...this.#peers].sort((a, b) => rank(a) - rank(b));
   }
 
+  /**
+   * Who endorses a regulator's write. Its keys carry a key-level policy of the regulator's org beside the
+   * chaincode's AND(regulator, one member org); left to itself the gateway may plan for one of the two only (a
+   * 503 or an ENDORSEMENT_POLICY_FAILURE under concurrent writes). Naming the regulator's org and one other
+   * endorsing org, reachable ones first, satisfies both, so two writes racing for one key end as one commit
+   * and one MVCC conflict (409, retryable). Other callers' writes keep the gateway's own plan.
+   */
+  #endorsers(caller: Caller): string[] | undefined {
+    if (caller.role !== 'regulator') return undefined;
+    const others = this.#peers
+      .filter((p) => p.endorsing && p.mspId !== caller.mspId)
+      .sort((a, b) => Number(this.#up.get(a.name) === false) - Number(this.#up.get(b.name) === false));
+    const other = others[0];
+    return other ? [caller.mspId, other.mspId] : undefined;
+  }
+
   #mark(node: GatewayPeer, up: boolean): void {
     this.#up.set(node.name, up);
     this.#metrics.peerUp.set({ peer: node.name }, up ? 1 : 0);
@@ -229,10 +245,15 @@ export class Ledger {
       let endorsedOn: GatewayPeer | undefined;
       const transaction = await this.#failover(caller, 'endorse', (gateway, node) => {
         endorsedOn = node;
+        const endorsers = this.#endorsers(caller);
         const proposal = gateway
           .getNetwork(this.#channel)
           .getContract(this.#chaincode)
-          .newProposal(fn, { arguments: [JSON.stringify(call.input)], ...(transient ? { transientData: transient } : {}) });
+          .newProposal(fn, {
+            arguments: [JSON.stringify(call.input)],
+            ...(transient ? { transientData: transient } : {}),
+            ...(endorsers ? { endorsingOrganizations: endorsers } : {}),
+          });
         transactionId = proposal.getTransactionId();
         return proposal.endorse();
       });

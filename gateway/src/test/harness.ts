@@ -103,6 +103,7 @@ export function testConfig(
     logLevel: 'silent',
     trustAnchors: '/nonexistent',
     maxStreamsPerCaller: 2,
+    offlineSkewSeconds: 60,
     streamBufferBytes: 65536,
     profile: '/nonexistent',
     channel: 'supervision',

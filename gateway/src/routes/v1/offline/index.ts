@@ -129,13 +129,32 @@ const offlineRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request) => {
       const body = request.body;
       const caller = callerOf(request);
-      const { creator, message } = decoded('proposal', () => {
+      const { creator, message, proposedAt } = decoded('proposal', () => {
         const signed = gatewayProtos.ProposedTransaction.deserializeBinary(bytes(body.proposal)).getProposal();
         const proposalBytes = signed?.getProposalBytes_asU8() ?? new Uint8Array();
         const header = common.Header.deserializeBinary(peer.Proposal.deserializeBinary(proposalBytes).getHeader_asU8());
-        return { creator: common.SignatureHeader.deserializeBinary(header.getSignatureHeader_asU8()).getCreator_asU8(), message: proposalBytes };
+        const timestamp = common.ChannelHeader.deserializeBinary(header.getChannelHeader_asU8()).getTimestamp();
+        return {
+          creator: common.SignatureHeader.deserializeBinary(header.getSignatureHeader_asU8()).getCreator_asU8(),
+          message: proposalBytes,
+          proposedAt: timestamp ? timestamp.getSeconds() : Number.NaN,
+        };
       });
       requireOwnCreator(caller, creator, 'proposal');
+      // The proposal's time is the ledger's time for the transaction (recording time, the business-time limits,
+      // settled windows): one a member signs itself must be now, by the gateway's clock.
+      const skew = fastify.config.offlineSkewSeconds;
+      const now = Math.floor(Date.now() / 1000);
+      if (!(Math.abs(proposedAt - now) <= skew)) {
+        throw new ApiError(
+          400,
+          'PROPOSAL_TIME_INVALID',
+          `the proposal is timestamped more than ${skew} s away from the gateway's clock; build a new one (step 1)`,
+          {
+            details: { field: 'body/proposal', skewSeconds: skew },
+          },
+        );
+      }
       requireOwnSignature(caller, message, body.signature, 'proposal');
       const proposal = decoded('proposal', () => gatewayOf(caller).newSignedProposal(bytes(body.proposal), bytes(body.signature)));
       try {
