@@ -23,6 +23,9 @@ export interface Alert {
 
 const FACTORIES = [fanOut, fanIn, cycle, scatterGather, gatherScatter, bipartite, stackedLayering, structuring, smurfing, rapidPassThrough, dormantActivation];
 
+/** The least amount that counts as an account's activity: 1% of what a dormant account must move to be flagged. */
+export const materialAmount = (p: Parameters): number => Math.max(1, Math.floor(p.dormantActivation.minTotal / 100));
+
 export class Engine {
   readonly #window: FlowWindow;
   readonly #detectors: Detector[];
@@ -30,17 +33,21 @@ export class Engine {
   /** Alerts by typology and each transfer of their evidence: a hit sharing evidence extends that alert. */
   readonly #byEvidence = new Map<string, Alert>();
   readonly #parameters: Parameters;
+  readonly #horizon: number;
   /** Alerts that take no new evidence: raised on the chain, or decided. */
   readonly #sealed = new Set<string>();
   /** Alerts the chain holds, found again while the window is replayed after a restart. */
   readonly #restored = new Set<string>();
   /** How many successors an instance's key has had. */
   readonly #generations = new Map<string, number>();
+  /** Each transfer's hits as it was last judged (only those with any): what `alerts()` is made of. */
+  readonly #judged = new Map<string, { readonly at: Transfer; readonly hits: Hit[] }>();
   #observed = 0;
 
   constructor(parameters: Parameters, only?: readonly Typology[]) {
     this.#parameters = parameters;
-    this.#window = new FlowWindow(horizonOf(parameters));
+    this.#horizon = horizonOf(parameters);
+    this.#window = new FlowWindow(this.#horizon, materialAmount(parameters));
     this.#detectors = FACTORIES.map((f) => f(parameters)).filter((d) => !only || only.includes(d.typology));
   }
 
@@ -54,27 +61,58 @@ export class Engine {
   }
 
   /** When an account was last active before the transfers fed since a restart (dormancy is told from it). */
-  remember(account: string, time: number): void {
-    this.#window.remember(account, time);
+  remember(account: string, lastMaterial: number | undefined, first: number): void {
+    this.#window.remember(account, lastMaterial, first);
   }
 
-  /** Feeds one transfer, in business-time order; answers the alerts it raised or extended. */
+  /**
+   * Feeds one transfer; answers the alerts it raised or extended. Transfers mostly come in business-time order;
+   * one that comes late (before the newest seen) is judged where it belongs, and so is every later transfer
+   * whose patterns it can change (see `FlowWindow.affectedBy`): what is found does not depend on the order.
+   */
   observe(t: Transfer): Alert[] {
     this.#observed += 1;
+    const late = t.executedAt < this.#window.now;
     const seen = this.#window.add(t);
-    const changed: Alert[] = [];
-    for (const d of this.#detectors) {
-      for (const h of d.observe(t, this.#window, seen)) {
-        const alert = this.#merge(h);
-        if (alert) changed.push(alert);
+    const changed = new Map<string, Alert>();
+    const detect = (u: Transfer, before: { from: number | undefined; to: number | undefined }): void => {
+      const hits: Hit[] = [];
+      for (const d of this.#detectors) {
+        for (const h of d.observe(u, this.#window, before)) {
+          hits.push(h);
+          const alert = this.#merge(h);
+          if (alert) changed.set(alert.key, alert);
+        }
       }
-    }
-    return changed;
+      if (hits.length > 0) this.#judged.set(u.id, { at: u, hits });
+      else this.#judged.delete(u.id);
+    };
+    detect(t, seen);
+    if (late) for (const u of this.#window.affectedBy(t, this.#horizon)) detect(u, this.#window.activityBefore(u));
+    return [...changed.values()];
   }
 
-  /** Every alert so far, in the order they were raised. */
+  /**
+   * Every pattern in the transfers fed so far, as each transfer was last judged (a late transfer re-judges the
+   * ones it affects, and what a partial window suggested is gone): the same whatever order they came in. The
+   * back-test's answer; the monitor raises from what `observe` answers, and an alert raised stays raised.
+   */
   alerts(): Alert[] {
-    return [...this.#alerts.values()];
+    const byTime = [...this.#judged.values()].sort((a, b) => a.at.executedAt - b.at.executedAt || (a.at.id < b.at.id ? -1 : 1));
+    const alerts = new Map<string, Alert>();
+    const byEvidence = new Map<string, Alert>();
+    for (const h of byTime.flatMap((j) => j.hits)) {
+      const known = alerts.get(h.key) ?? h.transfers.map((t) => byEvidence.get(`${h.typology}|${t.id}`)).find((a) => a !== undefined);
+      const alert = known ?? { key: h.key, typology: h.typology, parametersVersion: this.#parameters.version, score: h.score, accounts: [], transfers: [] };
+      if (!known) alerts.set(h.key, alert);
+      const ids = new Set(alert.transfers.map((t) => t.id));
+      const added = h.transfers.filter((t) => !ids.has(t.id));
+      alert.transfers = [...alert.transfers, ...added].sort((a, b) => a.executedAt - b.executedAt || (a.id < b.id ? -1 : 1));
+      alert.accounts = [...new Set([...alert.accounts, ...h.accounts])].sort();
+      alert.score = Math.max(alert.score, h.score);
+      for (const t of added) if (!byEvidence.has(`${h.typology}|${t.id}`)) byEvidence.set(`${h.typology}|${t.id}`, alert);
+    }
+    return [...alerts.values()];
   }
 
   /** The alert with this key, as the engine holds it now. */

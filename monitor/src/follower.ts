@@ -3,7 +3,7 @@
 // interfaces (Fabric in `fabric.ts`, fakes in tests), as the chaincode's trace walks an EdgeSource.
 import type { DomainEvent } from '@regchain/common';
 import { parseErrorMessage } from '@regchain/common';
-import { type Alert, Engine } from './engine';
+import { type Alert, Engine, materialAmount } from './engine';
 import { DEFAULT_PARAMETERS, horizonOf, type Parameters } from './parameters';
 import type { Change, Checkpoint, PendingAlert, Store } from './store';
 import type { Transfer } from './transfer';
@@ -138,7 +138,9 @@ export class Monitor {
       return;
     }
     const since = latest - horizonOf(this.#parameters);
-    for (const { account, time } of await this.#store.lastActivityBefore(since)) this.#engine.remember(account, time);
+    for (const { account, time, first } of await this.#store.lastActivityBefore(since, materialAmount(this.#parameters))) {
+      this.#engine.remember(account, time, first);
+    }
     for (const t of await this.#store.transfersSince(since)) this.#engine.observe(t);
     this.#engine.sealRestored();
   }

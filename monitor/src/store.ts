@@ -269,16 +269,19 @@ export class Store {
     return rows.rows.map((r) => ({ id: r.transfer_id, from: r.payer, to: r.payee, amount: Number(r.amount), executedAt: Number(r.executed_at) }));
   }
 
-  /** Each account's last activity before `before`: what the window keeps of older history. */
-  async lastActivityBefore(before: number): Promise<{ account: string; time: number }[]> {
-    const rows = await this.#db.query<{ account: string; latest: string | number }>(
-      `SELECT account, max(executed_at) AS latest FROM (
-         SELECT payer AS account, executed_at FROM transfers WHERE executed_at < $1
-         UNION ALL SELECT payee AS account, executed_at FROM transfers WHERE executed_at < $1
+  /**
+   * Each account's activity before `before`, what the window keeps of older history: its last material movement
+   * (`minAmount` or more; undefined when none) and its first movement of any amount.
+   */
+  async lastActivityBefore(before: number, minAmount = 1): Promise<{ account: string; time: number | undefined; first: number }[]> {
+    const rows = await this.#db.query<{ account: string; latest: string | number | null; first: string | number }>(
+      `SELECT account, max(CASE WHEN amount >= $2 THEN executed_at END) AS latest, min(executed_at) AS first FROM (
+         SELECT payer AS account, executed_at, amount FROM transfers WHERE executed_at < $1
+         UNION ALL SELECT payee AS account, executed_at, amount FROM transfers WHERE executed_at < $1
        ) AS activity GROUP BY account`,
-      [before],
+      [before, minAmount],
     );
-    return rows.rows.map((r) => ({ account: r.account, time: Number(r.latest) }));
+    return rows.rows.map((r) => ({ account: r.account, time: r.latest === null ? undefined : Number(r.latest), first: Number(r.first) }));
   }
 
   /** Transfers out of (or into) an account executed in [from, to], by time, at most `limit`. */

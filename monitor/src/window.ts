@@ -52,28 +52,63 @@ class Series {
     return this.items.slice(this.#lowerBound(from), this.#lowerBound(to + 1));
   }
 
-  evictBefore(time: number): void {
-    this.start = this.#lowerBound(time);
+  /** The first live item executed in [from, to] with at least `minAmount`. */
+  firstBetween(from: number, to: number, minAmount: number): Transfer | undefined {
+    for (let i = this.#lowerBound(from); i < this.items.length; i += 1) {
+      const item = this.items[i] as Transfer;
+      if (item.executedAt > to) return undefined;
+      if (item.amount >= minAmount) return item;
+    }
+    return undefined;
+  }
+
+  /** The latest live item executed before `time` with at least `minAmount`. */
+  lastBefore(time: number, minAmount: number): number | undefined {
+    for (let i = this.#lowerBound(time) - 1; i >= this.start; i -= 1) {
+      const item = this.items[i] as Transfer;
+      if (item.amount >= minAmount) return item.executedAt;
+    }
+    return undefined;
+  }
+
+  /** Evicts the items executed before `time`; answers the latest of them with at least `minAmount`. */
+  evictBefore(time: number, minAmount: number): number | undefined {
+    const end = this.#lowerBound(time);
+    let latest: number | undefined;
+    for (let i = end - 1; i >= this.start && latest === undefined; i -= 1) {
+      const item = this.items[i] as Transfer;
+      if (item.amount >= minAmount) latest = item.executedAt;
+    }
+    this.start = end;
     if (this.start > 1024 && this.start * 2 > this.items.length) {
       this.items = this.items.slice(this.start);
       this.start = 0;
     }
+    return latest;
   }
 }
 
 export class FlowWindow {
   readonly #out = new Map<string, Series>();
   readonly #in = new Map<string, Series>();
-  /** When each account last moved money: one number per account, so a long silence can be told. */
-  readonly #lastActive = new Map<string, number>();
+  /**
+   * Each account's latest material activity older than the window (evicted, or remembered across a restart):
+   * one number per account, so a long silence can be told after the transfers themselves are gone.
+   */
+  readonly #older = new Map<string, number>();
+  /** When each account first moved money, any amount: its silence counts from then until it moves a material sum. */
+  readonly #first = new Map<string, number>();
   readonly #horizon: number;
+  /** The least amount that counts as activity: a trickle (1 fen back-dated a week) wakes no dormant account. */
+  readonly #material: number;
   #now = 0;
   #added = 0;
   /** The oldest business time added since the last eviction. */
   #oldestAdded = Number.POSITIVE_INFINITY;
 
-  constructor(horizon: number) {
+  constructor(horizon: number, material = 1) {
     this.#horizon = horizon;
+    this.#material = material;
   }
 
   /** The latest business time seen. */
@@ -81,13 +116,15 @@ export class FlowWindow {
     return this.#now;
   }
 
-  /** Adds a transfer; returns when each of its accounts was last active before it (undefined: never seen). */
+  /**
+   * Adds a transfer; returns when each of its accounts was last materially active before it, by business time
+   * (undefined: never seen), whatever order the transfers came in.
+   */
   add(t: Transfer): { from: number | undefined; to: number | undefined } {
-    const before = { from: this.#lastActive.get(t.from), to: this.#lastActive.get(t.to) };
+    const before = this.activityBefore(t);
+    for (const account of [t.from, t.to]) if ((this.#first.get(account) ?? Number.POSITIVE_INFINITY) > t.executedAt) this.#first.set(account, t.executedAt);
     this.#series(this.#out, t.from).push(t);
     this.#series(this.#in, t.to).push(t);
-    this.#lastActive.set(t.from, t.executedAt);
-    this.#lastActive.set(t.to, t.executedAt);
     this.#now = Math.max(this.#now, t.executedAt);
     this.#oldestAdded = Math.min(this.#oldestAdded, t.executedAt);
     this.#added += 1;
@@ -95,9 +132,90 @@ export class FlowWindow {
     return before;
   }
 
-  /** Remembers when an account was last active, from before the window (a restart rebuilding it). */
-  remember(account: string, time: number): void {
-    if ((this.#lastActive.get(account) ?? Number.NEGATIVE_INFINITY) < time) this.#lastActive.set(account, time);
+  /**
+   * Remembers, from before the window (a restart rebuilding it), when an account was last materially active
+   * (only ever later) and when it first moved money (only ever earlier).
+   */
+  remember(account: string, lastMaterial: number | undefined, first?: number): void {
+    if (lastMaterial !== undefined && (this.#older.get(account) ?? Number.NEGATIVE_INFINITY) < lastMaterial) this.#older.set(account, lastMaterial);
+    if (first !== undefined && (this.#first.get(account) ?? Number.POSITIVE_INFINITY) > first) this.#first.set(account, first);
+  }
+
+  /** The least amount that counts as an account's activity. */
+  get material(): number {
+    return this.#material;
+  }
+
+  /**
+   * When an account was last materially active before `time`, by business time; an account that never moved a
+   * material sum counts from when it first moved any (undefined: not seen before `time`).
+   */
+  lastActiveBefore(account: string, time: number): number | undefined {
+    const candidates = [this.#out.get(account)?.lastBefore(time, this.#material), this.#in.get(account)?.lastBefore(time, this.#material)];
+    const older = this.#older.get(account);
+    if (older !== undefined && older < time) candidates.push(older);
+    const known = candidates.filter((c): c is number => c !== undefined);
+    if (known.length > 0) return Math.max(...known);
+    const first = this.#first.get(account);
+    return first !== undefined && first < time ? first : undefined;
+  }
+
+  /**
+   * The account's waking in [from, to]: its first material movement there that followed `quietFor` or more of
+   * silence before it, by business time. With `quietFor` longer than the span only the first movement can.
+   */
+  wakingBetween(account: string, from: number, to: number, quietFor: number): Transfer | undefined {
+    const firsts = [this.#out.get(account)?.firstBetween(from, to, this.#material), this.#in.get(account)?.firstBetween(from, to, this.#material)];
+    const candidates =
+      quietFor > to - from
+        ? firsts
+            .filter((x): x is Transfer => x !== undefined)
+            .sort((a, b) => a.executedAt - b.executedAt || (a.id < b.id ? -1 : 1))
+            .slice(0, 1)
+        : [...this.outOf(account, from, to), ...this.into(account, from, to)]
+            .filter((x) => x.amount >= this.#material)
+            .sort((a, b) => a.executedAt - b.executedAt || (a.id < b.id ? -1 : 1));
+    for (const x of candidates) {
+      const last = this.lastActiveBefore(account, x.executedAt);
+      if (last !== undefined && x.executedAt - last >= quietFor) return x;
+    }
+    return undefined;
+  }
+
+  /** When each of a transfer's accounts was last materially active before it. */
+  activityBefore(t: Transfer): { from: number | undefined; to: number | undefined } {
+    return { from: this.lastActiveBefore(t.from, t.executedAt), to: this.lastActiveBefore(t.to, t.executedAt) };
+  }
+
+  /**
+   * The transfers whose detectors a late transfer can change: executed after it, within `span`, on its accounts
+   * or one hop from them (every typology's pattern passes through an account of the late transfer or its
+   * counterparties within that time), oldest first; at most `limit`.
+   */
+  affectedBy(t: Transfer, span: number, limit = 5000): Transfer[] {
+    const [from, to] = [t.executedAt, t.executedAt + span];
+    const found = new Map<string, Transfer>();
+    const touching = (account: string): Transfer[] => [...this.outOf(account, from, to), ...this.into(account, from, to)];
+    const first = new Set([t.from, t.to]);
+    const second = new Set<string>();
+    for (const account of first) {
+      for (const u of touching(account)) {
+        found.set(u.id, u);
+        second.add(u.from);
+        second.add(u.to);
+      }
+    }
+    for (const account of second) {
+      if (first.has(account)) continue;
+      for (const u of touching(account)) {
+        if (found.size >= limit) break;
+        found.set(u.id, u);
+      }
+    }
+    found.delete(t.id);
+    return [...found.values()]
+      .filter((u) => u.executedAt > t.executedAt || (u.executedAt === t.executedAt && u.id > t.id))
+      .sort((a, b) => a.executedAt - b.executedAt || (a.id < b.id ? -1 : 1));
   }
 
   /** Transfers out of the account executed in [from, to], oldest first. */
@@ -137,7 +255,8 @@ export class FlowWindow {
     this.#oldestAdded = Number.POSITIVE_INFINITY;
     for (const map of [this.#out, this.#in]) {
       for (const [account, s] of map) {
-        s.evictBefore(oldest);
+        const latest = s.evictBefore(oldest, this.#material);
+        if (latest !== undefined) this.remember(account, latest);
         if (s.size === 0) map.delete(account);
       }
     }

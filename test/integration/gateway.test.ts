@@ -155,8 +155,10 @@ describe('resources through the gateway', () => {
       ).status,
     ).toBe(201);
     expect((await api('regulator1', 'POST', '/v1/watchlist', { kind: 'account', value: `gw-bad-${run}`, reason: '涉案' })).status).toBe(201);
-    const watchlist = await api('bank1', 'GET', '/v1/watchlist?kind=account');
+    const watchlist = await api('auditor1', 'GET', '/v1/watchlist?kind=account');
     expect(watchlist.body.some((e: { value: string }) => e.value === `gw-bad-${run}`)).toBe(true);
+    // Who is watched is not a member's to know.
+    expect((await api('bank1', 'GET', '/v1/watchlist?kind=account')).status).toBe(403);
 
     expect(
       (

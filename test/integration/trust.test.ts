@@ -21,6 +21,7 @@ import { genesisBlock, logFile } from '../../network/src/paths';
 import { publishCrl } from '../../network/src/revoke';
 import { CHAINCODE_NAME, CHANNEL, orgByKey } from '../../network/src/topology';
 import { Clients } from '../support/fabric';
+import { addMember } from '../support/gateway';
 
 const run = Date.now().toString(36);
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'regchain-trust-it-'));
@@ -47,23 +48,8 @@ beforeAll(async () => {
   };
   services = createServices(config);
   keys = await bootstrapCallers(services.config, services.callers);
-  const fabric = await ensureFabric();
-  for (const [name, org, role, entityId] of [
-    [`ent2-${run}`, 'enterprise', 'enterprise', ENT2],
-    [`bank2-${run}`, 'bank', 'bank', BANK2],
-  ] as const) {
-    const enrolled = await registerAndEnroll(fabric, orgByKey(org), { name, role, entityId });
-    const added = await services.callers.add({
-      id: name,
-      mspId: orgByKey(org).mspId,
-      role,
-      entityId,
-      certificate: fs.readFileSync(enrolled.certPath, 'utf8'),
-      privateKey: fs.readFileSync(enrolled.keyPath, 'utf8'),
-      withApiKey: true,
-    });
-    keys[name] = added.apiKey as string;
-  }
+  keys[`ent2-${run}`] = await addMember(services, { name: `ent2-${run}`, org: 'enterprise', entityId: ENT2 });
+  keys[`bank2-${run}`] = await addMember(services, { name: `bank2-${run}`, org: 'bank', entityId: BANK2 });
   app = await buildApp(services);
   await app.listen({ host: '127.0.0.1', port: 0 });
   url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;

@@ -160,10 +160,11 @@ export class RuleContract extends RegchainContract {
     return canonical(entry);
   }
 
+  /** Who is watched is the regulator's to know (and the auditors'): telling a member would be tipping off. */
   @Transaction(false)
   @Returns('string')
   async watchlist(ctx: RegchainContext, input: string): Promise<string> {
-    requireRole(ctx.caller, ['regulator', 'auditor', 'bank'], 'read watchlists');
+    requireRole(ctx.caller, ['regulator', 'auditor'], 'read watchlists');
     const req = parseInput(WatchlistListInput, input, 'watchlist query');
     const rows = req.kind ? await ctx.ledger.scan<WatchlistEntry>('watch', req.kind) : await ctx.ledger.scan<WatchlistEntry>('watch');
     return canonical(rows.map((r) => r.value).filter((e) => req.includeRemoved || e.active));

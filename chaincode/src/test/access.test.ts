@@ -81,7 +81,7 @@ const CASES: Record<string, Case> = {
   'rule:versions': { allowed: ['regulator', 'auditor', 'enterprise', 'bank'], input: () => ({ ruleId: 'r0' }) },
   'rule:watch': { allowed: ['regulator'], input: () => ({ kind: 'account', value: 'ent1-main', reason: 'r' }) },
   'rule:unwatch': { allowed: ['regulator'], input: () => ({ kind: 'entity', value: ENT2, note: 'cleared' }) },
-  'rule:watchlist': { allowed: ['regulator', 'auditor', 'bank'], input: () => ({}) },
+  'rule:watchlist': { allowed: ['regulator', 'auditor'], input: () => ({}) },
   'transfer:openAccount': {
     allowed: ['regulator', 'bank', 'enterprise'],
     input: (_f, who) => ({ accountId: 'new-acc', ownerEntityId: ENT1, name: 'n', ...(who.role === 'bank' ? {} : { holderBankId: BANK }) }),

@@ -51,32 +51,19 @@ export const rapidPassThrough: DetectorFactory = (p) => ({
 
 /**
  * Dormant activation: an account silent for `quietFor` that moves `minTotal` or more within `window` of waking.
- * Remembers the accounts that woke within the window (few), nothing else.
+ * Silence and waking are told from material movements only (see `FlowWindow`'s material amount), by business
+ * time: a trickle reported back-dated wakes nothing, and a late report is judged where it belongs. Stateless:
+ * the window answers when the account woke.
  */
 export const dormantActivation: DetectorFactory = (p): Detector => {
   const q = p.dormantActivation;
-  const woke = new Map<string, Transfer>();
-  let observed = 0;
   return {
     typology: 'dormant-activation',
-    observe(t, w, seen): Hit[] {
-      if ((observed += 1) % 4096 === 0) {
-        for (const [account, wake] of woke) if (t.executedAt - wake.executedAt > q.window) woke.delete(account);
-      }
-      for (const [account, last] of [
-        [t.from, seen.from],
-        [t.to, seen.to],
-      ] as const) {
-        if (last !== undefined && t.executedAt - last >= q.quietFor) woke.set(account, t);
-      }
+    observe(t, w): Hit[] {
       const hits: Hit[] = [];
-      for (const account of [t.from, t.to]) {
-        const wake = woke.get(account);
+      for (const account of new Set([t.from, t.to])) {
+        const wake = w.wakingBetween(account, t.executedAt - q.window, t.executedAt, q.quietFor);
         if (!wake) continue;
-        if (t.executedAt - wake.executedAt > q.window) {
-          woke.delete(account);
-          continue;
-        }
         const moved = [...w.outOf(account, wake.executedAt, t.executedAt), ...w.into(account, wake.executedAt, t.executedAt)];
         const total = sum(moved);
         if (total >= q.minTotal) hits.push(hit('dormant-activation', account, wake, scoreOf(total, q.minTotal), moved));

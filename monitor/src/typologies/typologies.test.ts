@@ -201,6 +201,19 @@ describe('rapid pass-through and dormant activation', () => {
     expect(alertsOf('dormant-activation', rows)[0]?.transfers).toEqual(['t1', 't2']);
   });
 
+  it('is not woken by a trickle: 1 fen reported back-dated eight days, before or after the real movement', () => {
+    const rows = flows([
+      ['sleeper', 'shop', 2 * T, 0],
+      ['src', 'sleeper', 1, (112 * DAY) / HOUR],
+      ['src', 'sleeper', 2 * T, (120 * DAY) / HOUR],
+      ['sleeper', 'dst', 1.9 * T, (120 * DAY) / HOUR + 30],
+    ]);
+    expect(alertsOf('dormant-activation', rows)[0]?.transfers).toEqual(['t2', 't3']);
+    // The trickle reported last, as a late report: the same alert.
+    const late = [...rows.filter((t) => t.id !== 't1'), rows.find((t) => t.id === 't1') as Transfer];
+    expect(alertsOf('dormant-activation', late)[0]?.transfers).toEqual(['t2', 't3']);
+  });
+
   it('leaves an account alone that wakes with small sums, or was never silent', () => {
     const small = flows([
       ['sleeper', 'shop', 20_000, 0],

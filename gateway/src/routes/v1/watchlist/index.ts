@@ -13,7 +13,7 @@ const watchlist: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/v1/watchlist',
     {
-      config: { roles: ['regulator', 'auditor', 'bank'] },
+      config: { roles: ['regulator', 'auditor'] },
       schema: {
         tags: ['watchlist'],
         summary: 'Watchlist entries',
