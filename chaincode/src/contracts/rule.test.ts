@@ -43,7 +43,7 @@ describe('rule contract', () => {
     const world = new World();
     await world.call('rule:watch', { kind: 'account', value: 'acc-9', reason: '涉案' }, as.regulator);
     await world.call('rule:unwatch', { kind: 'account', value: 'acc-9', note: '已解除' }, as.regulator);
-    expect(await world.call<unknown[]>('rule:watchlist', {}, as.bank)).toEqual([]);
+    expect(await world.call<unknown[]>('rule:watchlist', {}, as.auditor)).toEqual([]);
     expect(await world.call<unknown[]>('rule:watchlist', { includeRemoved: true }, as.auditor)).toEqual([
       expect.objectContaining({ value: 'acc-9', active: false, note: '已解除' }),
     ]);

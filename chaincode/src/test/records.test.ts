@@ -55,7 +55,7 @@ describe('query answers match their published schemas', () => {
     conforms(Type.Array(RuleRecord), await world.call('rule:list', { includeInactive: true }, as.auditor));
     conforms(Type.Array(RuleRecord), await world.call('rule:versions', { ruleId: 'large' }, as.regulator));
     await world.call('rule:watch', { kind: 'entity', value: ENT1, reason: 'r' }, as.regulator);
-    conforms(Type.Array(WatchlistRecord), await world.call('rule:watchlist', {}, as.bank));
+    conforms(Type.Array(WatchlistRecord), await world.call('rule:watchlist', {}, as.auditor));
 
     await world.call(
       'transfer:createProject',
