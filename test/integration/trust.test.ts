@@ -184,7 +184,9 @@ describe("the regulator's concurrent writes", () => {
     expect((await api('regulator1', 'POST', '/v1/rules', rule('v1'))).status).toBe(201);
     // Next versions of one rule, all at once: each either commits or lost the race for the rule's key.
     const versions = await Promise.all(Array.from({ length: 4 }, (_, i) => api('regulator1', 'POST', '/v1/rules', rule(`v-${i}`))));
-    expect(versions.map((r) => r.status).every((s) => s === 201 || s === 409)).toBe(true);
+    expect(versions.map((r) => [r.status, r.body.code, r.body.details?.validationCode])).toEqual(
+      versions.map((r) => (r.status === 201 ? [201, undefined, undefined] : [409, 'CONFLICT', r.body.details?.validationCode])),
+    );
     expect(versions.filter((r) => r.status === 409).every((r) => r.body.code === 'CONFLICT' && r.body.details.retryable === true)).toBe(true);
     expect(versions.some((r) => r.status === 201)).toBe(true);
     // And two deactivations at once: one commits; the other lost the race or found it inactive.

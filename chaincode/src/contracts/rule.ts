@@ -28,18 +28,23 @@ export class RuleContract extends RegchainContract {
     super('rule');
   }
 
-  private async store(ctx: RegchainContext, rule: Rule, isNew: boolean): Promise<void> {
+  /**
+   * Writes a rule's version. Key-level policies are set when a key is created, never rewritten: Fabric
+   * invalidates (ENDORSEMENT_POLICY_FAILURE) a transaction that writes a key whose policy an earlier one in its
+   * block set, so rewriting it would turn two racing publishes into a policy failure instead of an MVCC conflict.
+   */
+  private async store(ctx: RegchainContext, rule: Rule, previous: Rule | undefined): Promise<void> {
     const l = ctx.ledger;
     await l.put(ruleKey(rule.ruleId), rule);
     await l.put(versionKey(rule.ruleId, rule.version), rule);
     if (rule.active) {
       await l.put(activeRuleKey(rule.ruleId), rule);
-      // Transfers read this entry: only the regulator may change or remove it.
-      await this.protect(ctx, activeRuleKey(rule.ruleId));
+      // Transfers read this entry: only the regulator may change or remove it (deleted with the rule's deactivation).
+      if (!previous?.active) await this.protect(ctx, activeRuleKey(rule.ruleId));
     } else {
       await l.del(activeRuleKey(rule.ruleId));
     }
-    if (isNew) await this.protect(ctx, ruleKey(rule.ruleId));
+    if (!previous) await this.protect(ctx, ruleKey(rule.ruleId));
   }
 
   /** Publishes a rule, or its next version; a deactivated rule comes back active. */
@@ -64,7 +69,7 @@ export class RuleContract extends RegchainContract {
       publishedBy: ctx.actor,
       lastTxId: ctx.ledger.txId(),
     };
-    await this.store(ctx, rule, !previous);
+    await this.store(ctx, rule, previous);
     ctx.emit({ type: 'RulePublished', ruleId: rule.ruleId, version: rule.version, action: rule.action, severity: rule.severity });
     return canonical(rule);
   }
@@ -84,7 +89,7 @@ export class RuleContract extends RegchainContract {
       publishedBy: ctx.actor,
       lastTxId: ctx.ledger.txId(),
     };
-    await this.store(ctx, rule, false);
+    await this.store(ctx, rule, current);
     ctx.emit({ type: 'RuleDeactivated', ruleId: rule.ruleId, version: rule.version });
     return canonical(rule);
   }
@@ -193,7 +198,7 @@ export class RuleContract extends RegchainContract {
       lastTxId: l.txId(),
     };
     await l.put(typologiesKey(), record);
-    await this.protect(ctx, typologiesKey());
+    if (!before) await this.protect(ctx, typologiesKey());
     ctx.emit({ type: 'TypologiesPublished', version: record.version });
     return canonical(record);
   }

@@ -409,8 +409,10 @@ export class TransferContract extends RegchainContract {
   async configure(ctx: RegchainContext, input: string): Promise<string> {
     requireRole(ctx.caller, ['regulator'], 'configure transfers');
     const req = parseInput(TransferSettingsInput, input, 'transfer settings');
+    // Its key-level policy is set once, with the key (see RuleContract.store).
+    const existed = await ctx.ledger.exists(settingsKey());
     await ctx.ledger.put(settingsKey(), req);
-    await this.protect(ctx, settingsKey());
+    if (!existed) await this.protect(ctx, settingsKey());
     ctx.emit({ type: 'TransferSettingsChanged', maxBackdateDays: req.maxBackdateDays });
     return canonical(req);
   }
