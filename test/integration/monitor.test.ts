@@ -94,13 +94,18 @@ async function structuring(tag: string): Promise<{ ids: string[]; block: number 
 async function alertFor(ids: string[], timeoutMs = 60_000): Promise<{ alertId: string; lastTxId: string; pattern: { key: string; transferIds: string[] } }> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
-    const page = await api<{ items: { alertId: string; lastTxId: string; pattern?: { key: string; transferIds: string[] } }[] }>(
-      'regulator1',
-      'GET',
-      '/v1/alerts?ruleId=pattern.structuring&pageSize=200',
-    );
-    const found = page.body.items.find((a) => a.pattern && ids.every((id) => a.pattern?.transferIds.includes(id)));
-    if (found?.pattern) return found as never;
+    // Every page: a network kept across runs holds more structuring alerts than one page.
+    let bookmark = '';
+    do {
+      const page = await api<{ items: { alertId: string; lastTxId: string; pattern?: { key: string; transferIds: string[] } }[]; bookmark: string }>(
+        'regulator1',
+        'GET',
+        `/v1/alerts?ruleId=pattern.structuring&pageSize=200${bookmark ? `&bookmark=${encodeURIComponent(bookmark)}` : ''}`,
+      );
+      const found = page.body.items.find((a) => a.pattern && ids.every((id) => a.pattern?.transferIds.includes(id)));
+      if (found?.pattern) return found as never;
+      bookmark = page.body.bookmark;
+    } while (bookmark);
     await sleep(500);
   }
   throw new Error(`no structuring alert for ${ids.join(', ')} within ${timeoutMs} ms`);
@@ -167,8 +172,17 @@ it('raises a pattern on chain within a block or two, and after a restart raises 
     await alertFor(missed.ids);
     const s = await status(monitor.url);
     expect(s.alertsPending).toBe(0);
-    const page = await api<{ items: { pattern?: { transferIds: string[] } }[] }>('regulator1', 'GET', '/v1/alerts?ruleId=pattern.structuring&pageSize=200');
-    const mine = page.body.items.filter((a) => a.pattern?.transferIds.some((id) => [...missed.ids].includes(id)));
+    const mine: unknown[] = [];
+    let bookmark = '';
+    do {
+      const page = await api<{ items: { pattern?: { transferIds: string[] } }[]; bookmark: string }>(
+        'regulator1',
+        'GET',
+        `/v1/alerts?ruleId=pattern.structuring&pageSize=200${bookmark ? `&bookmark=${encodeURIComponent(bookmark)}` : ''}`,
+      );
+      mine.push(...page.body.items.filter((a) => a.pattern?.transferIds.some((id) => [...missed.ids].includes(id))));
+      bookmark = page.body.bookmark;
+    } while (bookmark);
     expect(mine).toHaveLength(1);
   } finally {
     await monitor.close();
