@@ -9,7 +9,7 @@ import type { CallerRegistry } from './fabric/identities';
 import type { Idempotency } from './idempotency';
 import type { Metrics } from './metrics';
 import type { Uploads } from './uploads';
-import { type IndexPort, MonitorIndex } from './monitor-index';
+import { type IndexPort, LimitedIndex, MonitorIndex } from './monitor-index';
 import authentication from './plugins/app/authentication';
 import callers from './plugins/app/callers';
 import errors, { frameworkErrors } from './plugins/app/errors';
@@ -118,7 +118,13 @@ async function serviceApp(fastify: FastifyInstance, opts: { services: Services }
   await fastify.register(idempotency, { idempotency: services.idempotency });
   await fastify.register(ledger, { ledger: services.ledger });
   await fastify.register(uploads, services.uploads ? { uploads: services.uploads } : {});
-  fastify.decorate('monitorIndex', services.index ?? new MonitorIndex(config.monitorUrl, config.monitorToken, config.monitorTokenFile));
+  fastify.decorate(
+    'monitorIndex',
+    new LimitedIndex(services.index ?? new MonitorIndex(config.monitorUrl, config.monitorToken, config.monitorTokenFile), {
+      perCaller: config.indexQueriesPerCaller,
+      total: config.indexQueriesTotal,
+    }),
+  );
   await fastify.register(authentication);
 
   await fastify.register(operations, { token: () => config.monitorToken ?? ownerSecret(config.monitorTokenFile) });

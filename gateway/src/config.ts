@@ -43,6 +43,13 @@ export interface GatewayConfig {
   readonly uploadBatchSize: number;
   /** Largest CSV upload, in bytes. */
   readonly uploadBodyLimit: number;
+  /** Index queries one caller may have in flight, and all callers together. */
+  readonly indexQueriesPerCaller: number;
+  readonly indexQueriesTotal: number;
+  /** Rows one caller may have waiting in uploads. */
+  readonly uploadMaxPendingRows: number;
+  /** How long a finished upload's status is kept, in seconds. */
+  readonly uploadRetentionSeconds: number;
   /** The monitor, whose index answers history-wide traces, counterparties and statistics (source=index). */
   readonly monitorUrl: string;
   /** The token the monitor expects; else read from (or created in) monitorTokenFile, which the monitor reads too. */
@@ -80,6 +87,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     users: path.resolve(env.REGCHAIN_GATEWAY_USERS ?? local.users),
     uploadBatchSize: Number(env.REGCHAIN_GATEWAY_UPLOAD_BATCH ?? 200),
     uploadBodyLimit: Number(env.REGCHAIN_GATEWAY_UPLOAD_LIMIT ?? 32 * 1024 * 1024),
+    indexQueriesPerCaller: Number(env.REGCHAIN_GATEWAY_INDEX_QUERIES_PER_CALLER ?? 2),
+    indexQueriesTotal: Number(env.REGCHAIN_GATEWAY_INDEX_QUERIES ?? 6),
+    uploadMaxPendingRows: Number(env.REGCHAIN_GATEWAY_UPLOAD_PENDING_ROWS ?? 1_000_000),
+    uploadRetentionSeconds: Number(env.REGCHAIN_GATEWAY_UPLOAD_RETENTION_SECONDS ?? 24 * 3600),
     monitorUrl:
       env.REGCHAIN_MONITOR_URL ??
       `http://${env.REGCHAIN_MONITOR_HOST ?? '127.0.0.1'}:${env.REGCHAIN_MONITOR_PORT ?? 3100 + portOffset(env.REGCHAIN_PORT_OFFSET)}`,

@@ -2,7 +2,7 @@
 // monitor is down, refuses the token, or refuses the query.
 import * as http from 'node:http';
 import { ApiError } from './errors';
-import { MonitorIndex } from './monitor-index';
+import { LimitedIndex, MonitorIndex } from './monitor-index';
 
 let server: http.Server;
 let url: string;
@@ -54,5 +54,22 @@ describe('MonitorIndex', () => {
       status: 503,
       code: 'INDEX_UNAVAILABLE',
     });
+  });
+});
+
+describe('index queries under limits', () => {
+  it('holds each caller to its own queries in flight, and everyone to a total: 429 past them, served again after', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slow = { query: async () => (await gate, { source: 'index' }) };
+    const index = new LimitedIndex(slow, { perCaller: 2, total: 3 });
+    const running = [index.query('/statistics', {}, 'bank1'), index.query('/statistics', {}, 'bank1')];
+    await expect(index.query('/statistics', {}, 'bank1')).rejects.toMatchObject({ statusCode: 429, code: 'INDEX_BUSY' });
+    // Another caller still gets in, up to the total.
+    running.push(index.query('/statistics', {}, 'auditor1'));
+    await expect(index.query('/statistics', {}, 'regulator1')).rejects.toMatchObject({ statusCode: 429, code: 'INDEX_BUSY' });
+    release();
+    await Promise.all(running);
+    await expect(index.query('/statistics', {}, 'bank1')).resolves.toEqual({ source: 'index' });
   });
 });

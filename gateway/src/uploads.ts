@@ -1,72 +1,19 @@
-// CSV uploads of transfers, as banks report them: checked whole before anything is sent, then submitted in
-// batches (transfer:recordBatch, partial) one after another, with progress kept on disk so a gateway that
-// crashed or restarted resumes where it stopped. Each row carries the reporter's own reference, which the
-// chaincode keeps unique per reporter, so a batch sent twice records nothing twice.
-import { TRANSFERS_CSV_COLUMNS, TransferInput } from '@regchain/common';
-import { Value } from '@sinclair/typebox/value';
-import { parse } from 'csv-parse/sync';
+// CSV uploads of transfers, as banks report them: checked whole, as a stream and off the event loop, before
+// anything is sent, then submitted in batches (transfer:recordBatch, partial) with progress kept on disk, so a
+// gateway that crashed or restarted resumes where it stopped. Each row carries the reporter's own reference, which
+// the chaincode keeps unique per reporter, so a batch sent twice records nothing twice. Callers are served in
+// turn, a batch each, so one member's large file holds back no other member; finished uploads are forgotten
+// after a retention period.
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as readline from 'node:readline';
+import { Worker } from 'node:worker_threads';
 import writeFileAtomic from 'write-file-atomic';
+import { MAX_PROBLEMS, type RowProblem, type UploadItem } from './csv';
 import { ApiError } from './errors';
 
-/** Every upload has TRANSFERS_CSV_COLUMNS; `purpose` and `currency` may be added (defaults `general`, `CNY`), others are ignored. */
-const DEFAULT_PURPOSE = 'general';
-
-export interface UploadItem {
-  readonly fromAccount: string;
-  readonly toAccount: string;
-  readonly amount: number;
-  readonly currency: 'CNY';
-  readonly purpose: string;
-  readonly reference: string;
-  readonly executedAt: string;
-}
-
-export interface RowProblem {
-  /** 1-based line of the file, the header being line 1. */
-  readonly line: number;
-  readonly message: string;
-}
-
-/** Reads a transfers CSV; every row is checked against the transfer schema, and all problems are named. */
-export function parseTransfersCsv(text: string): { items: UploadItem[]; problems: RowProblem[] } {
-  let rows: Record<string, string>[];
-  try {
-    rows = parse(text, { columns: true, skip_empty_lines: true, trim: true, bom: true }) as Record<string, string>[];
-  } catch (err) {
-    return { items: [], problems: [{ line: 0, message: `not a CSV file: ${(err as Error).message}` }] };
-  }
-  const header = rows.length > 0 ? Object.keys(rows[0] as Record<string, string>) : (text.split(/\r?\n/)[0] ?? '').split(',').map((c) => c.trim());
-  const missing = TRANSFERS_CSV_COLUMNS.filter((c) => !header.includes(c));
-  if (missing.length > 0)
-    return { items: [], problems: [{ line: 1, message: `the header lacks ${missing.join(', ')}; it needs ${TRANSFERS_CSV_COLUMNS.join(',')}` }] };
-  const items: UploadItem[] = [];
-  const problems: RowProblem[] = [];
-  const seen = new Map<string, number>();
-  rows.forEach((row, i) => {
-    const line = i + 2;
-    const amount = /^[0-9]{1,15}$/.test(row.amount ?? '') ? Number(row.amount) : Number.NaN;
-    const item = {
-      fromAccount: row.payerAccount ?? '',
-      toAccount: row.payeeAccount ?? '',
-      amount,
-      currency: (row.currency || 'CNY') as 'CNY',
-      purpose: row.purpose || DEFAULT_PURPOSE,
-      reference: row.reference ?? '',
-      executedAt: row.executedAt ?? '',
-    };
-    const error = [...Value.Errors(TransferInput, item)][0];
-    if (error) problems.push({ line, message: `${error.path.slice(1) || 'row'} ${error.message}` });
-    else if (!item.reference) problems.push({ line, message: 'reference is empty; each row needs the reporter’s own reference' });
-    else if (seen.has(item.reference)) problems.push({ line, message: `reference ${item.reference} is also on line ${seen.get(item.reference)}` });
-    else items.push(item);
-    seen.set(item.reference, seen.get(item.reference) ?? line);
-  });
-  if (rows.length === 0) problems.push({ line: 1, message: 'the file has no rows' });
-  return { items, problems };
-}
+export type { RowProblem, UploadItem } from './csv';
 
 /** What a batch answered: per item, recorded or why not. */
 export interface BatchOutcome {
@@ -98,29 +45,72 @@ interface Progress extends UploadStatus {
 export interface UploadsOptions {
   /** Rows per transaction. */
   readonly batchSize?: number;
+  /** Rows one caller may have waiting across its uploads; a file beyond it is refused (429). */
+  readonly maxPendingRows?: number;
+  /** How long a finished upload's status stays to be asked, in seconds; then its files are removed. */
+  readonly retentionSeconds?: number;
   /** Called once a batch is answered, before its progress is saved; tests crash here. */
   readonly onBatchAnswered?: (uploadId: string, batch: number) => void;
 }
 
 const MAX_FAILURES_KEPT = 100;
+/** Files checked at once, each in a worker thread of its own: what the gateway's cores can spare. */
+const CHECKS_AT_ONCE = 2;
+
+/** One row of an upload's items file: the transfer and its line in the file. */
+interface Row {
+  readonly line: number;
+  readonly item: UploadItem;
+}
+
+/** Checks a CSV in a worker thread, writing its good rows to `itemsFile`; the event loop stays free. */
+function checkInWorker(bytes: Uint8Array, itemsFile: string): Promise<{ count: number; problems: RowProblem[] }> {
+  const ext = path.extname(__filename);
+  const file = path.join(__dirname, `csv-worker${ext}`);
+  return new Promise((resolve, reject) => {
+    // Run from TypeScript sources (tsx, tests), the worker loads them the same way, through tsx's require hook.
+    const worker =
+      ext === '.ts'
+        ? new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(file)});`, { eval: true, workerData: { bytes, itemsFile } })
+        : new Worker(file, { workerData: { bytes, itemsFile } });
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`the CSV check stopped with exit code ${code}`))));
+  });
+}
 
 export class Uploads {
   readonly #dir: string;
   readonly #submit: (callerId: string, items: readonly UploadItem[]) => Promise<BatchOutcome>;
   readonly #options: UploadsOptions;
-  /** One upload at a time: batches of different uploads would compete for the same peers for nothing. */
-  #queue: Promise<void> = Promise.resolve();
+  /** Each caller's uploads waiting or running, oldest first; callers are served in turn, a batch each. */
+  readonly #queues = new Map<string, string[]>();
+  /** The rows still to send of each upload in the queues. */
+  readonly #remaining = new Map<string, number>();
+  /** Open readers of the uploads being sent, one row after another. */
+  readonly #readers = new Map<string, AsyncIterator<string>>();
+  #pump: Promise<void> = Promise.resolve();
+  #pumping = false;
+  #checks = 0;
+  readonly #waitingChecks: (() => void)[] = [];
   #closed = false;
+  readonly #sweeper: NodeJS.Timeout;
 
   constructor(dataDir: string, submit: (callerId: string, items: readonly UploadItem[]) => Promise<BatchOutcome>, options: UploadsOptions = {}) {
     this.#dir = path.join(dataDir, 'uploads');
     fs.mkdirSync(this.#dir, { recursive: true, mode: 0o700 });
     this.#submit = submit;
     this.#options = options;
+    this.#sweeper = setInterval(() => this.sweep(), Math.max(60, this.#retention / 4) * 1000);
+    this.#sweeper.unref();
+  }
+
+  get #retention(): number {
+    return this.#options.retentionSeconds ?? 24 * 3600;
   }
 
   #progressFile = (id: string): string => path.join(this.#dir, `${id}.json`);
-  #itemsFile = (id: string): string => path.join(this.#dir, `${id}.items.json`);
+  #itemsFile = (id: string): string => path.join(this.#dir, `${id}.items.ndjson`);
 
   #read(id: string): Progress | undefined {
     try {
@@ -130,16 +120,69 @@ export class Uploads {
     }
   }
 
-  /** Keeps the rows and starts sending them; answers at once with the upload's status. */
+  /** Rows the caller has waiting across its uploads. */
+  #pendingRows(callerId: string): number {
+    return (this.#queues.get(callerId) ?? []).reduce((n, id) => n + (this.#remaining.get(id) ?? 0), 0);
+  }
+
+  /**
+   * Checks a CSV file (in a worker thread, stopping at the first problems) and queues its rows; answers at once
+   * with the upload's status. A file with problems is refused whole (400, its first problems named); one that
+   * would put the caller over its pending rows is refused (429) and nothing is kept.
+   */
+  async upload(callerId: string, csv: Uint8Array): Promise<UploadStatus> {
+    const uploadId = this.#newId();
+    const itemsFile = this.#itemsFile(uploadId);
+    await this.#checkSlot();
+    let checked: { count: number; problems: RowProblem[] };
+    try {
+      checked = await checkInWorker(csv, itemsFile);
+    } finally {
+      this.#releaseCheck();
+    }
+    const { count, problems } = checked;
+    if (problems.length > 0) {
+      const more = problems.length >= MAX_PROBLEMS ? ` (the check stopped at the first ${MAX_PROBLEMS})` : '';
+      throw new ApiError(400, 'VALIDATION_FAILED', `the CSV has ${problems.length} bad row(s)${more}; line ${problems[0]?.line}: ${problems[0]?.message}`, {
+        details: { problems },
+      });
+    }
+    return this.#accept(uploadId, callerId, count);
+  }
+
+  /** Queues rows already checked (tests, tools): the same as an upload whose file held them. */
   async create(callerId: string, items: readonly UploadItem[]): Promise<UploadStatus> {
-    const uploadId = `UPL-${crypto.randomBytes(9).toString('hex')}`;
+    const uploadId = this.#newId();
+    await writeFileAtomic(this.#itemsFile(uploadId), items.map((item, i) => `${JSON.stringify({ line: i + 2, item } satisfies Row)}\n`).join(''), {
+      mode: 0o600,
+    });
+    return this.#accept(uploadId, callerId, items.length);
+  }
+
+  #newId(): string {
+    return `UPL-${crypto.randomBytes(9).toString('hex')}`;
+  }
+
+  async #accept(uploadId: string, callerId: string, total: number): Promise<UploadStatus> {
+    const cap = this.#options.maxPendingRows ?? 1_000_000;
+    if (this.#pendingRows(callerId) + total > cap) {
+      fs.rmSync(this.#itemsFile(uploadId), { force: true });
+      throw new ApiError(
+        429,
+        'UPLOAD_QUEUE_FULL',
+        `caller ${callerId} has ${this.#pendingRows(callerId)} rows waiting; ${total} more would pass ${cap}: wait for them`,
+        {
+          retryAfter: 30,
+        },
+      );
+    }
     const now = new Date().toISOString();
     const progress: Progress = {
       uploadId,
       callerId,
       batchSize: this.#options.batchSize ?? 200,
       status: 'running',
-      total: items.length,
+      total,
       processed: 0,
       recorded: 0,
       alreadyRecorded: 0,
@@ -148,10 +191,23 @@ export class Uploads {
       createdAt: now,
       updatedAt: now,
     };
-    await writeFileAtomic(this.#itemsFile(uploadId), JSON.stringify(items), { mode: 0o600 });
     await writeFileAtomic(this.#progressFile(uploadId), JSON.stringify(progress), { mode: 0o600 });
-    this.#enqueue(uploadId);
+    this.#enqueue(progress);
     return publicStatus(progress);
+  }
+
+  async #checkSlot(): Promise<void> {
+    if (this.#checks < CHECKS_AT_ONCE) {
+      this.#checks += 1;
+      return;
+    }
+    await new Promise<void>((resolve) => this.#waitingChecks.push(resolve));
+  }
+
+  #releaseCheck(): void {
+    const next = this.#waitingChecks.shift();
+    if (next) next();
+    else this.#checks -= 1;
   }
 
   /** The status of one of the caller's uploads; another caller's answers as missing. */
@@ -161,74 +217,146 @@ export class Uploads {
     return publicStatus(progress);
   }
 
-  /** Picks up every upload a stopped gateway left running. */
+  /** Picks up every upload a stopped gateway left running, and forgets the finished ones past retention. */
   resume(): number {
-    const running = fs
-      .readdirSync(this.#dir)
-      .filter((f) => /^UPL-[0-9a-f]{18}\.json$/.test(f))
-      .map((f) => f.slice(0, -5))
-      .filter((id) => this.#read(id)?.status === 'running');
-    for (const id of running) this.#enqueue(id);
+    this.sweep();
+    const running = this.#ids()
+      .map((id) => this.#read(id))
+      .filter((p): p is Progress => p?.status === 'running')
+      .sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1));
+    for (const p of running) this.#enqueue(p);
     return running.length;
   }
 
-  /** Waits for the upload in progress to reach a saved point; no new batch starts. */
+  /** Removes the files of uploads finished longer than the retention period ago. */
+  sweep(now = Date.now()): number {
+    let removed = 0;
+    for (const id of this.#ids()) {
+      const p = this.#read(id);
+      if (!p || p.status === 'running' || Date.parse(p.updatedAt) + this.#retention * 1000 > now) continue;
+      fs.rmSync(this.#progressFile(id), { force: true });
+      fs.rmSync(this.#itemsFile(id), { force: true });
+      removed += 1;
+    }
+    return removed;
+  }
+
+  #ids(): string[] {
+    return fs
+      .readdirSync(this.#dir)
+      .filter((f) => /^UPL-[0-9a-f]{18}\.json$/.test(f))
+      .map((f) => f.slice(0, -5));
+  }
+
+  /** Waits for the batch in progress to reach a saved point; no new batch starts. */
   async close(): Promise<void> {
     this.#closed = true;
-    await this.#queue;
+    clearInterval(this.#sweeper);
+    await this.#pump;
+    for (const reader of this.#readers.values()) await reader.return?.();
+    this.#readers.clear();
   }
 
   /** Resolves once every queued upload has finished (or the service closed). */
-  idle(): Promise<void> {
-    return this.#queue;
+  async idle(): Promise<void> {
+    while (this.#pumping) await this.#pump;
   }
 
-  #enqueue(uploadId: string): void {
-    this.#queue = this.#queue.then(() => this.#run(uploadId)).catch(() => undefined);
+  #enqueue(p: Progress): void {
+    this.#queues.set(p.callerId, [...(this.#queues.get(p.callerId) ?? []), p.uploadId]);
+    this.#remaining.set(p.uploadId, p.total - p.processed);
+    if (!this.#pumping) {
+      this.#pumping = true;
+      this.#pump = this.#serve().finally(() => {
+        this.#pumping = false;
+      });
+    }
   }
 
-  async #run(uploadId: string): Promise<void> {
-    let progress: Progress | undefined = this.#read(uploadId);
-    if (!progress || progress.status !== 'running') return;
-    const items = JSON.parse(fs.readFileSync(this.#itemsFile(uploadId), 'utf8')) as UploadItem[];
-    while (progress.processed < progress.total && !this.#closed) {
-      const start: number = progress.processed;
-      const batch = items.slice(start, start + progress.batchSize);
-      let outcome: BatchOutcome;
-      try {
-        outcome = await this.#submit(progress.callerId, batch);
-      } catch (err) {
-        // Refused as a whole (the caller revoked, the network gone for good): the upload stops here and says why.
-        progress = { ...progress, status: 'failed', error: (err as Error).message, updatedAt: new Date().toISOString() };
-        await writeFileAtomic(this.#progressFile(uploadId), JSON.stringify(progress), { mode: 0o600 });
-        return;
-      }
-      this.#options.onBatchAnswered?.(uploadId, start / progress.batchSize);
-      let recorded: number = progress.recorded;
-      let alreadyRecorded: number = progress.alreadyRecorded;
-      let failed: number = progress.failed;
-      const failures: Progress['failures'][number][] = [...progress.failures];
-      for (const r of outcome.results) {
-        if (r.status === 'recorded') recorded += 1;
-        else if (r.code === 'TRANSFER_DUPLICATE') alreadyRecorded += 1;
-        else {
-          failed += 1;
-          if (failures.length < MAX_FAILURES_KEPT) failures.push({ line: start + r.index + 2, code: r.code ?? 'FAILED', message: r.message ?? '' });
+  /** Serves the callers in turn, one batch of each one's oldest upload, until no upload waits. */
+  async #serve(): Promise<void> {
+    while (!this.#closed && this.#queues.size > 0) {
+      for (const [callerId, queue] of [...this.#queues]) {
+        if (this.#closed) return;
+        const uploadId = queue[0];
+        if (!uploadId) {
+          this.#queues.delete(callerId);
+          continue;
+        }
+        const finished = await this.#batch(uploadId).catch(() => true);
+        if (finished) {
+          queue.shift();
+          this.#remaining.delete(uploadId);
+          if (queue.length === 0) this.#queues.delete(callerId);
         }
       }
-      const processed: number = start + batch.length;
-      progress = {
-        ...progress,
-        processed,
-        recorded,
-        alreadyRecorded,
-        failed,
-        failures,
-        status: processed >= progress.total ? 'done' : 'running',
-        updatedAt: new Date().toISOString(),
-      };
-      await writeFileAtomic(this.#progressFile(uploadId), JSON.stringify(progress), { mode: 0o600 });
     }
+  }
+
+  /** The next `n` rows of an upload, read from its items file where the last batch stopped. */
+  async #rows(uploadId: string, skip: number, n: number): Promise<Row[]> {
+    let reader = this.#readers.get(uploadId);
+    if (!reader) {
+      const lines = readline.createInterface({ input: fs.createReadStream(this.#itemsFile(uploadId)), crlfDelay: Infinity });
+      reader = lines[Symbol.asyncIterator]();
+      for (let i = 0; i < skip; i += 1) await reader.next();
+      this.#readers.set(uploadId, reader);
+    }
+    const rows: Row[] = [];
+    while (rows.length < n) {
+      const next = await reader.next();
+      if (next.done) break;
+      if (next.value) rows.push(JSON.parse(next.value) as Row);
+    }
+    return rows;
+  }
+
+  /** Sends one batch of the upload and saves its progress; answers whether the upload is finished. */
+  async #batch(uploadId: string): Promise<boolean> {
+    let progress = this.#read(uploadId);
+    if (!progress || progress.status !== 'running') return true;
+    const start: number = progress.processed;
+    const rows = await this.#rows(uploadId, start, progress.batchSize);
+    let outcome: BatchOutcome;
+    try {
+      outcome = await this.#submit(
+        progress.callerId,
+        rows.map((r) => r.item),
+      );
+    } catch (err) {
+      // Refused as a whole (the caller revoked, the network gone for good): the upload stops here and says why.
+      progress = { ...progress, status: 'failed', error: (err as Error).message, updatedAt: new Date().toISOString() };
+      await this.#finish(uploadId, progress);
+      return true;
+    }
+    this.#options.onBatchAnswered?.(uploadId, start / progress.batchSize);
+    let recorded: number = progress.recorded;
+    let alreadyRecorded: number = progress.alreadyRecorded;
+    let failed: number = progress.failed;
+    const failures: Progress['failures'][number][] = [...progress.failures];
+    for (const r of outcome.results) {
+      if (r.status === 'recorded') recorded += 1;
+      else if (r.code === 'TRANSFER_DUPLICATE') alreadyRecorded += 1;
+      else {
+        failed += 1;
+        if (failures.length < MAX_FAILURES_KEPT) failures.push({ line: rows[r.index]?.line ?? 0, code: r.code ?? 'FAILED', message: r.message ?? '' });
+      }
+    }
+    const processed: number = start + rows.length;
+    const done = processed >= progress.total || rows.length === 0;
+    progress = { ...progress, processed, recorded, alreadyRecorded, failed, failures, status: done ? 'done' : 'running', updatedAt: new Date().toISOString() };
+    this.#remaining.set(uploadId, progress.total - processed);
+    if (done) await this.#finish(uploadId, progress);
+    else await writeFileAtomic(this.#progressFile(uploadId), JSON.stringify(progress), { mode: 0o600 });
+    return done;
+  }
+
+  /** Saves the final status; the rows are no longer needed. */
+  async #finish(uploadId: string, progress: Progress): Promise<void> {
+    await writeFileAtomic(this.#progressFile(uploadId), JSON.stringify(progress), { mode: 0o600 });
+    await this.#readers.get(uploadId)?.return?.();
+    this.#readers.delete(uploadId);
+    fs.rmSync(this.#itemsFile(uploadId), { force: true });
   }
 }
 

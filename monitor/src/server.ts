@@ -29,6 +29,8 @@ export interface MonitorConfig {
 class QueryError extends Error {}
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** Index queries the monitor runs at once; the gateway limits callers before they get here. */
+const MAX_QUERIES_IN_FLIGHT = 4;
 
 function accountOf(q: URLSearchParams): string {
   const account = q.get('accountId') ?? '';
@@ -136,6 +138,8 @@ export async function startMonitor(config: MonitorConfig): Promise<{ close: () =
    * is the index's content for the gateway: both take the monitor token.
    */
   const open = new Set(['/health']);
+  // The index answers on the monitor's one thread, beside its following of the chain: a few queries at a time.
+  let inFlight = 0;
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://monitor');
     const route = routes[url.pathname];
@@ -144,18 +148,27 @@ export async function startMonitor(config: MonitorConfig): Promise<{ close: () =
     const presented = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (!open.has(url.pathname) && !(presented && sameSecret(presented, token)))
       return send(401, { code: 'UNAUTHENTICATED', message: 'status and index queries answer operators and the gateway only (Bearer: the monitor token)' });
-    route(url.searchParams).then(
-      (body) => send(200, body),
-      (err: unknown) => {
-        if (err instanceof QueryError) {
-          log.info({ err, path: url.pathname }, 'index query refused');
-          return send(400, { code: 'VALIDATION_FAILED', message: err.message });
-        }
-        // The answer hides it; the log keeps it, with its stack, for whoever reviews the monitor.
-        log.error({ err, path: url.pathname }, 'index query failed');
-        return send(500, { code: 'INTERNAL', message: 'internal error' });
-      },
-    );
+    if (!open.has(url.pathname) && url.pathname !== '/status' && inFlight >= MAX_QUERIES_IN_FLIGHT) {
+      res.setHeader('retry-after', '2');
+      return send(503, { code: 'INDEX_BUSY', message: `${MAX_QUERIES_IN_FLIGHT} index queries are running; retry shortly` });
+    }
+    inFlight += 1;
+    route(url.searchParams)
+      .finally(() => {
+        inFlight -= 1;
+      })
+      .then(
+        (body) => send(200, body),
+        (err: unknown) => {
+          if (err instanceof QueryError) {
+            log.info({ err, path: url.pathname }, 'index query refused');
+            return send(400, { code: 'VALIDATION_FAILED', message: err.message });
+          }
+          // The answer hides it; the log keeps it, with its stack, for whoever reviews the monitor.
+          log.error({ err, path: url.pathname }, 'index query failed');
+          return send(500, { code: 'INTERNAL', message: 'internal error' });
+        },
+      );
   });
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const url = `http://${config.host}:${(server.address() as { port: number }).port}`;

@@ -30,7 +30,8 @@ async function pglite(dir: string | undefined): Promise<Database> {
 }
 
 function postgresql(url: string): Database {
-  const pool = new Pool({ connectionString: url, max: 4 });
+  // A query that runs past STATEMENT_TIMEOUT_MS is cancelled by the server: one heavy trace cannot hold a connection.
+  const pool = new Pool({ connectionString: url, max: 4, statement_timeout: STATEMENT_TIMEOUT_MS });
   return {
     kind: 'postgresql',
     query: async <T>(text: string, params?: unknown[]) => ({ rows: (await pool.query(text, params)).rows as T[] }),
@@ -51,6 +52,9 @@ function postgresql(url: string): Database {
     close: () => pool.end(),
   };
 }
+
+/** How long one statement may run on PostgreSQL before the server cancels it. */
+export const STATEMENT_TIMEOUT_MS = 15_000;
 
 /** Rows per INSERT statement: far under PostgreSQL's 65,535 parameters. */
 const ROWS_PER_INSERT = 1000;

@@ -22,7 +22,11 @@ export default fp(
           const answer = await fastify.ledger.submit(caller, { fn: 'transfer:recordBatch', input: { items, mode: 'partial' } });
           return answer.result as BatchOutcome;
         },
-        { batchSize: fastify.config.uploadBatchSize },
+        {
+          batchSize: fastify.config.uploadBatchSize,
+          maxPendingRows: fastify.config.uploadMaxPendingRows,
+          retentionSeconds: fastify.config.uploadRetentionSeconds,
+        },
       );
     fastify.decorate('uploads', uploads);
     fastify.addHook('onReady', async () => {

@@ -47,7 +47,7 @@ const accounts: FastifyPluginAsyncTypebox = async (fastify) => {
       const { accountId } = request.params;
       // The chain says whether the caller may see the account (a bank: its own and its customers'); the index then answers.
       await fastify.ledger.evaluate(callerOf(request), { fn: 'transfer:getAccount', input: { accountId } });
-      return fastify.monitorIndex.query('/counterparties', { accountId, ...request.query });
+      return fastify.monitorIndex.query('/counterparties', { accountId, ...request.query }, callerOf(request).id);
     },
   );
 };

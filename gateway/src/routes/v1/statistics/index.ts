@@ -29,7 +29,7 @@ const statistics: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request) => {
       // Channel-wide counts: the regulator's and the auditor's (the roles above), from either source.
-      if (request.query.source === 'index') return fastify.monitorIndex.query('/statistics', { days: request.query.days });
+      if (request.query.source === 'index') return fastify.monitorIndex.query('/statistics', { days: request.query.days }, callerOf(request).id);
       return { ...((await fastify.ledger.evaluate(callerOf(request), { fn: 'trace:statistics', input: {} })) as object), source: 'ledger' };
     },
   );

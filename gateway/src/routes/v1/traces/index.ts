@@ -48,18 +48,22 @@ const traces: FastifyPluginAsyncTypebox = async (fastify) => {
     } else {
       await fastify.ledger.evaluate(caller, { fn: 'transfer:getAccount', input: { accountId: start } });
     }
-    const answer = await fastify.monitorIndex.query('/traces', {
-      accountId: start,
-      direction: q.direction,
-      depth: q.depth,
-      fromTime: q.fromTime,
-      toTime: q.toTime,
-      maxNodes: q.maxNodes,
-      maxEdges: q.maxEdges,
-      pageSize: q.pageSize,
-      bookmark: q.bookmark,
-      startTime: origin?.time,
-    });
+    const answer = await fastify.monitorIndex.query(
+      '/traces',
+      {
+        accountId: start,
+        direction: q.direction,
+        depth: q.depth,
+        fromTime: q.fromTime,
+        toTime: q.toTime,
+        maxNodes: q.maxNodes,
+        maxEdges: q.maxEdges,
+        pageSize: q.pageSize,
+        bookmark: q.bookmark,
+        startTime: origin?.time,
+      },
+      caller.id,
+    );
     return { ...answer, ...(origin ? { origin } : {}) };
   }
 

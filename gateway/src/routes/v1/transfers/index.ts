@@ -12,11 +12,9 @@ import {
   TransferVerdict,
 } from '@regchain/common';
 import { Type } from '@sinclair/typebox';
-import { ApiError } from '../../../errors';
 import { callerOf } from '../../../plugins/app/authentication';
 import { strict } from '../../../schemas/query';
 import { answers, errorResponses } from '../../../schemas/responses';
-import { parseTransfersCsv } from '../../../uploads';
 import { answer, submitting } from '../submitting';
 
 const UploadStatus = Type.Object(
@@ -107,8 +105,8 @@ const transfers: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request, reply) => fastify.submit(request, reply, callerOf(request), { fn: 'transfer:configure', input: request.body }, answer(200, request.query)),
   );
 
-  // CSV files arrive as text, up to the upload limit; every other route keeps the JSON body limit.
-  fastify.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: fastify.config.uploadBodyLimit }, (_request, body, done) => done(null, body));
+  // CSV files arrive as bytes, up to the upload limit (checked in a worker thread); every other route keeps the JSON body limit.
+  fastify.addContentTypeParser('text/csv', { parseAs: 'buffer', bodyLimit: fastify.config.uploadBodyLimit }, (_request, body, done) => done(null, body));
 
   fastify.post(
     '/v1/transfers/uploads',
@@ -124,13 +122,7 @@ const transfers: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request, reply) => {
-      const { items, problems } = parseTransfersCsv(request.body);
-      if (problems.length > 0) {
-        throw new ApiError(400, 'VALIDATION_FAILED', `the CSV has ${problems.length} bad row(s); line ${problems[0]?.line}: ${problems[0]?.message}`, {
-          details: { problems: problems.slice(0, 20) },
-        });
-      }
-      const status = await fastify.uploads.create(callerOf(request).id, items);
+      const status = await fastify.uploads.upload(callerOf(request).id, request.body as unknown as Buffer);
       return reply.code(202).header('location', `/v1/transfers/uploads/${status.uploadId}`).send(status);
     },
   );
