@@ -34,5 +34,6 @@ export async function startGateway(): Promise<void> {
 /** The monitor: follows the chain into its index and raises pattern alerts (its status at /status). */
 export async function startMonitor(): Promise<void> {
   const url = `http://${process.env.REGCHAIN_MONITOR_HOST ?? '127.0.0.1'}:${process.env.REGCHAIN_MONITOR_PORT ?? MONITOR_PORT}`;
-  if (await startService('monitor', 'monitor/src/server.ts', url, '/status')) log.done(`monitor following the chain (status ${url}/status)`);
+  if (await startService('monitor', 'monitor/src/server.ts', url, '/health'))
+    log.done(`monitor following the chain (health ${url}/health; status ${url}/status with the operations token)`);
 }
