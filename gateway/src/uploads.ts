@@ -69,10 +69,13 @@ function checkInWorker(bytes: Uint8Array, itemsFile: string): Promise<{ count: n
   const file = path.join(__dirname, `csv-worker${ext}`);
   return new Promise((resolve, reject) => {
     // Run from TypeScript sources (tsx, tests), the worker loads them the same way, through tsx's require hook.
+    // The bytes move to the worker rather than being copied, when they own their memory (a large body does).
+    const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
+    const options = { workerData: { bytes, itemsFile }, ...(owned ? { transferList: [bytes.buffer as ArrayBuffer] } : {}) };
     const worker =
       ext === '.ts'
-        ? new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(file)});`, { eval: true, workerData: { bytes, itemsFile } })
-        : new Worker(file, { workerData: { bytes, itemsFile } });
+        ? new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(file)});`, { eval: true, ...options })
+        : new Worker(file, options);
     worker.once('message', resolve);
     worker.once('error', reject);
     worker.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`the CSV check stopped with exit code ${code}`))));
