@@ -1,6 +1,8 @@
 // A channel configuration as the verifier needs it: each MSP's roots and node OUs, and policies evaluated over signers.
 import { common, msp } from '@hyperledger/fabric-protos';
-import type * as crypto from 'node:crypto';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { CertificateList } from '@peculiar/asn1-x509';
+import * as crypto from 'node:crypto';
 import { chainsTo, validAt, verifySignature, type SignatureVerdict, x509 } from './signature';
 
 export type NodeRole = 'member' | 'admin' | 'client' | 'peer' | 'orderer';
@@ -12,6 +14,8 @@ export interface MspView {
   /** OU names that mark each node role, when NodeOUs are enabled. */
   readonly nodeOUs?: Readonly<Partial<Record<Exclude<NodeRole, 'member'>, string>>>;
   readonly admins: crypto.X509Certificate[];
+  /** Certificates the MSP's revocation lists revoke: each list's issuer (one of the MSP's CAs) and serials. */
+  readonly revoked: readonly { readonly issuer: crypto.X509Certificate; readonly serials: ReadonlySet<string> }[];
 }
 
 /** A signer whose signature and certificate were checked, with the roles its certificate gives it. */
@@ -23,13 +27,18 @@ export interface CheckedSigner {
   readonly signature: SignatureVerdict;
   readonly chainsToOrgRoot: boolean;
   readonly validAtTime: boolean;
-  /** Signature valid, low S, certificate chains to the org's root and was valid at the time. */
+  /** On a revocation list of its org in the configuration in force. */
+  readonly revoked: boolean;
+  /** Signature valid, low S, certificate chains to the org's root, was valid at the time and is not revoked. */
   readonly ok: boolean;
 }
 
 export class ChannelConfig {
   readonly sequence: number;
   readonly msps: ReadonlyMap<string, MspView>;
+  /** The MSPs of the orderer organisations, and of the application (peer) organisations. */
+  readonly ordererMsps: ReadonlySet<string>;
+  readonly applicationMsps: ReadonlySet<string>;
   readonly #root: common.ConfigGroup;
 
   constructor(config: common.Config) {
@@ -38,16 +47,25 @@ export class ChannelConfig {
     if (!root) throw new Error('the configuration has no channel group');
     this.#root = root;
     const msps = new Map<string, MspView>();
-    const visit = (group: common.ConfigGroup): void => {
+    const visit = (group: common.ConfigGroup, into?: Set<string>): void => {
       const value = group.getValuesMap().get('MSP');
       if (value) {
         const view = mspView(value.getValue_asU8());
-        if (view) msps.set(view.id, view);
+        if (view) {
+          msps.set(view.id, view);
+          into?.add(view.id);
+        }
       }
-      group.getGroupsMap().forEach((child: common.ConfigGroup) => visit(child));
+      group.getGroupsMap().forEach((child: common.ConfigGroup) => visit(child, into));
     };
-    visit(root);
+    const orderer = new Set<string>();
+    const application = new Set<string>();
+    root
+      .getGroupsMap()
+      .forEach((child: common.ConfigGroup, name: string) => visit(child, name === 'Orderer' ? orderer : name === 'Application' ? application : undefined));
     this.msps = msps;
+    this.ordererMsps = orderer;
+    this.applicationMsps = application;
   }
 
   /** Checks one signature by a serialized identity (msp.SerializedIdentity) over the data. */
@@ -69,6 +87,8 @@ export class ChannelConfig {
     const verdict = verifySignature(cert, data, signature);
     const chains = org ? chainsTo(cert, org.roots, org.intermediates) : false;
     const timely = validAt(cert, at);
+    const serial = serialOf(cert.serialNumber);
+    const revoked = org?.revoked.some((list) => list.serials.has(serial) && cert.checkIssued(list.issuer)) ?? false;
     return {
       mspId,
       subject: cert.subject.replace(/\n/g, ', '),
@@ -77,7 +97,8 @@ export class ChannelConfig {
       signature: verdict,
       chainsToOrgRoot: chains,
       validAtTime: timely,
-      ok: verdict === 'valid' && chains && timely,
+      revoked,
+      ok: verdict === 'valid' && chains && timely && !revoked,
     };
   }
 
@@ -105,8 +126,42 @@ function unreadable(mspId: string): CheckedSigner {
     signature: 'invalid',
     chainsToOrgRoot: false,
     validAtTime: false,
+    revoked: false,
     ok: false,
   };
+}
+
+/** A serial number as hex, lower case, without leading zeros: how certificates and lists are compared. */
+const serialOf = (hex: string): string => hex.toLowerCase().replace(/^0+(?=.)/, '');
+
+const HASH_OF_SIGNATURE: Readonly<Record<string, string>> = {
+  '1.2.840.10045.4.3.2': 'sha256',
+  '1.2.840.10045.4.3.3': 'sha384',
+  '1.2.840.10045.4.3.4': 'sha512',
+  '1.2.840.113549.1.1.11': 'sha256',
+  '1.2.840.113549.1.1.12': 'sha384',
+};
+
+/**
+ * A revocation list (PEM or DER) the MSP carries: honoured only when one of the MSP's own CAs signed it, as
+ * Fabric's MSP does; answers that CA and the serials it revokes, or undefined for a list no CA of the MSP signed.
+ */
+export function revocationList(bytes: Uint8Array, cas: readonly crypto.X509Certificate[]): MspView['revoked'][number] | undefined {
+  try {
+    const text = Buffer.from(bytes).toString('latin1');
+    const der = text.includes('-----BEGIN') ? Buffer.from(text.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64') : Buffer.from(bytes);
+    const list = AsnConvert.parse(der, CertificateList);
+    const hash = HASH_OF_SIGNATURE[list.signatureAlgorithm.algorithm];
+    if (!hash) return undefined;
+    const signed = Buffer.from(AsnConvert.serialize(list.tbsCertList));
+    const signature = Buffer.from(list.signature);
+    const issuer = cas.find((ca) => crypto.verify(hash, signed, ca.publicKey, signature));
+    if (!issuer) return undefined;
+    const serials = new Set((list.tbsCertList.revokedCertificates ?? []).map((r) => serialOf(Buffer.from(r.userCertificate).toString('hex'))));
+    return { issuer, serials };
+  } catch {
+    return undefined;
+  }
 }
 
 function mspView(bytes: Uint8Array): MspView | undefined {
@@ -124,12 +179,18 @@ function mspView(bytes: Uint8Array): MspView | undefined {
         ...(ou(ous.getOrdererOuIdentifier()) ? { orderer: ou(ous.getOrdererOuIdentifier()) } : {}),
       }
     : undefined;
+  const roots = certs(fabric.getRootCertsList_asU8());
+  const intermediates = certs(fabric.getIntermediateCertsList_asU8());
   return {
     id: fabric.getName(),
-    roots: certs(fabric.getRootCertsList_asU8()),
-    intermediates: certs(fabric.getIntermediateCertsList_asU8()),
+    roots,
+    intermediates,
     ...(nodeOUs ? { nodeOUs } : {}),
     admins: certs(fabric.getAdminsList_asU8()),
+    revoked: fabric
+      .getRevocationListList_asU8()
+      .map((crl) => revocationList(crl, [...roots, ...intermediates]))
+      .filter((r): r is MspView['revoked'][number] => r !== undefined),
   };
 }
 

@@ -17,7 +17,7 @@ function main(): number {
     options: { genesis: { type: 'string' }, 'genesis-hash': { type: 'string' }, 'pin-roots': { type: 'string' } },
   });
   if (values['pin-roots']) {
-    process.stdout.write(`${JSON.stringify({ roots: rootsOf(common.Block.deserializeBinary(fs.readFileSync(values['pin-roots']))) }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(rootsOf(common.Block.deserializeBinary(fs.readFileSync(values['pin-roots']))), null, 2)}\n`);
     return 0;
   }
   const file = positionals[0];

@@ -91,9 +91,16 @@ export function anchorsFromFile(file: string): TrustAnchors {
   return { genesisHash: blockHash(block) };
 }
 
-/** Root fingerprints of every MSP in a genesis block: what an operator publishes for auditors to pin. */
-export function rootsOf(genesis: common.Block): Record<string, string[]> {
+/**
+ * What an operator publishes for auditors to pin from a genesis block: every MSP's root fingerprints and the
+ * orderer orgs among them.
+ */
+export function rootsOf(genesis: common.Block): { roots: Record<string, string[]>; ordererOrgs: string[] } {
   const config = configOf(genesis)?.config;
   if (!config) throw new Error('not a config block');
-  return Object.fromEntries([...new ChannelConfig(config).msps.values()].map((m) => [m.id, m.roots.map(fingerprint)]));
+  const channel = new ChannelConfig(config);
+  return {
+    roots: Object.fromEntries([...channel.msps.values()].map((m) => [m.id, m.roots.map(fingerprint)])),
+    ordererOrgs: [...channel.ordererMsps].sort(),
+  };
 }

@@ -13,7 +13,7 @@ const FIXTURES = path.join(__dirname, 'fixtures');
 const genuine = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'bundle.json'), 'utf8')) as EvidenceBundle;
 const genesisFile = path.join(FIXTURES, 'genesis.block');
 const anchors: TrustAnchors = anchorsFromFile(genesisFile);
-const pinnedRoots: TrustAnchors = { roots: rootsOf(common.Block.deserializeBinary(fs.readFileSync(genesisFile))) };
+const pinnedRoots: TrustAnchors = rootsOf(common.Block.deserializeBinary(fs.readFileSync(genesisFile)));
 
 const block = (b64: string): common.Block => common.Block.deserializeBinary(Buffer.from(b64, 'base64'));
 const b64 = (m: { serializeBinary(): Uint8Array }): string => Buffer.from(m.serializeBinary()).toString('base64');
@@ -208,6 +208,52 @@ describe('verifyEvidence on forgeries', () => {
     metadataList[common.BlockMetadataIndex.TRANSACTIONS_FILTER] = flags;
     b.getMetadata()?.setMetadataList(metadataList);
     expect(failed({ ...genuine, block: b64(b) })).toEqual(['validation attested', 'validation code']);
+  });
+
+  it("does not take one member org's word for the validation flag, but an attesting org's (the auditor's) or a majority's", () => {
+    const report = verifyEvidence(genuine, anchors);
+    const byOrg = (mspId: string): string[] => genuine.attestations.filter((_a, i) => report.attestations[i]?.mspId === mspId && report.attestations[i]?.ok);
+    const bank = byOrg('BankMSP');
+    expect(bank.length).toBeGreaterThan(0);
+    const onlyBank = { ...genuine, attestations: bank };
+    expect(failed(onlyBank)).toEqual(['validation attested']);
+    expect(verifyEvidence(onlyBank, anchors).checks.find((c) => c.check === 'validation attested')?.detail).toContain('BankMSP only');
+    const onlyAuditor = { ...genuine, attestations: byOrg('AuditorMSP') };
+    expect(failed(onlyAuditor)).toEqual(['validation attested']);
+    expect(verifyEvidence(onlyAuditor, { ...anchors, attestingOrgs: ['AuditorMSP'] }).problems).toEqual([]);
+    const majority = { ...genuine, attestations: [...byOrg('BankMSP'), ...byOrg('EnterpriseMSP'), ...byOrg('RegulatorMSP')] };
+    expect(verifyEvidence(majority, anchors).problems).toEqual([]);
+  });
+
+  it("fails, in roots mode, a genesis of the attacker's making that holds one real root and nothing else", () => {
+    const genesis = block(genuine.configBlocks[0] as string);
+    const data = genesis.getData() as common.BlockData;
+    const env = common.Envelope.deserializeBinary(data.getDataList_asU8()[0] as Uint8Array);
+    const payload = common.Payload.deserializeBinary(env.getPayload_asU8());
+    const configEnvelope = common.ConfigEnvelope.deserializeBinary(payload.getData_asU8());
+    const groups = configEnvelope.getConfig()?.getChannelGroup()?.getGroupsMap();
+    const application = groups?.get('Application')?.getGroupsMap();
+    for (const name of ['RegulatorMSP', 'EnterpriseMSP', 'AuditorMSP']) application?.del(name);
+    groups?.get('Orderer')?.getGroupsMap().clear();
+    payload.setData(configEnvelope.serializeBinary());
+    env.setPayload(payload.serializeBinary());
+    data.setDataList([env.serializeBinary()]);
+    (genesis.getHeader() as common.BlockHeader).setDataHash(
+      crypto
+        .createHash('sha256')
+        .update(Buffer.from(data.getDataList_asU8()[0] as Uint8Array))
+        .digest(),
+    );
+    const forged = { ...genuine, configBlocks: [b64(genesis), ...genuine.configBlocks.slice(1)] };
+    // Every root it holds is a pinned one (the bank's), and still it is not the channel's genesis.
+    expect(failed(forged, pinnedRoots)).toEqual(['roots']);
+    expect(verifyEvidence(forged, pinnedRoots).checks.find((c) => c.check === 'roots')?.detail).toMatch(
+      /AuditorMSP, EnterpriseMSP, OrdererMSP, RegulatorMSP differ/,
+    );
+  });
+
+  it('refuses pinned roots without the orderer orgs that sign blocks', () => {
+    expect(failed(genuine, { roots: pinnedRoots.roots ?? {} })).toEqual(['anchors']);
   });
 
   it('fails a validation flag no peer attests', () => {

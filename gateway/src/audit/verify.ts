@@ -29,11 +29,15 @@ export interface EvidenceBundle {
 
 /**
  * What the verifier trusts, from outside the bundle: the hash of the channel's genesis block header (hex), or
- * the SHA-256 fingerprints (hex) of every org's root certificates, by MSP id.
+ * the SHA-256 fingerprints (hex) of every org's root certificates, by MSP id, with the MSPs whose nodes order
+ * (and sign blocks). `attestingOrgs`: orgs whose peers' word on a validation flag settles it alone (the
+ * auditor's own); otherwise a majority of the channel's peer orgs must attest it.
  */
 export interface TrustAnchors {
   readonly genesisHash?: string;
   readonly roots?: Readonly<Record<string, readonly string[]>>;
+  readonly ordererOrgs?: readonly string[];
+  readonly attestingOrgs?: readonly string[];
 }
 
 export interface SignerReport {
@@ -99,6 +103,7 @@ function signerProblem(what: string, s: CheckedSigner): string | undefined {
   if (s.signature === 'high-s') return `${what} (${s.mspId}): the signature has a high S value, which Fabric refuses`;
   if (!s.chainsToOrgRoot) return `${what} (${s.mspId}): the certificate does not chain to a root of ${s.mspId} in the channel configuration`;
   if (!s.validAtTime) return `${what} (${s.mspId}): the certificate was not valid at the transaction's time`;
+  if (s.revoked) return `${what} (${s.mspId}): the certificate is on ${s.mspId}'s revocation list in the configuration in force`;
   return undefined;
 }
 
@@ -216,7 +221,7 @@ export const CHECKS: Readonly<Record<string, string>> = {
   anchors: 'trust anchors were given from outside the bundle',
   'genesis data': "the genesis block's data hashes to its header's data hash",
   genesis: "the genesis block's header hashes to the pinned genesis hash",
-  roots: 'every root certificate in the genesis config matches the pinned fingerprints',
+  roots: 'the genesis config holds exactly the pinned MSPs, each with exactly its pinned root certificates',
   channel: 'the genesis block is of the channel the bundle names',
   'config block': 'each later config block carries a config of this channel',
   'config signatures': 'each later config block is signed by the orderers under the BlockValidation policy of the config before it',
@@ -238,7 +243,8 @@ export const CHECKS: Readonly<Record<string, string>> = {
   'definition block': 'each block with a part of the chaincode definition is signed by the orderers and matches its header',
   definition: 'the _lifecycle commits the transaction read, back to the one that wrote the endorsement policy, were followed',
   'endorsement policy': "the valid endorsements satisfy the definition's endorsement policy",
-  'validation attested': "peers' signed answers attest the block's validation flag, and none contradicts it",
+  'validation attested':
+    "peers of an attesting org, or of a majority of the channel's peer orgs, attest the block's validation flag in signed answers, and none contradicts it",
   'validation code': 'the transaction is VALID',
 };
 
@@ -293,6 +299,10 @@ function verifyInto(
     check('anchors', false, 'no trust anchor was given: pin the genesis block (or its hash) or the orgs\u2019 root fingerprints');
     return;
   }
+  if (!anchors.genesisHash && (anchors.ordererOrgs ?? []).length === 0) {
+    check('anchors', false, 'pinned roots need the orderer orgs pinned with them (ordererOrgs): pin them again with --pin-roots');
+    return;
+  }
 
   // 1. The genesis config, trusted only through the anchors.
   const configBlocks = bundle.configBlocks.map((b) => common.Block.deserializeBinary(b64(b)));
@@ -313,26 +323,37 @@ function verifyInto(
       return;
   }
   if (anchors.roots) {
-    const unpinned = [...config.msps.values()].flatMap((m) =>
-      m.roots.filter((r) => !(anchors.roots?.[m.id] ?? []).map((f) => f.toLowerCase()).includes(fingerprint(r))).map(() => m.id),
+    // Exactly the pinned MSPs, each with exactly its pinned roots: a genesis of the attacker's making that holds
+    // one real root (and its own orgs or none beside it) is not the channel's.
+    const pinned = Object.entries(anchors.roots).map(
+      ([id, fps]) =>
+        [
+          id,
+          [...fps]
+            .map((f) => f.toLowerCase())
+            .sort()
+            .join(','),
+        ] as const,
     );
-    if (
-      !check(
-        'roots',
-        unpinned.length === 0,
-        unpinned.length === 0
-          ? 'every root in the genesis config is pinned'
-          : `roots of ${[...new Set(unpinned)].join(', ')} in the genesis config are not the pinned ones`,
-      )
-    )
+    const held = [...config.msps.values()].map((m) => [m.id, m.roots.map(fingerprint).sort().join(',')] as const);
+    const key = (pairs: readonly (readonly [string, string])[]): string => JSON.stringify([...pairs].sort(([a], [b]) => (a < b ? -1 : 1)));
+    const differing = [...new Set([...pinned, ...held].map(([id]) => id))].filter(
+      (id) => pinned.find(([p]) => p === id)?.[1] !== held.find(([h]) => h === id)?.[1],
+    );
+    if (!check('roots', key(pinned) === key(held), `the genesis config's MSPs and roots are not the pinned ones (${differing.sort().join(', ')} differ)`))
       return;
   }
   check('channel', channelId === bundle.channel, `the genesis block is of channel ${channelId}; the bundle claims ${bundle.channel}`);
 
-  // With only roots pinned, the genesis block's policies are not anchored: a block must also carry at least one
-  // valid orderer signature under a pinned root, so a forged genesis with an empty policy cannot help.
-  const signedEnough = (s: ReturnType<typeof checkBlockSignatures>): boolean =>
-    s.satisfied && (anchors.genesisHash !== undefined || s.signers.some((x) => x.ok && x.roles.includes('orderer')));
+  // With only roots pinned, the genesis block's policies and roles are not anchored: a block's signatures count
+  // only from the pinned orderer orgs, and they alone must meet the BlockValidation policy, so neither a forged
+  // policy nor a member org cast as an orderer in a forged genesis can sign blocks.
+  const ordererOrgs = new Set(anchors.ordererOrgs ?? []);
+  const signedEnough = (s: ReturnType<typeof checkBlockSignatures>, under: ChannelConfig): boolean => {
+    if (anchors.genesisHash !== undefined) return s.satisfied;
+    const fromOrderers = s.signers.filter((x) => x.ok && ordererOrgs.has(x.mspId) && x.roles.includes('orderer'));
+    return fromOrderers.length > 0 && under.evaluate(['Orderer', 'BlockValidation'], fromOrderers);
+  };
 
   // 2. Each later config block: signed by the orderers under the config before it, sequence one higher.
   const configs: { number: number; config: ChannelConfig }[] = [{ number: 0, config }];
@@ -342,7 +363,9 @@ function verifyInto(
     const signatures = checkBlockSignatures(block, config);
     report.orderers.push({ block: n, signers: signatures.signers.map(signerReport), policySatisfied: signatures.satisfied });
     if (!check('config block', Boolean(next) && next?.channelId === channelId, `block ${n} is not a config block of ${channelId}`)) return;
-    if (!check('config signatures', signedEnough(signatures), `config block ${n} is not signed by the orderers under the BlockValidation policy in force`))
+    if (
+      !check('config signatures', signedEnough(signatures, config), `config block ${n} is not signed by the orderers under the BlockValidation policy in force`)
+    )
       return;
     if (!check('config data', dataHashMatches(block), `config block ${n}'s data does not hash to its header's data hash`)) return;
     const sequence = next?.config.getSequence() ?? -1;
@@ -382,7 +405,7 @@ function verifyInto(
   report.orderers.push({ block: number, signers: blockSignatures.signers.map(signerReport), policySatisfied: blockSignatures.satisfied });
   check(
     'block signatures',
-    signedEnough(blockSignatures),
+    signedEnough(blockSignatures, txConfig),
     `block ${number} is not signed by the orderers under the channel's BlockValidation policy (${blockSignatures.signers.filter((s) => s.ok).length} valid orderer signature(s))`,
   );
   check('block data', dataHashMatches(block), `block ${number}'s data does not hash to its header's data hash`);
@@ -461,7 +484,7 @@ function verifyInto(
     if (
       !check(
         'definition block',
-        Boolean(defSignatures && signedEnough(defSignatures)) && dataHashMatches(defBlock as common.Block),
+        Boolean(defSignatures && defConfig && signedEnough(defSignatures, defConfig)) && dataHashMatches(defBlock as common.Block),
         `definition block ${bn} is not signed by the orderers or its data does not match its header`,
       )
     )
@@ -510,14 +533,18 @@ function verifyInto(
   report.attestations = attestations.map(({ mspId, subject, validationCode, ok }) => ({ mspId, subject, validationCode, ok }));
   const agreeing = attestations.filter((a) => a.ok && a.code === flag);
   const disagreeing = attestations.filter((a) => a.ok && a.code !== flag);
+  // One member org's peer can sign whatever it likes about a flag: the word of an attesting org (the auditor's),
+  // or of most of the channel's peer orgs, settles it.
+  const orgs = new Set(agreeing.map((a) => a.mspId).filter((id) => txConfig.applicationMsps.has(id)));
+  const settled = [...orgs].some((id) => (anchors.attestingOrgs ?? []).includes(id)) || orgs.size * 2 > txConfig.applicationMsps.size;
   check(
     'validation attested',
-    agreeing.length > 0 && disagreeing.length === 0,
+    settled && disagreeing.length === 0,
     disagreeing.length > 0
       ? `peers of ${disagreeing.map((a) => a.mspId).join(', ')} attest ${disagreeing.map((a) => a.validationCode).join(', ')}, not the block's flag ${report.validationCode}`
       : agreeing.length === 0
         ? `no peer's signed answer attests the block's flag ${report.validationCode}`
-        : `${report.validationCode} attested by ${agreeing.map((a) => a.mspId).join(', ')}`,
+        : `${report.validationCode} is attested by ${[...orgs].sort().join(', ') || 'no peer org'} only: an attesting org (${(anchors.attestingOrgs ?? []).join(', ') || 'none pinned'}) or more than half of the ${txConfig.applicationMsps.size} peer orgs must`,
   );
   check('validation code', report.validationCode === 'VALID', `the transaction is ${report.validationCode}`);
 }

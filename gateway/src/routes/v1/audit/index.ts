@@ -55,6 +55,8 @@ const Verification = Type.Composite(
           source: Type.String({ description: "the anchor file's name (the channel's genesis block, or a pinned JSON file)" }),
           genesisHash: Type.Optional(Type.String()),
           roots: Type.Optional(Type.Record(Type.String(), Type.Array(Type.String()))),
+          ordererOrgs: Type.Optional(Type.Array(Type.String())),
+          attestingOrgs: Type.Optional(Type.Array(Type.String())),
         },
         { description: 'what the checks trusted, from outside the bundle' },
       ),
