@@ -3,14 +3,9 @@
 // asserts nothing. Run: npm run bench:health [-- --seconds 20]
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
-import { buildApp } from '../gateway/src/app';
-import { loadConfig } from '../gateway/src/config';
-import { bootstrapCallers } from '../gateway/src/fabric/bootstrap';
-import { createServices } from '../gateway/src/services';
-import { up } from '../network/src/network';
+import { benchGateway } from './bench-gateway';
 import { orgByKey } from '../network/src/topology';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string' } } });
@@ -29,22 +24,8 @@ const summary = (xs: readonly number[]): string =>
   `${xs.length} answers: p50 ${quantile(xs, 0.5).toFixed(1)} ms, p99 ${quantile(xs, 0.99).toFixed(1)} ms, max ${Math.max(...xs).toFixed(1)} ms`;
 
 async function main(): Promise<void> {
-  process.env.REGCHAIN_QUIET = '1';
-  await up();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'regchain-bench-health-'));
-  const services = createServices({
-    ...loadConfig({ REGCHAIN_HOME: process.env.REGCHAIN_HOME }),
-    dataDir,
-    secret: 'bench',
-    logLevel: 'silent',
-    rateLimitPerMinute: 10_000_000,
-    addressRateLimitPerMinute: 10_000_000,
-    bodyLimit: 4 * 1024 * 1024,
-  });
-  const keys = await bootstrapCallers(services.config, services.callers);
-  const app = await buildApp(services);
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  const gateway = await benchGateway('health');
+  const { url, keys, dataDir } = gateway;
   const must = async (who: string, method: string, p: string, body?: unknown): Promise<unknown> => {
     const res = await fetch(`${url}${p}`, {
       method,
@@ -105,8 +86,7 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
-  await app.close();
-  services.ledger.close();
+  await gateway.close();
 }
 
 main().catch((err: unknown) => {

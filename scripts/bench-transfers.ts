@@ -7,11 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
-import { buildApp } from '../gateway/src/app';
-import { loadConfig } from '../gateway/src/config';
-import { bootstrapCallers } from '../gateway/src/fabric/bootstrap';
-import { createServices } from '../gateway/src/services';
-import { up } from '../network/src/network';
+import { benchGateway } from './bench-gateway';
 import { orgByKey } from '../network/src/topology';
 
 const { values } = parseArgs({ options: { n: { type: 'string' }, background: { type: 'string' }, 'in-flight': { type: 'string' } } });
@@ -48,22 +44,8 @@ async function measure(url: string, key: string, inFlight: number, requests: rea
 }
 
 async function main(): Promise<void> {
-  process.env.REGCHAIN_QUIET = '1';
-  await up();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'regchain-bench-transfers-'));
-  const services = createServices({
-    ...loadConfig({ REGCHAIN_HOME: process.env.REGCHAIN_HOME }),
-    dataDir,
-    secret: 'bench',
-    logLevel: 'silent',
-    rateLimitPerMinute: 10_000_000,
-    addressRateLimitPerMinute: 10_000_000,
-    bodyLimit: 4 * 1024 * 1024,
-  });
-  const keys = await bootstrapCallers(services.config, services.callers);
-  const app = await buildApp(services);
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  const gateway = await benchGateway('transfers');
+  const { url, keys } = gateway;
   const call = async (who: string, method: string, p: string, body?: unknown): Promise<{ status: number; body: unknown }> => {
     const res = await fetch(`${url}${p}`, {
       method,
@@ -172,8 +154,7 @@ async function main(): Promise<void> {
       `6-hop trace over the ledger: p50 ${traceMs[15]?.toFixed(1)} ms, p90 ${traceMs[27]?.toFixed(1)} ms, ${trace.edges.length} edges`,
     ].join('\n') + '\n',
   );
-  await app.close();
-  services.ledger.close();
+  await gateway.close();
 }
 
 main().catch((err: unknown) => {
