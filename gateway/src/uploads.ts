@@ -8,6 +8,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
+import { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import writeFileAtomic from 'write-file-atomic';
 import { MAX_PROBLEMS, type RowProblem, type UploadItem } from './csv';
@@ -63,22 +64,50 @@ interface Row {
   readonly item: UploadItem;
 }
 
-/** Checks a CSV in a worker thread, writing its good rows to `itemsFile`; the event loop stays free. */
-function checkInWorker(bytes: Uint8Array, itemsFile: string): Promise<{ count: number; problems: RowProblem[] }> {
+/**
+ * Checks a CSV in a worker thread as its bytes arrive, writing its good rows to `itemsFile`: the event loop only
+ * passes chunks on, never holds the file, and stops passing them once the check has its answer (the first 20
+ * problems) or the file passes `limit` bytes (413).
+ */
+function checkInWorker(source: Readable | Uint8Array, itemsFile: string, limit: number): Promise<{ count: number; problems: RowProblem[] }> {
   const ext = path.extname(__filename);
   const file = path.join(__dirname, `csv-worker${ext}`);
+  // Run from TypeScript sources (tsx, tests), the worker loads them the same way, through tsx's require hook.
+  const worker =
+    ext === '.ts'
+      ? new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(file)});`, { eval: true, workerData: { itemsFile } })
+      : new Worker(file, { workerData: { itemsFile } });
   return new Promise((resolve, reject) => {
-    // Run from TypeScript sources (tsx, tests), the worker loads them the same way, through tsx's require hook.
-    // The bytes move to the worker rather than being copied, when they own their memory (a large body does).
-    const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
-    const options = { workerData: { bytes, itemsFile }, ...(owned ? { transferList: [bytes.buffer as ArrayBuffer] } : {}) };
-    const worker =
-      ext === '.ts'
-        ? new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(file)});`, { eval: true, ...options })
-        : new Worker(file, options);
-    worker.once('message', resolve);
-    worker.once('error', reject);
-    worker.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`the CSV check stopped with exit code ${code}`))));
+    let settled = false;
+    const finish = (outcome: () => void): void => {
+      if (settled) return;
+      settled = true;
+      void worker.terminate();
+      // What the client still sends is read and dropped, so it gets its answer.
+      if (source instanceof Readable) source.resume();
+      outcome();
+    };
+    worker.once('message', (result: { count: number; problems: RowProblem[] }) => finish(() => resolve(result)));
+    worker.once('error', (err) => finish(() => reject(err)));
+    worker.once('exit', (code) => finish(() => reject(new Error(`the CSV check stopped with exit code ${code}`))));
+    if (!(source instanceof Readable)) {
+      worker.postMessage({ chunk: source });
+      worker.postMessage({ end: true });
+      return;
+    }
+    let bytes = 0;
+    source.on('data', (chunk: Buffer) => {
+      if (settled) return;
+      bytes += chunk.length;
+      if (bytes > limit) {
+        fs.rmSync(itemsFile, { force: true });
+        finish(() => reject(new ApiError(413, 'PAYLOAD_TOO_LARGE', `the file is larger than ${limit} bytes`)));
+        return;
+      }
+      worker.postMessage({ chunk });
+    });
+    source.once('end', () => void (settled || worker.postMessage({ end: true })));
+    source.once('error', (err) => finish(() => reject(err)));
   });
 }
 
@@ -129,17 +158,18 @@ export class Uploads {
   }
 
   /**
-   * Checks a CSV file (in a worker thread, stopping at the first problems) and queues its rows; answers at once
-   * with the upload's status. A file with problems is refused whole (400, its first problems named); one that
-   * would put the caller over its pending rows is refused (429) and nothing is kept.
+   * Checks a CSV file as it arrives (in a worker thread, stopping at the first problems) and queues its rows;
+   * answers at once with the upload's status. A file with problems is refused whole (400, its first problems
+   * named), one over `limit` bytes with 413, and one that would put the caller over its pending rows with 429;
+   * nothing is kept of any of them.
    */
-  async upload(callerId: string, csv: Uint8Array): Promise<UploadStatus> {
+  async upload(callerId: string, csv: Readable | Uint8Array, limit = Number.POSITIVE_INFINITY): Promise<UploadStatus> {
     const uploadId = this.#newId();
     const itemsFile = this.#itemsFile(uploadId);
     await this.#checkSlot();
     let checked: { count: number; problems: RowProblem[] };
     try {
-      checked = await checkInWorker(csv, itemsFile);
+      checked = await checkInWorker(csv, itemsFile, limit);
     } finally {
       this.#releaseCheck();
     }
