@@ -177,6 +177,44 @@ describe('the regulator endorses every write', () => {
   });
 });
 
+describe('business time cannot dodge a limit', () => {
+  it('stops the second of two 6,000 CNY payments in a day when the bank reports the newer one first', async () => {
+    const purpose = `tw_${run}`;
+    const ruleId = `tw-${run}`;
+    const rule = {
+      ruleId,
+      name: '日累计限额',
+      description: '',
+      logic: { '>': [{ '+': [{ var: 'window.payerSum24h' }, { var: 'amount' }] }, 1_000_000] },
+      action: 'BLOCK',
+      severity: 'high',
+      scope: { purposes: [purpose] },
+    };
+    expect((await api('regulator1', 'POST', '/v1/rules', rule)).status).toBe(201);
+    for (const a of ['a', 'b'])
+      expect((await api('bank1', 'POST', '/v1/accounts', { accountId: `tw-${a}-${run}`, ownerEntityId: ENT, name: a })).status).toBe(201);
+    const pay = (hoursAgo: number, reference: string) =>
+      api('bank1', 'POST', '/v1/transfers', {
+        fromAccount: `tw-a-${run}`,
+        toAccount: `tw-b-${run}`,
+        amount: 600_000,
+        currency: 'CNY',
+        purpose,
+        reference,
+        executedAt: new Date(Date.now() - hoursAgo * 3600_000).toISOString(),
+      });
+    try {
+      expect((await pay(1, `tw-newer-${run}`)).status).toBe(201);
+      // Past the settling gap (the current and the previous recording minute), so the window sees the first.
+      await sleep(121_000);
+      const older = await pay(5, `tw-older-${run}`);
+      expect([older.status, older.body.code]).toEqual([422, 'RULE_BLOCKED']);
+    } finally {
+      await api('regulator1', 'POST', `/v1/rules/${ruleId}/deactivate`);
+    }
+  }, 180_000);
+});
+
 describe("the regulator's concurrent writes", () => {
   it('end as commits and retryable conflicts, never an outage or a policy failure', async () => {
     const ruleId = `tc-${run}`;
