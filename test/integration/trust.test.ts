@@ -179,8 +179,8 @@ describe('the regulator endorses every write', () => {
 
 describe('business time cannot dodge a limit', () => {
   it('stops the second of two 6,000 CNY payments in a day when the bank reports the newer one first', async () => {
-    const purpose = `tw_${run}`;
-    const ruleId = `tw-${run}`;
+    const purpose = `btw_${run}`;
+    const ruleId = `btw-${run}`;
     const rule = {
       ruleId,
       name: '日累计限额',
@@ -192,11 +192,11 @@ describe('business time cannot dodge a limit', () => {
     };
     expect((await api('regulator1', 'POST', '/v1/rules', rule)).status).toBe(201);
     for (const a of ['a', 'b'])
-      expect((await api('bank1', 'POST', '/v1/accounts', { accountId: `tw-${a}-${run}`, ownerEntityId: ENT, name: a })).status).toBe(201);
+      expect((await api('bank1', 'POST', '/v1/accounts', { accountId: `btw-${a}-${run}`, ownerEntityId: ENT, name: a })).status).toBe(201);
     const pay = (hoursAgo: number, reference: string) =>
       api('bank1', 'POST', '/v1/transfers', {
-        fromAccount: `tw-a-${run}`,
-        toAccount: `tw-b-${run}`,
+        fromAccount: `btw-a-${run}`,
+        toAccount: `btw-b-${run}`,
         amount: 600_000,
         currency: 'CNY',
         purpose,
@@ -204,10 +204,10 @@ describe('business time cannot dodge a limit', () => {
         executedAt: new Date(Date.now() - hoursAgo * 3600_000).toISOString(),
       });
     try {
-      expect((await pay(1, `tw-newer-${run}`)).status).toBe(201);
+      expect((await pay(1, `btw-newer-${run}`)).status).toBe(201);
       // Past the settling gap (the current and the previous recording minute), so the window sees the first.
       await sleep(121_000);
-      const older = await pay(5, `tw-older-${run}`);
+      const older = await pay(5, `btw-older-${run}`);
       expect([older.status, older.body.code]).toEqual([422, 'RULE_BLOCKED']);
     } finally {
       await api('regulator1', 'POST', `/v1/rules/${ruleId}/deactivate`);
