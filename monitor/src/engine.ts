@@ -26,6 +26,16 @@ const FACTORIES = [fanOut, fanIn, cycle, scatterGather, gatherScatter, bipartite
 /** The least amount that counts as an account's activity: 1% of what a dormant account must move to be flagged. */
 export const materialAmount = (p: Parameters): number => Math.max(1, Math.floor(p.dormantActivation.minTotal / 100));
 
+/** Extends an alert with a hit of its instance: the hit's new transfers and accounts, the higher score; answers the transfers added. */
+function absorb(alert: Alert, h: Hit): Transfer[] {
+  const ids = new Set(alert.transfers.map((t) => t.id));
+  const added = h.transfers.filter((t) => !ids.has(t.id));
+  if (added.length > 0) alert.transfers = [...alert.transfers, ...added].sort((a, b) => a.executedAt - b.executedAt || (a.id < b.id ? -1 : 1));
+  alert.accounts = [...new Set([...alert.accounts, ...h.accounts])].sort();
+  alert.score = Math.max(alert.score, h.score);
+  return added;
+}
+
 export class Engine {
   readonly #window: FlowWindow;
   readonly #detectors: Detector[];
@@ -105,12 +115,7 @@ export class Engine {
       const known = alerts.get(h.key) ?? h.transfers.map((t) => byEvidence.get(`${h.typology}|${t.id}`)).find((a) => a !== undefined);
       const alert = known ?? { key: h.key, typology: h.typology, parametersVersion: this.#parameters.version, score: h.score, accounts: [], transfers: [] };
       if (!known) alerts.set(h.key, alert);
-      const ids = new Set(alert.transfers.map((t) => t.id));
-      const added = h.transfers.filter((t) => !ids.has(t.id));
-      alert.transfers = [...alert.transfers, ...added].sort((a, b) => a.executedAt - b.executedAt || (a.id < b.id ? -1 : 1));
-      alert.accounts = [...new Set([...alert.accounts, ...h.accounts])].sort();
-      alert.score = Math.max(alert.score, h.score);
-      for (const t of added) if (!byEvidence.has(`${h.typology}|${t.id}`)) byEvidence.set(`${h.typology}|${t.id}`, alert);
+      for (const t of absorb(alert, h)) if (!byEvidence.has(`${h.typology}|${t.id}`)) byEvidence.set(`${h.typology}|${t.id}`, alert);
     }
     return [...alerts.values()];
   }
@@ -161,12 +166,9 @@ export class Engine {
       if (h.transfers.every((t) => ids.has(t.id))) return undefined;
       return this.#open({ ...h, key: this.#next(h.key) });
     }
-    const ids = new Set(known.transfers.map((t) => t.id));
-    const added = h.transfers.filter((t) => !ids.has(t.id));
-    if (added.length === 0 && h.score <= known.score) return undefined;
-    known.transfers = [...known.transfers, ...added].sort((a, b) => a.executedAt - b.executedAt || (a.id < b.id ? -1 : 1));
-    known.accounts = [...new Set([...known.accounts, ...h.accounts])].sort();
-    known.score = Math.max(known.score, h.score);
+    const before = known.score;
+    const added = absorb(known, h);
+    if (added.length === 0 && h.score <= before) return undefined;
     this.#index(known, added);
     return this.#restored.has(known.key) ? undefined : known;
   }

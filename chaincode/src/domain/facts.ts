@@ -1,7 +1,7 @@
 // A transfer's facts for the rules, gathered through a small FactSource (as traces walk an EdgeSource), and
 // only the groups the active rules read: a rule set's facts are known from its logic.
 import type { Rule, TransferFacts } from './rules';
-import { lowerBound } from './sorted';
+import { lowerBound, lowerBoundBy } from './sorted';
 
 /** Groups of facts that each cost reads; the rest (amount, purpose, project, parties' ids) come with the transfer. */
 export type FactGroup = 'filingStatus' | 'watchlist' | 'window' | 'roundTrip';
@@ -118,6 +118,7 @@ export interface WindowEntry {
 }
 
 type Timed = { readonly amount: number; readonly executedAt: number };
+const byTime = (e: Timed): number => e.executedAt;
 
 /**
  * The heaviest window [s, s + length] with s ≤ at ≤ s + length, over entries sorted by time: its largest sum and
@@ -125,11 +126,11 @@ type Timed = { readonly amount: number; readonly executedAt: number };
  * an entry's time up to `at`, or at `at` itself; two pointers make it one pass.
  */
 function heaviest(sorted: readonly Timed[], at: number, length: number): { sum: number; count: number } {
-  let lo = lowerBoundBy(sorted, at - length);
+  let lo = lowerBoundBy(sorted, at - length, byTime);
   let hi = lo;
   let sum = 0;
   let best = { sum: 0, count: 0 };
-  const starts = [...sorted.slice(lo, lowerBoundBy(sorted, at + 1)).map((e) => e.executedAt), at];
+  const starts = [...sorted.slice(lo, lowerBoundBy(sorted, at + 1, byTime)).map((e) => e.executedAt), at];
   for (const start of starts) {
     while (lo < sorted.length && (sorted[lo] as Timed).executedAt < start) sum -= (sorted[lo++] as Timed).amount;
     if (hi < lo) {
@@ -140,17 +141,6 @@ function heaviest(sorted: readonly Timed[], at: number, length: number): { sum: 
     best = { sum: Math.max(best.sum, sum), count: Math.max(best.count, hi - lo) };
   }
   return best;
-}
-
-function lowerBoundBy(sorted: readonly Timed[], time: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((sorted[mid] as Timed).executedAt < time) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** The heaviest 1 h and 24 h windows containing executedAt among the entries (any order), by business time. */

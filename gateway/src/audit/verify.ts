@@ -173,10 +173,10 @@ export function channelHeaderOf(envelopeBytes: Uint8Array): common.ChannelHeader
 
 export const txIdOf = (envelopeBytes: Uint8Array): string => channelHeaderOf(envelopeBytes)?.getTxId() ?? '';
 
-/** Who signed an envelope: its creator's MSP and certificate (PEM), or undefined when the bytes are not an envelope. */
-export function creatorOf(envelopeBytes: Uint8Array): { mspId: string; certificate: string } | undefined {
+/** Who signed an envelope: its creator's MSP and certificate (PEM), or undefined when it cannot be read. */
+export function creatorOf(envelope: common.Envelope): { mspId: string; certificate: string } | undefined {
   try {
-    const payload = common.Payload.deserializeBinary(common.Envelope.deserializeBinary(envelopeBytes).getPayload_asU8());
+    const payload = common.Payload.deserializeBinary(envelope.getPayload_asU8());
     const signature = common.SignatureHeader.deserializeBinary(payload.getHeader()?.getSignatureHeader_asU8() ?? new Uint8Array());
     const creator = msp.SerializedIdentity.deserializeBinary(signature.getCreator_asU8());
     return { mspId: creator.getMspid(), certificate: Buffer.from(creator.getIdBytes_asU8()).toString('utf8') };

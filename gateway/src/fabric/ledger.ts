@@ -354,7 +354,7 @@ export class Ledger {
         validationCode: validationName(code),
         valid: code === peer.TxValidationCode.VALID,
         blockNumber: String(block.getHeader()?.getNumber() ?? ''),
-        creator: (envelope && creatorOf(envelope.serializeBinary())) ?? { mspId: '', certificate: '' },
+        creator: (envelope && creatorOf(envelope)) ?? { mspId: '', certificate: '' },
       };
     } catch (err) {
       const mapped = fromFabric(err);

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ROLES } from '@regchain/common';
 import { Type } from '@sinclair/typebox';
-import * as crypto from 'node:crypto';
+import { fingerprint, x509 } from '../../../audit/signature';
 import { ApiError } from '../../../errors';
 import { callerOf } from '../../../plugins/app/authentication';
 import { strict } from '../../../schemas/query';
@@ -22,13 +22,10 @@ const TransactionStatus = Type.Object(
   },
 );
 
-/** Two PEM certificates for the same key and subject, whatever their line endings. */
+/** Two PEM certificates that are the same certificate, whatever their line endings. */
 const sameCertificate = (a: string, b: string): boolean => {
-  try {
-    return new crypto.X509Certificate(a).fingerprint256 === new crypto.X509Certificate(b).fingerprint256;
-  } catch {
-    return false;
-  }
+  const [x, y] = [x509(a), x509(b)];
+  return x !== undefined && y !== undefined && fingerprint(x) === fingerprint(y);
 };
 
 const transactions: FastifyPluginAsyncTypebox = async (fastify) => {
