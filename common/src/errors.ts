@@ -1,4 +1,5 @@
-// The chaincode's error codes and the wire format that carries code, sentence and details through Fabric.
+// The chaincode's error codes and the wire format that carries code, sentence and details through Fabric; the
+// error the HTTP services (the gateway, the monitor) answer with, one shape for callers.
 
 export type ErrorCode =
   | 'VALIDATION_FAILED'
@@ -56,4 +57,51 @@ export function parseErrorMessage(text: string): ParsedError | undefined {
     }
   }
   return { code: match[1], message: match[2], ...(details ? { details } : {}) };
+}
+
+/** What Fabric said, kept for the log: the gRPC status, the error's message and each peer's own answer. */
+export interface FabricCause {
+  readonly error: string;
+  readonly grpcCode?: number;
+  readonly message: string;
+  readonly peers: readonly { readonly address: string; readonly mspId: string; readonly message: string }[];
+  readonly validationCode?: string;
+}
+
+/** An answer that is an error: `{ code, message, details, transactionId? }` with its HTTP status. */
+export class ApiError extends Error {
+  readonly statusCode: number;
+  readonly code: string;
+  readonly details: Record<string, unknown> | undefined;
+  readonly transactionId: string | undefined;
+  /** Seconds after which a retry may succeed (MVCC conflicts, an unreachable network). */
+  readonly retryAfter: number | undefined;
+  /** The Fabric error behind this one: logged, never sent to the caller. */
+  readonly fabric: FabricCause | undefined;
+
+  /** `cause`: the error this one answers for, kept (as Error's own `cause`) for the log, never sent to the caller. */
+  constructor(
+    statusCode: number,
+    code: string,
+    message: string,
+    extra: { details?: Record<string, unknown>; transactionId?: string; retryAfter?: number; fabric?: FabricCause; cause?: unknown } = {},
+  ) {
+    super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
+    this.fabric = extra.fabric;
+    this.name = 'ApiError';
+    this.statusCode = statusCode;
+    this.code = code;
+    this.details = extra.details;
+    this.transactionId = extra.transactionId;
+    this.retryAfter = extra.retryAfter;
+  }
+
+  toBody(): Record<string, unknown> {
+    return {
+      code: this.code,
+      message: this.message,
+      details: this.details ?? {},
+      ...(this.transactionId ? { transactionId: this.transactionId } : {}),
+    };
+  }
 }

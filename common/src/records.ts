@@ -3,7 +3,7 @@
 import { type TSchema, Type } from '@sinclair/typebox';
 import { ALERT_STATUSES, FILING_STATUSES, PROJECT_TYPES, RULE_ACTIONS, SEVERITIES, TYPOLOGIES, WATCH_KINDS } from './vocabulary';
 import { ROLES } from './roles';
-import { TypologyParameters } from './typologies';
+import { PatternCondition, TypologyParameters } from './typologies';
 
 const oneOf = <T extends readonly string[]>(values: T) => Type.Union(values.map((v) => Type.Literal(v)));
 const Time = Type.String({ description: 'UTC time, ISO 8601' });
@@ -224,8 +224,9 @@ export const AlertRecord = Type.Object(
           score: Type.Number(),
           accounts: Type.Array(Type.String()),
           transferIds: Type.Array(Type.String()),
+          conditions: Type.Optional(Type.Array(PatternCondition)),
         },
-        { description: "A pattern alert's evidence: the monitor's typology, its parameters' version, the accounts and transfers" },
+        { description: "A pattern alert's evidence: the monitor's typology, its parameters' version, the accounts and transfers, and why it was found" },
       ),
     ),
   },

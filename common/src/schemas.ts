@@ -13,6 +13,7 @@ import {
   TYPOLOGIES,
   WATCH_KINDS,
 } from './vocabulary';
+import { PatternCondition } from './typologies';
 
 const union = <T extends readonly string[]>(values: T) => Type.Union(values.map((v) => Type.Literal(v)) as unknown as TLiteral<T[number]>[]);
 const strict = { additionalProperties: false } as const;
@@ -213,6 +214,7 @@ export const PatternAlertInput = Type.Object(
     score: Type.Number({ minimum: 0, maximum: 1 }),
     accounts: Type.Array(Id, { minItems: 1, maxItems: 200, uniqueItems: true }),
     transferIds: Type.Array(Id, { minItems: 1, maxItems: 200, uniqueItems: true }),
+    conditions: Type.Optional(Type.Array(PatternCondition, { maxItems: 16, description: 'why it was found: the measures and the limits they reached' })),
   },
   strict,
 );

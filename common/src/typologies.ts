@@ -30,6 +30,22 @@ export const TypologyParameters = Type.Object(
       },
       strict,
     ),
+    oneOff: Type.Object(
+      {
+        memory: Seconds('a one-off payment: the same payer paid the same payee nothing in this long before it (a new relationship)'),
+        repeatWindow: Seconds('… and nothing in this long after it (a relationship that does not go on); the slow patterns are judged this late'),
+        habitWindow: Seconds('how far back an account’s habits are read'),
+        habitMinTransfers: Count(1, 'transfers in the habit window before a habit is told'),
+        habitCounterparties: Count(
+          1,
+          'an account paying or paid by at least this many distinct accounts in the habit window deals with the public (a shop, a biller, a payroll): its one-off payments are not surprising',
+        ),
+        habitOneOffShare: Ratio(
+          'an account at least this share of whose transfers in the habit window are one-off payments deals in them by habit (a shopper, a shop): its one-off payments are not surprising',
+        ),
+      },
+      strict,
+    ),
     fanOut: Type.Object(
       {
         window: Seconds('the payments out'),
@@ -38,6 +54,8 @@ export const TypologyParameters = Type.Object(
         fundingWindow: Seconds('how long before the money paid out came in'),
         minFundedRatio: Ratio('the one or two payers gave at least this share of the sum paid out (and not more than sum / ratio)'),
         maxFundingSources: Count(1, 'the payers that funded it'),
+        oneOffWindow: Seconds('a slow fan-out: surprising one-off payments to distinct payees within this long'),
+        oneOffMinCounterparties: Count(2, 'payees of a slow fan-out'),
       },
       strict,
     ),
@@ -49,6 +67,8 @@ export const TypologyParameters = Type.Object(
         forwardWindow: Seconds('how soon it is paid on'),
         minForwardRatio: Ratio('share of what was gathered paid on (and not more than gathered / ratio)'),
         maxDestinations: Count(1, 'accounts it is paid on to'),
+        oneOffWindow: Seconds('a slow fan-in: surprising one-off payments from distinct payers within this long'),
+        oneOffMinCounterparties: Count(2, 'payers of a slow fan-in'),
       },
       strict,
     ),
@@ -59,6 +79,8 @@ export const TypologyParameters = Type.Object(
         window: Seconds('from the first hop to the last'),
         minHopRatio: Ratio('each hop carries at least this share of the one before'),
         minAmount: Fen('the first hop at least'),
+        oneOffWindow: Seconds('a slow ring: surprising one-off payments passed on, in any order and for any sums, within this long'),
+        oneOffMinHops: Count(2, 'payments in a row of a slow ring still open'),
       },
       strict,
     ),
@@ -123,6 +145,49 @@ export const TypologyParameters = Type.Object(
 );
 export type TypologyParameters = Static<typeof TypologyParameters>;
 
+/**
+ * Why a pattern was found: the measures an alert names, each with the value it had and the published limit it
+ * reached (a count or sum at least the limit, a span at most it; the slow patterns also name the relationship
+ * limits that held). The console words each in both languages.
+ */
+export const CONDITIONS = [
+  'payers',
+  'payees',
+  'paid-out',
+  'gathered',
+  'scattered',
+  'share-funded',
+  'share-passed-on',
+  'inflow',
+  'intermediaries',
+  'layer-accounts',
+  'ring-accounts',
+  'open-ring-payments',
+  'first-hop',
+  'payments-near-threshold',
+  'payers-near-threshold',
+  'quiet-days',
+  'moved-after-waking',
+  'span-hours',
+  'spread-days',
+  'one-off-payers',
+  'one-off-payees',
+  'relationship-new-for-days',
+  'not-repeated-for-days',
+  'habit-one-off-share-below',
+] as const;
+export type ConditionName = (typeof CONDITIONS)[number];
+
+export const PatternCondition = Type.Object(
+  {
+    name: Type.Union(CONDITIONS.map((c) => Type.Literal(c))),
+    value: Type.Number({ description: 'what the pattern measured' }),
+    limit: Type.Number({ description: 'the published limit it reached' }),
+  },
+  strict,
+);
+export type PatternCondition = Static<typeof PatternCondition>;
+
 /** The PBoC's large-value reporting threshold for cash, 50,000 CNY, in fen. */
 export const REPORTING_THRESHOLD = 5_000_000;
 
@@ -135,9 +200,28 @@ export const DEFAULT_TYPOLOGY_PARAMETERS: TypologyParameters = {
   nearThresholdRatio: 0.8,
   conduit: { window: 7 * DAY, maxTransfers: 1 },
   collector: { window: DAY, maxPayers: 3 },
-  fanOut: { window: DAY, minCounterparties: 5, minTotal: T, fundingWindow: 3 * DAY, minFundedRatio: 0.8, maxFundingSources: 2 },
-  fanIn: { window: DAY, minCounterparties: 5, minTotal: T, forwardWindow: 3 * DAY, minForwardRatio: 0.8, maxDestinations: 2 },
-  cycle: { minLength: 2, maxLength: 6, window: 7 * DAY, minHopRatio: 0.8, minAmount: T },
+  oneOff: { memory: 400 * DAY, repeatWindow: 90 * DAY, habitWindow: 90 * DAY, habitMinTransfers: 5, habitCounterparties: 80, habitOneOffShare: 0.2 },
+  fanOut: {
+    window: DAY,
+    minCounterparties: 5,
+    minTotal: T,
+    fundingWindow: 3 * DAY,
+    minFundedRatio: 0.8,
+    maxFundingSources: 2,
+    oneOffWindow: 400 * DAY,
+    oneOffMinCounterparties: 3,
+  },
+  fanIn: {
+    window: DAY,
+    minCounterparties: 5,
+    minTotal: T,
+    forwardWindow: 3 * DAY,
+    minForwardRatio: 0.8,
+    maxDestinations: 2,
+    oneOffWindow: 240 * DAY,
+    oneOffMinCounterparties: 2,
+  },
+  cycle: { minLength: 2, maxLength: 6, window: 7 * DAY, minHopRatio: 0.8, minAmount: T, oneOffWindow: 14 * DAY, oneOffMinHops: 2 },
   scatterGather: { window: 3 * DAY, minIntermediaries: 3, minHopRatio: 0.8, minTotal: T },
   gatherScatter: { window: 3 * DAY, minSources: 3, minDestinations: 3, minForwardRatio: 0.8, minTotal: T },
   bipartite: { window: DAY, minPayers: 3, minPayees: 3, minEdgeAmount: T / 10, maxExtraPayers: 2, collectorWindow: 7 * DAY },

@@ -1,53 +1,9 @@
 // One error shape for callers ({ code, message, details, transactionId? }), and Fabric's errors mapped onto it.
 import { CommitError, CommitStatusError, EndorseError, GatewayError } from '@hyperledger/fabric-gateway';
 import { peer } from '@hyperledger/fabric-protos';
-import { parseErrorMessage } from '@regchain/common';
+import { ApiError, type FabricCause, parseErrorMessage } from '@regchain/common';
 
-/** What Fabric said, kept for the log: the gRPC status, the error's message and each peer's own answer. */
-export interface FabricCause {
-  readonly error: string;
-  readonly grpcCode?: number;
-  readonly message: string;
-  readonly peers: readonly { readonly address: string; readonly mspId: string; readonly message: string }[];
-  readonly validationCode?: string;
-}
-
-export class ApiError extends Error {
-  readonly statusCode: number;
-  readonly code: string;
-  readonly details: Record<string, unknown> | undefined;
-  readonly transactionId: string | undefined;
-  /** Seconds after which a retry may succeed (MVCC conflicts, an unreachable network). */
-  readonly retryAfter: number | undefined;
-  /** The Fabric error behind this one: logged, never sent to the caller. */
-  readonly fabric: FabricCause | undefined;
-
-  /** `cause`: the error this one answers for, kept (as Error's own `cause`) for the log, never sent to the caller. */
-  constructor(
-    statusCode: number,
-    code: string,
-    message: string,
-    extra: { details?: Record<string, unknown>; transactionId?: string; retryAfter?: number; fabric?: FabricCause; cause?: unknown } = {},
-  ) {
-    super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
-    this.fabric = extra.fabric;
-    this.name = 'ApiError';
-    this.statusCode = statusCode;
-    this.code = code;
-    this.details = extra.details;
-    this.transactionId = extra.transactionId;
-    this.retryAfter = extra.retryAfter;
-  }
-
-  toBody(): Record<string, unknown> {
-    return {
-      code: this.code,
-      message: this.message,
-      details: this.details ?? {},
-      ...(this.transactionId ? { transactionId: this.transactionId } : {}),
-    };
-  }
-}
+export { ApiError, type FabricCause } from '@regchain/common';
 
 /** HTTP status for each chaincode error code. */
 export function statusForCode(code: string): number {

@@ -88,6 +88,9 @@ describe('backtest', () => {
       if (i % 2 === 0 && l && third + i < 2 * third) mixed.observe(l);
     });
     for (const t of live.slice(2 * third)) mixed.observe(t);
+    // The stream ends: what waits for its lookahead is judged.
+    alone.flush();
+    mixed.flush();
     const old = (e: Engine) =>
       e
         .alerts()

@@ -1,22 +1,24 @@
 // The detectors over a CSV of transfers, without a network: the same engine the monitor runs on committed blocks.
-import { readTransfers } from './csv';
 import { type Alert, Engine, Reorder } from './engine';
 import { DEFAULT_PARAMETERS, type Parameters } from './parameters';
-import { DAY, type Transfer } from './transfer';
+import { type Input, openInput } from './formats';
+import { type Condition, DAY, type Transfer, type Typology } from './transfer';
 
 /** What `npm run detect` writes: the references tied to any alert, and the alerts. */
 export interface Flagged {
   readonly transactions: string[];
   /** `key`: the instance (typology, anchor account, first transfer), as the alert raised on chain names it by transfer id. */
-  readonly alerts: { typology: string; key: string; score: number; accounts: string[]; transfers: string[] }[];
+  readonly alerts: { typology: string; key: string; score: number; conditions: Condition[]; accounts: string[]; transfers: string[] }[];
 }
 
 export interface BacktestOptions {
   readonly parameters?: Parameters;
   /** How late a row may come after newer ones and still be put back in time order. */
   readonly lateness?: number;
-  /** Called as the file is read: bytes so far, transfers so far. */
-  readonly onProgress?: (bytes: number, transfers: number) => void;
+  /** Called as the file is read: transfers so far. */
+  readonly onProgress?: (transfers: number) => void;
+  /** Only these typologies' detectors (a fit tries one typology's parameters at a time). */
+  readonly only?: readonly Typology[];
 }
 
 export interface BacktestResult extends Flagged {
@@ -27,15 +29,23 @@ export interface BacktestResult extends Flagged {
 }
 
 export function flaggedOf(alerts: readonly Alert[]): Flagged {
-  const out = alerts.map((a) => ({ typology: a.typology, key: a.key, score: a.score, accounts: a.accounts, transfers: a.transfers.map((t) => t.id) }));
+  const out = alerts.map((a) => ({
+    typology: a.typology,
+    key: a.key,
+    score: a.score,
+    conditions: a.conditions,
+    accounts: a.accounts,
+    transfers: a.transfers.map((t) => t.id),
+  }));
   return { transactions: [...new Set(out.flatMap((a) => a.transfers))].sort(), alerts: out };
 }
 
-export async function backtest(file: string, options: BacktestOptions = {}): Promise<BacktestResult> {
-  const engine = new Engine(options.parameters ?? DEFAULT_PARAMETERS);
+/** Back-tests a file of the project's CSV, or any labelled input (see `openInput`). */
+export async function backtest(input: string | Input, options: BacktestOptions = {}): Promise<BacktestResult> {
+  const source = typeof input === 'string' ? openInput(input) : input;
+  const engine = new Engine(options.parameters ?? DEFAULT_PARAMETERS, options.only);
   const reorder = new Reorder(options.lateness ?? DAY);
   const started = process.hrtime.bigint();
-  let bytes = 0;
   let peakWindow = 0;
   const feed = (ts: readonly Transfer[]): void => {
     for (const t of ts) {
@@ -43,15 +53,15 @@ export async function backtest(file: string, options: BacktestOptions = {}): Pro
       if (engine.observed % 1024 === 0) peakWindow = Math.max(peakWindow, engine.windowSize);
     }
   };
-  for await (const t of readTransfers(file, (read) => (bytes = read))) {
+  for await (const t of source.transfers()) {
     feed(reorder.push(t));
-    if (engine.observed % 2048 === 0) options.onProgress?.(bytes, engine.observed);
+    if (engine.observed % 2048 === 0) options.onProgress?.(engine.observed);
   }
   feed(reorder.drain());
-  options.onProgress?.(bytes, engine.observed);
+  options.onProgress?.(engine.observed);
   peakWindow = Math.max(peakWindow, engine.windowSize);
   return {
-    ...flaggedOf(engine.alerts()),
+    ...flaggedOf((engine.flush(), engine.alerts())),
     transfers: engine.observed,
     seconds: Number(process.hrtime.bigint() - started) / 1e9,
     peakWindow,

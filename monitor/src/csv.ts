@@ -3,6 +3,7 @@
 import { TRANSFERS_CSV_COLUMNS } from '@regchain/common';
 import { parse } from 'csv-parse';
 import * as fs from 'node:fs';
+import * as zlib from 'node:zlib';
 import type { Label } from './synthetic';
 import { type Transfer, TYPOLOGIES, type Typology } from './transfer';
 
@@ -19,11 +20,16 @@ export class CsvError extends Error {
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]00:00)$/;
 
-/** Rows of a CSV file with a header, checked for the columns it must have; `onBytes` follows the reading. */
-async function* rows(
+/**
+ * Rows of a CSV file (gzipped when its name ends in .gz) with a header, checked for the columns it must have;
+ * `onBytes` follows the reading (of the file as stored). With `columns` given, the header is replaced by them (a
+ * header that names two columns alike).
+ */
+export async function* rows(
   file: string,
   required: readonly string[],
   onBytes?: (read: number) => void,
+  columns?: readonly string[],
 ): AsyncGenerator<{ line: number; row: Record<string, string> }> {
   const input = fs.createReadStream(file);
   let read = 0;
@@ -31,7 +37,8 @@ async function* rows(
     read += chunk.length;
     onBytes?.(read);
   });
-  const parser = input.pipe(parse({ columns: true, skip_empty_lines: true, trim: true, bom: true, info: true }));
+  const text = file.endsWith('.gz') ? input.pipe(zlib.createGunzip()) : input;
+  const parser = text.pipe(parse({ columns: columns ? () => [...columns] : true, from_line: 1, skip_empty_lines: true, trim: true, bom: true, info: true }));
   let checked = false;
   try {
     for await (const record of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
@@ -50,24 +57,40 @@ async function* rows(
   }
 }
 
-/** Transfers of a CSV in file order: amounts in whole fen, executedAt ISO 8601 in UTC, references unique. */
-export async function* readTransfers(file: string, onBytes?: (read: number) => void): AsyncGenerator<Transfer> {
+/**
+ * Transfers of a CSV in file order: amounts in whole fen, executedAt ISO 8601 in UTC, references unique. A bad
+ * row stops the reading, or with `onInvalid` is told to it and passed over.
+ */
+export async function* readTransfers(
+  file: string,
+  onBytes?: (read: number) => void,
+  onInvalid?: (line: number, reason: string) => void,
+): AsyncGenerator<Transfer> {
   const seen = new Set<string>();
   for await (const { line, row } of rows(file, TRANSFERS_CSV_COLUMNS, onBytes)) {
-    const reference = row.reference ?? '';
-    if (!reference) throw new CsvError(file, line, 'reference is empty');
-    if (seen.has(reference)) throw new CsvError(file, line, `reference ${reference} appears twice`);
-    seen.add(reference);
-    const amountText = row.amount ?? '';
-    if (!/^[1-9][0-9]{0,14}$/.test(amountText)) throw new CsvError(file, line, `amount ${JSON.stringify(amountText)} is not a positive whole number of fen`);
-    const at = row.executedAt ?? '';
-    const millis = ISO_UTC.test(at) ? Date.parse(at) : Number.NaN;
-    if (!Number.isFinite(millis)) throw new CsvError(file, line, `executedAt ${JSON.stringify(at)} is not an ISO 8601 time in UTC`);
-    const from = row.payerAccount ?? '';
-    const to = row.payeeAccount ?? '';
-    if (!from || !to || from === to) throw new CsvError(file, line, 'payerAccount and payeeAccount must be two different accounts');
-    yield { id: reference, from, to, amount: Number(amountText), executedAt: Math.floor(millis / 1000) };
+    const made = transferOf(row, seen);
+    if (typeof made !== 'string') {
+      seen.add(made.id);
+      yield made;
+    } else if (onInvalid) onInvalid(line, made);
+    else throw new CsvError(file, line, made);
   }
+}
+
+/** A row's transfer, or why it is not one. */
+function transferOf(row: Record<string, string>, seen: ReadonlySet<string>): Transfer | string {
+  const reference = row.reference ?? '';
+  if (!reference) return 'reference is empty';
+  if (seen.has(reference)) return `reference ${reference} appears twice`;
+  const amountText = row.amount ?? '';
+  if (!/^[1-9][0-9]{0,14}$/.test(amountText)) return `amount ${JSON.stringify(amountText)} is not a positive whole number of fen`;
+  const at = row.executedAt ?? '';
+  const millis = ISO_UTC.test(at) ? Date.parse(at) : Number.NaN;
+  if (!Number.isFinite(millis)) return `executedAt ${JSON.stringify(at)} is not an ISO 8601 time in UTC`;
+  const from = row.payerAccount ?? '';
+  const to = row.payeeAccount ?? '';
+  if (!from || !to || from === to) return 'payerAccount and payeeAccount must be two different accounts';
+  return { id: reference, from, to, amount: Number(amountText), executedAt: Math.floor(millis / 1000) };
 }
 
 /** Labels: `reference,alertId,typology`, the typology one of TYPOLOGIES. */

@@ -4,12 +4,13 @@
 // the regulator). A sealed alert absorbs nothing new: a pattern with a transfer outside its evidence raises an
 // alert of its own, so a dismissed alert never silences its accounts.
 import { horizonOf, type Parameters } from './parameters';
-import type { Hit, Transfer, Typology } from './transfer';
+import type { Condition, Hit, Transfer, Typology } from './transfer';
 import { cycle } from './typologies/cycle';
 import type { Detector } from './typologies/detector';
 import { dormantActivation, rapidPassThrough, smurfing, structuring } from './typologies/amounts';
 import { fanIn, fanOut } from './typologies/fan';
 import { bipartite, gatherScatter, scatterGather, stackedLayering } from './typologies/layering';
+import { slowCycle, slowFanIn, slowFanOut } from './typologies/oneoff';
 import { FlowWindow } from './window';
 
 export interface Alert {
@@ -17,11 +18,28 @@ export interface Alert {
   readonly typology: Typology;
   readonly parametersVersion: number;
   score: number;
+  /** What made it, per way it was found (the measures of the instance's latest hit of each kind). */
+  conditions: Condition[];
   accounts: string[];
   transfers: Transfer[];
 }
 
-const FACTORIES = [fanOut, fanIn, cycle, scatterGather, gatherScatter, bipartite, stackedLayering, structuring, smurfing, rapidPassThrough, dormantActivation];
+const FACTORIES = [
+  fanOut,
+  fanIn,
+  cycle,
+  slowFanOut,
+  slowFanIn,
+  slowCycle,
+  scatterGather,
+  gatherScatter,
+  bipartite,
+  stackedLayering,
+  structuring,
+  smurfing,
+  rapidPassThrough,
+  dormantActivation,
+];
 
 /** The least amount that counts as an account's activity: 1% of what a dormant account must move to be flagged. */
 export const materialAmount = (p: Parameters): number => Math.max(1, Math.floor(p.dormantActivation.minTotal / 100));
@@ -33,17 +51,34 @@ function absorb(alert: Alert, h: Hit): Transfer[] {
   if (added.length > 0) alert.transfers = [...alert.transfers, ...added].sort((a, b) => a.executedAt - b.executedAt || (a.id < b.id ? -1 : 1));
   alert.accounts = [...new Set([...alert.accounts, ...h.accounts])].sort();
   alert.score = Math.max(alert.score, h.score);
+  const names = new Set(h.conditions.map((c) => c.name));
+  alert.conditions = [...alert.conditions.filter((c) => !names.has(c.name)), ...h.conditions];
   return added;
 }
 
 export class Engine {
   readonly #window: FlowWindow;
+  /** Detectors that judge a transfer as it comes. */
   readonly #detectors: Detector[];
+  /** Detectors that read past a transfer: they judge it once `#lookahead` of business time has passed. */
+  readonly #later: Detector[];
+  readonly #lookahead: number;
+  /** Transfers waiting for their later judgement. */
+  readonly #pending: Reorder;
   readonly #alerts = new Map<string, Alert>();
   /** Alerts by typology and each transfer of their evidence: a hit sharing evidence extends that alert. */
   readonly #byEvidence = new Map<string, Alert>();
   readonly #parameters: Parameters;
   readonly #horizon: number;
+  /** How far the detectors that judge as transfers come look back: what a late transfer re-judges after it. */
+  readonly #fastHorizon: number;
+  /**
+   * Accounts late transfers touched, with the business times they span: the slow patterns around them are
+   * judged again by `settle`, once per batch, not once per late transfer.
+   */
+  readonly #dirty = new Map<string, { from: number; to: number }>();
+  /** The slow judgements each transfer is evidence of: a ring found from a hop far from a late transfer is judged again too. */
+  readonly #evidenceOf = new Map<string, Set<string>>();
   /** Alerts that take no new evidence: raised on the chain, or decided. */
   readonly #sealed = new Set<string>();
   /** Alerts the chain holds, found again while the window is replayed after a restart. */
@@ -54,11 +89,22 @@ export class Engine {
   readonly #judged = new Map<string, { readonly at: Transfer; readonly hits: Hit[] }>();
   #observed = 0;
 
-  constructor(parameters: Parameters, only?: readonly Typology[]) {
+  /**
+   * `only`: these typologies' detectors; `pace`: only the detectors that judge a transfer as it comes (`now`) or
+   * those that wait for their lookahead (`later`), as a fit that varies one kind's parameters runs them apart.
+   */
+  constructor(parameters: Parameters, only?: readonly Typology[], pace?: 'now' | 'later') {
     this.#parameters = parameters;
-    this.#horizon = horizonOf(parameters);
-    this.#window = new FlowWindow(this.#horizon, materialAmount(parameters));
-    this.#detectors = FACTORIES.map((f) => f(parameters)).filter((d) => !only || only.includes(d.typology));
+    this.#horizon = horizonOf(parameters, pace);
+    this.#fastHorizon = horizonOf(parameters, 'now');
+    const relationships = pace === 'now' ? 0 : this.#horizon + parameters.oneOff.memory;
+    this.#window = new FlowWindow(this.#horizon, materialAmount(parameters), relationships);
+    const detectors = FACTORIES.map((f) => f(parameters)).filter((d) => !only || only.includes(d.typology));
+    this.#detectors = pace === 'later' ? [] : detectors.filter((d) => !d.lookahead);
+    this.#later = pace === 'now' ? [] : detectors.filter((d) => d.lookahead);
+    this.#lookahead = Math.max(0, ...this.#later.map((d) => d.lookahead ?? 0));
+    // Strictly older than the lookahead: a transfer exactly that much later still falls in a one-off's window.
+    this.#pending = new Reorder(this.#lookahead + 1);
   }
 
   get observed(): number {
@@ -85,21 +131,93 @@ export class Engine {
     const late = t.executedAt < this.#window.now;
     const seen = this.#window.add(t);
     const changed = new Map<string, Alert>();
-    const detect = (u: Transfer, before: { from: number | undefined; to: number | undefined }): void => {
+    const judge = this.#judge(changed);
+    judge(this.#detectors, t, seen, t.id);
+    if (late) for (const u of this.#window.affectedBy(t, this.#fastHorizon)) judge(this.#detectors, u, this.#window.activityBefore(u), u.id);
+    if (this.#later.length > 0) {
+      if (late) {
+        for (const account of [t.from, t.to]) {
+          const span = this.#dirty.get(account);
+          this.#dirty.set(account, { from: Math.min(span?.from ?? t.executedAt, t.executedAt), to: Math.max(span?.to ?? t.executedAt, t.executedAt) });
+        }
+      }
+      for (const u of this.#pending.push(t)) judge(this.#later, u, this.#window.activityBefore(u), `${u.id}\u0000later`);
+    }
+    return [...changed.values()];
+  }
+
+  /**
+   * Judges again, with the slow patterns, what late transfers fed since the last call can change: the transfers
+   * already judged on their accounts or one hop from them, from a lookahead before to a horizon after (the
+   * monitor calls it after each block; `flush` at the end). Answers the alerts it raised or extended.
+   */
+  settle(): Alert[] {
+    const changed = new Map<string, Alert>();
+    if (this.#dirty.size === 0) return [];
+    const judge = this.#judge(changed);
+    const released = this.#window.now - this.#lookahead - 1;
+    const affected = new Map<string, Transfer>();
+    const touching = (account: string, from: number, to: number): Transfer[] => [
+      ...this.#window.outOf(account, from, to),
+      ...this.#window.into(account, from, to),
+    ];
+    for (const [account, span] of this.#dirty) {
+      const [from, to] = [span.from - this.#lookahead, span.to + this.#horizon];
+      const next = new Set<string>();
+      for (const u of touching(account, from, to)) {
+        affected.set(u.id, u);
+        next.add(u.from === account ? u.to : u.from);
+      }
+      for (const other of next) for (const u of touching(other, from, to)) affected.set(u.id, u);
+    }
+    this.#dirty.clear();
+    // The judgements that hold an affected transfer as evidence, wherever their own transfer is.
+    for (const id of [...affected.keys()]) {
+      for (const key of this.#evidenceOf.get(id) ?? []) {
+        const judged = this.#judged.get(key);
+        if (judged) affected.set(judged.at.id, judged.at);
+      }
+    }
+    const ordered = [...affected.values()].filter((u) => u.executedAt <= released).sort((a, b) => a.executedAt - b.executedAt || (a.id < b.id ? -1 : 1));
+    for (const u of ordered) judge(this.#later, u, this.#window.activityBefore(u), `${u.id}\u0000later`);
+    return [...changed.values()];
+  }
+
+  /**
+   * The stream has ended (a back-test's file is read): judges now what waits for later transfers, as if the
+   * lookahead had passed with nothing more reported.
+   */
+  flush(): Alert[] {
+    const changed = new Map<string, Alert>();
+    const judge = this.#judge(changed);
+    for (const a of this.settle()) changed.set(a.key, a);
+    for (const u of this.#pending.drain()) judge(this.#later, u, this.#window.activityBefore(u), `${u.id}\u0000later`);
+    return [...changed.values()];
+  }
+
+  /** Judges a transfer with some detectors, keeping its hits under `as` and the alerts they change in `changed`. */
+  #judge(changed: Map<string, Alert>) {
+    return (detectors: readonly Detector[], u: Transfer, before: { from: number | undefined; to: number | undefined }, as: string): void => {
       const hits: Hit[] = [];
-      for (const d of this.#detectors) {
+      for (const d of detectors) {
         for (const h of d.observe(u, this.#window, before)) {
           hits.push(h);
           const alert = this.#merge(h);
           if (alert) changed.set(alert.key, alert);
         }
       }
-      if (hits.length > 0) this.#judged.set(u.id, { at: u, hits });
-      else this.#judged.delete(u.id);
+      if (hits.length > 0) this.#judged.set(as, { at: u, hits });
+      else this.#judged.delete(as);
+      if (detectors === this.#later) {
+        for (const h of hits) {
+          for (const e of h.transfers) {
+            let keys = this.#evidenceOf.get(e.id);
+            if (!keys) this.#evidenceOf.set(e.id, (keys = new Set()));
+            keys.add(as);
+          }
+        }
+      }
     };
-    detect(t, seen);
-    if (late) for (const u of this.#window.affectedBy(t, this.#horizon)) detect(u, this.#window.activityBefore(u));
-    return [...changed.values()];
   }
 
   /**
@@ -113,7 +231,15 @@ export class Engine {
     const byEvidence = new Map<string, Alert>();
     for (const h of byTime.flatMap((j) => j.hits)) {
       const known = alerts.get(h.key) ?? h.transfers.map((t) => byEvidence.get(`${h.typology}|${t.id}`)).find((a) => a !== undefined);
-      const alert = known ?? { key: h.key, typology: h.typology, parametersVersion: this.#parameters.version, score: h.score, accounts: [], transfers: [] };
+      const alert = known ?? {
+        key: h.key,
+        typology: h.typology,
+        parametersVersion: this.#parameters.version,
+        score: h.score,
+        conditions: [],
+        accounts: [],
+        transfers: [],
+      };
       if (!known) alerts.set(h.key, alert);
       for (const t of absorb(alert, h)) if (!byEvidence.has(`${h.typology}|${t.id}`)) byEvidence.set(`${h.typology}|${t.id}`, alert);
     }
@@ -193,6 +319,7 @@ export class Engine {
       typology: h.typology,
       parametersVersion: this.#parameters.version,
       score: h.score,
+      conditions: [...h.conditions],
       accounts: [...h.accounts],
       transfers: [...h.transfers],
     };

@@ -1,6 +1,6 @@
 // How well the alerts match labelled patterns: alert-level recall (an instance counts as found when at least half
-// of its transfers are flagged) and transaction-level precision (the flagged transfers that belong to some
-// labelled pattern), per typology and overall.
+// of its transfers are flagged), transaction-level precision (the flagged transfers that belong to some labelled
+// pattern) and recall, and their F1 (the minority-class F1 published benchmarks report), per typology and overall.
 import type { Label } from './synthetic';
 import { TYPOLOGIES, type Typology } from './transfer';
 
@@ -14,6 +14,10 @@ export interface Score {
   readonly flagged: number;
   readonly correct: number;
   readonly precision: number;
+  /** The instances' transfers that some alert flagged. */
+  readonly transactionRecall: number;
+  /** Minority-class F1 at the transaction level: of `precision` and `transactionRecall`. */
+  readonly f1: number;
 }
 
 const ratio = (a: number, b: number): number => (b === 0 ? 1 : Math.round((a / b) * 1000) / 1000);
@@ -33,6 +37,9 @@ export function evaluate(alerts: readonly { typology: Typology; transfers: reado
     const found = mine.filter((i) => isFound(i.references)).length;
     const byAlerts = new Set(alerts.filter((a) => typology === 'all' || a.typology === typology).flatMap((a) => a.transfers));
     const correct = [...byAlerts].filter((r) => labelled.has(r)).length;
+    const refs = mine.flatMap((i) => i.references);
+    const transactionRecall = ratio(refs.filter((r) => flagged.has(r)).length, refs.length);
+    const precision = ratio(correct, byAlerts.size);
     return {
       typology,
       instances: mine.length,
@@ -40,7 +47,9 @@ export function evaluate(alerts: readonly { typology: Typology; transfers: reado
       recall: ratio(found, mine.length),
       flagged: byAlerts.size,
       correct,
-      precision: ratio(correct, byAlerts.size),
+      precision,
+      transactionRecall,
+      f1: precision + transactionRecall === 0 ? 0 : Math.round(((2 * precision * transactionRecall) / (precision + transactionRecall)) * 1000) / 1000,
     };
   };
   return [...TYPOLOGIES.map(score), score('all')];

@@ -135,6 +135,7 @@ export function fabricRaiser(link: FabricLink): Raiser {
       score: alert.score,
       transferIds: alert.transferIds,
       accounts: alert.accounts,
+      conditions: alert.conditions,
     };
     try {
       const out = await link.network().getContract(CHAINCODE_NAME).submitTransaction('alert:raisePattern', JSON.stringify(input));

@@ -187,6 +187,8 @@ export class Monitor {
     for (const t of transfers) {
       for (const alert of this.#engine.observe(t)) changed.set(alert.key, alert);
     }
+    // What late transfers in the block change of the slow patterns, judged once for the block.
+    for (const alert of this.#engine.settle()) changed.set(alert.key, alert);
     const found = [...changed.values()];
     const last = block.transactions[block.transactions.length - 1];
     await this.#store.record({ block: block.block, txId: last?.txId ?? '' }, transfers, found, changesOf(block));

@@ -18,6 +18,7 @@ function random(seed: number): () => number {
 function flagged(order: readonly Transfer[]): Record<string, string[]> {
   const engine = new Engine(DEFAULT_PARAMETERS);
   for (const t of order) engine.observe(t);
+  engine.flush();
   const out: Record<string, Set<string>> = {};
   for (const a of engine.alerts()) for (const t of a.transfers) (out[a.typology] ??= new Set()).add(t.id);
   return Object.fromEntries(

@@ -13,9 +13,19 @@ export type Parameters = TypologyParameters & { readonly version: number };
 /** Version 0: nothing published yet. */
 export const DEFAULT_PARAMETERS: Parameters = { version: 0, ...DEFAULT_TYPOLOGY_PARAMETERS };
 
-/** The longest any typology looks back: how long the window keeps a transfer. */
-export function horizonOf(p: Parameters): number {
-  return Math.max(
+/**
+ * The longest any typology looks back: how long the window keeps a transfer; with `pace`, only for the detectors
+ * that judge as transfers come (`now`) or the slow ones that wait (`later`).
+ */
+export function horizonOf(p: Parameters, pace?: 'now' | 'later'): number {
+  const slow = [
+    // The slow patterns are judged a repeat window late, look back their own window, and read habits and
+    // one-off relationships before that.
+    p.fanOut.oneOffWindow + 2 * p.oneOff.repeatWindow + p.oneOff.habitWindow,
+    p.fanIn.oneOffWindow + 2 * p.oneOff.repeatWindow + p.oneOff.habitWindow,
+    2 * p.cycle.oneOffWindow + 2 * p.oneOff.repeatWindow + p.oneOff.habitWindow,
+  ];
+  const fast = [
     p.fanOut.window + p.fanOut.fundingWindow + p.conduit.window,
     p.fanIn.window + p.fanIn.forwardWindow + p.conduit.window,
     p.gatherScatter.window + p.conduit.window,
@@ -29,5 +39,6 @@ export function horizonOf(p: Parameters): number {
     p.smurfing.window,
     p.dormantActivation.window,
     HOUR,
-  );
+  ];
+  return Math.max(...(pace === 'later' ? slow : pace === 'now' ? fast : [...slow, ...fast]));
 }

@@ -20,7 +20,7 @@ export interface TraceRequest {
 }
 
 /** The same time-respecting walk as the chaincode's (`trace:flows`), over the index's edges. */
-export async function traceFromIndex(store: Store, req: TraceRequest): Promise<TraceResult> {
+export async function traceFromIndex(store: Pick<Store, 'flows'>, req: TraceRequest): Promise<TraceResult> {
   return walk(
     req.start,
     req.direction,

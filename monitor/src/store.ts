@@ -6,7 +6,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Pool } from 'pg';
 import { patternPrecision } from '@regchain/common';
 import type { Alert } from './engine';
-import type { Transfer } from './transfer';
+import type { Condition, Transfer } from './transfer';
 
 /** What both databases offer: parameterised queries and a transaction. */
 interface Sql {
@@ -114,6 +114,8 @@ const MIGRATIONS: readonly string[] = [
    );
    DELETE FROM transfers;
    DELETE FROM checkpoint`,
+  // Why each pattern was found: its conditions, raised with it.
+  `ALTER TABLE pattern_alerts ADD COLUMN conditions jsonb NOT NULL DEFAULT '[]'`,
 ];
 
 /** What a block did to an alert or a filing, decoded from its events (times: the transaction's, in seconds). */
@@ -161,6 +163,7 @@ export interface PendingAlert {
   readonly score: number;
   readonly accounts: string[];
   readonly transferIds: string[];
+  readonly conditions: Condition[];
 }
 
 async function applyChange(tx: Sql, c: Change): Promise<void> {
@@ -249,11 +252,21 @@ export class Store {
       for (const c of changes) await applyChange(tx, c);
       for (const a of found) {
         await tx.query(
-          `INSERT INTO pattern_alerts (key, typology, parameters_version, score, accounts, transfer_ids, found_block)
-           VALUES ($1, $2, $3, $4, $5, $6, $7)
-           ON CONFLICT (key) DO UPDATE SET score = EXCLUDED.score, accounts = EXCLUDED.accounts, transfer_ids = EXCLUDED.transfer_ids
+          `INSERT INTO pattern_alerts (key, typology, parameters_version, score, accounts, transfer_ids, conditions, found_block)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+           ON CONFLICT (key) DO UPDATE SET score = EXCLUDED.score, accounts = EXCLUDED.accounts, transfer_ids = EXCLUDED.transfer_ids,
+             conditions = EXCLUDED.conditions
            WHERE NOT pattern_alerts.raised`,
-          [a.key, a.typology, a.parametersVersion, a.score, JSON.stringify(a.accounts), JSON.stringify(a.transfers.map((t) => t.id)), at.block.toString()],
+          [
+            a.key,
+            a.typology,
+            a.parametersVersion,
+            a.score,
+            JSON.stringify(a.accounts),
+            JSON.stringify(a.transfers.map((t) => t.id)),
+            JSON.stringify(a.conditions),
+            at.block.toString(),
+          ],
         );
       }
       await tx.query(
@@ -365,8 +378,9 @@ export class Store {
       score: number;
       accounts: string[] | string;
       transfer_ids: string[] | string;
-    }>('SELECT key, typology, parameters_version, score, accounts, transfer_ids FROM pattern_alerts WHERE NOT raised ORDER BY found_block, key');
-    const list = (v: string[] | string): string[] => (typeof v === 'string' ? (JSON.parse(v) as string[]) : v);
+      conditions: Condition[] | string;
+    }>('SELECT key, typology, parameters_version, score, accounts, transfer_ids, conditions FROM pattern_alerts WHERE NOT raised ORDER BY found_block, key');
+    const list = <T>(v: T[] | string): T[] => (typeof v === 'string' ? (JSON.parse(v) as T[]) : v);
     return rows.rows.map((r) => ({
       key: r.key,
       typology: r.typology,
@@ -374,6 +388,7 @@ export class Store {
       score: Number(r.score),
       accounts: list(r.accounts),
       transferIds: list(r.transfer_ids),
+      conditions: list(r.conditions),
     }));
   }
 

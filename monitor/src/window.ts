@@ -47,6 +47,11 @@ class Series {
     return false;
   }
 
+  /** How many items were executed in [from, to], without copying them. */
+  count(from: number, to: number): number {
+    return this.#lowerBound(to + 1) - this.#lowerBound(from);
+  }
+
   /** Items executed in [from, to]. */
   between(from: number, to: number): Transfer[] {
     return this.items.slice(this.#lowerBound(from), this.#lowerBound(to + 1));
@@ -88,9 +93,13 @@ class Series {
   }
 }
 
+const pairKey = (from: string, to: string): string => `${from}\u0000${to}`;
+
 export class FlowWindow {
   readonly #out = new Map<string, Series>();
   readonly #in = new Map<string, Series>();
+  /** Each payer and payee pair's transfers: whether a relationship recurs, without walking a hub's traffic. */
+  readonly #pairs = new Map<string, Series>();
   /**
    * Each account's latest material activity older than the window (evicted, or remembered across a restart):
    * one number per account, so a long silence can be told after the transfers themselves are gone.
@@ -99,16 +108,25 @@ export class FlowWindow {
   /** When each account first moved money, any amount: its silence counts from then until it moves a material sum. */
   readonly #first = new Map<string, number>();
   readonly #horizon: number;
+  /** How long the pairs' transfers are kept: a relationship is remembered longer than the flows are. */
+  readonly #pairHorizon: number;
   /** The least amount that counts as activity: a trickle (1 fen back-dated a week) wakes no dormant account. */
   readonly #material: number;
   #now = 0;
   #added = 0;
+  #revision = 0;
   /** The oldest business time added since the last eviction. */
   #oldestAdded = Number.POSITIVE_INFINITY;
 
-  constructor(horizon: number, material = 1) {
+  constructor(horizon: number, material = 1, pairHorizon = horizon) {
     this.#horizon = horizon;
+    this.#pairHorizon = Math.max(horizon, pairHorizon);
     this.#material = material;
+  }
+
+  /** How many transfers came late (before the newest seen): what was read of the past may have changed since. */
+  get revision(): number {
+    return this.#revision;
   }
 
   /** The latest business time seen. */
@@ -125,6 +143,8 @@ export class FlowWindow {
     for (const account of [t.from, t.to]) if ((this.#first.get(account) ?? Number.POSITIVE_INFINITY) > t.executedAt) this.#first.set(account, t.executedAt);
     this.#series(this.#out, t.from).push(t);
     this.#series(this.#in, t.to).push(t);
+    this.#series(this.#pairs, pairKey(t.from, t.to)).push(t);
+    if (t.executedAt < this.#now) this.#revision += 1;
     this.#now = Math.max(this.#now, t.executedAt);
     this.#oldestAdded = Math.min(this.#oldestAdded, t.executedAt);
     this.#added += 1;
@@ -188,12 +208,13 @@ export class FlowWindow {
   }
 
   /**
-   * The transfers whose detectors a late transfer can change: executed after it, within `span`, on its accounts
-   * or one hop from them (every typology's pattern passes through an account of the late transfer or its
-   * counterparties within that time), oldest first; at most `limit`.
+   * The transfers whose detectors a late transfer can change: executed after it within `span` (or, for detectors
+   * that read `back` past a transfer too, from `back` before it), on its accounts or one hop from them (every
+   * typology's pattern passes through an account of the late transfer or its counterparties within that time),
+   * oldest first; at most `limit`.
    */
-  affectedBy(t: Transfer, span: number, limit = 5000): Transfer[] {
-    const [from, to] = [t.executedAt, t.executedAt + span];
+  affectedBy(t: Transfer, span: number, back = 0, limit = 5000): Transfer[] {
+    const [from, to] = [t.executedAt - back, t.executedAt + span];
     const found = new Map<string, Transfer>();
     const touching = (account: string): Transfer[] => [...this.outOf(account, from, to), ...this.into(account, from, to)];
     const first = new Set([t.from, t.to]);
@@ -214,7 +235,7 @@ export class FlowWindow {
     }
     found.delete(t.id);
     return [...found.values()]
-      .filter((u) => u.executedAt > t.executedAt || (u.executedAt === t.executedAt && u.id > t.id))
+      .filter((u) => back > 0 || u.executedAt > t.executedAt || (u.executedAt === t.executedAt && u.id > t.id))
       .sort((a, b) => a.executedAt - b.executedAt || (a.id < b.id ? -1 : 1));
   }
 
@@ -226,6 +247,11 @@ export class FlowWindow {
   /** Transfers into the account executed in [from, to], oldest first. */
   into(account: string, from: number, to: number): Transfer[] {
     return this.#in.get(account)?.between(from, to) ?? [];
+  }
+
+  /** How many transfers from `from` to `to` were executed in [since, until]. */
+  paid(from: string, to: string, since: number, until: number): number {
+    return this.#pairs.get(pairKey(from, to))?.count(since, until) ?? 0;
   }
 
   /** Whether more than `n` distinct accounts paid the account in [from, to], without copying its inflows. */
@@ -251,7 +277,8 @@ export class FlowWindow {
 
   #evict(): void {
     // What any transfer added lately can look back to; transfers reported in time order make it now's.
-    const oldest = Math.min(this.#now, this.#oldestAdded) - this.#horizon;
+    const latest = Math.min(this.#now, this.#oldestAdded);
+    const oldest = latest - this.#horizon;
     this.#oldestAdded = Number.POSITIVE_INFINITY;
     for (const map of [this.#out, this.#in]) {
       for (const [account, s] of map) {
@@ -259,6 +286,10 @@ export class FlowWindow {
         if (latest !== undefined) this.remember(account, latest);
         if (s.size === 0) map.delete(account);
       }
+    }
+    for (const [pair, s] of this.#pairs) {
+      s.evictBefore(latest - this.#pairHorizon, this.#material);
+      if (s.size === 0) this.#pairs.delete(pair);
     }
   }
 }

@@ -3,6 +3,7 @@
 // languages; amounts typed in yuan become the right fen.
 import {
   ALERT_STATUSES,
+  CONDITIONS,
   APPLICANT_TYPES,
   APPLICATION_FIELDS,
   FILING_STATUSES,
@@ -69,6 +70,7 @@ describe('translations', () => {
       ['alertStatus', ALERT_STATUSES],
       ['severity', SEVERITIES],
       ['typology', TYPOLOGIES],
+      ['condition', CONDITIONS],
       ['category', SERVICE_CATEGORIES],
       ['form', SERVICE_FORMS],
       ['field', APPLICATION_FIELDS],

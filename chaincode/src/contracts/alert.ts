@@ -94,6 +94,7 @@ export class AlertContract extends RegchainContract {
         score: req.score,
         accounts: [...req.accounts].sort(),
         transferIds: [...req.transferIds],
+        ...(req.conditions ? { conditions: req.conditions } : {}),
       },
     };
     await saveNewAlert(l, alert);

@@ -1,6 +1,6 @@
 // Alerts' keys: by id, and by status for the review queue.
 import { createHash } from 'node:crypto';
-import type { ALERT_STATUSES, Typology } from '@regchain/common';
+import type { ALERT_STATUSES, PatternCondition, Typology } from '@regchain/common';
 import type { Actor } from '../domain/filing';
 import type { Severity } from '../domain/rules';
 import { key, type Ledger } from '../ledger';
@@ -29,6 +29,7 @@ export interface Alert {
     readonly score: number;
     readonly accounts: readonly string[];
     readonly transferIds: readonly string[];
+    readonly conditions?: readonly PatternCondition[];
   };
 }
 

@@ -120,7 +120,19 @@ export class RcAlerts extends View {
                 <dt>${t('alerts.accounts')}</dt>
                 <dd>${a.pattern.accounts.join(', ')}</dd>
                 <dt>${t('alerts.transfers')}</dt>
-                <dd>${a.pattern.transferIds.length}</dd>`
+                <dd>${a.pattern.transferIds.length}</dd>
+                ${
+                  (a.pattern.conditions ?? []).length > 0
+                    ? html`<dt>${t('alerts.why')}</dt>
+                        <dd>
+                          <ul data-testid="alert-conditions">
+                            ${(a.pattern.conditions ?? []).map(
+                              (c) => html`<li>${word('condition', c.name)}: ${c.value} (${t('alerts.reached')} ${c.limit})</li>`,
+                            )}
+                          </ul>
+                        </dd>`
+                    : ''
+                }`
             : html`<dt>${t('alerts.transfer')}</dt>
                 <dd>${a.transferId}</dd>`
         }

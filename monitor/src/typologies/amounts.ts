@@ -1,7 +1,7 @@
 // Patterns in amounts and timing: sums split under the reporting threshold, money that only passes through, and
 // accounts that wake after months.
 import type { Hit, Transfer } from '../transfer';
-import { conduit, type Detector, type DetectorFactory, hit, meanScore, nearThreshold, scoreOf, sum } from './detector';
+import { conduit, days, type Detector, type DetectorFactory, hit, meanScore, nearThreshold, scoreOf, spanOf, sum, type Condition } from './detector';
 
 /** Structuring: one payer makes `minCount` or more payments just under the threshold within `window`. */
 export const structuring: DetectorFactory = (p) => ({
@@ -11,7 +11,10 @@ export const structuring: DetectorFactory = (p) => ({
     if (!nearThreshold(t.amount, p)) return [];
     const split = w.outOf(t.from, t.executedAt - q.window, t.executedAt).filter((o) => nearThreshold(o.amount, p));
     if (split.length < q.minCount) return [];
-    return [hit('structuring', t.from, split[0] as Transfer, meanScore(scoreOf(split.length, q.minCount), scoreOf(sum(split), p.threshold)), split)];
+    const conditions: Condition[] = [{ name: 'payments-near-threshold', value: split.length, limit: q.minCount }, spanOf(split, q.window)];
+    return [
+      hit('structuring', t.from, split[0] as Transfer, meanScore(scoreOf(split.length, q.minCount), scoreOf(sum(split), p.threshold)), split, conditions),
+    ];
   },
 });
 
@@ -24,7 +27,10 @@ export const smurfing: DetectorFactory = (p) => ({
     const deposits = w.into(t.to, t.executedAt - q.window, t.executedAt).filter((i) => nearThreshold(i.amount, p));
     const payers = new Set(deposits.map((d) => d.from));
     if (payers.size < q.minPayers) return [];
-    return [hit('smurfing', t.to, deposits[0] as Transfer, meanScore(scoreOf(payers.size, q.minPayers), scoreOf(sum(deposits), p.threshold)), deposits)];
+    const conditions: Condition[] = [{ name: 'payers-near-threshold', value: payers.size, limit: q.minPayers }, spanOf(deposits, q.window)];
+    return [
+      hit('smurfing', t.to, deposits[0] as Transfer, meanScore(scoreOf(payers.size, q.minPayers), scoreOf(sum(deposits), p.threshold)), deposits, conditions),
+    ];
   },
 });
 
@@ -42,7 +48,12 @@ export const rapidPassThrough: DetectorFactory = (p) => ({
       const outs = w.outOf(t.from, inflow.executedAt, Math.min(t.executedAt, inflow.executedAt + q.window));
       const out = sum(outs);
       if (out >= inflow.amount * q.minOutRatio && out * q.minOutRatio <= inflow.amount && conduit(w, t.from, inflow.executedAt, p)) {
-        return [hit('rapid-pass-through', t.from, inflow, scoreOf(out / inflow.amount, q.minOutRatio / 2), [inflow, ...outs])];
+        const conditions: Condition[] = [
+          { name: 'inflow', value: inflow.amount, limit: q.minInflow },
+          { name: 'share-passed-on', value: Math.round((out / inflow.amount) * 1000) / 1000, limit: q.minOutRatio },
+          spanOf([inflow, ...outs], q.window),
+        ];
+        return [hit('rapid-pass-through', t.from, inflow, scoreOf(out / inflow.amount, q.minOutRatio / 2), [inflow, ...outs], conditions)];
       }
     }
     return [];
@@ -66,7 +77,13 @@ export const dormantActivation: DetectorFactory = (p): Detector => {
         if (!wake) continue;
         const moved = [...w.outOf(account, wake.executedAt, t.executedAt), ...w.into(account, wake.executedAt, t.executedAt)];
         const total = sum(moved);
-        if (total >= q.minTotal) hits.push(hit('dormant-activation', account, wake, scoreOf(total, q.minTotal), moved));
+        if (total < q.minTotal) continue;
+        const silence = wake.executedAt - (w.lastActiveBefore(account, wake.executedAt) ?? wake.executedAt);
+        const conditions: Condition[] = [
+          { name: 'quiet-days', value: days(silence), limit: days(q.quietFor) },
+          { name: 'moved-after-waking', value: total, limit: q.minTotal },
+        ];
+        hits.push(hit('dormant-activation', account, wake, scoreOf(total, q.minTotal), moved, conditions));
       }
       return hits;
     },

@@ -1,6 +1,6 @@
 // Cycles: money that comes back to where it started through 2 to 6 accounts, each hop after the one before.
 import type { Hit, Transfer } from '../transfer';
-import { type DetectorFactory, hit, scoreOf } from './detector';
+import { type DetectorFactory, hit, scoreOf, spanOf, type Condition } from './detector';
 
 /** A hop may carry a little more than the one before it (rounding, a top-up) but no more than this. */
 const MAX_GROWTH = 1.05;
@@ -46,6 +46,11 @@ export const cycle: DetectorFactory = (p) => ({
     if (!hops) return [];
     const first = hops[0] as Transfer;
     const accounts = hops.map((h) => h.from).sort();
-    return [hit('cycle', accounts.join('>'), first, scoreOf(first.amount, q.minAmount), hops)];
+    const conditions: Condition[] = [
+      { name: 'ring-accounts', value: hops.length, limit: q.minLength },
+      { name: 'first-hop', value: first.amount, limit: q.minAmount },
+      spanOf(hops, q.window),
+    ];
+    return [hit('cycle', accounts.join('>'), first, scoreOf(first.amount, q.minAmount), hops, conditions)];
   },
 });

@@ -1,6 +1,6 @@
 // Fan-out and fan-in: one account and many counterparties, with money passed straight through it.
 import type { Hit } from '../transfer';
-import { byCounterparty, conduit, type DetectorFactory, dispersal, hit, meanScore, passesOn, scoreOf, sum } from './detector';
+import { byCounterparty, conduit, type DetectorFactory, dispersal, hit, meanScore, passesOn, scoreOf, spanOf, sum, type Condition } from './detector';
 
 /**
  * Fan-out: an account pays at least `minCounterparties` accounts (collectors aside) within `window`, `minTotal` or more, and one
@@ -24,7 +24,13 @@ export const fanOut: DetectorFactory = (p) => ({
     const funding = ins.filter((i) => sources.some(([s]) => s === i.from));
     if (!conduit(w, t.from, (funding[0] ?? first).executedAt, p)) return [];
     const score = meanScore(scoreOf(payees.size, q.minCounterparties), scoreOf(total, q.minTotal));
-    return [hit('fan-out', t.from, first, score, [...funding, ...outs])];
+    const conditions: Condition[] = [
+      { name: 'payees', value: payees.size, limit: q.minCounterparties },
+      { name: 'paid-out', value: total, limit: q.minTotal },
+      { name: 'share-funded', value: Math.round((funded / total) * 1000) / 1000, limit: q.minFundedRatio },
+      spanOf(outs, q.window),
+    ];
+    return [hit('fan-out', t.from, first, score, [...funding, ...outs], conditions)];
   },
 });
 
@@ -51,6 +57,12 @@ export const fanIn: DetectorFactory = (p) => ({
     if (!passesOn(forwarded, total, q.minForwardRatio) || !conduit(w, hub, first.executedAt, p)) return [];
     const onward = outs.filter((o) => destinations.some(([d]) => d === o.to));
     const score = meanScore(scoreOf(payers.size, q.minCounterparties), scoreOf(total, q.minTotal));
-    return [hit('fan-in', hub, first, score, [...gathered, ...onward])];
+    const conditions: Condition[] = [
+      { name: 'payers', value: payers.size, limit: q.minCounterparties },
+      { name: 'gathered', value: total, limit: q.minTotal },
+      { name: 'share-passed-on', value: Math.round((forwarded / total) * 1000) / 1000, limit: q.minForwardRatio },
+      spanOf(gathered, q.window),
+    ];
+    return [hit('fan-in', hub, first, score, [...gathered, ...onward], conditions)];
   },
 });

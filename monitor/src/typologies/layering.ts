@@ -2,7 +2,7 @@
 import type { Parameters } from '../parameters';
 import type { Hit, Transfer } from '../transfer';
 import type { FlowWindow } from '../window';
-import { conduit, type DetectorFactory, dispersal, hit, meanScore, passesOn, scoreOf, sum } from './detector';
+import { conduit, type DetectorFactory, dispersal, hit, meanScore, passesOn, scoreOf, spanOf, sum, type Condition } from './detector';
 
 const byTime = (a: Transfer, b: Transfer): number => a.executedAt - b.executedAt || (a.id < b.id ? -1 : 1);
 
@@ -39,6 +39,11 @@ export const scatterGather: DetectorFactory = (p) => ({
           hops[0] as Transfer,
           meanScore(scoreOf(intermediaries.size, q.minIntermediaries), scoreOf(total, q.minTotal)),
           hops,
+          [
+            { name: 'intermediaries', value: intermediaries.size, limit: q.minIntermediaries },
+            { name: 'scattered', value: total, limit: q.minTotal },
+            spanOf(hops, q.window),
+          ],
         ),
       );
     }
@@ -64,7 +69,13 @@ export const gatherScatter: DetectorFactory = (p) => ({
     if (sources.size < q.minSources || destinations.size < q.minDestinations || gathered < q.minTotal) return [];
     if (!passesOn(sum(outs), gathered, q.minForwardRatio) || !conduit(w, t.from, first.executedAt, p)) return [];
     const score = meanScore(scoreOf(Math.min(sources.size, destinations.size), Math.min(q.minSources, q.minDestinations)), scoreOf(gathered, q.minTotal));
-    return [hit('gather-scatter', t.from, first, score, [...ins, ...outs])];
+    const conditions: Condition[] = [
+      { name: 'payers', value: sources.size, limit: q.minSources },
+      { name: 'payees', value: destinations.size, limit: q.minDestinations },
+      { name: 'gathered', value: gathered, limit: q.minTotal },
+      spanOf([...ins, ...outs], q.window),
+    ];
+    return [hit('gather-scatter', t.from, first, score, [...ins, ...outs], conditions)];
   },
 });
 
@@ -118,7 +129,12 @@ export const bipartite: DetectorFactory = (p) => ({
       if (new Set(w.into(y, since, t.executedAt).map((e) => e.from)).size > block.payers.length + q.maxExtraPayers) return [];
     }
     const score = meanScore(scoreOf(block.payers.length, q.minPayers), scoreOf(block.payees.length, q.minPayees));
-    return [hit('bipartite', 'block', block.edges[0] as Transfer, score, block.edges)];
+    const conditions: Condition[] = [
+      { name: 'payers', value: block.payers.length, limit: q.minPayers },
+      { name: 'payees', value: block.payees.length, limit: q.minPayees },
+      spanOf(block.edges, q.window),
+    ];
+    return [hit('bipartite', 'block', block.edges[0] as Transfer, score, block.edges, conditions)];
   },
 });
 
@@ -144,7 +160,10 @@ export const stackedLayering: DetectorFactory = (p: Parameters) => ({
     if (layer.length < q.minLayerSize) return [];
     const edges = [...layer.flatMap(([, es]) => es), ...second.edges].sort(byTime);
     return [
-      hit('stacked-layering', 'layers', edges[0] as Transfer, scoreOf(layer.length + second.payers.length + second.payees.length, 3 * q.minLayerSize), edges),
+      hit('stacked-layering', 'layers', edges[0] as Transfer, scoreOf(layer.length + second.payers.length + second.payees.length, 3 * q.minLayerSize), edges, [
+        { name: 'layer-accounts', value: Math.min(layer.length, second.payers.length, second.payees.length), limit: q.minLayerSize },
+        spanOf(edges, 2 * q.window),
+      ]),
     ];
   },
 });

@@ -1,4 +1,5 @@
-// Each typology on small graphs: the pattern it names, and a look-alike it must leave alone.
+// Each typology on small graphs: the pattern it names, and a look-alike it must leave alone. These are the fast
+// detectors, which judge a transfer as it comes; the slow patterns of one-off payments are in oneoff.test.ts.
 import { Engine } from '../engine';
 import { DEFAULT_PARAMETERS } from '../parameters';
 import { DAY, HOUR, type Transfer, type Typology } from '../transfer';
@@ -14,8 +15,9 @@ function flows(rows: readonly (readonly [string, string, number, number])[]): Tr
 }
 
 function alertsOf(typology: Typology, transfers: readonly Transfer[]): { transfers: string[]; accounts: string[] }[] {
-  const engine = new Engine(DEFAULT_PARAMETERS, [typology]);
+  const engine = new Engine(DEFAULT_PARAMETERS, [typology], 'now');
   for (const t of transfers) engine.observe(t);
+  engine.flush();
   return engine.alerts().map((a) => ({ transfers: a.transfers.map((t) => t.id), accounts: a.accounts }));
 }
 
