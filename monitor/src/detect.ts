@@ -121,7 +121,11 @@ async function fitCommand(inputs: readonly string[], values: Record<string, stri
   const rounds = values.rounds === undefined ? 2 : Number(values.rounds);
   if (!Number.isInteger(rounds) || rounds < 1 || rounds > 10) throw new Error('--rounds: a whole number from 1 to 10');
   const lines: string[] = [];
-  for (const fold of crossValidate(sets, start, { rounds })) lines.push('', `held out: ${fold.heldOut} (fitted on the others)`, ...scoreTable(fold.scores));
+  const onFold = (heldOut: string, fold: number, folds: number): void =>
+    void process.stderr.write(`cross-validation ${fold}/${folds}: fitting without ${heldOut}\n`);
+  for (const fold of crossValidate(sets, start, { rounds, onFold }))
+    lines.push('', `held out: ${fold.heldOut} (fitted on the others)`, ...scoreTable(fold.scores));
+  process.stderr.write(`fitting on all ${sets.length} sets\n`);
   const { parameters, score } = fit(sets, start, { rounds, onStep: (knob, v, s) => process.stderr.write(`  ${knob} = ${v} → ${s.toFixed(4)}\n`) });
   const { version: _version, ...published } = parameters;
   fs.writeFileSync(out, `${JSON.stringify(published, null, 2)}\n`);

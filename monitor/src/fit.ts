@@ -82,6 +82,8 @@ export interface FitOptions {
   /** Rounds of coordinate descent. */
   readonly rounds?: number;
   readonly onStep?: (knob: string, value: number, score: number) => void;
+  /** Cross-validation is fitting without this fold, to score it. */
+  readonly onFold?: (heldOut: string, fold: number, folds: number) => void;
 }
 
 /** Fits the knobs to the sets from `start`. */
@@ -129,7 +131,8 @@ export interface Fold {
 /** Leave-one-set-out: each set scored with the parameters fitted on the others. */
 export function crossValidate(sets: readonly LabelledTransfers[], start: Parameters, options: FitOptions = {}): Fold[] {
   const folds = sets.length > 1 ? sets : halves(sets[0] as LabelledTransfers);
-  return folds.map((held) => {
+  return folds.map((held, i) => {
+    options.onFold?.(held.name, i + 1, folds.length);
     const { parameters } = fit(
       folds.filter((s) => s !== held),
       start,

@@ -70,3 +70,36 @@ describe('detectors over shuffled orders', () => {
     expect(flagged(reorder(inOrder))).toEqual(expected);
   });
 });
+
+describe('memory with back-dated transfers', () => {
+  it('keeps the window to the horizon although some transfers come months late', () => {
+    const DAYS = 240;
+    const set = labelledSet({ seed: 9, days: DAYS, people: 150, instances: 1 });
+    // Slow patterns over weeks, not months, so that the horizon is a small part of the history.
+    const p = {
+      ...DEFAULT_PARAMETERS,
+      oneOff: { ...DEFAULT_PARAMETERS.oneOff, memory: 10 * DAY, repeatWindow: 3 * DAY, habitWindow: 5 * DAY },
+      fanIn: { ...DEFAULT_PARAMETERS.fanIn, oneOffWindow: 5 * DAY },
+      fanOut: { ...DEFAULT_PARAMETERS.fanOut, oneOffWindow: 5 * DAY },
+      cycle: { ...DEFAULT_PARAMETERS.cycle, oneOffWindow: 2 * DAY },
+    };
+    const peakOf = (late: boolean): number => {
+      const engine = new Engine(p);
+      let peak = 0;
+      set.transfers.forEach((t, i) => {
+        engine.observe(t);
+        // Every 300th transfer is followed by a copy of an earlier one, dated 90 days back (six horizons).
+        const old = set.transfers[i - 300];
+        if (late && i % 300 === 0 && old) engine.observe({ ...old, id: `late-${old.id}`, executedAt: t.executedAt - 90 * DAY });
+        if (i % 500 === 0) peak = Math.max(peak, engine.windowSize);
+      });
+      return peak;
+    };
+    expect(set.transfers.length).toBeGreaterThan(15_000);
+    const inOrder = peakOf(false);
+    expect(inOrder).toBeLessThan(set.transfers.length / 2);
+    // A late transfer keeps at most one more horizon of the past, never the 90 days it claims: about what the
+    // window holds in order (eviction runs every 4,096 transfers, so the peak is mostly that).
+    expect(peakOf(true)).toBeLessThan(1.25 * inOrder);
+  });
+});

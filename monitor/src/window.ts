@@ -3,7 +3,8 @@
 // business-time order (a back-test puts them so with `Reorder`); one reported late is put in its place. A file of
 // old transfers loaded into a live network (the batch upload of a back-test file) arrives weeks behind the rest:
 // the horizon is kept behind the oldest transfer added lately, so its own past stays in the window as it would
-// in the back-test.
+// in the back-test, up to one horizon behind now: the window never holds more than two horizons, however far
+// back a reporter dates a transfer. Each payer and payee pair's transfers are kept a relationship memory longer.
 import type { Transfer } from './transfer';
 
 /** One account's transfers in one direction, oldest first; evicted from the front without copying each time. */
@@ -276,8 +277,10 @@ export class FlowWindow {
   }
 
   #evict(): void {
-    // What any transfer added lately can look back to; transfers reported in time order make it now's.
-    const latest = Math.min(this.#now, this.#oldestAdded);
+    // What any transfer added lately can look back to; transfers reported in time order make it now's. A late
+    // transfer keeps its own past for at most one horizon behind now: however far back a reporter dates a
+    // transfer, the window holds two horizons at most (a transfer later than that is judged on what is left).
+    const latest = Math.max(Math.min(this.#now, this.#oldestAdded), this.#now - this.#horizon);
     const oldest = latest - this.#horizon;
     this.#oldestAdded = Number.POSITIVE_INFINITY;
     for (const map of [this.#out, this.#in]) {
