@@ -17,7 +17,12 @@ export interface BacktestOptions {
   readonly lateness?: number;
   /** Called as the file is read: transfers so far. */
   readonly onProgress?: (transfers: number) => void;
-  /** Only these typologies' detectors (a fit tries one typology's parameters at a time). */
+  /**
+   * The stream goes on after the file (as on a live network): what waits for a lookahead past the newest
+   * transfer is not judged yet, as the monitor would not have judged it. By default the file is the whole story.
+   */
+  readonly openEnded?: boolean;
+  /** Only these typologies' detectors. */
   readonly only?: readonly Typology[];
 }
 
@@ -61,7 +66,7 @@ export async function backtest(input: string | Input, options: BacktestOptions =
   options.onProgress?.(engine.observed);
   peakWindow = Math.max(peakWindow, engine.windowSize);
   return {
-    ...flaggedOf((engine.flush(), engine.alerts())),
+    ...flaggedOf((options.openEnded ? engine.settle() : engine.flush(), engine.alerts())),
     transfers: engine.observed,
     seconds: Number(process.hrtime.bigint() - started) / 1e9,
     peakWindow,

@@ -197,7 +197,9 @@ it('raises on chain the alerts the back-test finds in a file loaded with the CSV
   const transfers = set.transfers.map((t) => ({ ...t, id: name(t.id), from: name(t.from), to: name(t.to), executedAt: t.executedAt + shift }));
   const file = path.join(dataDir, 'backtest.csv');
   fs.writeFileSync(file, transfersCsv(transfers));
-  const expected = await backtest(file);
+  // The live monitor judges the slow patterns a repeat window after a transfer: as of the file's newest
+  // transfer, so does the back-test.
+  const expected = await backtest(file, { openEnded: true });
   expect(expected.alerts.length).toBeGreaterThan(3);
 
   const accounts = [...new Set(transfers.flatMap((t) => [t.from, t.to]))];
