@@ -36,7 +36,7 @@ export class MonitorIndex implements IndexPort {
 
   async query(path: string, query: Record<string, string | number | undefined>): Promise<Record<string, unknown>> {
     const params = new URLSearchParams();
-    for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
+    for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') params.set(k, String(v));
     let res: Response;
     try {
       res = await fetch(`${this.#url}${path}?${params}`, {

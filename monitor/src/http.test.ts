@@ -66,6 +66,7 @@ describe('the monitor over HTTP', () => {
     [`/traces?accountId=a&maxEdges=${LIMITS.traceEdges + 1}`, 'more edges than the limit'],
     ['/traces?accountId=a&direction=sideways', 'no such direction'],
     ['/traces?accountId=a&fromTime=yesterday', 'a time that is not ISO 8601'],
+    ['/traces?accountId=a&fromTime=2026-01-01T08:00:00%2B08:00', 'a time not in UTC (the chaincode takes Z only)'],
     ['/traces?accountId=a&startTime=99999999999999', 'a time past the year 9999'],
     ['/traces?accountId=a&colour=red', 'a parameter it does not know'],
     ['/traces?accountId=a%20b', 'an account id with a space'],

@@ -3,7 +3,7 @@
 // traces, counterparties and statistics are the index's content for the gateway: both take the monitor token.
 // The monitor knows no callers: the gateway decides who may ask what.
 import { type FastifyPluginAsyncTypebox, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { ApiError, Id, sameSecret } from '@regchain/common';
+import { ApiError, Id, IsoTime, sameSecret } from '@regchain/common';
 import { Type } from '@sinclair/typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { pageOf } from '../../chaincode/src/domain/trace';
@@ -38,13 +38,13 @@ export interface MonitorHttpOptions {
 }
 
 const strict = { additionalProperties: false } as const;
-const Time = (description: string) => Type.String({ format: 'date-time', maxLength: 35, description });
 const Count = (minimum: number, maximum: number, fallback: number, description: string) => Type.Integer({ minimum, maximum, default: fallback, description });
 
 const Account = { accountId: Id };
 const Window = {
-  fromTime: Type.Optional(Time('transfers executed at or after (ISO 8601)')),
-  toTime: Type.Optional(Time('transfers executed at or before (ISO 8601)')),
+  // The chaincode's form of a time (UTC, ISO 8601, `Z`): the index and the ledger take the same times.
+  fromTime: Type.Optional(IsoTime),
+  toTime: Type.Optional(IsoTime),
 };
 
 const TraceQuery = Type.Object(

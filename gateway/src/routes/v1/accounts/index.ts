@@ -1,6 +1,6 @@
 // Accounts funds move between: opened by a bank, an enterprise for itself, or the regulator.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { AccountOpenInput, AccountRecord, CounterpartiesRecord, Id, ROLES } from '@regchain/common';
+import { AccountOpenInput, AccountRecord, CounterpartiesRecord, Id, IsoTime, ROLES } from '@regchain/common';
 import { Type } from '@sinclair/typebox';
 import { callerOf } from '../../../plugins/app/authentication';
 import { strict } from '../../../schemas/query';
@@ -34,8 +34,8 @@ const accounts: FastifyPluginAsyncTypebox = async (fastify) => {
         params: Type.Object({ accountId: Id }, strict),
         querystring: Type.Object(
           {
-            fromTime: Type.Optional(Type.String({ maxLength: 30 })),
-            toTime: Type.Optional(Type.String({ maxLength: 30 })),
+            fromTime: Type.Optional(IsoTime),
+            toTime: Type.Optional(IsoTime),
             limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,4}$', description: '1 to 1000 (default 100)' })),
           },
           strict,

@@ -2,7 +2,7 @@
 // chaincode's walk, verifiable, within its limits) or from the monitor's index (every transfer it has indexed,
 // larger limits, as of a block). Either way the chain decides what the caller may start from.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Id, TraceRecord, type TransferRecord } from '@regchain/common';
+import { Id, IsoTime, TraceRecord, type TransferRecord } from '@regchain/common';
 import type { Static } from '@sinclair/typebox';
 import { Type } from '@sinclair/typebox';
 import { ApiError } from '../../../errors';
@@ -16,8 +16,8 @@ const TraceQuery = Type.Object(
     transferId: Type.Optional(Id),
     direction: Type.Union([Type.Literal('forward'), Type.Literal('backward')]),
     depth: Type.Optional(QInt),
-    fromTime: Type.Optional(Type.String({ maxLength: 30 })),
-    toTime: Type.Optional(Type.String({ maxLength: 30 })),
+    fromTime: Type.Optional(IsoTime),
+    toTime: Type.Optional(IsoTime),
     maxNodes: Type.Optional(Type.String({ pattern: '^[0-9]{1,6}$' })),
     maxEdges: Type.Optional(Type.String({ pattern: '^[0-9]{1,6}$' })),
     pageSize: Type.Optional(QInt),
