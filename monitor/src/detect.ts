@@ -11,9 +11,7 @@ import { CsvError, labelsCsv, transfersCsv } from './csv';
 import { evaluate, type Score } from './evaluate';
 import { asFlagged, crossValidate, fit, load, run } from './fit';
 import { type Format, FORMATS, type Input, openInput } from './formats';
-import { DEFAULT_TYPOLOGY_PARAMETERS, TypologyParameters } from '@regchain/common';
-import { Value } from '@sinclair/typebox/value';
-import { DEFAULT_PARAMETERS, type Parameters } from './parameters';
+import { DEFAULT_PARAMETERS, type Parameters, withDefaults } from './parameters';
 import { labelledSet } from './synthetic';
 import { TYPOLOGIES } from './transfer';
 
@@ -47,15 +45,11 @@ function progressBar(total: number): (bytes: number, transfers: number) => void 
 /** A parameters file names what it changes; the rest keeps its default. The result is checked against the schema. */
 function readParameters(file: string | undefined): Parameters {
   if (!file) return DEFAULT_PARAMETERS;
-  const given = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
-  const merged: Record<string, unknown> = { ...DEFAULT_TYPOLOGY_PARAMETERS };
-  for (const [k, v] of Object.entries(given)) {
-    const base = merged[k];
-    merged[k] = typeof base === 'object' && base !== null && typeof v === 'object' && v !== null ? { ...base, ...v } : v;
+  try {
+    return withDefaults(JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>, DEFAULT_PARAMETERS.version);
+  } catch (err) {
+    throw new Error(`${file}: ${(err as Error).message}`);
   }
-  const problems = [...Value.Errors(TypologyParameters, merged)].slice(0, 3).map((e) => `${e.path || '/'} ${e.message}`);
-  if (problems.length > 0) throw new Error(`${file}: ${problems.join('; ')}`);
-  return { ...(merged as TypologyParameters), version: DEFAULT_PARAMETERS.version };
 }
 
 async function sample(dir: string, values: Record<string, string | boolean | undefined>): Promise<void> {

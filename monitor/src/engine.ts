@@ -148,8 +148,9 @@ export class Engine {
 
   /**
    * Judges again, with the slow patterns, what late transfers fed since the last call can change: the transfers
-   * already judged on their accounts or one hop from them, from a lookahead before to a horizon after (the
-   * monitor calls it after each block; `flush` at the end). Answers the alerts it raised or extended.
+   * already judged on their accounts or one hop from them, from a lookahead before to a horizon after (and no
+   * later than what is judged already), and every judgement holding one of those as evidence (the monitor calls
+   * it after each block; `flush` at the end). Answers the alerts it raised or extended.
    */
   settle(): Alert[] {
     const changed = new Map<string, Alert>();
@@ -162,7 +163,10 @@ export class Engine {
       ...this.#window.into(account, from, to),
     ];
     for (const [account, span] of this.#dirty) {
-      const [from, to] = [span.from - this.#lookahead, span.to + this.#horizon];
+      // Only judgements already made can be stale: transfers released from the lookahead whose reads (which
+      // reach a lookahead past them) could take in the late ones. A transfer a little late touches a narrow band.
+      const [from, to] = [span.from - this.#lookahead, Math.min(released, span.to + this.#horizon)];
+      if (from > to) continue;
       const next = new Set<string>();
       for (const u of touching(account, from, to)) {
         affected.set(u.id, u);

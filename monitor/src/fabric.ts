@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadProfile, type GatewayPeer } from '../../gateway/src/fabric/profile';
 import type { Committed, EventSource, Raiser } from './follower';
-import { DEFAULT_PARAMETERS, type Parameters } from './parameters';
+import { DEFAULT_PARAMETERS, type Parameters, withDefaults } from './parameters';
 import type { Checkpoint } from './store';
 
 export interface FabricSettings {
@@ -153,7 +153,8 @@ export function parametersFromChain(link: FabricLink): () => Promise<Parameters>
     try {
       const out = await link.network().getContract(CHAINCODE_NAME).evaluateTransaction('rule:typologies', '{}');
       const record = JSON.parse(Buffer.from(out).toString('utf8')) as { version: number; parameters: TypologyParameters };
-      return { ...record.parameters, version: record.version };
+      // A set published before figures were added to the schema keeps the defaults for those.
+      return withDefaults(record.parameters, record.version);
     } catch (err) {
       const texts = [(err as Error).message, ...((err as { details?: { message: string }[] }).details ?? []).map((d) => d.message)];
       if (texts.some((t) => parseErrorMessage(t)?.code === 'TYPOLOGIES_NOT_FOUND')) return DEFAULT_PARAMETERS;

@@ -1,5 +1,6 @@
 // The typologies' parameters: the defaults the monitor runs on until the regulator publishes a set on chain.
-import { DEFAULT_TYPOLOGY_PARAMETERS, type TypologyParameters } from '@regchain/common';
+import { DEFAULT_TYPOLOGY_PARAMETERS, TypologyParameters } from '@regchain/common';
+import { Value } from '@sinclair/typebox/value';
 import { HOUR } from './transfer';
 
 export { REPORTING_THRESHOLD } from '@regchain/common';
@@ -12,6 +13,21 @@ export type Parameters = TypologyParameters & { readonly version: number };
 
 /** Version 0: nothing published yet. */
 export const DEFAULT_PARAMETERS: Parameters = { version: 0, ...DEFAULT_TYPOLOGY_PARAMETERS };
+
+/**
+ * A set as given (a file, or a set published on chain by an older version that lacks groups or figures added
+ * since) over the defaults: what it names, it sets; the rest keeps its default. Checked against the schema.
+ */
+export function withDefaults(given: Record<string, unknown>, version: number): Parameters {
+  const merged: Record<string, unknown> = { ...DEFAULT_TYPOLOGY_PARAMETERS };
+  for (const [k, v] of Object.entries(given)) {
+    const base = merged[k];
+    merged[k] = typeof base === 'object' && base !== null && typeof v === 'object' && v !== null ? { ...base, ...v } : v;
+  }
+  const problems = [...Value.Errors(TypologyParameters, merged)].slice(0, 3).map((e) => `${e.path || '/'} ${e.message}`);
+  if (problems.length > 0) throw new Error(`typology parameters: ${problems.join('; ')}`);
+  return { ...(merged as TypologyParameters), version };
+}
 
 /**
  * The longest any typology looks back: how long the window keeps a transfer; with `pace`, only for the detectors
