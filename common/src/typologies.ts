@@ -236,6 +236,19 @@ export const DEFAULT_TYPOLOGY_PARAMETERS: TypologyParameters = {
 };
 
 /**
+ * A set as given over the defaults: each group and figure it names, it sets; the rest keeps its default (a file
+ * naming what it changes, or a set published before figures were added to the schema). Not checked here.
+ */
+export function overDefaults(given: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...DEFAULT_TYPOLOGY_PARAMETERS };
+  for (const [k, v] of Object.entries(given)) {
+    const base = merged[k];
+    merged[k] = typeof base === 'object' && base !== null && typeof v === 'object' && v !== null ? { ...base, ...v } : v;
+  }
+  return merged;
+}
+
+/**
  * The monitor's precision in practice, per typology: of the pattern alerts the regulator decided, the share
  * resolved as real (false positives being the rest), to three places; null before any is decided.
  */

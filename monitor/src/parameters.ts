@@ -1,5 +1,5 @@
 // The typologies' parameters: the defaults the monitor runs on until the regulator publishes a set on chain.
-import { DEFAULT_TYPOLOGY_PARAMETERS, TypologyParameters } from '@regchain/common';
+import { DEFAULT_TYPOLOGY_PARAMETERS, overDefaults, TypologyParameters } from '@regchain/common';
 import { Value } from '@sinclair/typebox/value';
 import { HOUR } from './transfer';
 
@@ -19,11 +19,7 @@ export const DEFAULT_PARAMETERS: Parameters = { version: 0, ...DEFAULT_TYPOLOGY_
  * since) over the defaults: what it names, it sets; the rest keeps its default. Checked against the schema.
  */
 export function withDefaults(given: Record<string, unknown>, version: number): Parameters {
-  const merged: Record<string, unknown> = { ...DEFAULT_TYPOLOGY_PARAMETERS };
-  for (const [k, v] of Object.entries(given)) {
-    const base = merged[k];
-    merged[k] = typeof base === 'object' && base !== null && typeof v === 'object' && v !== null ? { ...base, ...v } : v;
-  }
+  const merged = overDefaults(given);
   const problems = [...Value.Errors(TypologyParameters, merged)].slice(0, 3).map((e) => `${e.path || '/'} ${e.message}`);
   if (problems.length > 0) throw new Error(`typology parameters: ${problems.join('; ')}`);
   return { ...(merged as TypologyParameters), version };

@@ -1,7 +1,7 @@
 // The monitor's typology parameters: the regulator publishes a whole set on chain, numbered; the monitor applies it
 // from that block. Only the regulator and the auditor read them.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { TypologyParameters, TypologyParametersRecord } from '@regchain/common';
+import { overDefaults, TypologyParameters, TypologyParametersRecord } from '@regchain/common';
 import { callerOf } from '../../../plugins/app/authentication';
 import { answers } from '../../../schemas/responses';
 import { answer, submitting } from '../submitting';
@@ -17,7 +17,11 @@ const typologies: FastifyPluginAsyncTypebox = async (fastify) => {
         response: answers(TypologyParametersRecord),
       },
     },
-    async (request) => fastify.ledger.evaluate(callerOf(request), { fn: 'rule:typologies', input: {} }),
+    async (request) => {
+      const record = (await fastify.ledger.evaluate(callerOf(request), { fn: 'rule:typologies', input: {} })) as { parameters: Record<string, unknown> };
+      // In force: a set published before figures were added runs with the defaults for them, as the monitor does.
+      return { ...record, parameters: overDefaults(record.parameters) };
+    },
   );
 
   fastify.post(
