@@ -7,6 +7,7 @@ export * from './layout';
 export * from './roles';
 export * from './schemas';
 export * from './secrets';
+export * from './settings';
 export * from './transactions';
 export * from './typologies';
 export * from './vocabulary';

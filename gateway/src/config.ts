@@ -2,7 +2,20 @@
 // other network, point the profile, trust anchors and CA settings at its own files.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CHAINCODE_NAME, CHANNEL, portOffset, REPO_ROOT, stateDir, stateLayout } from '@regchain/common';
+import {
+  CHAINCODE_NAME,
+  CHANNEL,
+  LOG_LEVELS,
+  PortSetting,
+  portOffset,
+  readSettings,
+  REPO_ROOT,
+  stateDir,
+  stateLayout,
+  WholeSetting,
+  WordSetting,
+} from '@regchain/common';
+import { Type } from '@sinclair/typebox';
 
 export interface GatewayConfig {
   readonly host: string;
@@ -61,39 +74,60 @@ export interface GatewayConfig {
   readonly consoleDir: string;
 }
 
+/** The numbers and words the gateway reads from the environment, each with its rule; paths and names are taken as given. */
+export const GatewaySettings = Type.Object({
+  REGCHAIN_GATEWAY_PORT: PortSetting('the gateway’s port'),
+  REGCHAIN_GATEWAY_BODY_LIMIT: WholeSetting(1024, 64 * 1024 * 1024, 'the largest JSON body, in bytes'),
+  REGCHAIN_GATEWAY_RATE_LIMIT: WholeSetting(1, 1_000_000, 'requests a minute per authenticated caller'),
+  REGCHAIN_GATEWAY_ADDRESS_RATE_LIMIT: WholeSetting(1, 1_000_000, 'requests a minute per client address'),
+  LOG_LEVEL: WordSetting(LOG_LEVELS, 'the log level'),
+  REGCHAIN_GATEWAY_STREAMS_PER_CALLER: WholeSetting(1, 1000, 'event streams one caller may hold open'),
+  REGCHAIN_GATEWAY_OFFLINE_SKEW_SECONDS: WholeSetting(1, 3600, 'how far an offline-signed proposal’s time may lie from the clock, in seconds'),
+  REGCHAIN_GATEWAY_STREAM_BUFFER: WholeSetting(1024, 1024 * 1024 * 1024, 'bytes an event stream may buffer for a slow reader'),
+  REGCHAIN_GATEWAY_UPLOAD_BATCH: WholeSetting(1, 500, 'rows of a CSV upload per transaction'),
+  REGCHAIN_GATEWAY_UPLOAD_LIMIT: WholeSetting(1024, 1024 * 1024 * 1024, 'the largest CSV upload, in bytes'),
+  REGCHAIN_GATEWAY_INDEX_QUERIES_PER_CALLER: WholeSetting(1, 100, 'index queries one caller may have in flight'),
+  REGCHAIN_GATEWAY_INDEX_QUERIES: WholeSetting(1, 1000, 'index queries all callers may have in flight'),
+  REGCHAIN_GATEWAY_UPLOAD_PENDING_ROWS: WholeSetting(1, 100_000_000, 'rows one caller may have waiting in uploads'),
+  REGCHAIN_GATEWAY_UPLOAD_RETENTION_SECONDS: WholeSetting(60, 365 * 86_400, 'how long a finished upload’s status is kept, in seconds'),
+  REGCHAIN_MONITOR_PORT: PortSetting('the monitor’s port'),
+});
+
+/** The gateway's settings: the environment's, checked (a bad value stops the start, naming the variable), over the defaults. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const local = stateLayout(stateDir(env));
+  const s = readSettings(GatewaySettings, env);
   const bundledCaClient = path.join(local.bin, 'fabric-ca-client');
   return {
     host: env.REGCHAIN_GATEWAY_HOST ?? '127.0.0.1',
-    port: Number(env.REGCHAIN_GATEWAY_PORT ?? 3000 + portOffset(env.REGCHAIN_PORT_OFFSET)),
+    port: s.REGCHAIN_GATEWAY_PORT ?? 3000 + portOffset(env.REGCHAIN_PORT_OFFSET),
     dataDir: path.resolve(env.REGCHAIN_GATEWAY_DATA ?? local.gatewayData),
     secret: env.REGCHAIN_GATEWAY_SECRET,
     secretFile: path.resolve(env.REGCHAIN_GATEWAY_SECRET_FILE ?? local.vaultKey),
-    bodyLimit: Number(env.REGCHAIN_GATEWAY_BODY_LIMIT ?? 256 * 1024),
-    rateLimitPerMinute: Number(env.REGCHAIN_GATEWAY_RATE_LIMIT ?? 1200),
-    addressRateLimitPerMinute: Number(env.REGCHAIN_GATEWAY_ADDRESS_RATE_LIMIT ?? 6000),
+    bodyLimit: s.REGCHAIN_GATEWAY_BODY_LIMIT ?? 256 * 1024,
+    rateLimitPerMinute: s.REGCHAIN_GATEWAY_RATE_LIMIT ?? 1200,
+    addressRateLimitPerMinute: s.REGCHAIN_GATEWAY_ADDRESS_RATE_LIMIT ?? 6000,
     publicCaller: env.REGCHAIN_GATEWAY_PUBLIC_CALLER ?? 'public',
-    logLevel: env.LOG_LEVEL ?? 'info',
+    logLevel: s.LOG_LEVEL ?? 'info',
     trustAnchors: path.resolve(env.REGCHAIN_TRUST_ANCHORS ?? local.genesisBlock),
-    maxStreamsPerCaller: Number(env.REGCHAIN_GATEWAY_STREAMS_PER_CALLER ?? 4),
-    offlineSkewSeconds: Number(env.REGCHAIN_GATEWAY_OFFLINE_SKEW_SECONDS ?? 60),
-    streamBufferBytes: Number(env.REGCHAIN_GATEWAY_STREAM_BUFFER ?? 1024 * 1024),
+    maxStreamsPerCaller: s.REGCHAIN_GATEWAY_STREAMS_PER_CALLER ?? 4,
+    offlineSkewSeconds: s.REGCHAIN_GATEWAY_OFFLINE_SKEW_SECONDS ?? 60,
+    streamBufferBytes: s.REGCHAIN_GATEWAY_STREAM_BUFFER ?? 1024 * 1024,
     profile: path.resolve(env.REGCHAIN_GATEWAY_PROFILE ?? local.networkProfile),
     channel: env.REGCHAIN_CHANNEL ?? CHANNEL,
     chaincode: env.REGCHAIN_CHAINCODE ?? CHAINCODE_NAME,
     caClient: env.REGCHAIN_FABRIC_CA_CLIENT ?? (fs.existsSync(bundledCaClient) ? bundledCaClient : 'fabric-ca-client'),
     registrars: path.resolve(env.REGCHAIN_GATEWAY_REGISTRARS ?? local.registrars),
     users: path.resolve(env.REGCHAIN_GATEWAY_USERS ?? local.users),
-    uploadBatchSize: Number(env.REGCHAIN_GATEWAY_UPLOAD_BATCH ?? 200),
-    uploadBodyLimit: Number(env.REGCHAIN_GATEWAY_UPLOAD_LIMIT ?? 32 * 1024 * 1024),
-    indexQueriesPerCaller: Number(env.REGCHAIN_GATEWAY_INDEX_QUERIES_PER_CALLER ?? 2),
-    indexQueriesTotal: Number(env.REGCHAIN_GATEWAY_INDEX_QUERIES ?? 6),
-    uploadMaxPendingRows: Number(env.REGCHAIN_GATEWAY_UPLOAD_PENDING_ROWS ?? 1_000_000),
-    uploadRetentionSeconds: Number(env.REGCHAIN_GATEWAY_UPLOAD_RETENTION_SECONDS ?? 24 * 3600),
+    uploadBatchSize: s.REGCHAIN_GATEWAY_UPLOAD_BATCH ?? 200,
+    uploadBodyLimit: s.REGCHAIN_GATEWAY_UPLOAD_LIMIT ?? 32 * 1024 * 1024,
+    indexQueriesPerCaller: s.REGCHAIN_GATEWAY_INDEX_QUERIES_PER_CALLER ?? 2,
+    indexQueriesTotal: s.REGCHAIN_GATEWAY_INDEX_QUERIES ?? 6,
+    uploadMaxPendingRows: s.REGCHAIN_GATEWAY_UPLOAD_PENDING_ROWS ?? 1_000_000,
+    uploadRetentionSeconds: s.REGCHAIN_GATEWAY_UPLOAD_RETENTION_SECONDS ?? 24 * 3600,
     monitorUrl:
       env.REGCHAIN_MONITOR_URL ??
-      `http://${env.REGCHAIN_MONITOR_HOST ?? '127.0.0.1'}:${env.REGCHAIN_MONITOR_PORT ?? 3100 + portOffset(env.REGCHAIN_PORT_OFFSET)}`,
+      `http://${env.REGCHAIN_MONITOR_HOST ?? '127.0.0.1'}:${s.REGCHAIN_MONITOR_PORT ?? 3100 + portOffset(env.REGCHAIN_PORT_OFFSET)}`,
     monitorToken: env.REGCHAIN_MONITOR_TOKEN || undefined,
     monitorTokenFile: path.resolve(env.REGCHAIN_MONITOR_TOKEN_FILE ?? local.monitorToken),
     nodes: path.resolve(env.REGCHAIN_GATEWAY_NODES ?? local.nodes),

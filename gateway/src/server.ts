@@ -15,4 +15,8 @@ async function main(): Promise<void> {
   await app.listen({ host: services.config.host, port: services.config.port });
 }
 
-void main();
+main().catch((err: unknown) => {
+  // A setting refused, a profile missing: one line that says which, not a stack.
+  process.stderr.write(`gateway: ${(err as Error).message}\n`);
+  process.exit(1);
+});

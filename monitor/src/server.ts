@@ -3,7 +3,8 @@
 // index on GET /traces, /counterparties and /statistics. Those answer only the gateway, which presents the token in
 // the state folder's secrets and decides who may ask what (the monitor knows no callers). Settings from the
 // environment; the defaults are the local network's layout (REGCHAIN_HOME).
-import { ownerSecret, portOffset, stateDir, stateLayout } from '@regchain/common';
+import { LOG_LEVELS, ownerSecret, PortSetting, portOffset, readSettings, stateDir, stateLayout, WordSetting } from '@regchain/common';
+import { Type } from '@sinclair/typebox';
 import pino from 'pino';
 import { fabricEvents, fabricRaiser, FabricLink, parametersFromChain } from './fabric';
 import { Monitor } from './follower';
@@ -24,8 +25,16 @@ export interface MonitorConfig {
   readonly tokenFile: string;
 }
 
+/** The numbers and words the monitor reads from the environment, each with its rule. */
+export const MonitorSettings = Type.Object({
+  REGCHAIN_MONITOR_PORT: PortSetting('the monitor’s port'),
+  REGCHAIN_MONITOR_LOG_LEVEL: WordSetting(LOG_LEVELS, 'the log level'),
+});
+
+/** The monitor's settings: the environment's, checked (a bad value stops the start, naming the variable), over the defaults. */
 export function monitorConfig(env: NodeJS.ProcessEnv = process.env): MonitorConfig {
   const local = stateLayout(stateDir(env));
+  const s = readSettings(MonitorSettings, env);
   return {
     databaseUrl: env.REGCHAIN_MONITOR_DATABASE_URL || undefined,
     dataDir: env.REGCHAIN_MONITOR_DATA ?? local.monitorData,
@@ -33,8 +42,8 @@ export function monitorConfig(env: NodeJS.ProcessEnv = process.env): MonitorConf
     mspId: env.REGCHAIN_MONITOR_MSP_ID ?? 'RegulatorMSP',
     mspDir: env.REGCHAIN_MONITOR_MSP ?? local.monitorMsp,
     host: env.REGCHAIN_MONITOR_HOST ?? '127.0.0.1',
-    port: Number(env.REGCHAIN_MONITOR_PORT ?? 3100 + portOffset(env.REGCHAIN_PORT_OFFSET)),
-    logLevel: env.REGCHAIN_MONITOR_LOG_LEVEL ?? 'info',
+    port: s.REGCHAIN_MONITOR_PORT ?? 3100 + portOffset(env.REGCHAIN_PORT_OFFSET),
+    logLevel: s.REGCHAIN_MONITOR_LOG_LEVEL ?? 'info',
     token: env.REGCHAIN_MONITOR_TOKEN || undefined,
     tokenFile: env.REGCHAIN_MONITOR_TOKEN_FILE ?? local.monitorToken,
   };
@@ -77,7 +86,8 @@ export async function startMonitor(config: MonitorConfig): Promise<{ close: () =
 }
 
 if (require.main === module) {
-  startMonitor(monitorConfig())
+  Promise.resolve()
+    .then(() => startMonitor(monitorConfig()))
     .then(({ close }) => {
       const shutdown = (): void => void close().then(() => process.exit(0));
       process.once('SIGINT', shutdown);
