@@ -3,15 +3,14 @@
 //   npm run bench:console -- [--url http://127.0.0.1:3000] [--runs 5]
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parseArgs } from 'node:util';
 import { chromium, type Page } from 'playwright-core';
 import { stateDir } from '@regchain/common';
 
-const arg = (name: string, fallback: string): string => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
-};
-const base = arg('url', `http://127.0.0.1:${process.env.REGCHAIN_GATEWAY_PORT ?? 3000}`);
-const runs = Number(arg('runs', '5'));
+const { values } = parseArgs({ options: { url: { type: 'string' }, runs: { type: 'string' } }, strict: true });
+const base = values.url ?? `http://127.0.0.1:${process.env.REGCHAIN_GATEWAY_PORT ?? 3000}`;
+const runs = Number(values.runs ?? '5');
+if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs: a whole number from 1');
 const keys = JSON.parse(fs.readFileSync(path.join(stateDir(), 'gateway', 'dev-api-keys.json'), 'utf8')) as Record<string, string>;
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;

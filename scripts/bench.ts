@@ -3,7 +3,7 @@
 // Run: npm run bench [-- --n 100]
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
-import { promisify } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildApp } from '../gateway/src/app';
@@ -15,8 +15,9 @@ import { up } from '../network/src/network';
 import { CHAINCODE_NAME, CHANNEL, orgByKey } from '../network/src/topology';
 
 const execFileAsync = promisify(execFile);
-const argN = process.argv.indexOf('--n');
-const N = argN > 0 ? Number(process.argv[argN + 1]) : 60;
+const { values } = parseArgs({ options: { n: { type: 'string' } }, strict: true });
+const N = values.n === undefined ? 60 : Number(values.n);
+if (!Number.isInteger(N) || N < 1) throw new Error('--n: a whole number from 1');
 const run = Date.now().toString(36);
 
 function stats(ms: number[]): string {

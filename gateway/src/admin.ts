@@ -3,6 +3,7 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parseArgs } from 'node:util';
 import { isRole } from '@regchain/common';
 import { loadConfig } from './config';
 import { bootstrapCallers, certificateAuthority } from './fabric/bootstrap';
@@ -24,9 +25,14 @@ const USAGE = `usage: gateway-admin <command>
                                 and revoke its certificate at its org's CA; the CA's new CRL is written for the channel's MSP
   list                          callers, their orgs and roles`;
 
-function flag(args: readonly string[], name: string): string | undefined {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
+/** A command's flags, strictly: an unknown flag, or one without its value, is refused with the usage. */
+function flags<K extends string>(args: readonly string[], names: readonly K[]): Partial<Record<K, string>> {
+  try {
+    const options = Object.fromEntries(names.map((n) => [n, { type: 'string' as const }]));
+    return parseArgs({ args: [...args], options, strict: true, allowPositionals: false }).values as Partial<Record<K, string>>;
+  } catch (err) {
+    throw new AdminError(`${(err as Error).message}\n${USAGE}`);
+  }
 }
 
 function registry(): { registry: CallerRegistry; dataDir: string } {
@@ -47,13 +53,9 @@ async function bootstrap(): Promise<void> {
 }
 
 async function createCaller(args: readonly string[]): Promise<void> {
-  const mspId = flag(args, 'msp');
-  const name = flag(args, 'name');
-  const role = flag(args, 'role');
-  const entity = flag(args, 'entity');
+  const { msp: mspId, name, role, entity, 'offline-cert': certFile } = flags(args, ['msp', 'name', 'role', 'entity', 'offline-cert']);
   if (!mspId || !name || !role || !entity || !isRole(role)) throw new AdminError(USAGE);
   const { registry: callers } = registry();
-  const certFile = flag(args, 'offline-cert');
   const enrolled = certFile
     ? { certificate: fs.readFileSync(certFile, 'utf8') }
     : { ...(await certificateAuthority(loadConfig(), mspId).issue({ name, role, entityId: entity })), enrollmentId: name };
@@ -62,7 +64,7 @@ async function createCaller(args: readonly string[]): Promise<void> {
 }
 
 async function revokeCaller(args: readonly string[]): Promise<void> {
-  const name = flag(args, 'name');
+  const { name } = flags(args, ['name']);
   if (!name) throw new AdminError(USAGE);
   const config = loadConfig();
   // The gateway first (at once), then the CA, whose CRL the channel's MSP must then carry.

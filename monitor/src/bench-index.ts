@@ -1,14 +1,16 @@
 // npm run bench:index -- [--transfers N]: how fast the index answers history-wide questions. Loads a labelled set
 // (seed 4242, as large as asked) into an in-memory PGlite index block by block, then times traces, counterparties
 // and statistics over it, and prints the figures. A script that prints, not a timed test.
+import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { traceFromIndex } from './queries';
 import { Store } from './store';
 import { labelledSet } from './synthetic';
 
 async function main(): Promise<void> {
-  const arg = process.argv.indexOf('--transfers');
-  const wanted = arg > 0 ? Number(process.argv[arg + 1]) : 100_000;
+  const { values } = parseArgs({ options: { transfers: { type: 'string' } }, strict: true });
+  const wanted = values.transfers === undefined ? 100_000 : Number(values.transfers);
+  if (!Number.isInteger(wanted) || wanted < 1000) throw new Error('--transfers: a whole number from 1000');
   const people = Math.max(100, Math.round(wanted / 77));
   const set = labelledSet({ seed: 4242, days: 150, people, instances: 20 });
   const store = await Store.open({});
@@ -58,6 +60,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err);
+  process.stderr.write(`bench:index: ${(err as Error).message}\n`);
   process.exit(1);
 });

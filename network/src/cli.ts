@@ -1,5 +1,6 @@
 // Command line for the local network: install, up, down [--purge], status, deploy, the gateway and monitor processes, CRLs.
 import * as fs from 'node:fs';
+import { parseArgs } from 'node:util';
 import { ensureFabric } from './binaries';
 import { deployChaincode } from './chaincode';
 import { log, NetworkError } from './log';
@@ -25,8 +26,21 @@ const USAGE = `usage: network <command>
                    put an org's CRL (from \`gateway:admin revoke-caller\`) into the channel config, signed by its admin`;
 
 async function main(argv: readonly string[]): Promise<void> {
-  const [command, ...rest] = argv;
-  const runtime = runtimeByName(rest.includes('--docker') ? 'docker' : process.env.REGCHAIN_RUNTIME);
+  const [command, ...args] = argv;
+  // Strict: an unknown flag, or one without its value, is refused (not ignored).
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: { docker: { type: 'boolean' }, purge: { type: 'boolean' }, msp: { type: 'string' }, file: { type: 'string' } },
+    });
+  } catch (err) {
+    throw new NetworkError(`${(err as Error).message}\n${USAGE}`);
+  }
+  const { values, positionals: rest } = parsed;
+  const runtime = runtimeByName(values.docker ? 'docker' : process.env.REGCHAIN_RUNTIME);
   switch (command) {
     case 'install': {
       const fabric = await ensureFabric();
@@ -43,7 +57,7 @@ async function main(argv: readonly string[]): Promise<void> {
       return;
     }
     case 'down': {
-      const purge = rest.includes('--purge');
+      const purge = values.purge === true;
       const stopped = await down({ purge, runtime });
       log.done(`stopped ${stopped.length} process(es)${stopped.length ? `: ${stopped.join(', ')}` : ''}${purge ? '; state purged' : ''}`);
       return;
@@ -79,9 +93,7 @@ async function main(argv: readonly string[]): Promise<void> {
       if (rest[0] === 'stop') return log.done(`monitor ${await stopProcess('monitor', 15_000)}`);
       break;
     case 'publish-crl': {
-      const flag = (name: string): string | undefined => rest[rest.indexOf(`--${name}`) + 1];
-      const mspId = rest.includes('--msp') ? flag('msp') : undefined;
-      const file = rest.includes('--file') ? flag('file') : undefined;
+      const [mspId, file] = [values.msp, values.file];
       const org = PEER_ORGS.find((o) => o.mspId === mspId);
       if (!org || !file) break;
       const height = await publishCrl(await ensureFabric(), org, fs.readFileSync(file, 'utf8'));
