@@ -66,6 +66,8 @@ describe('the monitor over HTTP', () => {
     [`/traces?accountId=a&maxEdges=${LIMITS.traceEdges + 1}`, 'more edges than the limit'],
     ['/traces?accountId=a&direction=sideways', 'no such direction'],
     ['/traces?accountId=a&fromTime=yesterday', 'a time that is not ISO 8601'],
+    ['/counterparties?accountId=a&toTime=0294-28-29T45:66:96.688Z', 'a time of the right form that is no real time'],
+    ['/traces?accountId=a&fromTime=2026-02-30T00:00:00Z', 'the 30th of February'],
     ['/traces?accountId=a&fromTime=2026-01-01T08:00:00%2B08:00', 'a time not in UTC (the chaincode takes Z only)'],
     ['/traces?accountId=a&startTime=99999999999999', 'a time past the year 9999'],
     ['/traces?accountId=a&colour=red', 'a parameter it does not know'],

@@ -66,7 +66,15 @@ const TraceQuery = Type.Object(
 const CounterpartiesQuery = Type.Object({ ...Account, ...Window, limit: Count(1, LIMITS.counterparties, 100, 'counterparties') }, strict);
 const StatisticsQuery = Type.Object({ days: Count(1, LIMITS.statisticsDays, 90, 'days back from today') }, strict);
 
-const seconds = (iso: string | undefined, fallback: number): number => (iso === undefined ? fallback : Math.floor(Date.parse(iso) / 1000));
+/** A time of the query in seconds; the schema checks its form, this that it is a real time (no 45th hour, no month 28). */
+function seconds(iso: string | undefined, fallback: number, field: string): number {
+  if (iso === undefined) return fallback;
+  const ms = Date.parse(iso);
+  if (!Number.isFinite(ms) || new Date(ms).toISOString().slice(0, 19) !== iso.slice(0, 19)) {
+    throw new ApiError(400, 'VALIDATION_FAILED', `querystring/${field} is not a real time: ${iso}`, { details: { field: `querystring/${field}` } });
+  }
+  return Math.floor(ms / 1000);
+}
 
 function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
@@ -129,8 +137,8 @@ const routes: FastifyPluginAsyncTypebox<MonitorHttpOptions> = async (app, option
       start: q.accountId,
       direction: q.direction,
       depth: q.depth,
-      fromTime: seconds(q.fromTime, 0),
-      toTime: seconds(q.toTime, LAST_SECOND),
+      fromTime: seconds(q.fromTime, 0, 'fromTime'),
+      toTime: seconds(q.toTime, LAST_SECOND, 'toTime'),
       maxNodes: q.maxNodes,
       maxEdges: q.maxEdges,
       startTime: q.startTime,
@@ -140,7 +148,7 @@ const routes: FastifyPluginAsyncTypebox<MonitorHttpOptions> = async (app, option
 
   app.get('/counterparties', { ...index, schema: { querystring: CounterpartiesQuery } }, async (request) => {
     const q = request.query;
-    const counterparties = await store.counterparties(q.accountId, seconds(q.fromTime, 0), seconds(q.toTime, LAST_SECOND), q.limit);
+    const counterparties = await store.counterparties(q.accountId, seconds(q.fromTime, 0, 'fromTime'), seconds(q.toTime, LAST_SECOND, 'toTime'), q.limit);
     return { account: q.accountId, counterparties, source: 'index', asOfBlock: await asOfBlock() };
   });
 
