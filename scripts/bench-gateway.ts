@@ -21,7 +21,7 @@ export async function benchGateway(name: string): Promise<BenchGateway> {
   await up();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `regchain-bench-${name}-`));
   const services = createServices({
-    ...loadConfig({ REGCHAIN_HOME: process.env.REGCHAIN_HOME }),
+    ...loadConfig({ REGCHAIN_HOME: process.env.REGCHAIN_HOME, REGCHAIN_PORT_OFFSET: process.env.REGCHAIN_PORT_OFFSET }),
     dataDir,
     secret: 'bench',
     logLevel: 'silent',

@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   await up();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'regchain-bench-'));
   const config = {
-    ...loadConfig({ REGCHAIN_HOME: process.env.REGCHAIN_HOME }),
+    ...loadConfig({ REGCHAIN_HOME: process.env.REGCHAIN_HOME, REGCHAIN_PORT_OFFSET: process.env.REGCHAIN_PORT_OFFSET }),
     dataDir,
     secret: 'bench',
     logLevel: 'silent',

@@ -100,7 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   const bundledCaClient = path.join(local.bin, 'fabric-ca-client');
   return {
     host: env.REGCHAIN_GATEWAY_HOST ?? '127.0.0.1',
-    port: s.REGCHAIN_GATEWAY_PORT ?? 3000 + portOffset(env.REGCHAIN_PORT_OFFSET),
+    port: s.REGCHAIN_GATEWAY_PORT ?? 3000 + portOffset(env.REGCHAIN_PORT_OFFSET ?? ''),
     dataDir: path.resolve(env.REGCHAIN_GATEWAY_DATA ?? local.gatewayData),
     secret: env.REGCHAIN_GATEWAY_SECRET,
     secretFile: path.resolve(env.REGCHAIN_GATEWAY_SECRET_FILE ?? local.vaultKey),
@@ -127,7 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     uploadRetentionSeconds: s.REGCHAIN_GATEWAY_UPLOAD_RETENTION_SECONDS ?? 24 * 3600,
     monitorUrl:
       env.REGCHAIN_MONITOR_URL ??
-      `http://${env.REGCHAIN_MONITOR_HOST ?? '127.0.0.1'}:${s.REGCHAIN_MONITOR_PORT ?? 3100 + portOffset(env.REGCHAIN_PORT_OFFSET)}`,
+      `http://${env.REGCHAIN_MONITOR_HOST ?? '127.0.0.1'}:${s.REGCHAIN_MONITOR_PORT ?? 3100 + portOffset(env.REGCHAIN_PORT_OFFSET ?? '')}`,
     monitorToken: env.REGCHAIN_MONITOR_TOKEN || undefined,
     monitorTokenFile: path.resolve(env.REGCHAIN_MONITOR_TOKEN_FILE ?? local.monitorToken),
     nodes: path.resolve(env.REGCHAIN_GATEWAY_NODES ?? local.nodes),

@@ -42,7 +42,7 @@ export function monitorConfig(env: NodeJS.ProcessEnv = process.env): MonitorConf
     mspId: env.REGCHAIN_MONITOR_MSP_ID ?? 'RegulatorMSP',
     mspDir: env.REGCHAIN_MONITOR_MSP ?? local.monitorMsp,
     host: env.REGCHAIN_MONITOR_HOST ?? '127.0.0.1',
-    port: s.REGCHAIN_MONITOR_PORT ?? 3100 + portOffset(env.REGCHAIN_PORT_OFFSET),
+    port: s.REGCHAIN_MONITOR_PORT ?? 3100 + portOffset(env.REGCHAIN_PORT_OFFSET ?? ''),
     logLevel: s.REGCHAIN_MONITOR_LOG_LEVEL ?? 'info',
     token: env.REGCHAIN_MONITOR_TOKEN || undefined,
     tokenFile: env.REGCHAIN_MONITOR_TOKEN_FILE ?? local.monitorToken,

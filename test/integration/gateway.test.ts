@@ -32,7 +32,7 @@ interface Running {
 
 async function startGateway(): Promise<Running> {
   const services = createServices({
-    ...loadConfig({ REGCHAIN_HOME: process.env.REGCHAIN_HOME }),
+    ...loadConfig({ REGCHAIN_HOME: process.env.REGCHAIN_HOME, REGCHAIN_PORT_OFFSET: process.env.REGCHAIN_PORT_OFFSET }),
     dataDir,
     secret: 'integration-secret',
     logLevel: 'silent',
@@ -55,7 +55,12 @@ let gw: Running;
 let keys: Record<string, string>;
 
 beforeAll(async () => {
-  const services = createServices({ ...loadConfig({ REGCHAIN_HOME: process.env.REGCHAIN_HOME }), dataDir, secret: 'integration-secret', logLevel: 'silent' });
+  const services = createServices({
+    ...loadConfig({ REGCHAIN_HOME: process.env.REGCHAIN_HOME, REGCHAIN_PORT_OFFSET: process.env.REGCHAIN_PORT_OFFSET }),
+    dataDir,
+    secret: 'integration-secret',
+    logLevel: 'silent',
+  });
   keys = await bootstrapCallers(services.config, services.callers);
   gw = await startGateway();
 });
@@ -396,7 +401,12 @@ describe('offline signing', () => {
     const fabric = await ensureFabric();
     const member = `offline-${run}`;
     const enrolled = await registerAndEnroll(fabric, orgByKey('bank'), { name: member, role: 'bank', entityId: BANK });
-    const services = createServices({ ...loadConfig({ REGCHAIN_HOME: process.env.REGCHAIN_HOME }), dataDir, secret: 'integration-secret', logLevel: 'silent' });
+    const services = createServices({
+      ...loadConfig({ REGCHAIN_HOME: process.env.REGCHAIN_HOME, REGCHAIN_PORT_OFFSET: process.env.REGCHAIN_PORT_OFFSET }),
+      dataDir,
+      secret: 'integration-secret',
+      logLevel: 'silent',
+    });
     const { apiKey } = await services.callers.add({
       id: member,
       mspId: 'BankMSP',

@@ -39,7 +39,7 @@ let services: ReturnType<typeof createServices>;
 
 beforeAll(async () => {
   const config = {
-    ...loadConfig({ REGCHAIN_HOME: process.env.REGCHAIN_HOME }),
+    ...loadConfig({ REGCHAIN_HOME: process.env.REGCHAIN_HOME, REGCHAIN_PORT_OFFSET: process.env.REGCHAIN_PORT_OFFSET }),
     dataDir,
     secret: 'trust-secret',
     secretFile: path.join(dataDir, 'vault.key'),

@@ -10,7 +10,7 @@ import { orgByKey } from '../../network/src/topology';
 
 export function suiteServices(dataDir: string, overrides: Partial<GatewayConfig> = {}): ReturnType<typeof createServices> {
   return createServices({
-    ...loadConfig({ REGCHAIN_HOME: process.env.REGCHAIN_HOME }),
+    ...loadConfig({ REGCHAIN_HOME: process.env.REGCHAIN_HOME, REGCHAIN_PORT_OFFSET: process.env.REGCHAIN_PORT_OFFSET }),
     dataDir,
     secret: 'suite-secret',
     secretFile: path.join(dataDir, 'vault.key'),
