@@ -39,6 +39,10 @@ describe('transfers CSV', () => {
       ':2: amount "15.00" is not a positive whole number of fen',
     ],
     ['a local time', 'reference,payerAccount,payeeAccount,amount,executedAt\nR1,a,b,1,2026-03-01T08:00:00+08:00\n', ':2: executedAt'],
+    // What the upload refuses, the back-test refuses: the chaincode's form of a time, and a real one.
+    ['UTC written as an offset', 'reference,payerAccount,payeeAccount,amount,executedAt\nR1,a,b,1,2026-03-01T08:00:00+00:00\n', ':2: executedAt'],
+    ['microseconds', 'reference,payerAccount,payeeAccount,amount,executedAt\nR1,a,b,1,2026-03-01T08:00:00.123456Z\n', ':2: executedAt'],
+    ['the 30th of February', 'reference,payerAccount,payeeAccount,amount,executedAt\nR1,a,b,1,2026-02-30T08:00:00Z\n', ':2: executedAt'],
     [
       'a reference twice',
       'reference,payerAccount,payeeAccount,amount,executedAt\nR1,a,b,1,2026-03-01T08:00:00Z\nR1,a,b,2,2026-03-01T09:00:00Z\n',

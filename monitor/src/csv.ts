@@ -1,6 +1,6 @@
 // Transfers and labels from CSV files, streamed: a back-test of millions of rows holds one row at a time. The
 // transfers file is the one the gateway's batch upload takes (TRANSFERS_CSV_COLUMNS).
-import { TRANSFERS_CSV_COLUMNS } from '@regchain/common';
+import { IsoTime, TRANSFERS_CSV_COLUMNS } from '@regchain/common';
 import { parse } from 'csv-parse';
 import * as fs from 'node:fs';
 import * as zlib from 'node:zlib';
@@ -18,7 +18,8 @@ export class CsvError extends Error {
   }
 }
 
-const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]00:00)$/;
+/** The chaincode's form of a time (UTC, `Z`, at most milliseconds): what the upload records, the back-test reads. */
+const ISO_UTC = new RegExp(IsoTime.pattern as string);
 
 /**
  * Rows of a CSV file (gzipped when its name ends in .gz) with a header, checked for the columns it must have;
@@ -86,7 +87,10 @@ function transferOf(row: Record<string, string>, seen: ReadonlySet<string>): Tra
   if (!/^[1-9][0-9]{0,14}$/.test(amountText)) return `amount ${JSON.stringify(amountText)} is not a positive whole number of fen`;
   const at = row.executedAt ?? '';
   const millis = ISO_UTC.test(at) ? Date.parse(at) : Number.NaN;
-  if (!Number.isFinite(millis)) return `executedAt ${JSON.stringify(at)} is not an ISO 8601 time in UTC`;
+  // The form, and a real time: no 30th of February, no 25th hour.
+  if (!Number.isFinite(millis) || new Date(millis).toISOString().slice(0, 19) !== at.slice(0, 19)) {
+    return `executedAt ${JSON.stringify(at)} is not a time in UTC as the upload takes it (YYYY-MM-DDThh:mm:ss[.sss]Z)`;
+  }
   const from = row.payerAccount ?? '';
   const to = row.payeeAccount ?? '';
   if (!from || !to || from === to) return 'payerAccount and payeeAccount must be two different accounts';

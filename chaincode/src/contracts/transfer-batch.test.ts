@@ -184,6 +184,15 @@ describe('business time', () => {
     expect(await world.call('transfer:settings', {}, as.bank)).toEqual({ maxBackdateDays: null });
     await world.call('transfer:record', item('ent1', 'ent2', 1, 'G-2', { executedAt: ISO(now - 400 * 86400) }), as.bank);
   });
+
+  it('refuses a time of the right form that is no real time, rather than rolling it over', async () => {
+    const year = new Date(world.peer.clock * 1000).getUTCFullYear() - 1;
+    await world.call('transfer:configure', { maxBackdateDays: null }, as.regulator);
+    for (const [i, executedAt] of [`${year}-02-30T08:00:00Z`, `${year}-04-31T08:00:00Z`, `${year}-06-01T24:00:00Z`].entries()) {
+      await world.refuses('VALIDATION_FAILED', 'transfer:record', item('ent1', 'ent2', 1, `H-${i}`, { executedAt }), as.bank);
+    }
+    await world.call('transfer:record', item('ent1', 'ent2', 1, 'H-3', { executedAt: `${year}-02-28T08:00:00.250Z` }), as.bank);
+  });
 });
 
 describe('concurrent transfers', () => {

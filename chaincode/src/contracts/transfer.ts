@@ -72,8 +72,12 @@ function factSource(ledger: Ledger): FactSource {
 async function executionTime(ledger: Ledger, executedAt: string | undefined): Promise<number> {
   const now = ledger.txSeconds();
   if (executedAt === undefined) return now;
-  const seconds = Math.floor(Date.parse(executedAt) / 1000);
-  if (!Number.isFinite(seconds)) throw new ChaincodeError('VALIDATION_FAILED', 'executedAt: not a time', { field: '/executedAt' });
+  const millis = Date.parse(executedAt);
+  // A real time, not one JavaScript rolls over: the 30th of February is not the 2nd of March.
+  if (!Number.isFinite(millis) || new Date(millis).toISOString().slice(0, 19) !== executedAt.slice(0, 19)) {
+    throw new ChaincodeError('VALIDATION_FAILED', `executedAt ${executedAt}: not a real time`, { field: '/executedAt' });
+  }
+  const seconds = Math.floor(millis / 1000);
   if (seconds > now + MAX_SKEW_SECONDS) {
     throw new ChaincodeError(
       'TRANSFER_INVALID',
