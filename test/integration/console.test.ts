@@ -265,6 +265,28 @@ describe('the console', () => {
     if (listed.length > 0) expect(new Set(typologies)).toEqual(new Set([zh.vocab.typology.structuring]));
     expect(await page.locator('p.error').count()).toBe(0);
     expect((await api('regulator1', 'GET', `/v1/alerts/${first.alerts[0]}`)).body.status).toBe('acknowledged');
+
+    // A pattern alert says why: each condition that made it, worded in the console's language, with its limit.
+    const raised = await api('regulator1', 'POST', '/v1/alerts/patterns', {
+      key: `console-why-${run}`,
+      typology: 'fan-in',
+      parametersVersion: 0,
+      score: 0.7,
+      accounts: [acct('a'), acct('b')],
+      transferIds: [first.transferId],
+      conditions: [
+        { name: 'one-off-payers', value: 4, limit: 2 },
+        { name: 'spread-days', value: 87.4, limit: 240 },
+      ],
+    });
+    expect(raised.status).toBe(201);
+    await page.goto(`${base}/console/#/alerts?alertId=${raised.body.result.alertId}`);
+    const why = page.getByTestId('alert-conditions');
+    await why.waitFor();
+    expect(await why.locator('li').allTextContents()).toEqual([
+      `${zh.vocab.condition['one-off-payers']}: 4 (${zh.alerts.reached} 2)`,
+      `${zh.vocab.condition['spread-days']}: 87.4 (${zh.alerts.reached} 240)`,
+    ]);
   });
 
   it('lets an enterprise file with an attachment hashed in the browser, and the regulator approve it with a number anyone can look up', async () => {
