@@ -105,3 +105,30 @@ export class ApiError extends Error {
     };
   }
 }
+
+/**
+ * Any error an HTTP service's handler meets, as the answer it gives: an ApiError as it is; a schema's refusal
+ * (Fastify's `validation`) a 400 VALIDATION_FAILED naming the field; another 4xx the framework raised under its
+ * own code; anything else a 500 INTERNAL whose cause is kept for the log. Shared by the gateway and the monitor.
+ */
+export function apiErrorOf(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  const e = error as {
+    validation?: { instancePath?: string; message?: string }[];
+    validationContext?: string;
+    statusCode?: number;
+    code?: string;
+    message?: string;
+  };
+  if (e.validation) {
+    const first = e.validation[0];
+    const field = `${e.validationContext ?? 'body'}${first?.instancePath ?? ''}`;
+    return new ApiError(400, 'VALIDATION_FAILED', `${field} ${first?.message ?? 'is invalid'}`, { details: { field } });
+  }
+  if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
+    const code =
+      e.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'PAYLOAD_TOO_LARGE' : e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST';
+    return new ApiError(e.statusCode, code, e.message ?? 'bad request', { cause: error });
+  }
+  return new ApiError(500, 'INTERNAL', 'internal error', { cause: error });
+}

@@ -2,19 +2,7 @@
 // other network, point the profile, trust anchors and CA settings at its own files.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import {
-  CHAINCODE_NAME,
-  CHANNEL,
-  LOG_LEVELS,
-  PortSetting,
-  portOffset,
-  readSettings,
-  REPO_ROOT,
-  stateDir,
-  stateLayout,
-  WholeSetting,
-  WordSetting,
-} from '@regchain/common';
+import { CHAINCODE_NAME, CHANNEL, LOG_LEVELS, PortSetting, readSettings, REPO_ROOT, stateDir, stateLayout, WholeSetting, WordSetting } from '@regchain/common';
 import { Type } from '@sinclair/typebox';
 
 export interface GatewayConfig {
@@ -91,6 +79,7 @@ export const GatewaySettings = Type.Object({
   REGCHAIN_GATEWAY_UPLOAD_PENDING_ROWS: WholeSetting(1, 100_000_000, 'rows one caller may have waiting in uploads'),
   REGCHAIN_GATEWAY_UPLOAD_RETENTION_SECONDS: WholeSetting(60, 365 * 86_400, 'how long a finished upload’s status is kept, in seconds'),
   REGCHAIN_MONITOR_PORT: PortSetting('the monitor’s port'),
+  REGCHAIN_PORT_OFFSET: WholeSetting(0, 50_000, 'added to every default port (a test network beside npm start’s)'),
 });
 
 /** The gateway's settings: the environment's, checked (a bad value stops the start, naming the variable), over the defaults. */
@@ -100,7 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   const bundledCaClient = path.join(local.bin, 'fabric-ca-client');
   return {
     host: env.REGCHAIN_GATEWAY_HOST ?? '127.0.0.1',
-    port: s.REGCHAIN_GATEWAY_PORT ?? 3000 + portOffset(env.REGCHAIN_PORT_OFFSET ?? ''),
+    port: s.REGCHAIN_GATEWAY_PORT ?? 3000 + (s.REGCHAIN_PORT_OFFSET ?? 0),
     dataDir: path.resolve(env.REGCHAIN_GATEWAY_DATA ?? local.gatewayData),
     secret: env.REGCHAIN_GATEWAY_SECRET,
     secretFile: path.resolve(env.REGCHAIN_GATEWAY_SECRET_FILE ?? local.vaultKey),
@@ -126,8 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     uploadMaxPendingRows: s.REGCHAIN_GATEWAY_UPLOAD_PENDING_ROWS ?? 1_000_000,
     uploadRetentionSeconds: s.REGCHAIN_GATEWAY_UPLOAD_RETENTION_SECONDS ?? 24 * 3600,
     monitorUrl:
-      env.REGCHAIN_MONITOR_URL ??
-      `http://${env.REGCHAIN_MONITOR_HOST ?? '127.0.0.1'}:${s.REGCHAIN_MONITOR_PORT ?? 3100 + portOffset(env.REGCHAIN_PORT_OFFSET ?? '')}`,
+      env.REGCHAIN_MONITOR_URL ?? `http://${env.REGCHAIN_MONITOR_HOST ?? '127.0.0.1'}:${s.REGCHAIN_MONITOR_PORT ?? 3100 + (s.REGCHAIN_PORT_OFFSET ?? 0)}`,
     monitorToken: env.REGCHAIN_MONITOR_TOKEN || undefined,
     monitorTokenFile: path.resolve(env.REGCHAIN_MONITOR_TOKEN_FILE ?? local.monitorToken),
     nodes: path.resolve(env.REGCHAIN_GATEWAY_NODES ?? local.nodes),

@@ -3,9 +3,9 @@
 // traces, counterparties and statistics are the index's content for the gateway: both take the monitor token.
 // The monitor knows no callers: the gateway decides who may ask what.
 import { type FastifyPluginAsyncTypebox, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { ApiError, Id, IsoTime, sameSecret } from '@regchain/common';
+import { ApiError, apiErrorOf, Id, IsoTime, sameSecret } from '@regchain/common';
 import { Type } from '@sinclair/typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { pageOf } from '../../chaincode/src/domain/trace';
 import { traceFromIndex } from './queries';
 import type { Store } from './store';
@@ -76,27 +76,26 @@ function seconds(iso: string | undefined, fallback: number, field: string): numb
   return Math.floor(ms / 1000);
 }
 
-function toApiError(error: unknown): ApiError {
-  if (error instanceof ApiError) return error;
-  const e = error as Partial<FastifyError> & { validation?: { instancePath?: string; message?: string }[] };
-  if (e.validation) {
-    const first = e.validation[0];
-    const field = `${e.validationContext ?? 'querystring'}${first?.instancePath ?? ''}`;
-    return new ApiError(400, 'VALIDATION_FAILED', `${field} ${first?.message ?? 'is invalid'}`, { details: { field } });
-  }
-  if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) return new ApiError(e.statusCode, 'BAD_REQUEST', e.message ?? 'bad request', { cause: error });
-  return new ApiError(500, 'INTERNAL', 'internal error', { cause: error });
-}
-
 const routes: FastifyPluginAsyncTypebox<MonitorHttpOptions> = async (app, options) => {
   const { store } = options;
   const asOfBlock = async (): Promise<number | null> => {
     const c = await store.checkpoint();
     return c ? Number(c.block) : null;
   };
-  // The index answers on the monitor's one thread, beside its following of the chain: a few queries at a time.
+  // The index answers on the monitor's one thread, beside its following of the chain: a few queries at a time,
+  // counted around the query itself, so a request that goes away early cannot keep its place.
   let inFlight = 0;
-  const index = { config: { index: true } };
+  const counted = async <T>(query: () => Promise<T>): Promise<T> => {
+    if (inFlight >= LIMITS.queriesInFlight) {
+      throw new ApiError(503, 'INDEX_BUSY', `${LIMITS.queriesInFlight} index queries are running; retry shortly`, { retryAfter: LIMITS.retryAfter });
+    }
+    inFlight += 1;
+    try {
+      return await query();
+    } finally {
+      inFlight -= 1;
+    }
+  };
 
   app.addHook('onRequest', async (request) => {
     if (request.routeOptions.url === '/health') return;
@@ -104,15 +103,6 @@ const routes: FastifyPluginAsyncTypebox<MonitorHttpOptions> = async (app, option
     if (!(presented && sameSecret(presented, options.token))) {
       throw new ApiError(401, 'UNAUTHENTICATED', 'status and index queries answer operators and the gateway only (Bearer: the monitor token)');
     }
-    if (!(request.routeOptions.config as { index?: boolean }).index) return;
-    if (inFlight >= LIMITS.queriesInFlight) {
-      throw new ApiError(503, 'INDEX_BUSY', `${LIMITS.queriesInFlight} index queries are running; retry shortly`, { retryAfter: LIMITS.retryAfter });
-    }
-    inFlight += 1;
-    (request as { counted?: boolean }).counted = true;
-  });
-  app.addHook('onResponse', async (request) => {
-    if ((request as { counted?: boolean }).counted) inFlight -= 1;
   });
 
   app.get('/health', async () => ({ status: 'ok' }));
@@ -131,39 +121,45 @@ const routes: FastifyPluginAsyncTypebox<MonitorHttpOptions> = async (app, option
     };
   });
 
-  app.get('/traces', { ...index, schema: { querystring: TraceQuery } }, async (request) => {
+  app.get('/traces', { schema: { querystring: TraceQuery } }, async (request) => {
     const q = request.query;
-    const trace = await traceFromIndex(store, {
-      start: q.accountId,
-      direction: q.direction,
-      depth: q.depth,
-      fromTime: seconds(q.fromTime, 0, 'fromTime'),
-      toTime: seconds(q.toTime, LAST_SECOND, 'toTime'),
-      maxNodes: q.maxNodes,
-      maxEdges: q.maxEdges,
-      startTime: q.startTime,
+    const [fromTime, toTime] = [seconds(q.fromTime, 0, 'fromTime'), seconds(q.toTime, LAST_SECOND, 'toTime')];
+    return counted(async () => {
+      const trace = await traceFromIndex(store, {
+        start: q.accountId,
+        direction: q.direction,
+        depth: q.depth,
+        fromTime,
+        toTime,
+        maxNodes: q.maxNodes,
+        maxEdges: q.maxEdges,
+        startTime: q.startTime,
+      });
+      return { ...pageOf(trace, q.bookmark, q.pageSize), source: 'index', asOfBlock: await asOfBlock() };
     });
-    return { ...pageOf(trace, q.bookmark, q.pageSize), source: 'index', asOfBlock: await asOfBlock() };
   });
 
-  app.get('/counterparties', { ...index, schema: { querystring: CounterpartiesQuery } }, async (request) => {
+  app.get('/counterparties', { schema: { querystring: CounterpartiesQuery } }, async (request) => {
     const q = request.query;
-    const counterparties = await store.counterparties(q.accountId, seconds(q.fromTime, 0, 'fromTime'), seconds(q.toTime, LAST_SECOND, 'toTime'), q.limit);
-    return { account: q.accountId, counterparties, source: 'index', asOfBlock: await asOfBlock() };
+    const [fromTime, toTime] = [seconds(q.fromTime, 0, 'fromTime'), seconds(q.toTime, LAST_SECOND, 'toTime')];
+    return counted(async () => ({
+      account: q.accountId,
+      counterparties: await store.counterparties(q.accountId, fromTime, toTime, q.limit),
+      source: 'index',
+      asOfBlock: await asOfBlock(),
+    }));
   });
 
-  app.get('/statistics', { ...index, schema: { querystring: StatisticsQuery } }, async (request) => ({
-    ...(await store.statistics(request.query.days)),
-    source: 'index',
-    asOfBlock: await asOfBlock(),
-  }));
+  app.get('/statistics', { schema: { querystring: StatisticsQuery } }, async (request) =>
+    counted(async () => ({ ...(await store.statistics(request.query.days)), source: 'index', asOfBlock: await asOfBlock() })),
+  );
 };
 
 /** The monitor's HTTP app: answers as the gateway does, `{ code, message, details }` for every error. */
 export function monitorApp(options: MonitorHttpOptions): FastifyInstance {
   const app = Fastify({ loggerInstance: options.logger, ajv: { customOptions: { removeAdditional: false } } }).withTypeProvider<TypeBoxTypeProvider>();
   app.setErrorHandler((error: unknown, request, reply) => {
-    const e = toApiError(error);
+    const e = apiErrorOf(error);
     // The answer hides a 5xx's cause; the log keeps it, with its stack, for whoever reviews the monitor.
     const cause = e.cause ?? (e.statusCode >= 500 ? e : undefined);
     request.log[e.statusCode >= 500 ? 'error' : 'info']({ code: e.code, statusCode: e.statusCode, ...(cause === undefined ? {} : { err: cause }) }, e.message);

@@ -3,7 +3,7 @@
 // index on GET /traces, /counterparties and /statistics. Those answer only the gateway, which presents the token in
 // the state folder's secrets and decides who may ask what (the monitor knows no callers). Settings from the
 // environment; the defaults are the local network's layout (REGCHAIN_HOME).
-import { LOG_LEVELS, ownerSecret, PortSetting, portOffset, readSettings, stateDir, stateLayout, WordSetting } from '@regchain/common';
+import { LOG_LEVELS, ownerSecret, PortSetting, readSettings, stateDir, stateLayout, WholeSetting, WordSetting } from '@regchain/common';
 import { Type } from '@sinclair/typebox';
 import pino from 'pino';
 import { fabricEvents, fabricRaiser, FabricLink, parametersFromChain } from './fabric';
@@ -29,6 +29,7 @@ export interface MonitorConfig {
 export const MonitorSettings = Type.Object({
   REGCHAIN_MONITOR_PORT: PortSetting('the monitor’s port'),
   REGCHAIN_MONITOR_LOG_LEVEL: WordSetting(LOG_LEVELS, 'the log level'),
+  REGCHAIN_PORT_OFFSET: WholeSetting(0, 50_000, 'added to every default port (a test network beside npm start’s)'),
 });
 
 /** The monitor's settings: the environment's, checked (a bad value stops the start, naming the variable), over the defaults. */
@@ -42,7 +43,7 @@ export function monitorConfig(env: NodeJS.ProcessEnv = process.env): MonitorConf
     mspId: env.REGCHAIN_MONITOR_MSP_ID ?? 'RegulatorMSP',
     mspDir: env.REGCHAIN_MONITOR_MSP ?? local.monitorMsp,
     host: env.REGCHAIN_MONITOR_HOST ?? '127.0.0.1',
-    port: s.REGCHAIN_MONITOR_PORT ?? 3100 + portOffset(env.REGCHAIN_PORT_OFFSET ?? ''),
+    port: s.REGCHAIN_MONITOR_PORT ?? 3100 + (s.REGCHAIN_PORT_OFFSET ?? 0),
     logLevel: s.REGCHAIN_MONITOR_LOG_LEVEL ?? 'info',
     token: env.REGCHAIN_MONITOR_TOKEN || undefined,
     tokenFile: env.REGCHAIN_MONITOR_TOKEN_FILE ?? local.monitorToken,

@@ -73,6 +73,14 @@ export class Habits {
   }
 }
 
+/** One account's habits per window: the slow detectors of one engine share what they read of them. */
+const HABITS = new WeakMap<FlowWindow, Habits>();
+function habitsOf(w: FlowWindow, p: Parameters): Habits {
+  let habits = HABITS.get(w);
+  if (!habits) HABITS.set(w, (habits = new Habits(p)));
+  return habits;
+}
+
 /** The conditions every slow pattern shares: its payments are one-off, between accounts with recurring habits. */
 function oneOffConditions(p: Parameters): Condition[] {
   return [
@@ -89,12 +97,12 @@ function oneOffConditions(p: Parameters): Condition[] {
 function slowFan(side: 'in' | 'out'): DetectorFactory {
   const typology = side === 'in' ? 'fan-in' : 'fan-out';
   return (p) => {
-    const habits = new Habits(p);
     const q = side === 'in' ? p.fanIn : p.fanOut;
     return {
       typology,
       lookahead: p.oneOff.repeatWindow,
       observe(t, w): Hit[] {
+        const habits = habitsOf(w, p);
         if (!habits.surprising(w, t)) return [];
         const hub = side === 'in' ? t.to : t.from;
         const around = side === 'in' ? w.into(hub, t.executedAt - q.oneOffWindow, t.executedAt) : w.outOf(hub, t.executedAt - q.oneOffWindow, t.executedAt);
@@ -127,13 +135,13 @@ const BUDGET = 5000;
  * an account ran dry). Each account pays the next once and nothing else.
  */
 export const slowCycle: DetectorFactory = (p) => {
-  const habits = new Habits(p);
   const q = p.cycle;
   return {
     typology: 'cycle',
     // Its hops reach a ring window past the transfer, and each is told one-off a repeat window past itself.
     lookahead: p.oneOff.repeatWindow + q.oneOffWindow,
     observe(t, w): Hit[] {
+      const habits = habitsOf(w, p);
       if (t.from === t.to || !habits.surprising(w, t)) return [];
       let budget = BUDGET;
       const used = new Set([t.from, t.to]);

@@ -2,6 +2,7 @@
 // routes and methods, and errors Fastify raises before routing.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { apiErrorOf } from '@regchain/common';
 import { ApiError } from '../../errors';
 
 export function sendError(reply: FastifyReply, err: ApiError): FastifyReply {
@@ -22,22 +23,6 @@ export function frameworkErrors(error: FastifyError, _request: FastifyRequest, r
   );
 }
 
-function toApiError(error: unknown): ApiError {
-  if (error instanceof ApiError) return error;
-  const e = error as Partial<FastifyError> & { validation?: { instancePath?: string; message?: string }[] };
-  if (e.validation) {
-    const first = e.validation[0];
-    const field = `${e.validationContext ?? 'body'}${first?.instancePath ?? ''}`;
-    return new ApiError(400, 'VALIDATION_FAILED', `${field} ${first?.message ?? 'is invalid'}`, { details: { field } });
-  }
-  if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
-    const code =
-      e.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'PAYLOAD_TOO_LARGE' : e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST';
-    return new ApiError(e.statusCode, code, e.message ?? 'bad request', { cause: error });
-  }
-  return new ApiError(500, 'INTERNAL', 'internal error', { cause: error });
-}
-
 declare module 'fastify' {
   interface FastifyInstance {
     /** Answers every other method on each known path with 405 and an Allow header; call once all routes exist. */
@@ -48,7 +33,7 @@ declare module 'fastify' {
 export default fp(
   async (fastify: FastifyInstance) => {
     fastify.setErrorHandler((error: unknown, request, reply) => {
-      const apiError = toApiError(error);
+      const apiError = apiErrorOf(error);
       // Every error answered goes to the log with the request id (pino's reqId) and the transaction id: the
       // original as `err` (with its stack: always for a 5xx), Fabric's own words (gRPC status, each peer's
       // answer, validation code) beside it. The caller gets the mapped code and sentence only.
