@@ -3,7 +3,11 @@
 // Fabric's state folders hold Raft snapshots (*.snap) Jest would take for its own.
 const ignoreState = ['<rootDir>/.regchain/', '<rootDir>/.regchain-test/'];
 // Sources of the shared package, not its build, so a test sees an edit at once.
-const moduleNameMapper = { '^@regchain/common$': '<rootDir>/common/src/index.ts' };
+const moduleNameMapper = {
+  '^@regchain/common$': '<rootDir>/common/src/index.ts',
+  '^@regchain/common/node$': '<rootDir>/common/src/node.ts',
+  '^@regchain/fabric$': '<rootDir>/fabric/src/index.ts',
+};
 const tsJest = ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }];
 
 module.exports = {
@@ -23,6 +27,7 @@ module.exports = {
         '<rootDir>/network/src/**/*.test.ts',
         '<rootDir>/gateway/src/**/*.test.ts',
         '<rootDir>/common/src/**/*.test.ts',
+        '<rootDir>/fabric/src/**/*.test.ts',
         '<rootDir>/monitor/src/**/*.test.ts',
         '<rootDir>/test/unit/**/*.test.ts',
       ],

@@ -1,8 +1,11 @@
 // The console is served by the gateway at /console: built files only, hashed assets, nothing from a CDN.
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 export default defineConfig({
   base: '/console/',
+  // The shared package's browser-safe sources, so the bundle takes only what the screens use.
+  resolve: { alias: { '@regchain/common': fileURLToPath(new URL('../common/src/index.ts', import.meta.url)) } },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

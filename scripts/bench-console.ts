@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type Page } from 'playwright-core';
-import { stateDir } from '@regchain/common';
+import { stateDir } from '@regchain/common/node';
 
 const { values } = parseArgs({ options: { url: { type: 'string' }, runs: { type: 'string' } }, strict: true });
 const base = values.url ?? `http://127.0.0.1:${process.env.REGCHAIN_GATEWAY_PORT ?? 3000}`;

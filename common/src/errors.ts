@@ -1,35 +1,43 @@
 // The chaincode's error codes and the wire format that carries code, sentence and details through Fabric; the
 // error the HTTP services (the gateway, the monitor) answer with, one shape for callers.
 
-export type ErrorCode =
-  | 'VALIDATION_FAILED'
-  | 'ACCESS_DENIED'
-  | 'IDENTITY_INVALID'
-  | 'FILING_NOT_FOUND'
-  | 'FILING_EXISTS'
-  | 'FILING_TRANSITION_INVALID'
-  | 'FILING_NUMBER_NOT_FOUND'
-  | 'PERSONAL_DATA_MISSING'
-  | 'RULE_NOT_FOUND'
-  | 'RULE_INVALID'
-  | 'RULE_INACTIVE'
-  | 'RULE_BLOCKED'
-  | 'WATCHLIST_ENTRY_NOT_FOUND'
-  | 'ACCOUNT_NOT_FOUND'
-  | 'ACCOUNT_EXISTS'
-  | 'PROJECT_NOT_FOUND'
-  | 'PROJECT_EXISTS'
-  | 'PURPOSE_NOT_APPROVED'
-  | 'BUDGET_EXCEEDED'
-  | 'TRANSFER_NOT_FOUND'
-  | 'TRANSFER_INVALID'
-  | 'TRANSFER_DUPLICATE'
-  | 'ALERT_NOT_FOUND'
-  | 'ALERT_EXISTS'
-  | 'TYPOLOGIES_NOT_FOUND'
-  | 'ALERT_TRANSITION_INVALID'
-  | 'PROBE_EXISTS'
-  | 'PROBE_NOT_FOUND';
+export const ERROR_CODES = [
+  'VALIDATION_FAILED',
+  'ACCESS_DENIED',
+  'IDENTITY_INVALID',
+  'FILING_NOT_FOUND',
+  'FILING_EXISTS',
+  'FILING_TRANSITION_INVALID',
+  'FILING_NUMBER_NOT_FOUND',
+  'PERSONAL_DATA_MISSING',
+  'RULE_NOT_FOUND',
+  'RULE_INVALID',
+  'RULE_INACTIVE',
+  'RULE_BLOCKED',
+  'WATCHLIST_ENTRY_NOT_FOUND',
+  'ACCOUNT_NOT_FOUND',
+  'ACCOUNT_EXISTS',
+  'PROJECT_NOT_FOUND',
+  'PROJECT_EXISTS',
+  'PURPOSE_NOT_APPROVED',
+  'BUDGET_EXCEEDED',
+  'TRANSFER_NOT_FOUND',
+  'TRANSFER_INVALID',
+  'TRANSFER_DUPLICATE',
+  'ALERT_NOT_FOUND',
+  'ALERT_EXISTS',
+  'TYPOLOGIES_NOT_FOUND',
+  'ALERT_TRANSITION_INVALID',
+  'PROBE_EXISTS',
+  'PROBE_NOT_FOUND',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+const KNOWN_CODES: ReadonlySet<string> = new Set(ERROR_CODES);
+
+/** One of the chaincode's own codes (not gRPC's UNAVAILABLE or another word in capitals). */
+export const isErrorCode = (code: string): code is ErrorCode => KNOWN_CODES.has(code);
 
 export interface ParsedError {
   readonly code: string;

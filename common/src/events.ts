@@ -1,5 +1,8 @@
-// Chaincode events: Fabric delivers one event per transaction, so everything a transaction did is batched under one name.
+// The channel and the chaincode, and their events: Fabric delivers one event per transaction, so everything a
+// transaction did is batched under one name.
 
+export const CHANNEL = 'supervision';
+export const CHAINCODE_NAME = 'regchain';
 export const EVENT_NAME = 'regchain';
 
 export const EVENT_TYPES = [

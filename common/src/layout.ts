@@ -1,10 +1,8 @@
 // The local installation's conventions both the network tooling and the gateway read: the state folder and
-// what lies where in it, the port offset, and the channel and chaincode names. A gateway for another network
-// is configured instead (connection profile, settings); these are only its defaults.
+// what lies where in it, and the port offset. A gateway for another network is configured instead
+// (connection profile, settings); these are only its defaults.
 import * as path from 'node:path';
-
-export const CHANNEL = 'supervision';
-export const CHAINCODE_NAME = 'regchain';
+import { CHANNEL } from './events';
 
 /** The repository: from common/src (tsx, jest) and common/dist (built) alike, two levels up. */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');

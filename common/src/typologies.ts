@@ -1,6 +1,7 @@
 // The monitor's typology parameters: the schema the regulator publishes on chain (rule:publishTypologies), the
 // monitor runs under, and the back-test reads from a file. Every figure is documented here, once.
 import { type Static, Type } from '@sinclair/typebox';
+import { DAY } from './time';
 
 const strict = { additionalProperties: false } as const;
 const Seconds = (description: string) => Type.Integer({ minimum: 60, maximum: 400 * 86400, description: `${description}, seconds` });
@@ -191,7 +192,6 @@ export type PatternCondition = Static<typeof PatternCondition>;
 /** The PBoC's large-value reporting threshold for cash, 50,000 CNY, in fen. */
 export const REPORTING_THRESHOLD = 5_000_000;
 
-const DAY = 86_400;
 const T = REPORTING_THRESHOLD;
 
 /** The set the monitor runs on until the regulator publishes one (the figures the README's table gives). */

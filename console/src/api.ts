@@ -1,6 +1,6 @@
 // The gateway's REST API from the browser: the API key from session storage as a bearer header (never in a URL),
 // errors in the gateway's one shape.
-import type { Role } from '@regchain/common/src/roles';
+import type { Role } from '@regchain/common';
 
 const KEY = 'regchain.apiKey';
 

@@ -1,6 +1,6 @@
 // Which screens each role sees: what a role may not do is not shown to it (the gateway refuses it anyway). Each
 // screen names the API routes it reads; a unit test holds these to the gateway's own route roles.
-import type { Role } from '@regchain/common/src/roles';
+import type { Role } from '@regchain/common';
 
 export interface Screen {
   readonly id: string;

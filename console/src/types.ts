@@ -1,6 +1,6 @@
 // The gateway's answers, typed from the schemas the gateway and chaincode share.
 import type { Static } from '@sinclair/typebox';
-import type * as R from '@regchain/common/src/records';
+import type * as R from '@regchain/common';
 
 export type Alert = Static<typeof R.AlertRecord>;
 export type AlertHistory = Static<typeof R.AlertHistory>;

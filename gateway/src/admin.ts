@@ -9,7 +9,7 @@ import { loadConfig } from './config';
 import { bootstrapCallers, certificateAuthority } from './fabric/bootstrap';
 import { CaError } from './fabric/ca';
 import { CallerRegistry, Vault } from './fabric/identities';
-import { ProfileError } from './fabric/profile';
+import { ProfileError } from '@regchain/fabric';
 
 /** A mistake the operator can fix: its message says how; no stack trace. */
 class AdminError extends Error {}

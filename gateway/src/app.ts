@@ -1,5 +1,5 @@
 // The gateway app as a plugin: third-party plugins, the app's own plugins, then one route plugin per resource.
-import { ownerSecret } from '@regchain/common';
+import { ownerSecret } from '@regchain/common/node';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';

@@ -1,6 +1,6 @@
 // The gateway's settings are checked at start: a bad value stops it, naming the variable, the value and the
 // rule; every bad one is named at once; good ones are read as numbers; unset ones keep their defaults.
-import { SettingsError } from '@regchain/common';
+import { SettingsError } from '@regchain/common/node';
 import { GatewaySettings, loadConfig } from './config';
 
 describe('gateway settings', () => {

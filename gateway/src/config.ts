@@ -2,7 +2,9 @@
 // other network, point the profile, trust anchors and CA settings at its own files.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CHAINCODE_NAME, CHANNEL, LOG_LEVELS, PortSetting, readSettings, REPO_ROOT, stateDir, stateLayout, WholeSetting, WordSetting } from '@regchain/common';
+import { CHAINCODE_NAME, CHANNEL } from '@regchain/common';
+import { LOG_LEVELS, PortSetting, readSettings, REPO_ROOT, stateDir, stateLayout, WholeSetting, WordSetting } from '@regchain/common/node';
+import { type Deadlines, DeadlineSettings, deadlinesOf } from '@regchain/fabric';
 import { Type } from '@sinclair/typebox';
 
 export interface GatewayConfig {
@@ -34,6 +36,8 @@ export interface GatewayConfig {
   readonly profile: string;
   readonly channel: string;
   readonly chaincode: string;
+  /** How long each step of a transaction may take at the peers and orderers. */
+  readonly deadlines: Deadlines;
   /** Fabric's fabric-ca-client, which the admin command registers, enrols and revokes callers with. */
   readonly caClient: string;
   /** One fabric-ca-client home per MSP id (`<dir>/<MSP id>/msp`) holding an identity allowed to register at that org's CA. */
@@ -64,6 +68,7 @@ export interface GatewayConfig {
 
 /** The numbers and words the gateway reads from the environment, each with its rule; paths and names are taken as given. */
 export const GatewaySettings = Type.Object({
+  ...DeadlineSettings.properties,
   REGCHAIN_GATEWAY_PORT: PortSetting('the gateway’s port'),
   REGCHAIN_GATEWAY_BODY_LIMIT: WholeSetting(1024, 64 * 1024 * 1024, 'the largest JSON body, in bytes'),
   REGCHAIN_GATEWAY_RATE_LIMIT: WholeSetting(1, 1_000_000, 'requests a minute per authenticated caller'),
@@ -105,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     profile: path.resolve(env.REGCHAIN_GATEWAY_PROFILE ?? local.networkProfile),
     channel: env.REGCHAIN_CHANNEL ?? CHANNEL,
     chaincode: env.REGCHAIN_CHAINCODE ?? CHAINCODE_NAME,
+    deadlines: deadlinesOf(s),
     caClient: env.REGCHAIN_FABRIC_CA_CLIENT ?? (fs.existsSync(bundledCaClient) ? bundledCaClient : 'fabric-ca-client'),
     registrars: path.resolve(env.REGCHAIN_GATEWAY_REGISTRARS ?? local.registrars),
     users: path.resolve(env.REGCHAIN_GATEWAY_USERS ?? local.users),

@@ -1,7 +1,7 @@
 // One error shape for callers ({ code, message, details, transactionId? }), and Fabric's errors mapped onto it.
 import { CommitError, CommitStatusError, EndorseError, GatewayError } from '@hyperledger/fabric-gateway';
-import { peer } from '@hyperledger/fabric-protos';
-import { ApiError, type FabricCause, parseErrorMessage } from '@regchain/common';
+import { ApiError, type FabricCause } from '@regchain/common';
+import { chaincodeErrorOf, GRPC, isReadConflict, messagesOf, validationName } from '@regchain/fabric';
 
 export { ApiError, type FabricCause } from '@regchain/common';
 
@@ -15,13 +15,6 @@ export function statusForCode(code: string): number {
   return 500;
 }
 
-export const validationName = (code: number): string => Object.entries(peer.TxValidationCode).find(([, v]) => v === code)?.[0] ?? `CODE_${code}`;
-
-const GRPC_UNAVAILABLE = 14;
-const GRPC_DEADLINE_EXCEEDED = 4;
-const GRPC_FAILED_PRECONDITION = 9;
-const GRPC_RESOURCE_EXHAUSTED = 8;
-
 export function causeOf(err: GatewayError): FabricCause {
   return {
     error: err.name,
@@ -34,7 +27,7 @@ export function causeOf(err: GatewayError): FabricCause {
 /** A transaction that reached a block but was marked invalid: MVCC and phantom conflicts are retryable (409). */
 export function invalidCommit(code: number, transactionId: string, cause?: unknown): ApiError {
   const name = validationName(code);
-  const conflict = code === peer.TxValidationCode.MVCC_READ_CONFLICT || code === peer.TxValidationCode.PHANTOM_READ_CONFLICT;
+  const conflict = isReadConflict(code);
   return new ApiError(
     conflict ? 409 : 422,
     conflict ? 'CONFLICT' : 'TRANSACTION_INVALID',
@@ -63,13 +56,11 @@ export function fromFabric(err: unknown, transactionId?: string): ApiError {
   const txId = (err as GatewayError & { transactionId?: string }).transactionId ?? transactionId;
   const fabric = causeOf(err);
   const extra = { fabric, cause: err, ...(txId ? { transactionId: txId } : {}) };
-  const texts = [...err.details.map((d) => d.message), err.message];
-  for (const text of texts) {
-    const parsed = parseErrorMessage(text);
-    if (parsed && /^[A-Z_]+$/.test(parsed.code) && statusForCode(parsed.code) !== 500) {
-      return new ApiError(statusForCode(parsed.code), parsed.code, parsed.message, { ...(parsed.details ? { details: parsed.details } : {}), ...extra });
-    }
+  const refusal = chaincodeErrorOf(err);
+  if (refusal) {
+    return new ApiError(statusForCode(refusal.code), refusal.code, refusal.message, { ...(refusal.details ? { details: refusal.details } : {}), ...extra });
   }
+  const texts = messagesOf(err);
   const said = (pattern: RegExp): boolean => texts.some((t) => pattern.test(t));
   if (err instanceof EndorseError && said(/access denied|creator certificate is not valid|identity is not valid/i)) {
     return new ApiError(403, 'IDENTITY_REFUSED', "the peers refused the caller's certificate (revoked, expired or not of this channel)", extra);
@@ -88,10 +79,10 @@ export function fromFabric(err: unknown, transactionId?: string): ApiError {
   if (
     // fabric-gateway exports SubmitError (the orderer refused or was unreachable) as a type only.
     err.name === 'SubmitError' ||
-    err.code === GRPC_UNAVAILABLE ||
-    err.code === GRPC_DEADLINE_EXCEEDED ||
-    err.code === GRPC_FAILED_PRECONDITION ||
-    err.code === GRPC_RESOURCE_EXHAUSTED ||
+    err.code === GRPC.UNAVAILABLE ||
+    err.code === GRPC.DEADLINE_EXCEEDED ||
+    err.code === GRPC.FAILED_PRECONDITION ||
+    err.code === GRPC.RESOURCE_EXHAUSTED ||
     said(/no combination of peers|failed to (collect|gather) enough|no peers available|endorsement plan/i)
   ) {
     return new ApiError(503, 'NETWORK_UNAVAILABLE', 'the Fabric network cannot be reached or cannot endorse right now; retry shortly', {

@@ -2,7 +2,7 @@
 // the monitor's own port, with the token from the state folder's secrets. The gateway decides who may ask what
 // (the chain says which accounts and transfers a caller may see); the monitor only answers. An index that is
 // down, or refuses the token, is INDEX_UNAVAILABLE (503): the chaincode's answers stay available.
-import { ownerSecret } from '@regchain/common';
+import { ownerSecret } from '@regchain/common/node';
 import { ApiError } from './errors';
 
 export interface IndexPort {

@@ -4,7 +4,7 @@ import type { Services } from './app';
 import { loadConfig, type GatewayConfig } from './config';
 import { CallerRegistry, Vault } from './fabric/identities';
 import { Ledger } from './fabric/ledger';
-import { loadProfile } from './fabric/profile';
+import { loadProfile } from '@regchain/fabric';
 import { Idempotency } from './idempotency';
 import { createMetrics } from './metrics';
 
@@ -15,7 +15,11 @@ export function createServices(config: GatewayConfig = loadConfig()): Services &
     config,
     callers,
     metrics,
-    ledger: new Ledger(callers, metrics, loadProfile(config.profile, config.channel), { channel: config.channel, chaincode: config.chaincode }),
+    ledger: new Ledger(callers, metrics, loadProfile(config.profile, config.channel), {
+      channel: config.channel,
+      chaincode: config.chaincode,
+      deadlines: config.deadlines,
+    }),
     idempotency: new Idempotency(config.dataDir),
   };
 }

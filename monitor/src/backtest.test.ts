@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import { backtest } from './backtest';
 import { Engine } from './engine';
 import { DEFAULT_PARAMETERS } from './parameters';
-import { DAY, type Transfer } from './transfer';
+import { DAY } from '@regchain/common';
+import { type Transfer } from './transfer';
 import { CsvError, readTransfers, transfersCsv } from './csv';
 import { labelledSet } from './synthetic';
 

@@ -2,7 +2,8 @@
 import { type Alert, Engine, Reorder } from './engine';
 import { DEFAULT_PARAMETERS, type Parameters } from './parameters';
 import { type Input, openInput } from './formats';
-import { type Condition, DAY, type Transfer, type Typology } from './transfer';
+import { DAY } from '@regchain/common';
+import { type Condition, type Transfer, type Typology } from './transfer';
 
 /** What `npm run detect` writes: the references tied to any alert, and the alerts. */
 export interface Flagged {

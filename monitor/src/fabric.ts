@@ -1,14 +1,21 @@
 // The monitor's Fabric side, through fabric-gateway: every committed block from a checkpoint (the EventSource), pattern alerts submitted with the monitor's own identity (the Raiser), and the chain's height
 // for the lag. Peers come from the connection profile, tried in turn.
 import * as grpc from '@grpc/grpc-js';
-import { connect, type Gateway, hash, type Network, signers } from '@hyperledger/fabric-gateway';
+import type { Gateway, Identity, Network, Signer } from '@hyperledger/fabric-gateway';
 import { common } from '@hyperledger/fabric-protos';
-import { CHAINCODE_NAME, CHANNEL, parseErrorMessage, type TypologyParameters } from '@regchain/common';
-import { transactionsOf } from './blocks';
-import * as crypto from 'node:crypto';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { loadProfile, type GatewayPeer } from '../../gateway/src/fabric/profile';
+import { CHAINCODE_NAME, CHANNEL, type TypologyParameters } from '@regchain/common';
+import {
+  chaincodeErrorOf,
+  connectGateway,
+  type Deadlines,
+  DEFAULT_DEADLINES,
+  dial,
+  type GatewayPeer,
+  loadProfile,
+  mspFiles,
+  mspIdentity,
+  transactionsOf,
+} from '@regchain/fabric';
 import type { Committed, EventSource, Raiser } from './follower';
 import { DEFAULT_PARAMETERS, type Parameters, withDefaults } from './parameters';
 import type { Checkpoint } from './store';
@@ -19,14 +26,16 @@ export interface FabricSettings {
   /** An MSP folder: signcerts/cert.pem and keystore/*_sk. */
   readonly mspDir: string;
   readonly channel?: string;
+  readonly deadlines?: Deadlines;
 }
 
 /** A connection to one of the profile's peers with the monitor's identity; the next peer when one fails. */
 export class FabricLink {
   readonly #peers: GatewayPeer[];
-  readonly #identity: { mspId: string; credentials: Uint8Array };
-  readonly #signer: ReturnType<typeof signers.newPrivateKeySigner>;
+  readonly #identity: Identity;
+  readonly #signer: Signer;
   readonly #channel: string;
+  readonly #deadlines: Deadlines;
   #current: { client: grpc.Client; gateway: Gateway; peer: GatewayPeer } | undefined;
   #next = 0;
 
@@ -35,33 +44,17 @@ export class FabricLink {
     const all = loadProfile(settings.profile, this.#channel);
     // The monitor's own org first: its peers serve its identity's reads without crossing to another org.
     this.#peers = [...all.filter((p) => p.mspId === settings.mspId), ...all.filter((p) => p.mspId !== settings.mspId)];
-    const certPath = path.join(settings.mspDir, 'signcerts', 'cert.pem');
-    const keystore = path.join(settings.mspDir, 'keystore');
-    const key = fs.existsSync(keystore) ? fs.readdirSync(keystore).find((f) => f.endsWith('_sk')) : undefined;
-    if (!fs.existsSync(certPath) || !key) throw new Error(`the monitor's identity is not in ${settings.mspDir} (signcerts/cert.pem, keystore/*_sk)`);
-    this.#identity = { mspId: settings.mspId, credentials: fs.readFileSync(certPath) };
-    this.#signer = signers.newPrivateKeySigner(crypto.createPrivateKey(fs.readFileSync(path.join(keystore, key))));
+    const files = mspFiles(settings.mspDir);
+    if (!files) throw new Error(`the monitor's identity is not in ${settings.mspDir} (signcerts/cert.pem, keystore/*_sk)`);
+    ({ identity: this.#identity, signer: this.#signer } = mspIdentity(settings.mspId, files));
+    this.#deadlines = settings.deadlines ?? DEFAULT_DEADLINES;
   }
 
   network(): Network {
     if (!this.#current) {
       const peer = this.#peers[this.#next % this.#peers.length] as GatewayPeer;
-      const options = peer.serverNameOverride ? { 'grpc.ssl_target_name_override': peer.serverNameOverride } : {};
-      const client = new grpc.Client(
-        peer.address,
-        peer.tlsRootCert ? grpc.credentials.createSsl(peer.tlsRootCert) : grpc.credentials.createInsecure(),
-        options,
-      );
-      const gateway = connect({
-        client,
-        identity: this.#identity,
-        signer: this.#signer,
-        hash: hash.sha256,
-        evaluateOptions: () => ({ deadline: Date.now() + 10_000 }),
-        endorseOptions: () => ({ deadline: Date.now() + 30_000 }),
-        submitOptions: () => ({ deadline: Date.now() + 15_000 }),
-        commitStatusOptions: () => ({ deadline: Date.now() + 60_000 }),
-      });
+      const client = dial(peer);
+      const gateway = connectGateway(client, this.#identity, this.#signer, this.#deadlines);
       this.#current = { client, gateway, peer };
     }
     return this.#current.gateway.getNetwork(this.#channel);
@@ -156,8 +149,7 @@ export function parametersFromChain(link: FabricLink): () => Promise<Parameters>
       // A set published before figures were added to the schema keeps the defaults for those.
       return withDefaults(record.parameters, record.version);
     } catch (err) {
-      const texts = [(err as Error).message, ...((err as { details?: { message: string }[] }).details ?? []).map((d) => d.message)];
-      if (texts.some((t) => parseErrorMessage(t)?.code === 'TYPOLOGIES_NOT_FOUND')) return DEFAULT_PARAMETERS;
+      if (chaincodeErrorOf(err)?.code === 'TYPOLOGIES_NOT_FOUND') return DEFAULT_PARAMETERS;
       throw err;
     }
   };

@@ -4,7 +4,8 @@
 import { crossValidate, fit, type LabelledTransfers, run, asFlagged } from './fit';
 import { evaluate } from './evaluate';
 import { DEFAULT_PARAMETERS, type Parameters } from './parameters';
-import { DAY, type Transfer } from './transfer';
+import { DAY } from '@regchain/common';
+import { type Transfer } from './transfer';
 import type { Label } from './synthetic';
 
 /** Ten slow fan-ins of one-off payments spread over months, among accounts of weekly habits. */

@@ -2,6 +2,7 @@
 // labelled sets: coordinate descent over each parameter's candidates, maximising the mean over sets and
 // typologies of F1 between alert-level recall and transaction-level precision. Cross-validation leaves one set
 // out at a time (a single set is split in two by time), fits on the rest and scores the one left out.
+import { DAY } from '@regchain/common';
 import { type Alert, Engine } from './engine';
 import { evaluate, type Score } from './evaluate';
 import type { Input } from './formats';
@@ -22,7 +23,6 @@ interface Knob {
   readonly values: readonly number[];
 }
 
-const DAY = 86_400;
 const days = (...ds: number[]): number[] => ds.map((d) => d * DAY);
 
 /** What the fit varies: the slow patterns' parameters; the fast patterns keep theirs (fitted on the generator's sets). */

@@ -2,7 +2,7 @@
 // each new pattern alert on the chain once. Where the events come from and how an alert is raised are
 // interfaces (Fabric in `fabric.ts`, fakes in tests), as the chaincode's trace walks an EdgeSource.
 import type { DomainEvent } from '@regchain/common';
-import { parseErrorMessage } from '@regchain/common';
+import { chaincodeErrorOf } from '@regchain/fabric';
 import { type Alert, Engine, materialAmount } from './engine';
 import { DEFAULT_PARAMETERS, horizonOf, type Parameters } from './parameters';
 import type { Change, Checkpoint, PendingAlert, Store } from './store';
@@ -33,12 +33,8 @@ export interface MonitorLog {
 
 /** The alert id in an ALERT_EXISTS refusal: the chain had the instance already (raised before a restart). */
 export function existingAlertId(err: unknown): string | undefined {
-  const texts = [(err as Error)?.message ?? '', ...((err as { details?: { message: string }[] }).details ?? []).map((d) => d.message)];
-  for (const text of texts) {
-    const parsed = parseErrorMessage(text);
-    if (parsed?.code === 'ALERT_EXISTS' && typeof parsed.details?.alertId === 'string') return parsed.details.alertId;
-  }
-  return undefined;
+  const refusal = chaincodeErrorOf(err);
+  return refusal?.code === 'ALERT_EXISTS' && typeof refusal.details?.alertId === 'string' ? refusal.details.alertId : undefined;
 }
 
 export function transfersOf(block: Committed): Transfer[] {

@@ -3,10 +3,11 @@
 // traces, counterparties and statistics are the index's content for the gateway: both take the monitor token.
 // The monitor knows no callers: the gateway decides who may ask what.
 import { type FastifyPluginAsyncTypebox, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { ApiError, apiErrorOf, Id, IsoTime, sameSecret } from '@regchain/common';
+import { ApiError, apiErrorOf, Id, IsoTime } from '@regchain/common';
+import { sameSecret } from '@regchain/common/node';
 import { Type } from '@sinclair/typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { pageOf } from '../../chaincode/src/domain/trace';
+import { pageOf } from '@regchain/common';
 import { traceFromIndex } from './queries';
 import type { Store } from './store';
 

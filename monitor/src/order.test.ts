@@ -3,7 +3,8 @@
 import { Engine } from './engine';
 import { DEFAULT_PARAMETERS } from './parameters';
 import { labelledSet } from './synthetic';
-import { DAY, type Transfer } from './transfer';
+import { DAY } from '@regchain/common';
+import { type Transfer } from './transfer';
 
 /** A deterministic generator, so a failure can be replayed. */
 function random(seed: number): () => number {

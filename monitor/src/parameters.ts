@@ -1,7 +1,7 @@
 // The typologies' parameters: the defaults the monitor runs on until the regulator publishes a set on chain.
 import { DEFAULT_TYPOLOGY_PARAMETERS, overDefaults, TypologyParameters } from '@regchain/common';
 import { Value } from '@sinclair/typebox/value';
-import { HOUR } from './transfer';
+import { HOUR } from '@regchain/common';
 
 export { REPORTING_THRESHOLD } from '@regchain/common';
 

@@ -1,7 +1,7 @@
 // History-wide questions answered from the index: traces and counterparties over every transfer the monitor has
 // seen, fast and without the chaincode's query limits. The chaincode's trace stays the verifiable source; these
 // answers say they come from the index, and up to which block.
-import { type Direction, type Edge, type TraceResult, walk } from '../../chaincode/src/domain/trace';
+import { type Direction, type Edge, type TraceResult, walk } from '@regchain/common';
 import type { Store } from './store';
 
 /** At most this many edges are read per account expanded; a trace says when it was cut. */

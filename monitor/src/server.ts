@@ -3,9 +3,10 @@
 // index on GET /traces, /counterparties and /statistics. Those answer only the gateway, which presents the token in
 // the state folder's secrets and decides who may ask what (the monitor knows no callers). Settings from the
 // environment; the defaults are the local network's layout (REGCHAIN_HOME).
-import { LOG_LEVELS, ownerSecret, PortSetting, readSettings, stateDir, stateLayout, WholeSetting, WordSetting } from '@regchain/common';
+import { LOG_LEVELS, ownerSecret, PortSetting, readSettings, stateDir, stateLayout, WholeSetting, WordSetting } from '@regchain/common/node';
 import { Type } from '@sinclair/typebox';
 import pino from 'pino';
+import { type Deadlines, DeadlineSettings, deadlinesOf } from '@regchain/fabric';
 import { fabricEvents, fabricRaiser, FabricLink, parametersFromChain } from './fabric';
 import { Monitor } from './follower';
 import { monitorApp } from './http';
@@ -23,10 +24,13 @@ export interface MonitorConfig {
   /** The token index queries must present (the gateway's); else read from, or created in, tokenFile. */
   readonly token: string | undefined;
   readonly tokenFile: string;
+  /** How long each step of a transaction may take at the peers and orderers. */
+  readonly deadlines: Deadlines;
 }
 
 /** The numbers and words the monitor reads from the environment, each with its rule. */
 export const MonitorSettings = Type.Object({
+  ...DeadlineSettings.properties,
   REGCHAIN_MONITOR_PORT: PortSetting('the monitor’s port'),
   REGCHAIN_MONITOR_LOG_LEVEL: WordSetting(LOG_LEVELS, 'the log level'),
   REGCHAIN_PORT_OFFSET: WholeSetting(0, 50_000, 'added to every default port (a test network beside npm start’s)'),
@@ -47,6 +51,7 @@ export function monitorConfig(env: NodeJS.ProcessEnv = process.env): MonitorConf
     logLevel: s.REGCHAIN_MONITOR_LOG_LEVEL ?? 'info',
     token: env.REGCHAIN_MONITOR_TOKEN || undefined,
     tokenFile: env.REGCHAIN_MONITOR_TOKEN_FILE ?? local.monitorToken,
+    deadlines: deadlinesOf(s),
   };
 }
 
@@ -54,7 +59,7 @@ export async function startMonitor(config: MonitorConfig): Promise<{ close: () =
   const log = pino({ name: 'regchain-monitor', level: config.logLevel });
   const token = config.token ?? ownerSecret(config.tokenFile);
   const store = await Store.open({ url: config.databaseUrl, dir: config.dataDir });
-  const link = new FabricLink({ profile: config.profile, mspId: config.mspId, mspDir: config.mspDir });
+  const link = new FabricLink({ profile: config.profile, mspId: config.mspId, mspDir: config.mspDir, deadlines: config.deadlines });
   const monitor = new Monitor({
     store,
     source: fabricEvents(link, (err) => log.warn({ err: err.message, peer: link.peer }, 'event stream broke; resuming on the next peer')),

@@ -4,7 +4,8 @@
 // The ordinary traffic holds the look-alikes on purpose: a detector that flags payroll or a merchant loses
 // precision here, as it would on a bank's data. Seeded: the same seed gives the same set.
 import { REPORTING_THRESHOLD } from './parameters';
-import { DAY, HOUR, type Transfer, type Typology } from './transfer';
+import { DAY, HOUR } from '@regchain/common';
+import { type Transfer, type Typology } from './transfer';
 
 export interface Label {
   readonly reference: string;

@@ -37,6 +37,3 @@ export interface Hit {
   readonly accounts: readonly string[];
   readonly transfers: readonly Transfer[];
 }
-
-export const HOUR = 3600;
-export const DAY = 24 * HOUR;

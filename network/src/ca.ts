@@ -1,5 +1,6 @@
 // Each peer org's fabric-ca-server: bootstrap credentials, and users registered and enrolled with attributes.
 import { randomBytes } from 'node:crypto';
+import { mspFiles } from '@regchain/fabric';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FabricInstall } from './binaries';
@@ -46,12 +47,8 @@ export interface EnrolledUser {
 
 export function enrolledUser(org: PeerOrg, name: string): EnrolledUser | undefined {
   const mspDir = path.join(userDir(org, name), 'msp');
-  const certPath = path.join(mspDir, 'signcerts', 'cert.pem');
-  const keystore = path.join(mspDir, 'keystore');
-  if (!fs.existsSync(certPath) || !fs.existsSync(keystore)) return undefined;
-  const key = fs.readdirSync(keystore).find((f) => f.endsWith('_sk'));
-  if (!key) return undefined;
-  return { org, name, mspDir, certPath, keyPath: path.join(keystore, key) };
+  const files = mspFiles(mspDir);
+  return files ? { org, name, mspDir, ...files } : undefined;
 }
 
 export async function enrollRegistrar(fabric: FabricInstall, org: PeerOrg): Promise<string> {

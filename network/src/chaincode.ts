@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { until } from '@regchain/common';
 import type { FabricInstall } from './binaries';
 import { chaincodeTlsDir, peerAdminEnv, writeEnvFile } from './config';
 import type { Runtime } from './runtime';
@@ -173,20 +174,17 @@ const SUPERVISOR_ORGS: readonly string[] = ['regulator', 'auditor'];
 /** Waits until the regulator's peer sees every org's approval of the definition (members approve without waiting). */
 async function waitForApprovals(fabric: FabricInstall, version: string, sequence: number): Promise<void> {
   const regulator = PEER_ORGS[0] as PeerOrg;
-  const deadline = Date.now() + 60_000;
   let approvals: Record<string, boolean> = {};
-  while (Date.now() < deadline) {
-    const { stdout } = await run(
-      peerBin(fabric),
-      ['lifecycle', 'chaincode', 'checkcommitreadiness', ...definitionArgs(version, sequence), '--output', 'json'],
-      {
-        env: peerAdminEnv(fabric, regulator),
-      },
-    );
-    approvals = (JSON.parse(stdout) as { approvals: Record<string, boolean> }).approvals;
-    if (PEER_ORGS.every((o) => approvals[o.mspId])) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+  const all = await until(
+    async () => {
+      const args = ['lifecycle', 'chaincode', 'checkcommitreadiness', ...definitionArgs(version, sequence), '--output', 'json'];
+      const { stdout } = await run(peerBin(fabric), args, { env: peerAdminEnv(fabric, regulator) });
+      approvals = (JSON.parse(stdout) as { approvals: Record<string, boolean> }).approvals;
+      return PEER_ORGS.every((o) => approvals[o.mspId]) ? true : undefined;
+    },
+    { timeoutMs: 60_000, intervalMs: 250 },
+  );
+  if (all) return;
   throw new Error(`the definition's approvals did not all reach the regulator's peer within 60 s: ${JSON.stringify(approvals)}`);
 }
 

@@ -1,5 +1,5 @@
 // Creates channel "supervision": orderers join through the channel participation API, then every peer joins.
-import { sleep } from '@regchain/common';
+import { until } from '@regchain/common';
 import * as path from 'node:path';
 import type { FabricInstall } from './binaries';
 import { peerAdminEnv } from './config';
@@ -46,19 +46,22 @@ export async function joinOrderers(fabric: FabricInstall): Promise<number> {
 
 /** Waits until one orderer reports itself Raft leader of the channel (from its Prometheus metrics). */
 export async function waitForRaftLeader(timeoutMs = 30_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
   const pattern = new RegExp(`consensus_etcdraft_is_leader\\{channel="${CHANNEL}"\\} 1`);
-  while (Date.now() < deadline) {
-    for (const o of ORDERERS) {
-      try {
-        const { body } = await httpGet(`http://${HOST}:${o.opsPort}/metrics`);
-        if (pattern.test(body)) return o.name;
-      } catch {
-        // not answering yet
+  const leader = await until(
+    async () => {
+      for (const o of ORDERERS) {
+        try {
+          const { body } = await httpGet(`http://${HOST}:${o.opsPort}/metrics`);
+          if (pattern.test(body)) return o.name;
+        } catch {
+          // not answering yet
+        }
       }
-    }
-    await sleep(200);
-  }
+      return undefined;
+    },
+    { timeoutMs, intervalMs: 200 },
+  );
+  if (leader) return leader;
   throw new NetworkError(`no Raft leader for channel ${CHANNEL} after ${timeoutMs / 1000} s; read .regchain/logs/orderer*.log`);
 }
 

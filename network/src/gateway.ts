@@ -1,6 +1,6 @@
 // The REST gateway and the monitor as the local network's own processes: started in the background, stopped by PID.
 import * as path from 'node:path';
-import { sleep } from '@regchain/common';
+import { until } from '@regchain/common';
 import { NetworkError, log } from './log';
 import { logFile, REPO_ROOT } from './paths';
 import { httpGet, isRunning, readPid, startProcess } from './process';
@@ -14,16 +14,19 @@ async function startService(name: 'gateway' | 'monitor', script: string, url: st
   }
   const env = { ...(process.env as Record<string, string>) };
   startProcess({ name, command: process.execPath, args: [require.resolve('tsx/cli'), path.join(REPO_ROOT, script)], env, cwd: REPO_ROOT });
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      if ((await httpGet(`${url}${probe}`)).status === 200) return true;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline || !isRunning(readPid(name))) throw new NetworkError(`the ${name} did not start; read ${logFile(name)}`);
-    await sleep(200);
-  }
+  const started = await until(
+    async () => {
+      try {
+        if ((await httpGet(`${url}${probe}`)).status === 200) return true;
+      } catch {
+        // not listening yet
+      }
+      return isRunning(readPid(name)) ? undefined : false;
+    },
+    { timeoutMs: 30_000, intervalMs: 200 },
+  );
+  if (!started) throw new NetworkError(`the ${name} did not start; read ${logFile(name)}`);
+  return true;
 }
 
 export async function startGateway(): Promise<void> {

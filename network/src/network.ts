@@ -1,5 +1,5 @@
 // Network up, down and status: the orchestration of every step, idempotent and stopped by PID.
-import { sleep } from '@regchain/common';
+import { sleep, until } from '@regchain/common';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ensureFabric, type FabricInstall, linkBinaries } from './binaries';
@@ -224,15 +224,13 @@ export async function down(options: { purge: boolean; runtime?: Runtime }): Prom
   }
   // A process can be gone a moment before the kernel lets its ports go: wait for them (up to 5 s), so an
   // `up` right after `down` does not find them taken.
-  const deadline = Date.now() + 5000;
-  while (stopped.length > 0) {
-    try {
-      await assertPortsFree(networkProcesses());
-      break;
-    } catch {
-      if (Date.now() > deadline) break;
-      await sleep(100);
-    }
+  if (stopped.length > 0) {
+    const free = async (): Promise<true | undefined> =>
+      assertPortsFree(networkProcesses()).then(
+        () => true,
+        () => undefined,
+      );
+    await until(free, { timeoutMs: 5000, intervalMs: 100 });
   }
   if (options.purge) fs.rmSync(dirs.state, { recursive: true, force: true });
   return stopped;

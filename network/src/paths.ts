@@ -1,10 +1,10 @@
 // Where runtime state lives: one ignored folder per checkout, and a binary cache outside the repo.
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { stateDir, stateLayout } from '@regchain/common';
+import { stateDir, stateLayout } from '@regchain/common/node';
 import { FABRIC_CA_VERSION, FABRIC_VERSION, type PeerNode, type PeerOrg, ORDERER_ORG, type Orderer, ordererHost } from './topology';
 
-export { REPO_ROOT } from '@regchain/common';
+export { REPO_ROOT } from '@regchain/common/node';
 
 /** Everything a running network writes: crypto, ledgers, logs, PID files. Never in git. */
 export const STATE_DIR = stateDir();

@@ -1,5 +1,5 @@
 // Starting, probing and stopping the network's processes: one log and one PID file each, stopped by PID.
-import { sleep } from '@regchain/common';
+import { sleep, until } from '@regchain/common';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -109,13 +109,11 @@ export async function stopProcess(name: string, graceMs = 10_000): Promise<'stop
     return 'not running';
   }
   process.kill(record.pid, 'SIGTERM');
-  const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline) {
-    if (!isRunning(record)) break;
-    await sleep(100);
+  const gone = (): true | undefined => (isRunning(record) ? undefined : true);
+  if (!(await until(gone, { timeoutMs: graceMs, intervalMs: 100 }))) {
+    process.kill(record.pid, 'SIGKILL');
+    while (isRunning(record)) await sleep(50);
   }
-  if (isRunning(record)) process.kill(record.pid, 'SIGKILL');
-  while (isRunning(record)) await sleep(50);
   fs.rmSync(pidFile(name), { force: true });
   return 'stopped';
 }
@@ -175,17 +173,16 @@ export async function isHealthy(proc: NodeProcess): Promise<boolean> {
 
 /** Waits until the process answers its health check; fails naming the process and its log if it dies or stalls. */
 export async function waitHealthy(proc: NodeProcess, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await isHealthy(proc)) return;
+  const healthy = async (): Promise<true | undefined> => {
+    if (await isHealthy(proc)) return true;
     const record = readPid(proc.name);
     if (record && !isRunning(record)) {
       throw new NetworkError(`${proc.name} exited during start-up; read ${logFile(proc.name)}:\n${tailLog(proc.name)}`);
     }
-    if (Date.now() > deadline) {
-      throw new NetworkError(`${proc.name} did not become healthy within ${timeoutMs / 1000} s; read ${logFile(proc.name)}:\n${tailLog(proc.name)}`);
-    }
-    await sleep(100);
+    return undefined;
+  };
+  if (!(await until(healthy, { timeoutMs, intervalMs: 100 }))) {
+    throw new NetworkError(`${proc.name} did not become healthy within ${timeoutMs / 1000} s; read ${logFile(proc.name)}:\n${tailLog(proc.name)}`);
   }
 }
 

@@ -1,7 +1,7 @@
 // Revocation that reaches Fabric: once the org's CA has revoked a certificate and issued a CRL (the gateway's
 // `revoke-caller`), a channel config update puts the CRL into the org's MSP, so every peer refuses the
 // certificate from the next block on.
-import { sleep } from '@regchain/common';
+import { until } from '@regchain/common';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -68,13 +68,16 @@ export async function publishCrl(fabric: FabricInstall, org: PeerOrg, crlPem: st
     await run(bin('configtxlator'), ['proto_encode', '--input', at('envelope.json'), '--type', 'common.Envelope', '--output', at('envelope.pb')]);
     await run(bin('peer'), ['channel', 'update', '-f', at('envelope.pb'), '-c', CHANNEL, ...ordererArgs], { env });
     // Every peer applies the config block before the revocation is in force everywhere.
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const heights = await Promise.all(PEERS.map((p) => peerHeight(fabric, p)));
-      if (heights.every((h) => h > before)) return Math.min(...heights);
-      if (Date.now() > deadline) throw new NetworkError(`the CRL update of ${org.mspId} did not reach every peer within 30 s (heights ${heights.join(', ')})`);
-      await sleep(200);
-    }
+    let heights: number[] = [];
+    const applied = await until(
+      async () => {
+        heights = await Promise.all(PEERS.map((p) => peerHeight(fabric, p)));
+        return heights.every((h) => h > before) ? Math.min(...heights) : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 200 },
+    );
+    if (applied === undefined) throw new NetworkError(`the CRL update of ${org.mspId} did not reach every peer within 30 s (heights ${heights.join(', ')})`);
+    return applied;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -1,5 +1,5 @@
 // The one network definition both runtimes (native processes and Docker Compose) are built from.
-import { portOffset } from '@regchain/common';
+import { portOffset } from '@regchain/common/node';
 
 export const FABRIC_VERSION = '3.1.5';
 export const FABRIC_CA_VERSION = '1.5.21';

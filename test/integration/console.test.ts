@@ -3,7 +3,8 @@
 // nothing twice), approves a filing an enterprise submitted with an attachment hashed in the browser, and draws
 // a trace; the auditor verifies a genuine bundle and a tampered one; anyone looks up a filing number. Each main
 // screen is photographed into test/screenshots/ (ignored by git).
-import { REPO_ROOT, sleep } from '@regchain/common';
+import { sleep } from '@regchain/common';
+import { REPO_ROOT } from '@regchain/common/node';
 import type { FastifyInstance } from 'fastify';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';

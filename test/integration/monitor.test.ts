@@ -3,7 +3,8 @@
 // it resumes from its checkpoint and raises what it missed, and nothing twice; it applies the parameters the
 // regulator publishes; the gateway answers traces, counterparties and statistics from its index behind the
 // chain's visibility; a back-test file loaded with the CSV upload raises on chain the alerts the back-test finds.
-import { DEFAULT_TYPOLOGY_PARAMETERS, ownerSecret, sleep, TYPOLOGIES } from '@regchain/common';
+import { DEFAULT_TYPOLOGY_PARAMETERS, sleep, TYPOLOGIES } from '@regchain/common';
+import { ownerSecret } from '@regchain/common/node';
 import type { FastifyInstance } from 'fastify';
 import * as fs from 'node:fs';
 import * as os from 'node:os';

@@ -1,6 +1,7 @@
 // Helpers for integration suites: contracts as a topology user, and chaincode errors read back from Fabric.
 import { type Contract, GatewayError } from '@hyperledger/fabric-gateway';
-import { parseErrorMessage, type ParsedError } from '@regchain/common';
+import type { ParsedError } from '@regchain/common';
+import { chaincodeErrorOf } from '@regchain/fabric';
 import { connectAs, type Connection } from '../../network/src/client';
 import { CHAINCODE_NAME, CHANNEL, orgByKey, type PeerOrg } from '../../network/src/topology';
 
@@ -25,14 +26,7 @@ export class Clients {
 }
 
 /** The chaincode's "CODE: message" as it comes back inside a gateway error. */
-export function chaincodeError(err: unknown): ParsedError | undefined {
-  if (!(err instanceof GatewayError)) return undefined;
-  for (const d of err.details) {
-    const parsed = parseErrorMessage(d.message);
-    if (parsed) return parsed;
-  }
-  return parseErrorMessage(err.message);
-}
+export const chaincodeError = (err: unknown): ParsedError | undefined => (err instanceof GatewayError ? chaincodeErrorOf(err) : undefined);
 
 export async function expectChaincodeError(promise: Promise<unknown>, code: string): Promise<ParsedError> {
   const err = await promise.then(

@@ -1,7 +1,7 @@
 // Fund-flow traces and statistics: read-only views computed from the ledger at query time.
 import { Info, Returns, Transaction } from 'fabric-contract-api';
 import type { Filing } from '../domain/filing';
-import { type Edge, type EdgeSource, pageOf, sumByPurpose, walk } from '../domain/trace';
+import { type Edge, type EdgeSource, pageOf, sumByPurpose, walk } from '@regchain/common';
 import { ChaincodeError } from '../errors';
 import { mayReadAccount, mayReadProject, mayReadTransfer } from '../domain/scope';
 import { requireRole } from '../identity';

@@ -13,7 +13,8 @@ import {
   TransferSettingsInput,
 } from '@regchain/common';
 import { Info, Returns, Transaction } from 'fabric-contract-api';
-import { ALL_FACT_GROUPS, DAY, type FactGroup, type FactSource, factsNeeded, gatherFacts } from '../domain/facts';
+import { DAY } from '@regchain/common';
+import { ALL_FACT_GROUPS, type FactGroup, type FactSource, factsNeeded, gatherFacts } from '../domain/facts';
 import { applyRules, blockError, type FailedRule, type FiredRule, type Rule, type TransferFacts } from '../domain/rules';
 import { holderFor, mayMove, mayReadAccount, mayReadProject, mayReadTransfer, requireMayAttach, transferView } from '../domain/scope';
 import { ChaincodeError } from '../errors';

@@ -1,6 +1,7 @@
 // Windows are the heaviest that contain the transfer, on either side of it in business time, and a closed day's
 // entries are found by binary search.
-import { DAY, windowOf, type WindowEntry, WindowIndex } from './facts';
+import { DAY } from '@regchain/common';
+import { windowOf, type WindowEntry, WindowIndex } from './facts';
 
 /** A small deterministic generator: the same entries on every run. */
 function entries(n: number, seed: number): WindowEntry[] {

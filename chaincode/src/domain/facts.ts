@@ -1,14 +1,12 @@
 // A transfer's facts for the rules, gathered through a small FactSource (as traces walk an EdgeSource), and
 // only the groups the active rules read: a rule set's facts are known from its logic.
+import { chinaHour, DAY, HOUR } from '@regchain/common';
 import type { Rule, TransferFacts } from './rules';
 import { lowerBound, lowerBoundBy } from './sorted';
 
 /** Groups of facts that each cost reads; the rest (amount, purpose, project, parties' ids) come with the transfer. */
 export type FactGroup = 'filingStatus' | 'watchlist' | 'window' | 'roundTrip';
 export const ALL_FACT_GROUPS: readonly FactGroup[] = ['filingStatus', 'watchlist', 'window', 'roundTrip'];
-
-const HOUR = 3600;
-export const DAY = 24 * HOUR;
 
 /**
  * The payer entity's other transfers in the heaviest window of each length (1 h, 24 h) that contains this one,
@@ -75,9 +73,6 @@ export interface TransferBasis {
   readonly payee: { readonly entityId: string; readonly accountId: string };
   readonly project: { readonly id: string; readonly type: string; readonly purposeApproved: boolean; readonly budget: number; readonly spent: number };
 }
-
-/** China Standard Time (UTC+8) has no daylight saving: the hour of day is the UTC hour shifted by 8. */
-export const chinaHour = (seconds: number): number => new Date((seconds + 8 * HOUR) * 1000).getUTCHours();
 
 /**
  * The facts the rules see. Groups not needed are left at neutral values ("none", false, 0) and never read.

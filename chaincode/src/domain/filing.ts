@@ -1,7 +1,7 @@
 // CAC-style blockchain information service filings: the lifecycle, filing numbers and public fields.
 import { createHash } from 'node:crypto';
 import { ChaincodeError } from '../errors';
-import type { FilingStatus, Role } from '@regchain/common';
+import { chinaDate, type FilingStatus, type Role } from '@regchain/common';
 import { regionOf } from './creditcode';
 
 export { APPLICANT_TYPES, APPLICATION_FIELDS, FILING_STATUSES, SERVICE_CATEGORIES, SERVICE_FORMS, type FilingStatus } from '@regchain/common';
@@ -90,12 +90,6 @@ function pastTense(action: FilingAction): string {
 /** A filing's number is current only while the filing stays approved. */
 export const isCurrent = (f: Filing): boolean => f.status === 'approved';
 
-/** China Standard Time date of a transaction, yyyymmdd. */
-export function cstDate(seconds: number): string {
-  const d = new Date((seconds + 8 * 3600) * 1000);
-  return `${d.getUTCFullYear()}${String(d.getUTCMonth() + 1).padStart(2, '0')}${String(d.getUTCDate()).padStart(2, '0')}`;
-}
-
 /**
  * A CAC-style filing number, "网信备" + region (6) + date (8) + serial (6) + "号". The serial comes from
  * the approving transaction's id, so every peer derives the same number; `attempt` resolves the rare
@@ -104,7 +98,7 @@ export function cstDate(seconds: number): string {
 export function filingNumber(creditCode: string, seconds: number, txId: string, filingId: string, attempt: number): string {
   const digest = createHash('sha256').update(`${txId}|${filingId}|${attempt}`).digest('hex');
   const serial = String(Number.parseInt(digest.slice(0, 12), 16) % 1_000_000).padStart(6, '0');
-  return `网信备${regionOf(creditCode)}${cstDate(seconds)}${serial}号`;
+  return `网信备${regionOf(creditCode)}${chinaDate(seconds)}${serial}号`;
 }
 
 export interface PublicFiling {

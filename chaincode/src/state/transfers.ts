@@ -5,10 +5,11 @@
 // either (see `payerWindow`). Buckets keep a batch's keys few: one per account, payer and day, not per transfer.
 import { createHash } from 'node:crypto';
 import type { Actor } from '../domain/filing';
-import { DAY, type PayerWindow, type WindowEntry, WindowIndex, windowOf } from '../domain/facts';
+import { DAY } from '@regchain/common';
+import { type PayerWindow, type WindowEntry, WindowIndex, windowOf } from '../domain/facts';
 import { idFromTx } from '../domain/filing';
 import type { FailedRule } from '../domain/rules';
-import type { Edge } from '../domain/trace';
+import type { Edge } from '@regchain/common';
 import { key, KEY_END, type Ledger, paddedSeconds } from '../ledger';
 
 export interface Transfer extends Edge {

@@ -1,7 +1,7 @@
 // The alert queue: open alerts first, each with its evidence, notes and history; the regulator moves them
 // (acknowledge, resolve, false positive), always with a note.
 import { html, nothing, type TemplateResult } from 'lit';
-import { ALERT_STATUSES, SEVERITIES, TYPOLOGIES } from '@regchain/common/src/vocabulary';
+import { ALERT_STATUSES, SEVERITIES, TYPOLOGIES } from '@regchain/common';
 import { api } from '../api';
 import { yuan } from '../money';
 import { t, word } from '../i18n';

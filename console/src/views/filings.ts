@@ -1,7 +1,7 @@
 // Filings. The regulator's review queue (take under review, approve with a number, return, reject); the
 // enterprise's own filings (submit with attachments hashed here, amend, history); the auditor reads.
 import { html, nothing, type TemplateResult } from 'lit';
-import { APPLICANT_TYPES, APPLICATION_FIELDS, FILING_STATUSES, SERVICE_CATEGORIES, SERVICE_FORMS } from '@regchain/common/src/vocabulary';
+import { APPLICANT_TYPES, APPLICATION_FIELDS, FILING_STATUSES, SERVICE_CATEGORIES, SERVICE_FORMS } from '@regchain/common';
 import { api } from '../api';
 import { hashFiles } from '../digest';
 import { t, word } from '../i18n';

@@ -1,7 +1,7 @@
 // Anyone may check a filing number: the public fields, and whether the number may still be displayed.
 import { html, nothing, type TemplateResult } from 'lit';
 import type { Static } from '@sinclair/typebox';
-import type { PublicFilingRecord } from '@regchain/common/src/records';
+import type { PublicFilingRecord } from '@regchain/common';
 import { api, ApiFailure } from '../api';
 import { t, word } from '../i18n';
 import { errorBox, problem, time, View } from './base';

@@ -1,6 +1,6 @@
 // Rules and the watchlist, managed by the regulator, with the compliance dry run to try a transfer against them.
 import { html, nothing, type TemplateResult } from 'lit';
-import { RULE_ACTIONS, SEVERITIES, WATCH_KINDS } from '@regchain/common/src/vocabulary';
+import { RULE_ACTIONS, SEVERITIES, WATCH_KINDS } from '@regchain/common';
 import { api } from '../api';
 import { t, word } from '../i18n';
 import type { Rule, Verdict, WatchlistEntry } from '../types';

@@ -5,7 +5,8 @@ import { common } from '@hyperledger/fabric-protos';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { collectEvidence } from './evidence';
-import { txIdOf, type EvidenceBundle } from './verify';
+import { txIdOf } from '@regchain/fabric';
+import type { EvidenceBundle } from './bundle';
 
 const bundle = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'bundle.json'), 'utf8')) as EvidenceBundle;
 const genesis = Buffer.from(bundle.configBlocks[0] as string, 'base64');

@@ -3,10 +3,11 @@ import type { Network } from '@hyperledger/fabric-gateway';
 import { common } from '@hyperledger/fabric-protos';
 import * as fs from 'node:fs';
 import { ApiError, fromFabric } from '../errors';
-import { blockHash, configOf, lastConfigIndex } from './blocks';
+import { blockHash, channelHeaderOf, configOf, headerTypeName, lastConfigIndex, txIdOf } from '@regchain/fabric';
 import { ChannelConfig } from './channelconfig';
 import { fingerprint } from './signature';
-import { channelHeaderOf, EVIDENCE_FORMAT, type EvidenceBundle, headerTypeName, lifecycleFields, txIdOf, type TrustAnchors } from './verify';
+import { EVIDENCE_FORMAT, type EvidenceBundle, type TrustAnchors } from './bundle';
+import { lifecycleFields } from './checks';
 
 const b64 = (b: Uint8Array): string => Buffer.from(b).toString('base64');
 

@@ -1,9 +1,8 @@
 // What a block browser shows of a Fabric block: its hashes and, per transaction, the type, creator, endorsers
 // and validation code. Read from the block bytes the peer serves (qscc), which Fabric 3 still answers.
 import { common, msp, peer } from '@hyperledger/fabric-protos';
-import { blockHash, blockNumber, header, validationFlags } from './blocks';
+import { blockHash, blockNumber, decodeEndorsed, header, headerTypeName, timeOf, validationFlags, validationName } from '@regchain/fabric';
 import { x509 } from './signature';
-import { decodeEndorsed, headerTypeName, timeOf, validationName } from './verify';
 
 export interface Identity {
   readonly mspId: string;

@@ -5,7 +5,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { blockHash, headerBytes } from './blocks';
+import { blockHash, headerBytes } from '@regchain/fabric';
 import { anchorsFromFile, rootsOf } from './evidence';
 import { type EvidenceBundle, type TrustAnchors, verifyEvidence } from './verify';
 

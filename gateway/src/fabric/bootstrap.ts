@@ -9,7 +9,7 @@ import { ROLES } from '@regchain/common';
 import type { GatewayConfig } from '../config';
 import { CaError, CertificateAuthority, type Enrolment, type NewIdentity } from './ca';
 import type { CallerRegistry } from './identities';
-import { certificateAuthorityOf } from './profile';
+import { certificateAuthorityOf } from '@regchain/fabric';
 
 const Users = Type.Array(
   Type.Object({

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Role } from '@regchain/common';
-import type { CaEndpoint } from './profile';
+import { type CaEndpoint, mspFiles } from '@regchain/fabric';
 
 export class CaError extends Error {
   override readonly name = 'CaError';
@@ -65,13 +65,9 @@ export class CertificateAuthority {
       url.username = encodeURIComponent(name);
       url.password = encodeURIComponent(secret);
       await this.#run(home, ['enroll', '-u', url.toString().replace(/\/$/, ''), '-M', path.join(home, 'msp')]);
-      const keystore = path.join(home, 'msp', 'keystore');
-      const key = fs.readdirSync(keystore).find((f) => f.endsWith('_sk'));
-      if (!key) throw new CaError(`enrolment of ${name} at ${this.#endpoint.name} wrote no private key`);
-      return {
-        certificate: fs.readFileSync(path.join(home, 'msp', 'signcerts', 'cert.pem'), 'utf8'),
-        privateKey: fs.readFileSync(path.join(keystore, key), 'utf8'),
-      };
+      const files = mspFiles(path.join(home, 'msp'));
+      if (!files) throw new CaError(`enrolment of ${name} at ${this.#endpoint.name} wrote no certificate or private key`);
+      return { certificate: fs.readFileSync(files.certPath, 'utf8'), privateKey: fs.readFileSync(files.keyPath, 'utf8') };
     } finally {
       fs.rmSync(home, { recursive: true, force: true });
     }

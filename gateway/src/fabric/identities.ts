@@ -3,7 +3,8 @@ import { type Identity, type Signer, signers } from '@hyperledger/fabric-gateway
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ownerSecret, type Role } from '@regchain/common';
+import { type Role } from '@regchain/common';
+import { ownerSecret } from '@regchain/common/node';
 import { JsonStore } from '../store';
 
 export interface EncryptedKey {

@@ -1,22 +1,12 @@
 // The gateway's one way to the ledger: one gRPC connection per profile peer, a Gateway per caller and peer, failover along the caller's route.
-import * as grpc from '@grpc/grpc-js';
-import {
-  CommitError,
-  connect,
-  type Gateway,
-  GatewayError,
-  hash,
-  type Network,
-  type Signer,
-  type Status,
-  type SubmittedTransaction,
-} from '@hyperledger/fabric-gateway';
+import type * as grpc from '@grpc/grpc-js';
+import { CommitError, type Gateway, GatewayError, type Network, type Signer, type Status, type SubmittedTransaction } from '@hyperledger/fabric-gateway';
 import { common, gateway as gatewayProtos, peer } from '@hyperledger/fabric-protos';
-import { ApiError, fromFabric, invalidCommit, validationName } from '../errors';
-import { creatorOf } from '../audit/verify';
+import { connectGateway, creatorOf, type Deadlines, DEFAULT_DEADLINES, dial, GRPC, validationName } from '@regchain/fabric';
+import { ApiError, fromFabric, invalidCommit } from '../errors';
 import type { Metrics } from '../metrics';
 import type { Caller, CallerRegistry } from './identities';
-import type { GatewayPeer } from './profile';
+import type { GatewayPeer } from '@regchain/fabric';
 
 export interface SubmitResult {
   readonly transactionId: string;
@@ -63,13 +53,11 @@ export const toTransient = (t: Record<string, unknown> | undefined): Record<stri
  * A commit-status wait that hits its deadline says the transaction has not committed yet, not that the
  * peer is gone, so only UNAVAILABLE moves it.
  */
-const UNAVAILABLE = 14;
-const DEADLINE_EXCEEDED = 4;
 /** Commits take well under a second (250 ms batches); one still missing after this may have been lost. */
 const COMMIT_SLICE_MS = 3000;
 const COMMIT_WAIT_MS = 60_000;
 const unreachable = (err: unknown, step: string): boolean =>
-  err instanceof GatewayError && !(err instanceof CommitError) && (err.code === UNAVAILABLE || (err.code === DEADLINE_EXCEEDED && step !== 'commit'));
+  err instanceof GatewayError && !(err instanceof CommitError) && (err.code === GRPC.UNAVAILABLE || (err.code === GRPC.DEADLINE_EXCEEDED && step !== 'commit'));
 
 export class Ledger {
   readonly #clients = new Map<string, grpc.Client>();
@@ -84,7 +72,15 @@ export class Ledger {
   readonly #chaincode: string;
   #inFlight = 0;
 
-  constructor(callers: CallerRegistry, metrics: Metrics, peers: readonly GatewayPeer[], target: { readonly channel: string; readonly chaincode: string }) {
+  readonly #deadlines: Deadlines;
+
+  constructor(
+    callers: CallerRegistry,
+    metrics: Metrics,
+    peers: readonly GatewayPeer[],
+    target: { readonly channel: string; readonly chaincode: string; readonly deadlines?: Deadlines },
+  ) {
+    this.#deadlines = target.deadlines ?? DEFAULT_DEADLINES;
     this.#callers = callers;
     this.#metrics = metrics;
     this.#peers = peers;
@@ -96,10 +92,7 @@ export class Ledger {
   client(node: GatewayPeer): grpc.Client {
     let client = this.#clients.get(node.name);
     if (!client) {
-      const override = node.serverNameOverride
-        ? { 'grpc.ssl_target_name_override': node.serverNameOverride, 'grpc.default_authority': node.serverNameOverride }
-        : {};
-      client = new grpc.Client(node.address, node.tlsRootCert ? grpc.credentials.createSsl(node.tlsRootCert) : grpc.credentials.createInsecure(), override);
+      client = dial(node);
       this.#clients.set(node.name, client);
     }
     return client;
@@ -144,16 +137,7 @@ export class Ledger {
     let gateway = this.#gateways.get(cacheKey);
     if (!gateway) {
       const signer = this.#callers.signer(caller);
-      gateway = connect({
-        client: this.client(node),
-        identity: this.#callers.identity(caller),
-        ...(signer ? { signer } : {}),
-        hash: hash.sha256,
-        evaluateOptions: () => ({ deadline: Date.now() + 15_000 }),
-        endorseOptions: () => ({ deadline: Date.now() + 30_000 }),
-        submitOptions: () => ({ deadline: Date.now() + 15_000 }),
-        commitStatusOptions: () => ({ deadline: Date.now() + 60_000 }),
-      });
+      gateway = connectGateway(this.client(node), this.#callers.identity(caller), signer, this.#deadlines);
       const stale = `${caller.id}\n`;
       for (const [k, g] of this.#gateways) {
         if (k.startsWith(stale) && !k.startsWith(`${caller.id}\n${caller.certificate}\n`)) {
@@ -325,7 +309,7 @@ export class Ledger {
             : gateway.newSignedCommit(submitted.getBytes(), await signer(submitted.getDigest())).getStatus(options),
         );
       } catch (err) {
-        if (!(err instanceof GatewayError && err.code === DEADLINE_EXCEEDED) || Date.now() >= deadline) throw err;
+        if (!(err instanceof GatewayError && err.code === GRPC.DEADLINE_EXCEEDED) || Date.now() >= deadline) throw err;
         await resubmit();
       }
     }

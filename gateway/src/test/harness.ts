@@ -1,4 +1,5 @@
 // A route-test app: the real app over a fake ledger and a caller store with one caller per role, driven through inject.
+import { DEFAULT_DEADLINES } from '@regchain/fabric';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import Fastify from 'fastify';
 import * as crypto from 'node:crypto';
@@ -98,6 +99,7 @@ export function testConfig(
     host: '127.0.0.1',
     port: 0,
     dataDir: dir,
+    deadlines: DEFAULT_DEADLINES,
     secretFile: '/nonexistent',
     publicCaller: 'public',
     logLevel: 'silent',

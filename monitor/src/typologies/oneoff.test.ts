@@ -3,7 +3,8 @@
 // conditions an alert gives as its reasons.
 import { Engine } from '../engine';
 import { DEFAULT_PARAMETERS, type Parameters } from '../parameters';
-import { DAY, type Transfer, type Typology } from '../transfer';
+import { DAY } from '@regchain/common';
+import { type Transfer, type Typology } from '../transfer';
 
 const T0 = Date.UTC(2025, 0, 1) / 1000;
 const P: Parameters = DEFAULT_PARAMETERS;

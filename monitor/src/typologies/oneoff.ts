@@ -5,7 +5,8 @@
 // is paid once by many shoppers; a shopper pays many shops once). These detectors read `repeatWindow` past the
 // transfer they judge, so the engine judges them once that much business time has passed (see `Engine`).
 import type { Parameters } from '../parameters';
-import { DAY, type Hit, type Transfer } from '../transfer';
+import { DAY } from '@regchain/common';
+import { type Hit, type Transfer } from '../transfer';
 import type { FlowWindow } from '../window';
 import { type Condition, days, type DetectorFactory, hit, scoreOf } from './detector';
 

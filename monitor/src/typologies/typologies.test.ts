@@ -2,7 +2,8 @@
 // detectors, which judge a transfer as it comes; the slow patterns of one-off payments are in oneoff.test.ts.
 import { Engine } from '../engine';
 import { DEFAULT_PARAMETERS } from '../parameters';
-import { DAY, HOUR, type Transfer, type Typology } from '../transfer';
+import { DAY, HOUR } from '@regchain/common';
+import { type Transfer, type Typology } from '../transfer';
 
 const T = DEFAULT_PARAMETERS.threshold;
 const T0 = Date.UTC(2026, 5, 1) / 1000;

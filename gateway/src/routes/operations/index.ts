@@ -1,7 +1,7 @@
 // Operations: liveness, readiness (each peer, every org served, the chaincode answering) and Prometheus metrics.
 // Health and readiness are public; metrics count every caller's actions, so they answer operators only.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { sameSecret } from '@regchain/common';
+import { sameSecret } from '@regchain/common/node';
 import { Type } from '@sinclair/typebox';
 import { ApiError } from '../../errors';
 

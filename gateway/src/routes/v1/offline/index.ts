@@ -6,7 +6,8 @@ import { type TSchema, Type } from '@sinclair/typebox';
 import { errorResponses, TransactionId } from '../../../schemas/responses';
 import { common, gateway as gatewayProtos, msp, peer } from '@hyperledger/fabric-protos';
 import { callerOf } from '../../../plugins/app/authentication';
-import { ApiError, fromFabric, invalidCommit, validationName } from '../../../errors';
+import { validationName } from '@regchain/fabric';
+import { ApiError, fromFabric, invalidCommit } from '../../../errors';
 import type { Caller } from '../../../fabric/identities';
 import { toTransient } from '../../../fabric/ledger';
 

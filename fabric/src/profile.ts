@@ -1,4 +1,4 @@
-// The peers the gateway talks to and the orgs' CAs, from a Fabric common connection profile (JSON or YAML), validated at start.
+// The peers and the orgs' CAs from a Fabric common connection profile (JSON or YAML), validated when read.
 import { type Static, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import * as fs from 'node:fs';

@@ -1,0 +1,4 @@
+// @regchain/common/node: the shared helpers that need Node: the state folder's layout, owner secrets, settings.
+export * from './layout';
+export * from './secrets';
+export * from './settings';

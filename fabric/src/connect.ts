@@ -1,0 +1,64 @@
+// gRPC connections to peers and fabric-gateway connections over them, with the deadlines as settings.
+import * as grpc from '@grpc/grpc-js';
+import { connect, type Gateway, hash, type Identity, type Signer } from '@hyperledger/fabric-gateway';
+import { type Static, Type } from '@sinclair/typebox';
+import { WholeSetting } from '@regchain/common/node';
+
+/** How long each step of a transaction may take, in milliseconds. */
+export interface Deadlines {
+  readonly evaluateMs: number;
+  readonly endorseMs: number;
+  readonly submitMs: number;
+  readonly commitStatusMs: number;
+}
+
+export const DEFAULT_DEADLINES: Deadlines = { evaluateMs: 15_000, endorseMs: 30_000, submitMs: 15_000, commitStatusMs: 60_000 };
+
+/** The variables that set the deadlines, for a process's settings schema. */
+export const DeadlineSettings = Type.Object({
+  REGCHAIN_FABRIC_EVALUATE_MS: WholeSetting(100, 600_000, 'how long a query may take at a peer, in ms'),
+  REGCHAIN_FABRIC_ENDORSE_MS: WholeSetting(100, 600_000, 'how long endorsement may take, in ms'),
+  REGCHAIN_FABRIC_SUBMIT_MS: WholeSetting(100, 600_000, 'how long handing a transaction to the orderers may take, in ms'),
+  REGCHAIN_FABRIC_COMMIT_STATUS_MS: WholeSetting(100, 600_000, "how long waiting for a transaction's commit may take, in ms"),
+});
+
+/** The deadlines the settings give, the defaults for the rest. */
+export const deadlinesOf = (s: Partial<Static<typeof DeadlineSettings>>): Deadlines => ({
+  evaluateMs: s.REGCHAIN_FABRIC_EVALUATE_MS ?? DEFAULT_DEADLINES.evaluateMs,
+  endorseMs: s.REGCHAIN_FABRIC_ENDORSE_MS ?? DEFAULT_DEADLINES.endorseMs,
+  submitMs: s.REGCHAIN_FABRIC_SUBMIT_MS ?? DEFAULT_DEADLINES.submitMs,
+  commitStatusMs: s.REGCHAIN_FABRIC_COMMIT_STATUS_MS ?? DEFAULT_DEADLINES.commitStatusMs,
+});
+
+/** Where a peer listens and how to trust it: a connection profile's peer entry. */
+export interface PeerEndpoint {
+  /** host:port */
+  readonly address: string;
+  /** PEM of the TLS root; none means plain gRPC. */
+  readonly tlsRootCert?: Buffer;
+  /** The TLS host name to expect when it differs from the address's. */
+  readonly serverNameOverride?: string;
+}
+
+/** One gRPC connection to a peer, trusting the TLS root its entry gives. */
+export function dial(peer: PeerEndpoint): grpc.Client {
+  const override = peer.serverNameOverride
+    ? { 'grpc.ssl_target_name_override': peer.serverNameOverride, 'grpc.default_authority': peer.serverNameOverride }
+    : {};
+  const credentials = peer.tlsRootCert ? grpc.credentials.createSsl(peer.tlsRootCert) : grpc.credentials.createInsecure();
+  return new grpc.Client(peer.address, credentials, override);
+}
+
+/** A fabric-gateway connection over `client` as `identity`; without a signer for one who signs offline. */
+export function connectGateway(client: grpc.Client, identity: Identity, signer: Signer | undefined, deadlines: Deadlines = DEFAULT_DEADLINES): Gateway {
+  return connect({
+    client,
+    identity,
+    ...(signer ? { signer } : {}),
+    hash: hash.sha256,
+    evaluateOptions: () => ({ deadline: Date.now() + deadlines.evaluateMs }),
+    endorseOptions: () => ({ deadline: Date.now() + deadlines.endorseMs }),
+    submitOptions: () => ({ deadline: Date.now() + deadlines.submitMs }),
+    commitStatusOptions: () => ({ deadline: Date.now() + deadlines.commitStatusMs }),
+  });
+}

@@ -1,0 +1,37 @@
+// Reading the chaincode's error out of what fabric-gateway throws, and naming validation codes.
+import { Metadata } from '@grpc/grpc-js';
+import { GatewayError } from '@hyperledger/fabric-gateway';
+import { peer } from '@hyperledger/fabric-protos';
+import { chaincodeErrorOf, isReadConflict, messagesOf, validationName } from './errors';
+
+const fabricError = (message: string, details: string[]): GatewayError =>
+  new GatewayError({
+    code: 2,
+    message,
+    details: details.map((m, i) => ({ address: `peer${i}:7051`, mspId: 'BankMSP', message: m })),
+    cause: Object.assign(new Error(message), { code: 2, details: message, metadata: new Metadata() }),
+  });
+
+it("finds the chaincode's code, sentence and details in a peer's message", () => {
+  const err = fabricError('10 ABORTED: failed to endorse transaction, see attached details for more info', [
+    'chaincode response 500, ALERT_EXISTS: alert pattern-1 exists | {"alertId":"ALR-1"}',
+  ]);
+  expect(chaincodeErrorOf(err)).toEqual({ code: 'ALERT_EXISTS', message: 'alert pattern-1 exists', details: { alertId: 'ALR-1' } });
+});
+
+it("falls back to the error's own message, and answers undefined where no chaincode spoke", () => {
+  expect(chaincodeErrorOf(new Error('TRANSFER_NOT_FOUND: no transfer t-1'))).toEqual({ code: 'TRANSFER_NOT_FOUND', message: 'no transfer t-1' });
+  expect(chaincodeErrorOf(fabricError('14 UNAVAILABLE: connection refused', ['no connection']))).toBeUndefined();
+  expect(chaincodeErrorOf(undefined)).toBeUndefined();
+  expect(messagesOf({ details: [{ message: 'a' }, { message: 7 }], message: 'b' })).toEqual(['a', 'b']);
+});
+
+it('names validation codes and knows which conflicts are worth a retry', () => {
+  expect(validationName(peer.TxValidationCode.VALID)).toBe('VALID');
+  expect(validationName(peer.TxValidationCode.ENDORSEMENT_POLICY_FAILURE)).toBe('ENDORSEMENT_POLICY_FAILURE');
+  expect(validationName(240)).toBe('CODE_240');
+  expect(validationName(undefined)).toBe('UNKNOWN');
+  expect(isReadConflict(peer.TxValidationCode.MVCC_READ_CONFLICT)).toBe(true);
+  expect(isReadConflict(peer.TxValidationCode.PHANTOM_READ_CONFLICT)).toBe(true);
+  expect(isReadConflict(peer.TxValidationCode.ENDORSEMENT_POLICY_FAILURE)).toBe(false);
+});
