@@ -1,4 +1,5 @@
 // @regchain/common/node: the shared helpers that need Node: the state folder's layout, owner secrets, settings.
+export * from './csv';
 export * from './layout';
 export * from './secrets';
 export * from './settings';

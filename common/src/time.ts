@@ -18,3 +18,15 @@ export function chinaDate(seconds: number): string {
   const d = chinaTime(seconds);
   return `${d.getUTCFullYear()}${String(d.getUTCMonth() + 1).padStart(2, '0')}${String(d.getUTCDate()).padStart(2, '0')}`;
 }
+
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
+
+/**
+ * The milliseconds since the epoch of a UTC time as the chain takes it (YYYY-MM-DDThh:mm:ss[.sss]Z), or undefined
+ * when it is not one or not a real time: JavaScript would roll the 30th of February over to March, this does not.
+ */
+export function isoMillis(text: string): number | undefined {
+  if (!ISO_UTC.test(text)) return undefined;
+  const millis = Date.parse(text);
+  return Number.isFinite(millis) && new Date(millis).toISOString().slice(0, 19) === text.slice(0, 19) ? millis : undefined;
+}

@@ -27,9 +27,9 @@ async function all(file: string): Promise<unknown[]> {
 }
 
 describe('transfers CSV', () => {
-  it('reads the upload format, ignoring extra columns', async () => {
-    const file = write('ok.csv', 'reference,payerAccount,payeeAccount,amount,executedAt,purpose\nR1,a,b,1500,2026-03-01T08:00:00Z,goods\n');
-    expect(await all(file)).toEqual([{ id: 'R1', from: 'a', to: 'b', amount: 1500, executedAt: Date.UTC(2026, 2, 1, 8) / 1000 }]);
+  it('reads the upload format with its purpose, ignoring extra columns', async () => {
+    const file = write('ok.csv', 'reference,payerAccount,payeeAccount,amount,executedAt,purpose,branch\nR1,a,b,1500,2026-03-01T08:00:00Z,goods,x\n');
+    expect(await all(file)).toEqual([{ id: 'R1', from: 'a', to: 'b', amount: 1500, executedAt: Date.UTC(2026, 2, 1, 8) / 1000, purpose: 'goods' }]);
   });
 
   it.each([
@@ -47,7 +47,7 @@ describe('transfers CSV', () => {
     [
       'a reference twice',
       'reference,payerAccount,payeeAccount,amount,executedAt\nR1,a,b,1,2026-03-01T08:00:00Z\nR1,a,b,2,2026-03-01T09:00:00Z\n',
-      ':3: reference R1 appears twice',
+      ':3: reference R1 is also on line 2',
     ],
     ['a payment to itself', 'reference,payerAccount,payeeAccount,amount,executedAt\nR1,a,a,1,2026-03-01T08:00:00Z\n', ':2: payerAccount and payeeAccount'],
   ])('refuses %s, naming the line', async (_what, text, message) => {

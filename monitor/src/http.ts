@@ -3,7 +3,7 @@
 // traces, counterparties and statistics are the index's content for the gateway: both take the monitor token.
 // The monitor knows no callers: the gateway decides who may ask what.
 import { type FastifyPluginAsyncTypebox, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { ApiError, apiErrorOf, Id, IsoTime } from '@regchain/common';
+import { ApiError, apiErrorOf, Id, IsoTime, isoMillis } from '@regchain/common';
 import { sameSecret } from '@regchain/common/node';
 import { Type } from '@sinclair/typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -70,8 +70,8 @@ const StatisticsQuery = Type.Object({ days: Count(1, LIMITS.statisticsDays, 90, 
 /** A time of the query in seconds; the schema checks its form, this that it is a real time (no 45th hour, no month 28). */
 function seconds(iso: string | undefined, fallback: number, field: string): number {
   if (iso === undefined) return fallback;
-  const ms = Date.parse(iso);
-  if (!Number.isFinite(ms) || new Date(ms).toISOString().slice(0, 19) !== iso.slice(0, 19)) {
+  const ms = isoMillis(iso);
+  if (ms === undefined) {
     throw new ApiError(400, 'VALIDATION_FAILED', `querystring/${field} is not a real time: ${iso}`, { details: { field: `querystring/${field}` } });
   }
   return Math.floor(ms / 1000);

@@ -13,7 +13,7 @@ import {
   TransferSettingsInput,
 } from '@regchain/common';
 import { Info, Returns, Transaction } from 'fabric-contract-api';
-import { DAY } from '@regchain/common';
+import { DAY, isoMillis } from '@regchain/common';
 import { ALL_FACT_GROUPS, type FactGroup, type FactSource, factsNeeded, gatherFacts } from '../domain/facts';
 import { applyRules, blockError, type FailedRule, type FiredRule, type Rule, type TransferFacts } from '../domain/rules';
 import { holderFor, mayMove, mayReadAccount, mayReadProject, mayReadTransfer, requireMayAttach, transferView } from '../domain/scope';
@@ -73,9 +73,9 @@ function factSource(ledger: Ledger): FactSource {
 async function executionTime(ledger: Ledger, executedAt: string | undefined): Promise<number> {
   const now = ledger.txSeconds();
   if (executedAt === undefined) return now;
-  const millis = Date.parse(executedAt);
   // A real time, not one JavaScript rolls over: the 30th of February is not the 2nd of March.
-  if (!Number.isFinite(millis) || new Date(millis).toISOString().slice(0, 19) !== executedAt.slice(0, 19)) {
+  const millis = isoMillis(executedAt);
+  if (millis === undefined) {
     throw new ChaincodeError('VALIDATION_FAILED', `executedAt ${executedAt}: not a real time`, { field: '/executedAt' });
   }
   const seconds = Math.floor(millis / 1000);
