@@ -6,7 +6,7 @@ import { buildApp } from '../../app';
 import { CallerRegistry, Vault } from '../../fabric/identities';
 import { Idempotency } from '../../idempotency';
 import { createMetrics } from '../../metrics';
-import { certificate, FakeLedger, type RouteTestApp, startRouteTestApp, testConfig, TX } from '../../test/harness';
+import { certificate, FakeLedger, type RouteTestApp, startRouteTestApp, testConfig } from '../../test/harness';
 
 let t: RouteTestApp;
 beforeAll(async () => {
@@ -40,29 +40,7 @@ describe('authentication', () => {
   });
 });
 
-describe('role × route', () => {
-  const roles = ['regulator', 'enterprise', 'bank', 'auditor'] as const;
-
-  it('covers every route that needs a key (the stream aside, which would hold the connection open)', () => {
-    expect(t.routes.filter((r) => r.config?.roles).length).toBeGreaterThan(40);
-  });
-
-  it.each(roles)('every route as %s: allowed where its roles name the role, 403 ACCESS_DENIED elsewhere, the ledger untouched', async (role) => {
-    const guarded = t.routes.filter((r) => r.config?.roles && r.url !== '/v1/events' && r.method !== 'HEAD');
-    for (const route of guarded) {
-      t.ledger.calls = [];
-      const method = [route.method].flat()[0] as 'GET' | 'POST' | 'PUT';
-      const url = route.url.replace(/:(\w+)/g, (_m, p: string) => (p === 'kind' ? 'entity' : p === 'transactionId' ? TX : `x-${p}`));
-      const res = await t.app.inject({ method, url, headers: t.auth(role), ...(method === 'GET' ? {} : { payload: {} }) });
-      const allowed = (route.config?.roles ?? []).includes(role);
-      expect([`${method} ${route.url}`, allowed ? res.statusCode !== 403 : res.statusCode]).toEqual([`${method} ${route.url}`, allowed ? true : 403]);
-      if (!allowed) {
-        expect(res.json()).toMatchObject({ code: 'ACCESS_DENIED' });
-        expect(t.ledger.calls).toEqual([]);
-      }
-    }
-  });
-});
+// The role of every route: routes/v1/roles.test.ts, from a table written there.
 
 describe('revocation and rotation by the admin command', () => {
   it('takes effect at once in a running gateway: a revoked key and a rotated key stop working', async () => {
