@@ -2,121 +2,21 @@
 // same schema and migrations on both. It holds the transfers of every committed block, the pattern alerts found
 // (pending until the chain has them) and the checkpoint, each block's rows and checkpoint in one SQL transaction,
 // so a monitor that stops anywhere resumes without missing or repeating a block. Rebuildable from the chain.
-import { PGlite } from '@electric-sql/pglite';
-import { Pool } from 'pg';
-import { patternPrecision } from '@regchain/common';
-import type { Alert } from './engine';
-import type { Condition, Transfer } from './transfer';
+import { type Database, migrate, openDatabase, type Sql } from '@regchain/common/node';
+import * as path from 'node:path';
+import type { Alert } from '../engine';
+import type { Condition, Transfer } from '../transfer';
+import { type IndexStatistics, statisticsOf } from './statistics';
 
-/** What both databases offer: parameterised queries and a transaction. */
-interface Sql {
-  query<T>(text: string, params?: unknown[]): Promise<{ rows: T[] }>;
-}
+export type { IndexStatistics } from './statistics';
 
-interface Database extends Sql {
-  transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
-  close(): Promise<void>;
-  readonly kind: 'pglite' | 'postgresql';
-}
-
-async function pglite(dir: string | undefined): Promise<Database> {
-  const db = dir ? await PGlite.create(dir) : await PGlite.create();
-  return {
-    kind: 'pglite',
-    query: (text, params) => db.query(text, params),
-    transaction: (fn) => db.transaction((tx) => fn({ query: (text, params) => tx.query(text, params) })),
-    close: () => db.close(),
-  };
-}
-
-function postgresql(url: string): Database {
-  // A query that runs past STATEMENT_TIMEOUT_MS is cancelled by the server: one heavy trace cannot hold a connection.
-  const pool = new Pool({ connectionString: url, max: 4, statement_timeout: STATEMENT_TIMEOUT_MS });
-  return {
-    kind: 'postgresql',
-    query: async <T>(text: string, params?: unknown[]) => ({ rows: (await pool.query(text, params)).rows as T[] }),
-    async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        const out = await fn({ query: async <R>(text: string, params?: unknown[]) => ({ rows: (await client.query(text, params)).rows as R[] }) });
-        await client.query('COMMIT');
-        return out;
-      } catch (err) {
-        await client.query('ROLLBACK');
-        throw err;
-      } finally {
-        client.release();
-      }
-    },
-    close: () => pool.end(),
-  };
-}
+const MIGRATIONS = path.join(__dirname, 'migrations');
 
 /** How long one statement may run on PostgreSQL before the server cancels it. */
 export const STATEMENT_TIMEOUT_MS = 15_000;
 
 /** Rows per INSERT statement: far under PostgreSQL's 65,535 parameters. */
 const ROWS_PER_INSERT = 1000;
-
-/** Applied in order, once each; a database records the versions it has. */
-const MIGRATIONS: readonly string[] = [
-  `CREATE TABLE transfers (
-     transfer_id text PRIMARY KEY,
-     payer text NOT NULL,
-     payee text NOT NULL,
-     amount bigint NOT NULL,
-     executed_at bigint NOT NULL,
-     block bigint NOT NULL,
-     tx_id text NOT NULL
-   );
-   CREATE INDEX transfers_payer ON transfers (payer, executed_at);
-   CREATE INDEX transfers_payee ON transfers (payee, executed_at);
-   CREATE INDEX transfers_executed ON transfers (executed_at);
-   CREATE TABLE pattern_alerts (
-     key text PRIMARY KEY,
-     typology text NOT NULL,
-     parameters_version integer NOT NULL,
-     score double precision NOT NULL,
-     accounts jsonb NOT NULL,
-     transfer_ids jsonb NOT NULL,
-     found_block bigint NOT NULL,
-     alert_id text,
-     raised boolean NOT NULL DEFAULT false
-   );
-   CREATE TABLE checkpoint (
-     id integer PRIMARY KEY CHECK (id = 1),
-     block bigint NOT NULL,
-     tx_id text NOT NULL,
-     updated_at timestamptz NOT NULL DEFAULT now()
-   );`,
-  `ALTER TABLE transfers ADD COLUMN purpose text NOT NULL DEFAULT '';
-   ALTER TABLE transfers ADD COLUMN project_id text NOT NULL DEFAULT ''`,
-  // Every alert and filing, for statistics over the whole history. Indexes built before this lack them (and
-  // purposes and projects): their transfers and checkpoint are dropped, so the monitor indexes the chain again from
-  // its first block. The alerts found are kept: none is raised twice.
-  `CREATE TABLE alerts (
-     alert_id text PRIMARY KEY,
-     rule_id text NOT NULL,
-     severity text NOT NULL,
-     status text NOT NULL,
-     raised_at bigint NOT NULL,
-     updated_at bigint NOT NULL
-   );
-   CREATE INDEX alerts_raised ON alerts (raised_at);
-   CREATE TABLE filings (
-     filing_id text PRIMARY KEY,
-     entity_id text NOT NULL,
-     category text NOT NULL,
-     status text NOT NULL,
-     submitted_at bigint NOT NULL,
-     updated_at bigint NOT NULL
-   );
-   DELETE FROM transfers;
-   DELETE FROM checkpoint`,
-  // Why each pattern was found: its conditions, raised with it.
-  `ALTER TABLE pattern_alerts ADD COLUMN conditions jsonb NOT NULL DEFAULT '[]'`,
-];
 
 /** What a block did to an alert or a filing, decoded from its events (times: the transaction's, in seconds). */
 export type Change =
@@ -131,16 +31,6 @@ export type Change =
       readonly time: number;
     }
   | { readonly kind: 'filingStatus'; readonly filingId: string; readonly status: string; readonly category?: string; readonly time: number };
-
-/** Statistics over everything indexed; the same tables as the chaincode's, and a day-by-day series. */
-export interface IndexStatistics {
-  readonly filings: { status: string; category: string; count: number }[];
-  readonly alerts: { ruleId: string; severity: string; status: string; count: number }[];
-  readonly patterns: { typology: string; alerts: number; resolved: number; falsePositives: number; precision: number | null }[];
-  readonly transfers: { projectId: string; purpose: string; count: number; amount: number }[];
-  /** Per business day (UTC) of the last `days` up to the latest transfer: transfers executed, their sum, alerts raised. */
-  readonly daily: { day: string; transfers: number; amount: number; alerts: number }[];
-}
 
 export interface Checkpoint {
   /** The last block indexed, whole, and its last regchain transaction ('' when it had none). */
@@ -193,8 +83,6 @@ async function applyChange(tx: Sql, c: Change): Promise<void> {
   }
 }
 
-const DAY_SECONDS = 86_400;
-
 export class Store {
   readonly #db: Database;
 
@@ -204,27 +92,15 @@ export class Store {
 
   /** PostgreSQL at `url` when given, else PGlite in `dir` (in memory without one). */
   static async open(options: { url?: string | undefined; dir?: string | undefined }): Promise<Store> {
-    const db = options.url ? postgresql(options.url) : await pglite(options.dir);
+    const db = await openDatabase({ url: options.url, dir: options.dir, statementTimeoutMs: STATEMENT_TIMEOUT_MS });
     const store = new Store(db);
     await store.#migrate();
     return store;
   }
 
+  /** The SQL files of ./migrations not yet applied (a database migrated by the old runner keeps its versions). */
   async #migrate(): Promise<void> {
-    await this.#db.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY)');
-    const done = new Set((await this.#db.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => Number(r.version)));
-    for (const [i, sql] of MIGRATIONS.entries()) {
-      const version = i + 1;
-      if (done.has(version)) continue;
-      await this.#db.transaction(async (tx) => {
-        for (const statement of sql
-          .split(';')
-          .map((s) => s.trim())
-          .filter(Boolean))
-          await tx.query(statement);
-        await tx.query('INSERT INTO schema_migrations (version) VALUES ($1)', [version]);
-      });
-    }
+    await migrate(this.#db, MIGRATIONS, { legacyVersions: 'schema_migrations' });
   }
 
   async checkpoint(): Promise<Checkpoint | undefined> {
@@ -420,62 +296,12 @@ export class Store {
 
   /** Statistics over everything indexed, with the daily series over the last `days` days. */
   async statistics(days: number): Promise<IndexStatistics> {
-    const q = async <T>(text: string, params?: unknown[]): Promise<T[]> => (await this.#db.query<T>(text, params)).rows;
-    type Counted = { count: string | number };
-    const filings = await q<{ status: string; category: string } & Counted>(
-      'SELECT status, category, count(*) AS count FROM filings GROUP BY status, category ORDER BY status, category',
-    );
-    const alerts = await q<{ rule_id: string; severity: string; status: string } & Counted>(
-      'SELECT rule_id, severity, status, count(*) AS count FROM alerts GROUP BY rule_id, severity, status ORDER BY rule_id, severity, status',
-    );
-    const patterns = await q<{ typology: string; alerts: string | number; resolved: string | number; false_positives: string | number }>(
-      `SELECT substr(rule_id, 9) AS typology, count(*) AS alerts,
-              count(*) FILTER (WHERE status = 'resolved') AS resolved, count(*) FILTER (WHERE status = 'false_positive') AS false_positives
-       FROM alerts WHERE rule_id LIKE 'pattern.%' GROUP BY rule_id ORDER BY rule_id`,
-    );
-    const transfers = await q<{ project_id: string; purpose: string; amount: string | number } & Counted>(
-      `SELECT CASE WHEN project_id = '' THEN '-' ELSE project_id END AS project_id, purpose, count(*) AS count, sum(amount) AS amount
-       FROM transfers GROUP BY 1, purpose ORDER BY 1, purpose`,
-    );
-    const latest = await this.latestExecutedAt();
-    const last = Math.floor((latest ?? 0) / DAY_SECONDS);
-    const first = last - days + 1;
-    const perDay =
-      latest === undefined
-        ? []
-        : await q<{ day: string | number; transfers: string | number; amount: string | number; alerts: string | number }>(
-            `SELECT day, sum(transfers) AS transfers, sum(amount) AS amount, sum(alerts) AS alerts FROM (
-             SELECT executed_at / ${DAY_SECONDS} AS day, count(*) AS transfers, sum(amount) AS amount, 0 AS alerts
-               FROM transfers WHERE executed_at >= $1 AND executed_at < $2 GROUP BY 1
-             UNION ALL
-             SELECT raised_at / ${DAY_SECONDS}, 0, 0, count(*) FROM alerts WHERE raised_at >= $1 AND raised_at < $2 GROUP BY 1
-           ) AS d GROUP BY day ORDER BY day`,
-            [first * DAY_SECONDS, (last + 1) * DAY_SECONDS],
-          );
-    const n = Number;
-    return {
-      filings: filings.map((r) => ({ status: r.status, category: r.category, count: n(r.count) })),
-      alerts: alerts.map((r) => ({ ruleId: r.rule_id, severity: r.severity, status: r.status, count: n(r.count) })),
-      patterns: patterns.map((r) => ({
-        typology: r.typology,
-        alerts: n(r.alerts),
-        resolved: n(r.resolved),
-        falsePositives: n(r.false_positives),
-        precision: patternPrecision(n(r.resolved), n(r.false_positives)),
-      })),
-      transfers: transfers.map((r) => ({ projectId: r.project_id, purpose: r.purpose, count: n(r.count), amount: n(r.amount) })),
-      daily: perDay.map((r) => ({
-        day: new Date(n(r.day) * DAY_SECONDS * 1000).toISOString().slice(0, 10),
-        transfers: n(r.transfers),
-        amount: n(r.amount),
-        alerts: n(r.alerts),
-      })),
-    };
+    return statisticsOf(this.#db, await this.latestExecutedAt(), days);
   }
 
   /** Empties the index: the monitor then rebuilds it from the chain's first block. */
   async reset(): Promise<void> {
-    await this.#db.query('DROP TABLE IF EXISTS transfers, pattern_alerts, checkpoint, alerts, filings, schema_migrations');
+    await this.#db.query('DROP TABLE IF EXISTS transfers, pattern_alerts, checkpoint, alerts, filings, schema_migrations, migrations');
     await this.#migrate();
   }
 
