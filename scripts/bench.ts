@@ -64,7 +64,7 @@ async function main(): Promise<void> {
 
   // Warm both paths (connections, chaincode JIT) before measuring.
   for (let i = 0; i < 5; i += 1) {
-    await contract.submitTransaction('transfer:openAccount', JSON.stringify({ accountId: `warm-d-${run}-${i}`, ownerEntityId: entity, name: 'w' }));
+    await contract.submitTransaction('account:open', JSON.stringify({ accountId: `warm-d-${run}-${i}`, ownerEntityId: entity, name: 'w' }));
     await rest('POST', '/v1/accounts', { accountId: `warm-r-${run}-${i}`, ownerEntityId: entity, name: 'w' });
   }
 
@@ -72,14 +72,14 @@ async function main(): Promise<void> {
   const submitRest: number[] = [];
   for (let i = 0; i < N; i += 1) {
     submitDirect.push(
-      await time(() => contract.submitTransaction('transfer:openAccount', JSON.stringify({ accountId: `bd-${run}-${i}`, ownerEntityId: entity, name: 'b' }))),
+      await time(() => contract.submitTransaction('account:open', JSON.stringify({ accountId: `bd-${run}-${i}`, ownerEntityId: entity, name: 'b' }))),
     );
     submitRest.push(await time(() => rest('POST', '/v1/accounts', { accountId: `br-${run}-${i}`, ownerEntityId: entity, name: 'b' })));
   }
   const queryDirect: number[] = [];
   const queryRest: number[] = [];
   for (let i = 0; i < N * 3; i += 1) {
-    queryDirect.push(await time(() => contract.evaluateTransaction('transfer:getAccount', JSON.stringify({ accountId: `bd-${run}-0` }))));
+    queryDirect.push(await time(() => contract.evaluateTransaction('account:get', JSON.stringify({ accountId: `bd-${run}-0` }))));
     queryRest.push(await time(() => rest('GET', `/v1/accounts/bd-${run}-0`)));
   }
 

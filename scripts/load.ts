@@ -33,8 +33,8 @@ async function main(): Promise<void> {
     const contract = connection.gateway.getNetwork(CHANNEL).getContract(CHAINCODE_NAME);
     one =
       values.kind === 'submit'
-        ? (i) => contract.submitTransaction('transfer:openAccount', JSON.stringify({ accountId: `${tag}-${i}`, ownerEntityId: entity, name: 'l' }))
-        : () => contract.evaluateTransaction('transfer:getAccount', JSON.stringify({ accountId: account }));
+        ? (i) => contract.submitTransaction('account:open', JSON.stringify({ accountId: `${tag}-${i}`, ownerEntityId: entity, name: 'l' }))
+        : () => contract.evaluateTransaction('account:get', JSON.stringify({ accountId: account }));
   } else {
     const headers = { authorization: `Bearer ${values.key ?? ''}`, 'content-type': 'application/json' };
     const call = async (method: string, p: string, body?: unknown): Promise<void> => {

@@ -1,9 +1,11 @@
 // Chaincode entry point: the contracts fabric-chaincode-node serves.
+import { AccountContract } from './contracts/account';
 import { AlertContract } from './contracts/alert';
 import { FilingContract } from './contracts/filing';
+import { ProjectContract } from './contracts/project';
 import { RuleContract } from './contracts/rule';
 import { SystemContract } from './contracts/system';
 import { TraceContract } from './contracts/trace';
 import { TransferContract } from './contracts/transfer';
 
-export const contracts = [FilingContract, RuleContract, TransferContract, TraceContract, AlertContract, SystemContract];
+export const contracts = [FilingContract, RuleContract, AccountContract, ProjectContract, TransferContract, TraceContract, AlertContract, SystemContract];

@@ -23,10 +23,10 @@ export const TRANSACTIONS = [
   'rule:watchlist',
   'rule:publishTypologies',
   'rule:typologies',
-  'transfer:openAccount',
-  'transfer:getAccount',
-  'transfer:createProject',
-  'transfer:getProject',
+  'account:open',
+  'account:get',
+  'project:create',
+  'project:get',
   'transfer:record',
   'transfer:recordBatch',
   'transfer:checkTransfer',
@@ -46,6 +46,11 @@ export const TRANSACTIONS = [
   'system:ping',
   'system:recordProbe',
   'system:readProbe',
+  // Kept for one release under their old names: account:open, account:get, project:create, project:get.
+  'transfer:openAccount',
+  'transfer:getAccount',
+  'transfer:createProject',
+  'transfer:getProject',
 ] as const;
 export type TransactionName = (typeof TRANSACTIONS)[number];
 

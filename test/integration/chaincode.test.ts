@@ -123,9 +123,9 @@ describe('transfers checked by rules on the real network', () => {
       }),
     );
     await regulator.submitTransaction('rule:watch', arg({ kind: 'account', value: watched, reason: '涉案账户' }));
-    await bank.submitTransaction('transfer:openAccount', arg({ accountId: from, ownerEntityId: bankCode, name: 'fund' }));
-    await bank.submitTransaction('transfer:openAccount', arg({ accountId: to, ownerEntityId: enterpriseCode, name: 'main' }));
-    await bank.submitTransaction('transfer:openAccount', arg({ accountId: watched, ownerEntityId: enterpriseCode, name: 'watched' }));
+    await bank.submitTransaction('account:open', arg({ accountId: from, ownerEntityId: bankCode, name: 'fund' }));
+    await bank.submitTransaction('account:open', arg({ accountId: to, ownerEntityId: enterpriseCode, name: 'main' }));
+    await bank.submitTransaction('account:open', arg({ accountId: watched, ownerEntityId: enterpriseCode, name: 'watched' }));
   });
 
   afterAll(async () => {

@@ -426,7 +426,7 @@ describe('offline signing', () => {
     expect(refused.body.code).toBe('OFFLINE_SIGNING_REQUIRED');
 
     const proposal = await api(member, 'POST', '/v1/offline/proposals', {
-      fn: 'transfer:openAccount',
+      fn: 'account:open',
       input: { accountId: `off-${run}`, ownerEntityId: BANK, name: 'o' },
     });
     const endorsed = await api(member, 'POST', '/v1/offline/proposals/endorse', {
@@ -452,7 +452,7 @@ describe('offline signing', () => {
     // The member holds its key, so it can sign a proposal it built itself, dated a month back (to move the
     // ledger's time): the gateway endorses only proposals timestamped by its own clock, give or take a minute.
     const again = await api(member, 'POST', '/v1/offline/proposals', {
-      fn: 'transfer:openAccount',
+      fn: 'account:open',
       input: { accountId: `off2-${run}`, ownerEntityId: BANK, name: 'o' },
     });
     const wrapped = gatewayProtos.ProposedTransaction.deserializeBinary(Buffer.from(again.body.proposal, 'base64'));

@@ -169,7 +169,7 @@ describe('the supervision channel on the real network', () => {
     expect(await reads(as('regulator'))).toEqual(read);
     // Members still submit and learn their own transactions' commit status through the gateway service.
     const bank = as('bank').getNetwork(CHANNEL).getContract(CHAINCODE_NAME);
-    const submitted = await bank.submitAsync('transfer:openAccount', {
+    const submitted = await bank.submitAsync('account:open', {
       arguments: [JSON.stringify({ accountId: `acl-${runId}`, ownerEntityId: orgByKey('bank').users[0]?.entityId, name: 'acl' })],
     });
     expect((await submitted.getStatus()).code).toBe(VALID);

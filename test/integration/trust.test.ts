@@ -165,7 +165,7 @@ describe('the regulator endorses every write', () => {
     const bank: Contract = clients.contract('bank');
     const accountId = `tp-${run}`;
     const submitted = await bank
-      .newProposal('transfer:openAccount', {
+      .newProposal('account:open', {
         arguments: [JSON.stringify({ accountId, ownerEntityId: ENT, name: 'p' })],
         endorsingOrganizations: ['BankMSP', 'EnterpriseMSP'],
       })
@@ -296,7 +296,7 @@ describe('monitoring never goes quiet', () => {
 describe('offline messages carry the caller', () => {
   it("refuses another identity's proposal sent under one's own API key, and malformed bytes, with 4xx", async () => {
     const proposal = await api('bank1', 'POST', '/v1/offline/proposals', {
-      fn: 'transfer:openAccount',
+      fn: 'account:open',
       input: { accountId: `to-${run}`, ownerEntityId: ENT, name: 'o' },
     });
     const hijack = await api('enterprise1', 'POST', '/v1/offline/proposals/endorse', {
@@ -339,12 +339,10 @@ describe('revocation reaches Fabric', () => {
     });
     try {
       const contract = direct.gateway.getNetwork(CHANNEL).getContract(CHAINCODE_NAME);
-      const refused = await contract
-        .submitTransaction('transfer:openAccount', JSON.stringify({ accountId: `rv-3-${run}`, ownerEntityId: ENT, name: 'direct' }))
-        .then(
-          () => undefined,
-          (e: unknown) => e,
-        );
+      const refused = await contract.submitTransaction('account:open', JSON.stringify({ accountId: `rv-3-${run}`, ownerEntityId: ENT, name: 'direct' })).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(refused).toBeInstanceOf(GatewayError);
       // Fabric tells the client only "access denied"; its own peer's log names the cause.
       expect(JSON.stringify((refused as GatewayError).details.map((d) => d.message))).toMatch(/access denied/);

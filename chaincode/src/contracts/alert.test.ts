@@ -9,8 +9,8 @@ async function withAlerts(n: number): Promise<{ world: World; alerts: string[] }
     as.regulator,
   );
   await world.call('rule:publish', { ruleId: 'any', name: '全部', description: '', logic: true, action: 'ALERT', severity: 'low' }, as.regulator);
-  await world.call('transfer:openAccount', { accountId: 'x', ownerEntityId: BANK, name: 'x' }, as.bank);
-  await world.call('transfer:openAccount', { accountId: 'y', ownerEntityId: ENT1, name: 'y' }, as.bank);
+  await world.call('account:open', { accountId: 'x', ownerEntityId: BANK, name: 'x' }, as.bank);
+  await world.call('account:open', { accountId: 'y', ownerEntityId: ENT1, name: 'y' }, as.bank);
   const alerts: string[] = [];
   for (let i = 0; i < n; i += 1) {
     const t = await world.call<{ transferId: string }>(
@@ -76,8 +76,8 @@ describe('alert contract', () => {
 describe('pattern alerts', () => {
   async function twoTransfers(): Promise<{ world: World; ids: string[] }> {
     const world = new World();
-    await world.call('transfer:openAccount', { accountId: 'a', ownerEntityId: BANK, name: 'a' }, as.bank);
-    await world.call('transfer:openAccount', { accountId: 'b', ownerEntityId: ENT1, name: 'b' }, as.bank);
+    await world.call('account:open', { accountId: 'a', ownerEntityId: BANK, name: 'a' }, as.bank);
+    await world.call('account:open', { accountId: 'b', ownerEntityId: ENT1, name: 'b' }, as.bank);
     const ids: string[] = [];
     for (const [from, to, reference] of [
       ['a', 'b', 'P-1'],

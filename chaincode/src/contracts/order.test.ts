@@ -74,8 +74,8 @@ function oracle(all: readonly Payment[]): Record<keyof typeof RULES, { groups: P
 async function setUp(action: 'ALERT' | 'BLOCK', rules: (keyof typeof RULES)[]): Promise<World> {
   const world = new World();
   world.peer.clock = BASE + 4 * DAY;
-  await world.call('transfer:openAccount', { accountId: 'ent1-main', ownerEntityId: ENT1, name: '基本户' }, as.bank);
-  await world.call('transfer:openAccount', { accountId: 'ent2-main', ownerEntityId: ENT2, name: '基本户' }, as.bank);
+  await world.call('account:open', { accountId: 'ent1-main', ownerEntityId: ENT1, name: '基本户' }, as.bank);
+  await world.call('account:open', { accountId: 'ent2-main', ownerEntityId: ENT2, name: '基本户' }, as.bank);
   for (const ruleId of rules) {
     await world.call('rule:publish', { ruleId, name: ruleId, description: '', logic: RULES[ruleId], action, severity: 'high' }, as.regulator);
   }

@@ -13,7 +13,7 @@ interface TraceOut {
 async function chain(): Promise<{ world: World; ids: string[] }> {
   const world = new World();
   await world.call(
-    'transfer:createProject',
+    'project:create',
     {
       projectId: 'p1',
       name: 'p',
@@ -27,7 +27,7 @@ async function chain(): Promise<{ world: World; ids: string[] }> {
     },
     as.regulator,
   );
-  await world.call('transfer:openAccount', { accountId: 'fund', ownerEntityId: BANK, name: 'f', projectId: 'p1' }, as.bank);
+  await world.call('account:open', { accountId: 'fund', ownerEntityId: BANK, name: 'f', projectId: 'p1' }, as.bank);
   for (const [id, owner] of [
     ['a', ENT1],
     ['b', ENT2],
@@ -36,7 +36,7 @@ async function chain(): Promise<{ world: World; ids: string[] }> {
     ['e', ENT1],
     ['f', ENT2],
   ] as const) {
-    await world.call('transfer:openAccount', { accountId: id, ownerEntityId: owner, name: id }, as.bank);
+    await world.call('account:open', { accountId: id, ownerEntityId: owner, name: id }, as.bank);
   }
   const ids: string[] = [];
   const move = async (from: string, to: string, amount: number, purpose = 'goods'): Promise<void> => {

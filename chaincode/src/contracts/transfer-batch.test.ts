@@ -7,14 +7,14 @@ const ISO = (seconds: number): string => new Date(seconds * 1000).toISOString();
 
 async function setUp(world: World): Promise<void> {
   await world.call(
-    'transfer:createProject',
+    'project:create',
     { projectId: 'relief', name: '救灾', type: 'public_fund', ownerEntityId: BANK, budgets: [{ purpose: 'aid', amount: 1000 * YUAN }] },
     as.bank,
   );
-  await world.call('transfer:openAccount', { accountId: 'fund', ownerEntityId: BANK, name: 'fund', projectId: 'relief' }, as.bank);
-  await world.call('transfer:openAccount', { accountId: 'ent1', ownerEntityId: ENT1, name: 'ent1' }, as.bank);
-  await world.call('transfer:openAccount', { accountId: 'ent2', ownerEntityId: ENT2, name: 'ent2' }, as.bank);
-  for (let i = 0; i < 16; i += 1) await world.call('transfer:openAccount', { accountId: `bank-${i}`, ownerEntityId: BANK, name: `b${i}` }, as.bank);
+  await world.call('account:open', { accountId: 'fund', ownerEntityId: BANK, name: 'fund', projectId: 'relief' }, as.bank);
+  await world.call('account:open', { accountId: 'ent1', ownerEntityId: ENT1, name: 'ent1' }, as.bank);
+  await world.call('account:open', { accountId: 'ent2', ownerEntityId: ENT2, name: 'ent2' }, as.bank);
+  for (let i = 0; i < 16; i += 1) await world.call('account:open', { accountId: `bank-${i}`, ownerEntityId: BANK, name: `b${i}` }, as.bank);
 }
 
 const item = (from: string, to: string, amount: number, reference: string, extra: Record<string, unknown> = {}) => ({
@@ -62,7 +62,7 @@ describe('transfer batches', () => {
     const out = await world.call<BatchResult>('transfer:recordBatch', { items, mode: 'partial' }, as.bank);
     expect(out.results.map((r) => r.status)).toEqual(['recorded', 'recorded', 'failed']);
     expect(out.results[2]).toMatchObject({ index: 2, code: 'BUDGET_EXCEEDED' });
-    const project = await world.call<{ spending: { spent: number }[] }>('transfer:getProject', { projectId: 'relief' }, as.regulator);
+    const project = await world.call<{ spending: { spent: number }[] }>('project:get', { projectId: 'relief' }, as.regulator);
     expect(project.spending[0]?.spent).toBe(900 * YUAN);
   });
 
@@ -141,7 +141,7 @@ describe('transfer batches', () => {
       as.bank,
     );
     expect(again.results.map((r) => r.code ?? r.status)).toEqual(['TRANSFER_DUPLICATE', 'recorded']);
-    await world.call('transfer:openAccount', { accountId: 'own', ownerEntityId: ENT1, holderBankId: BANK, name: 'own' }, as.enterprise);
+    await world.call('account:open', { accountId: 'own', ownerEntityId: ENT1, holderBankId: BANK, name: 'own' }, as.enterprise);
     await world.call('transfer:record', item('own', 'ent2', 1, 'E-1'), as.enterprise);
   });
 });

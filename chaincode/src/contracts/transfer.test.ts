@@ -5,7 +5,7 @@ const YUAN = 100;
 
 async function setUp(world: World): Promise<void> {
   await world.call(
-    'transfer:createProject',
+    'project:create',
     {
       projectId: 'flood-relief',
       name: '2026 防汛救灾资金',
@@ -19,9 +19,9 @@ async function setUp(world: World): Promise<void> {
     },
     as.regulator,
   );
-  await world.call('transfer:openAccount', { accountId: 'fund-1', ownerEntityId: BANK, name: '专项资金账户', projectId: 'flood-relief' }, as.bank);
-  await world.call('transfer:openAccount', { accountId: 'ent1-main', ownerEntityId: ENT1, holderBankId: BANK, name: '基本户' }, as.enterprise);
-  await world.call('transfer:openAccount', { accountId: 'ent2-main', ownerEntityId: ENT2, name: '基本户' }, as.bank);
+  await world.call('account:open', { accountId: 'fund-1', ownerEntityId: BANK, name: '专项资金账户', projectId: 'flood-relief' }, as.bank);
+  await world.call('account:open', { accountId: 'ent1-main', ownerEntityId: ENT1, holderBankId: BANK, name: '基本户' }, as.enterprise);
+  await world.call('account:open', { accountId: 'ent2-main', ownerEntityId: ENT2, name: '基本户' }, as.bank);
 }
 
 let invoice = 0;
@@ -47,7 +47,7 @@ describe('transfer contract', () => {
     expect(t).toMatchObject({ amount: 20_000_000, projectId: 'flood-relief' });
     expect(event?.payload.events[0]).toMatchObject({ type: 'TransferRecorded', transferId: t.transferId });
     const project = await world.call<{ spending: { purpose: string; spent: number; remaining: number }[] }>(
-      'transfer:getProject',
+      'project:get',
       { projectId: 'flood-relief' },
       as.auditor,
     );

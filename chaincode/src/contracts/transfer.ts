@@ -1,188 +1,23 @@
-// Fund flows: accounts, projects with budgets by purpose, and transfers checked against every active rule,
-// one at a time or in batches as banks report them, each with the business time it was executed.
-import {
-  AccountIdInput,
-  AccountOpenInput,
-  Empty,
-  type ErrorCode,
-  ProjectCreateInput,
-  ProjectIdInput,
-  TransferBatchInput,
-  TransferIdInput,
-  TransferInput,
-  TransferSettingsInput,
-} from '@regchain/common';
+// Transfers checked against every active rule, one at a time or in batches as banks report them, each with the
+// business time it was executed. Accounts and projects have their own contracts (./account, ./project).
+import { Empty, type ErrorCode, TransferBatchInput, TransferIdInput, TransferInput, TransferSettingsInput } from '@regchain/common';
 import { Info, Returns, Transaction } from 'fabric-contract-api';
-import { DAY, isoMillis } from '@regchain/common';
-import { ALL_FACT_GROUPS, type FactGroup, type FactSource, factsNeeded, gatherFacts } from '../domain/facts';
-import { applyRules, blockError, type FailedRule, type FiredRule, type Rule, type TransferFacts } from '../domain/rules';
-import { holderFor, mayMove, mayReadAccount, mayReadProject, mayReadTransfer, requireMayAttach, transferView } from '../domain/scope';
+import { ALL_FACT_GROUPS, type FactGroup, factsNeeded } from '../domain/facts';
+import { blockError, type Rule } from '../domain/rules';
+import { mayMove, mayReadTransfer, transferView } from '../domain/scope';
 import { ChaincodeError } from '../errors';
-import { requireOwnEntity, requireRole, ROLES } from '../identity';
+import { requireRole, ROLES } from '../identity';
 import { canonical } from '../json';
-import type { Ledger } from '../ledger';
 import { MAX_BATCH_INPUT_BYTES, parseInput } from '../validation';
-import { type Account, accountKey } from '../state/accounts';
+import { accountKey } from '../state/accounts';
 import { type Alert, alertKey, saveNewAlert } from '../state/alerts';
-import { entityFilingStatus } from '../state/filings';
-import { type Project, projectKey, setSpent, spending, spentOn } from '../state/projects';
-import { activeRules, isWatchlisted, watchKey } from '../state/rules';
-import {
-  MAX_SKEW_SECONDS,
-  paid,
-  payerWindow,
-  saveTransfer,
-  settings,
-  settingsKey,
-  type Transfer,
-  transferExists,
-  transferIdFor,
-  transferKey,
-} from '../state/transfers';
+import { setSpent } from '../state/projects';
+import { activeRules } from '../state/rules';
+import { saveTransfer, settings, settingsKey, type Transfer, transferExists, transferIdFor, transferKey } from '../state/transfers';
+import { getAccount, openAccount } from './account';
+import { evaluate } from './evaluation';
+import { createProject, getProject } from './project';
 import { RegchainContext, RegchainContract } from './base';
-
-interface Evaluation {
-  readonly facts: TransferFacts;
-  readonly fired: FiredRule[];
-  readonly failed: FailedRule[];
-  /** Hard limits broken regardless of rules: purpose not approved, budget exceeded. */
-  readonly violations: ChaincodeError[];
-  readonly from: Account;
-  readonly to: Account;
-  readonly project?: Project;
-  readonly spent: number;
-  /** Business time, seconds. */
-  readonly executedAt: number;
-}
-
-/** The ledger as a source of facts; windows know what `payerWindow` knows (settled minutes and this transaction). */
-function factSource(ledger: Ledger): FactSource {
-  const recorded = ledger.txSeconds();
-  return {
-    filingStatus: (entityId) => entityFilingStatus(ledger, entityId),
-    watchlisted: (kind, value) => isWatchlisted(ledger, kind, value),
-    payerWindow: (entityId, executedAt) => payerWindow(ledger, entityId, executedAt, recorded),
-    paid: (fromEntity, from, to, fromTime, toTime) => paid(ledger, fromEntity, from, to, fromTime, toTime, recorded),
-  };
-}
-
-/**
- * Business time: not after the ledger's time plus a small skew, and not further back than the channel's
- * setting allows (30 days unless the regulator set another limit, or none on a back-test network).
- */
-async function executionTime(ledger: Ledger, executedAt: string | undefined): Promise<number> {
-  const now = ledger.txSeconds();
-  if (executedAt === undefined) return now;
-  // A real time, not one JavaScript rolls over: the 30th of February is not the 2nd of March.
-  const millis = isoMillis(executedAt);
-  if (millis === undefined) {
-    throw new ChaincodeError('VALIDATION_FAILED', `executedAt ${executedAt}: not a real time`, { field: '/executedAt' });
-  }
-  const seconds = Math.floor(millis / 1000);
-  if (seconds > now + MAX_SKEW_SECONDS) {
-    throw new ChaincodeError(
-      'TRANSFER_INVALID',
-      `executedAt ${executedAt} is after the ledger's time ${ledger.txTime()} (more than ${MAX_SKEW_SECONDS} s ahead)`,
-      {
-        field: '/executedAt',
-      },
-    );
-  }
-  const { maxBackdateDays } = await settings(ledger);
-  if (maxBackdateDays !== null && seconds < now - maxBackdateDays * DAY) {
-    throw new ChaincodeError('TRANSFER_INVALID', `executedAt ${executedAt} is more than ${maxBackdateDays} days before the ledger's time`, {
-      field: '/executedAt',
-      maxBackdateDays,
-    });
-  }
-  return seconds;
-}
-
-/**
- * Gathers the facts of a transfer, only the groups the rules need, and applies the rules. State reads: the two
- * accounts, for a project account the project and its spend for this purpose, the transfer settings when a
- * business time is given, the active rules; then per fact group the rules read: filing status (a range per
- * party), watchlists (4 points), the payer's window (a range per business day), round trips (a range per day).
- */
-async function evaluate(
-  ctx: RegchainContext,
-  req: TransferInput,
-  rules: readonly Rule[],
-  needed: ReadonlySet<FactGroup>,
-  mayUse: (from: Account) => boolean,
-): Promise<Evaluation> {
-  const l = ctx.ledger;
-  if (req.fromAccount === req.toAccount) throw new ChaincodeError('TRANSFER_INVALID', 'a transfer needs two different accounts');
-  await l.prefetch([accountKey(req.fromAccount), accountKey(req.toAccount)]);
-  // Before anything else is read: to a member who may not move this money the account does not exist.
-  const from = await l.mustSee<Account>(accountKey(req.fromAccount), 'ACCOUNT_NOT_FOUND', `account ${req.fromAccount}`, mayUse);
-  const to = await l.mustGet<Account>(accountKey(req.toAccount), 'ACCOUNT_NOT_FOUND', `account ${req.toAccount}`);
-  const executedAt = await executionTime(l, req.executedAt);
-  const violations: ChaincodeError[] = [];
-  let project: Project | undefined;
-  let spent = 0;
-  let budget = 0;
-  if (from.projectId) {
-    project = await l.mustGet<Project>(projectKey(from.projectId), 'PROJECT_NOT_FOUND', `project ${from.projectId}`);
-    const line = project.budgets.find((b) => b.purpose === req.purpose);
-    spent = await spentOn(l, project.projectId, req.purpose);
-    budget = line?.amount ?? 0;
-    if (!line) {
-      violations.push(
-        new ChaincodeError('PURPOSE_NOT_APPROVED', `project ${project.projectId} has no approved budget for purpose ${req.purpose}`, {
-          approved: project.budgets.map((b) => b.purpose),
-        }),
-      );
-    } else if (spent + req.amount > line.amount) {
-      violations.push(
-        new ChaincodeError('BUDGET_EXCEEDED', `project ${project.projectId} has ${line.amount - spent} fen left for ${req.purpose}; ${req.amount} requested`, {
-          budget: line.amount,
-          spent,
-          requested: req.amount,
-        }),
-      );
-    }
-  }
-  if (needed.has('watchlist')) {
-    await l.prefetch([
-      watchKey('entity', from.ownerEntityId),
-      watchKey('account', from.accountId),
-      watchKey('entity', to.ownerEntityId),
-      watchKey('account', to.accountId),
-    ]);
-  }
-  const facts = await gatherFacts(
-    {
-      amount: req.amount,
-      currency: req.currency,
-      purpose: req.purpose,
-      executedAt,
-      payer: { entityId: from.ownerEntityId, accountId: from.accountId },
-      payee: { entityId: to.ownerEntityId, accountId: to.accountId },
-      project: {
-        id: project?.projectId ?? '',
-        type: project?.type ?? '',
-        purposeApproved: project ? project.budgets.some((b) => b.purpose === req.purpose) : false,
-        budget,
-        spent,
-      },
-    },
-    needed,
-    factSource(l),
-  );
-  const { fired, failed } = applyRules(rules, facts);
-  return { facts, fired, failed, violations, from, to, ...(project ? { project } : {}), spent, executedAt };
-}
-
-/** The same answer for an account that does not exist and one the caller may not see. */
-async function visibleAccount(ctx: RegchainContext, accountId: string): Promise<Account> {
-  return ctx.ledger.mustSee<Account>(accountKey(accountId), 'ACCOUNT_NOT_FOUND', `account ${accountId}`, (a) => mayReadAccount(ctx.caller, a));
-}
-
-/** A project the caller may see; one it may not answers as a missing one. */
-async function visibleProject(ctx: RegchainContext, projectId: string): Promise<Project> {
-  return ctx.ledger.mustSee<Project>(projectKey(projectId), 'PROJECT_NOT_FOUND', `project ${projectId}`, (p) => mayReadProject(ctx.caller, p));
-}
 
 /** A batch item that failed: its index, the code and the reason. */
 interface ItemFailure {
@@ -192,86 +27,38 @@ interface ItemFailure {
   readonly message: string;
 }
 
-@Info({ title: 'transfer', description: 'Accounts, projects with budgets by purpose, and rule-checked transfers, one by one or in batches' })
+@Info({ title: 'transfer', description: 'Rule-checked transfers, one by one or in batches, and the settings they are recorded under' })
 export class TransferContract extends RegchainContract {
   constructor() {
     super('transfer');
   }
 
-  /**
-   * A bank opens accounts it holds, for any customer; an enterprise opens its own, naming its bank; the
-   * regulator names both. A project account is opened by the project's owner, its fund-holding bank or the
-   * regulator, and is held at that bank.
-   */
+  /** Kept for one release: the account contract's account:open. */
   @Transaction()
   @Returns('string')
   async openAccount(ctx: RegchainContext, input: string): Promise<string> {
-    requireRole(ctx.caller, ['bank', 'regulator', 'enterprise'], 'open accounts');
-    const req = parseInput(AccountOpenInput, input, 'account');
-    requireOwnEntity(ctx.caller, req.ownerEntityId, 'open an account');
-    const holderBankId = holderFor(ctx.caller, req.holderBankId, '/holderBankId', 'open accounts');
-    const l = ctx.ledger;
-    if (req.projectId) {
-      requireMayAttach(await visibleProject(ctx, req.projectId), holderBankId, req.ownerEntityId);
-    }
-    if (await l.exists(accountKey(req.accountId))) throw new ChaincodeError('ACCOUNT_EXISTS', `account ${req.accountId} already exists`);
-    const account: Account = {
-      accountId: req.accountId,
-      ownerEntityId: req.ownerEntityId,
-      name: req.name,
-      ...(req.projectId ? { projectId: req.projectId } : {}),
-      holderBankId,
-      openedAt: l.txTime(),
-      openedBy: ctx.actor,
-    };
-    await l.put(accountKey(account.accountId), account);
-    ctx.emit({ type: 'AccountOpened', accountId: account.accountId, ownerEntityId: account.ownerEntityId });
-    return canonical(account);
+    return openAccount(ctx, input);
   }
 
+  /** Kept for one release: the account contract's account:get. */
   @Transaction(false)
   @Returns('string')
   async getAccount(ctx: RegchainContext, input: string): Promise<string> {
-    requireRole(ctx.caller, ROLES, 'read accounts');
-    const req = parseInput(AccountIdInput, input, 'account query');
-    return canonical(await visibleAccount(ctx, req.accountId));
+    return getAccount(ctx, input);
   }
 
-  /** Public funds, donations and supply-chain finance are set up by the regulator or a fund-holding bank. */
+  /** Kept for one release: the project contract's project:create. */
   @Transaction()
   @Returns('string')
   async createProject(ctx: RegchainContext, input: string): Promise<string> {
-    requireRole(ctx.caller, ['regulator', 'bank'], 'create projects');
-    const req = parseInput(ProjectCreateInput, input, 'project');
-    const fundHolderBankId = holderFor(ctx.caller, req.fundHolderBankId, '/fundHolderBankId', 'create projects');
-    const l = ctx.ledger;
-    if (await l.exists(projectKey(req.projectId))) throw new ChaincodeError('PROJECT_EXISTS', `project ${req.projectId} already exists`);
-    const purposes = req.budgets.map((b) => b.purpose);
-    if (new Set(purposes).size !== purposes.length) {
-      throw new ChaincodeError('VALIDATION_FAILED', 'project: budgets name a purpose twice', { field: '/budgets' });
-    }
-    const project: Project = {
-      projectId: req.projectId,
-      name: req.name,
-      type: req.type,
-      ownerEntityId: req.ownerEntityId,
-      fundHolderBankId,
-      budgets: [...req.budgets].sort((a, b) => (a.purpose < b.purpose ? -1 : 1)),
-      createdAt: l.txTime(),
-      createdBy: ctx.actor,
-    };
-    await l.put(projectKey(project.projectId), project);
-    ctx.emit({ type: 'ProjectCreated', projectId: project.projectId, projectType: project.type });
-    return canonical(project);
+    return createProject(ctx, input);
   }
 
+  /** Kept for one release: the project contract's project:get. */
   @Transaction(false)
   @Returns('string')
   async getProject(ctx: RegchainContext, input: string): Promise<string> {
-    requireRole(ctx.caller, ROLES, 'read projects');
-    const req = parseInput(ProjectIdInput, input, 'project query');
-    const project = await visibleProject(ctx, req.projectId);
-    return canonical({ ...project, spending: await spending(ctx.ledger, project) });
+    return getProject(ctx, input);
   }
 
   /**

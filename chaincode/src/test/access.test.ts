@@ -15,13 +15,13 @@ interface Fixture {
 async function baseWorld(): Promise<{ world: World; f: Fixture }> {
   const world = new World();
   await world.call(
-    'transfer:createProject',
+    'project:create',
     { projectId: 'p1', name: 'p', type: 'donation', ownerEntityId: BANK, fundHolderBankId: BANK, budgets: [{ purpose: 'aid', amount: 1_000_000 }] },
     as.regulator,
   );
-  await world.call('transfer:openAccount', { accountId: 'fund-1', ownerEntityId: BANK, name: 'fund', projectId: 'p1' }, as.bank);
-  await world.call('transfer:openAccount', { accountId: 'ent1-main', ownerEntityId: ENT1, holderBankId: BANK, name: 'a' }, as.enterprise);
-  await world.call('transfer:openAccount', { accountId: 'ent2-main', ownerEntityId: ENT2, name: 'b' }, as.bank);
+  await world.call('account:open', { accountId: 'fund-1', ownerEntityId: BANK, name: 'fund', projectId: 'p1' }, as.bank);
+  await world.call('account:open', { accountId: 'ent1-main', ownerEntityId: ENT1, holderBankId: BANK, name: 'a' }, as.enterprise);
+  await world.call('account:open', { accountId: 'ent2-main', ownerEntityId: ENT2, name: 'b' }, as.bank);
   const filing = await world.call<{ filingId: string }>('filing:submit', filingInput(), as.enterprise, { transient: { personInCharge: person } });
   await world.call('rule:publish', { ruleId: 'r0', name: 'never', description: '', logic: false, action: 'BLOCK', severity: 'low' }, as.regulator);
   await world.call(
@@ -82,21 +82,21 @@ const CASES: Record<string, Case> = {
   'rule:watch': { allowed: ['regulator'], input: () => ({ kind: 'account', value: 'ent1-main', reason: 'r' }) },
   'rule:unwatch': { allowed: ['regulator'], input: () => ({ kind: 'entity', value: ENT2, note: 'cleared' }) },
   'rule:watchlist': { allowed: ['regulator', 'auditor'], input: () => ({}) },
-  'transfer:openAccount': {
+  'account:open': {
     allowed: ['regulator', 'bank', 'enterprise'],
     input: (_f, who) => ({ accountId: 'new-acc', ownerEntityId: ENT1, name: 'n', ...(who.role === 'bank' ? {} : { holderBankId: BANK }) }),
   },
-  'transfer:getAccount': { allowed: ['regulator', 'auditor', 'enterprise', 'bank'], input: () => ({ accountId: 'ent1-main' }) },
-  'transfer:createProject': {
+  'account:get': { allowed: ['regulator', 'auditor', 'enterprise', 'bank'], input: () => ({ accountId: 'ent1-main' }) },
+  'project:create': {
     allowed: ['regulator', 'bank'],
     input: () => ({ projectId: 'p2', name: 'n', type: 'public_fund', ownerEntityId: BANK, fundHolderBankId: BANK, budgets: [{ purpose: 'x', amount: 1 }] }),
   },
-  'transfer:getProject': {
+  'project:get': {
     allowed: ['regulator', 'auditor', 'enterprise', 'bank'],
     // An enterprise reads the projects it owns.
     prep: async (w) => {
       await w.call(
-        'transfer:createProject',
+        'project:create',
         { projectId: 'p2', name: 'p', type: 'donation', ownerEntityId: ENT1, fundHolderBankId: BANK, budgets: [{ purpose: 'aid', amount: 1 }] },
         as.regulator,
       );
@@ -131,6 +131,11 @@ const CASES: Record<string, Case> = {
   'alert:list': { allowed: ['regulator', 'auditor'], input: () => ({}) },
   'alert:history': { allowed: ['regulator', 'auditor'], input: (f) => ({ alertId: f.alertId }) },
 };
+// The transfer contract's old names for one release: the same rules as the new ones.
+CASES['transfer:openAccount'] = CASES['account:open'] as Case;
+CASES['transfer:getAccount'] = CASES['account:get'] as Case;
+CASES['transfer:createProject'] = CASES['project:create'] as Case;
+CASES['transfer:getProject'] = CASES['project:get'] as Case;
 
 const ROLES = ['regulator', 'enterprise', 'bank', 'auditor'] as const;
 const matrix = Object.keys(CASES).flatMap((tx) => ROLES.map((role) => [tx, role] as const));
@@ -197,7 +202,7 @@ describe('scope: a member acts only on what it holds or owns', () => {
     expect(err.message).not.toContain(BANK);
     const missing = await world.refuses('ACCOUNT_NOT_FOUND', 'transfer:record', move('no-such', 'ent2-main', 500_000), as.otherBank);
     expect(err.message.replace('fund-1', 'X')).toBe(missing.message.replace('no-such', 'X'));
-    const project = await world.call<{ spending: { spent: number }[] }>('transfer:getProject', { projectId: 'p1' }, as.regulator);
+    const project = await world.call<{ spending: { spent: number }[] }>('project:get', { projectId: 'p1' }, as.regulator);
     expect(project.spending[0]?.spent).toBe(10);
   });
 
@@ -210,15 +215,15 @@ describe('scope: a member acts only on what it holds or owns', () => {
 
   it('lets a bank open accounts only at itself, and attach them only to projects whose funds it holds', async () => {
     const { world } = await baseWorld();
-    await world.refuses('ACCESS_DENIED', 'transfer:openAccount', { accountId: 'x1', ownerEntityId: ENT1, name: 'x', holderBankId: BANK }, as.otherBank);
-    await world.refuses('PROJECT_NOT_FOUND', 'transfer:openAccount', { accountId: 'x2', ownerEntityId: BANK, name: 'x', projectId: 'p1' }, as.otherBank);
+    await world.refuses('ACCESS_DENIED', 'account:open', { accountId: 'x1', ownerEntityId: ENT1, name: 'x', holderBankId: BANK }, as.otherBank);
+    await world.refuses('PROJECT_NOT_FOUND', 'account:open', { accountId: 'x2', ownerEntityId: BANK, name: 'x', projectId: 'p1' }, as.otherBank);
     await world.refuses(
       'ACCESS_DENIED',
-      'transfer:createProject',
+      'project:create',
       { projectId: 'p9', name: 'p', type: 'donation', ownerEntityId: ENT1, fundHolderBankId: BANK, budgets: [{ purpose: 'aid', amount: 1 }] },
       as.otherBank,
     );
-    const own = await world.call<{ holderBankId: string }>('transfer:openAccount', { accountId: 'x3', ownerEntityId: ENT1, name: 'x' }, as.otherBank);
+    const own = await world.call<{ holderBankId: string }>('account:open', { accountId: 'x3', ownerEntityId: ENT1, name: 'x' }, as.otherBank);
     expect(own.holderBankId).toBe(BANK2);
   });
 
@@ -226,32 +231,32 @@ describe('scope: a member acts only on what it holds or owns', () => {
     const { world } = await baseWorld();
     await world.refuses(
       'PROJECT_NOT_FOUND',
-      'transfer:openAccount',
+      'account:open',
       { accountId: 'x4', ownerEntityId: ENT1, name: 'x', projectId: 'p1', holderBankId: BANK },
       as.enterprise,
     );
     await world.refuses(
       'VALIDATION_FAILED',
-      'transfer:openAccount',
+      'account:open',
       { accountId: 'x5', ownerEntityId: BANK, name: 'x', projectId: 'p1', holderBankId: BANK2 },
       as.regulator,
     );
-    await world.call('transfer:openAccount', { accountId: 'x6', ownerEntityId: BANK, name: 'x', projectId: 'p1', holderBankId: BANK }, as.regulator);
+    await world.call('account:open', { accountId: 'x6', ownerEntityId: BANK, name: 'x', projectId: 'p1', holderBankId: BANK }, as.regulator);
   });
 
   it('answers the same for an account, transfer or project one may not see as for one that does not exist', async () => {
     const { world, f } = await baseWorld();
-    const hidden = await world.refuses('ACCOUNT_NOT_FOUND', 'transfer:getAccount', { accountId: 'ent1-main' }, as.otherEnterprise);
-    const missing = await world.refuses('ACCOUNT_NOT_FOUND', 'transfer:getAccount', { accountId: 'no-such' }, as.otherEnterprise);
+    const hidden = await world.refuses('ACCOUNT_NOT_FOUND', 'account:get', { accountId: 'ent1-main' }, as.otherEnterprise);
+    const missing = await world.refuses('ACCOUNT_NOT_FOUND', 'account:get', { accountId: 'no-such' }, as.otherEnterprise);
     expect(hidden.message.replace('ent1-main', 'X')).toBe(missing.message.replace('no-such', 'X'));
-    await world.refuses('ACCOUNT_NOT_FOUND', 'transfer:getAccount', { accountId: 'ent1-main' }, as.otherBank);
+    await world.refuses('ACCOUNT_NOT_FOUND', 'account:get', { accountId: 'ent1-main' }, as.otherBank);
     await world.refuses('TRANSFER_NOT_FOUND', 'transfer:get', { transferId: f.transferId }, as.otherBank);
     await world.refuses('TRANSFER_NOT_FOUND', 'transfer:get', { transferId: f.transferId }, as.otherEnterprise);
     await world.refuses('ACCOUNT_NOT_FOUND', 'trace:flows', { accountId: 'fund-1', direction: 'forward' }, as.otherBank);
     await world.refuses('TRANSFER_NOT_FOUND', 'trace:flows', { transferId: f.transferId, direction: 'forward' }, as.otherBank);
     await world.refuses('PROJECT_NOT_FOUND', 'trace:projectFlows', { projectId: 'p1' }, as.otherBank);
-    await world.refuses('PROJECT_NOT_FOUND', 'transfer:getProject', { projectId: 'p1' }, as.otherBank);
-    await world.refuses('PROJECT_NOT_FOUND', 'transfer:getProject', { projectId: 'p1' }, as.enterprise);
+    await world.refuses('PROJECT_NOT_FOUND', 'project:get', { projectId: 'p1' }, as.otherBank);
+    await world.refuses('PROJECT_NOT_FOUND', 'project:get', { projectId: 'p1' }, as.enterprise);
     // The payee sees its own side of the transfer, and neither the payer's owner and bank nor its alerts.
     const seen = await world.call<Record<string, unknown>>('transfer:get', { transferId: f.transferId }, as.enterprise);
     expect(seen).toMatchObject({ payeeEntityId: ENT1, payeeBankId: BANK, from: 'fund-1' });
@@ -261,7 +266,7 @@ describe('scope: a member acts only on what it holds or owns', () => {
   it('follows for a member only accounts it holds, whatever business time it reports: 1 fen back-dated opens nothing', async () => {
     const { world } = await baseWorld();
     await world.call('transfer:record', move('ent1-main', 'ent2-main', 700, 'goods'), as.bank);
-    await world.call('transfer:openAccount', { accountId: 'b2-own', ownerEntityId: BANK2, name: 'own' }, as.otherBank);
+    await world.call('account:open', { accountId: 'b2-own', ownerEntityId: BANK2, name: 'own' }, as.otherBank);
     const backdated = new Date((world.peer.clock - 29 * 86400) * 1000).toISOString();
     await world.call('transfer:record', { ...move('b2-own', 'ent1-main', 1, 'goods'), executedAt: backdated }, as.otherBank);
     type Trace = { edges: { from: string; to: string }[] };

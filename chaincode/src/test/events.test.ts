@@ -6,8 +6,8 @@ describe('events and determinism', () => {
     const world = new World();
     await world.call('rule:publish', { ruleId: 'a', name: 'a', description: '', logic: true, action: 'ALERT', severity: 'low' }, as.regulator);
     await world.call('rule:publish', { ruleId: 'b', name: 'b', description: '', logic: true, action: 'ALERT', severity: 'high' }, as.regulator);
-    await world.call('transfer:openAccount', { accountId: 'x', ownerEntityId: BANK, name: 'x' }, as.bank);
-    await world.call('transfer:openAccount', { accountId: 'y', ownerEntityId: ENT1, name: 'y' }, as.bank);
+    await world.call('account:open', { accountId: 'x', ownerEntityId: BANK, name: 'x' }, as.bank);
+    await world.call('account:open', { accountId: 'y', ownerEntityId: ENT1, name: 'y' }, as.bank);
     const r = await world.invoke('transfer:record', { fromAccount: 'x', toAccount: 'y', amount: 1, currency: 'CNY', purpose: 'goods', reference: '' }, as.bank);
     expect(r.event?.name).toBe('regchain');
     expect(r.event?.payload.txId).toBe(r.txId);
@@ -32,7 +32,7 @@ describe('events and determinism', () => {
 
   it('writes values with sorted keys', async () => {
     const world = new World();
-    await world.call('transfer:openAccount', { name: 'x', ownerEntityId: BANK, accountId: 'x' }, as.bank);
+    await world.call('account:open', { name: 'x', ownerEntityId: BANK, accountId: 'x' }, as.bank);
     const stored = Buffer.from(world.peer.state.get('account~x') as Uint8Array).toString();
     const keys = Object.keys(JSON.parse(stored) as object);
     expect(keys).toEqual([...keys].sort());

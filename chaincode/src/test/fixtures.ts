@@ -1,6 +1,8 @@
 // Identities, contracts and helpers shared by the chaincode's unit tests.
+import { AccountContract } from '../contracts/account';
 import { AlertContract } from '../contracts/alert';
 import { FilingContract } from '../contracts/filing';
+import { ProjectContract } from '../contracts/project';
 import { RuleContract } from '../contracts/rule';
 import { SystemContract } from '../contracts/system';
 import { TraceContract } from '../contracts/trace';
@@ -29,6 +31,8 @@ export const as = {
 
 export const contracts = {
   filing: new FilingContract(),
+  account: new AccountContract(),
+  project: new ProjectContract(),
   rule: new RuleContract(),
   transfer: new TransferContract(),
   trace: new TraceContract(),

@@ -8,12 +8,12 @@ describe('bad input', () => {
   beforeEach(async () => {
     world = new World();
     await world.call(
-      'transfer:createProject',
+      'project:create',
       { projectId: 'p1', name: 'p', type: 'donation', ownerEntityId: BANK, fundHolderBankId: BANK, budgets: [{ purpose: 'aid', amount: 1_000_000 }] },
       as.regulator,
     );
-    await world.call('transfer:openAccount', { accountId: 'fund-1', ownerEntityId: BANK, name: 'fund', projectId: 'p1' }, as.bank);
-    await world.call('transfer:openAccount', { accountId: 'ent1-main', ownerEntityId: ENT1, holderBankId: BANK, name: 'a' }, as.enterprise);
+    await world.call('account:open', { accountId: 'fund-1', ownerEntityId: BANK, name: 'fund', projectId: 'p1' }, as.bank);
+    await world.call('account:open', { accountId: 'ent1-main', ownerEntityId: ENT1, holderBankId: BANK, name: 'a' }, as.enterprise);
   });
 
   it.each([
@@ -67,7 +67,7 @@ describe('bad input', () => {
     ['rule:get', { ruleId: 'nope' }, 'RULE_NOT_FOUND', as.bank],
     ['rule:deactivate', { ruleId: 'nope' }, 'RULE_NOT_FOUND', as.regulator],
     ['transfer:get', { transferId: 'TRF-nope' }, 'TRANSFER_NOT_FOUND', as.bank],
-    ['transfer:getProject', { projectId: 'nope' }, 'PROJECT_NOT_FOUND', as.bank],
+    ['project:get', { projectId: 'nope' }, 'PROJECT_NOT_FOUND', as.bank],
     ['alert:acknowledge', { alertId: 'ALR-nope', note: 'n' }, 'ALERT_NOT_FOUND', as.regulator],
     ['trace:flows', { accountId: 'nope', direction: 'forward' }, 'ACCOUNT_NOT_FOUND', as.auditor],
     ['rule:unwatch', { kind: 'entity', value: 'nobody', note: 'n' }, 'WATCHLIST_ENTRY_NOT_FOUND', as.regulator],
@@ -83,16 +83,16 @@ describe('bad input', () => {
   });
 
   it('refuses duplicates of accounts and projects', async () => {
-    await world.refuses('ACCOUNT_EXISTS', 'transfer:openAccount', { accountId: 'fund-1', ownerEntityId: BANK, name: 'x' }, as.bank);
+    await world.refuses('ACCOUNT_EXISTS', 'account:open', { accountId: 'fund-1', ownerEntityId: BANK, name: 'x' }, as.bank);
     await world.refuses(
       'PROJECT_EXISTS',
-      'transfer:createProject',
+      'project:create',
       { projectId: 'p1', name: 'p', type: 'donation', ownerEntityId: BANK, budgets: [{ purpose: 'aid', amount: 1 }] },
       as.bank,
     );
     await world.refuses(
       'VALIDATION_FAILED',
-      'transfer:createProject',
+      'project:create',
       {
         projectId: 'p2',
         name: 'p',

@@ -58,18 +58,18 @@ describe('query answers match their published schemas', () => {
     conforms(Type.Array(WatchlistRecord), await world.call('rule:watchlist', {}, as.auditor));
 
     await world.call(
-      'transfer:createProject',
+      'project:create',
       { projectId: 'p', name: 'p', type: 'public_fund', ownerEntityId: ENT1, budgets: [{ purpose: 'goods', amount: 10_000 }] },
       as.bank,
     );
-    await world.call('transfer:openAccount', { accountId: 'x', ownerEntityId: ENT1, name: 'x', projectId: 'p' }, as.bank);
-    await world.call('transfer:openAccount', { accountId: 'y', ownerEntityId: BANK, name: 'y' }, as.bank);
-    conforms(AccountRecord, await world.call('transfer:getAccount', { accountId: 'x' }, as.bank));
+    await world.call('account:open', { accountId: 'x', ownerEntityId: ENT1, name: 'x', projectId: 'p' }, as.bank);
+    await world.call('account:open', { accountId: 'y', ownerEntityId: BANK, name: 'y' }, as.bank);
+    conforms(AccountRecord, await world.call('account:get', { accountId: 'x' }, as.bank));
     const transfer = { fromAccount: 'x', toAccount: 'y', amount: 5000, currency: 'CNY', purpose: 'goods', reference: 'INV-1' };
     const recorded = await world.call<{ transferId: string }>('transfer:record', transfer, as.bank);
     conforms(TransferRecord, recorded);
     conforms(TransferRecord, await world.call('transfer:get', { transferId: recorded.transferId }, as.auditor));
-    conforms(ProjectRecord, await world.call('transfer:getProject', { projectId: 'p' }, as.regulator));
+    conforms(ProjectRecord, await world.call('project:get', { projectId: 'p' }, as.regulator));
     conforms(TransferVerdict, await world.call('transfer:checkTransfer', transfer, as.bank));
     conforms(TransferVerdict, await world.call('transfer:checkTransfer', transfer, as.regulator));
     conforms(TraceRecord, await world.call('trace:flows', { accountId: 'x', direction: 'forward' }, as.regulator));

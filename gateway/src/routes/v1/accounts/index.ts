@@ -11,8 +11,7 @@ const accounts: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.post(
     '/v1/accounts',
     { config: { roles: ['regulator', 'bank', 'enterprise'] }, schema: submitting('account', 'Open an account', 201, { body: AccountOpenInput }) },
-    async (request, reply) =>
-      fastify.submit(request, reply, callerOf(request), { fn: 'transfer:openAccount', input: request.body }, answer(201, request.query)),
+    async (request, reply) => fastify.submit(request, reply, callerOf(request), { fn: 'account:open', input: request.body }, answer(201, request.query)),
   );
 
   fastify.get(
@@ -21,7 +20,7 @@ const accounts: FastifyPluginAsyncTypebox = async (fastify) => {
       config: { roles: ROLES },
       schema: { tags: ['account'], summary: 'Read an account', params: Type.Object({ accountId: Id }, strict), response: answers(AccountRecord) },
     },
-    async (request) => fastify.ledger.evaluate(callerOf(request), { fn: 'transfer:getAccount', input: { accountId: request.params.accountId } }),
+    async (request) => fastify.ledger.evaluate(callerOf(request), { fn: 'account:get', input: { accountId: request.params.accountId } }),
   );
 
   fastify.get(
@@ -46,7 +45,7 @@ const accounts: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request) => {
       const { accountId } = request.params;
       // The chain says whether the caller may see the account (a bank: its own and its customers'); the index then answers.
-      await fastify.ledger.evaluate(callerOf(request), { fn: 'transfer:getAccount', input: { accountId } });
+      await fastify.ledger.evaluate(callerOf(request), { fn: 'account:get', input: { accountId } });
       return fastify.monitorIndex.query('/counterparties', { accountId, ...request.query }, callerOf(request).id);
     },
   );

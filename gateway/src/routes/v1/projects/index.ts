@@ -16,8 +16,7 @@ const projects: FastifyPluginAsyncTypebox = async (fastify) => {
       config: { roles: ['regulator', 'bank'] },
       schema: submitting('project', 'Create a project with budgets by purpose', 201, { body: ProjectCreateInput }),
     },
-    async (request, reply) =>
-      fastify.submit(request, reply, callerOf(request), { fn: 'transfer:createProject', input: request.body }, answer(201, request.query)),
+    async (request, reply) => fastify.submit(request, reply, callerOf(request), { fn: 'project:create', input: request.body }, answer(201, request.query)),
   );
 
   fastify.get(
@@ -26,7 +25,7 @@ const projects: FastifyPluginAsyncTypebox = async (fastify) => {
       config: { roles: ROLES },
       schema: { tags: ['project'], summary: 'Read a project and its spending by purpose', params: Params, response: answers(ProjectRecord) },
     },
-    async (request) => fastify.ledger.evaluate(callerOf(request), { fn: 'transfer:getProject', input: { projectId: request.params.projectId } }),
+    async (request) => fastify.ledger.evaluate(callerOf(request), { fn: 'project:get', input: { projectId: request.params.projectId } }),
   );
 
   fastify.get(

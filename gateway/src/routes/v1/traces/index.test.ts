@@ -24,7 +24,7 @@ describe('traces and counterparties from the index', () => {
       const res = await t.app.inject({ method: 'GET', url, headers: t.auth('bank') });
       expect([url, res.statusCode, res.json().code]).toEqual([url, 404, 'ACCOUNT_NOT_FOUND']);
     }
-    expect(t.ledger.calls.map((c) => c.call.fn)).toEqual(['trace:flows', 'transfer:getAccount']);
+    expect(t.ledger.calls.map((c) => c.call.fn)).toEqual(['trace:flows', 'account:get']);
     expect(t.index.calls).toEqual([]);
     // Even from an account it holds: the chain's walk follows only the bank's accounts, the index knows no banks.
     t.ledger.next = () => ({ start: 'own', edges: [] });

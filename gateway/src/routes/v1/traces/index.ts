@@ -46,7 +46,7 @@ const traces: FastifyPluginAsyncTypebox = async (fastify) => {
       origin = { transferId: t.transferId, from: t.from, to: t.to, amount: t.amount, time: t.time };
       start = q.direction === 'forward' ? t.to : t.from;
     } else {
-      await fastify.ledger.evaluate(caller, { fn: 'transfer:getAccount', input: { accountId: start } });
+      await fastify.ledger.evaluate(caller, { fn: 'account:get', input: { accountId: start } });
     }
     const answer = await fastify.monitorIndex.query(
       '/traces',
