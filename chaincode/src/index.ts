@@ -7,5 +7,16 @@ import { RuleContract } from './contracts/rule';
 import { SystemContract } from './contracts/system';
 import { TraceContract } from './contracts/trace';
 import { TransferContract } from './contracts/transfer';
+import { TypologyContract } from './contracts/typology';
 
-export const contracts = [FilingContract, RuleContract, AccountContract, ProjectContract, TransferContract, TraceContract, AlertContract, SystemContract];
+export const contracts = [
+  FilingContract,
+  RuleContract,
+  TypologyContract,
+  AccountContract,
+  ProjectContract,
+  TransferContract,
+  TraceContract,
+  AlertContract,
+  SystemContract,
+];

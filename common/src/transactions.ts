@@ -21,8 +21,8 @@ export const TRANSACTIONS = [
   'rule:watch',
   'rule:unwatch',
   'rule:watchlist',
-  'rule:publishTypologies',
-  'rule:typologies',
+  'typology:publish',
+  'typology:get',
   'account:open',
   'account:get',
   'project:create',
@@ -46,7 +46,10 @@ export const TRANSACTIONS = [
   'system:ping',
   'system:recordProbe',
   'system:readProbe',
-  // Kept for one release under their old names: account:open, account:get, project:create, project:get.
+  // Kept for one release under their old names: account:open, account:get, project:create, project:get,
+  // typology:publish, typology:get.
+  'rule:publishTypologies',
+  'rule:typologies',
   'transfer:openAccount',
   'transfer:getAccount',
   'transfer:createProject',

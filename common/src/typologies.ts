@@ -1,4 +1,4 @@
-// The monitor's typology parameters: the schema the regulator publishes on chain (rule:publishTypologies), the
+// The monitor's typology parameters: the schema the regulator publishes on chain (typology:publish), the
 // monitor runs under, and the back-test reads from a file. Every figure is documented here, once.
 import { type Static, Type } from '@sinclair/typebox';
 import { DAY } from './time';

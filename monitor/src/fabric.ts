@@ -144,7 +144,7 @@ export function fabricRaiser(link: FabricLink): Raiser {
 export function parametersFromChain(link: FabricLink): () => Promise<Parameters> {
   return async () => {
     try {
-      const out = await link.network().getContract(CHAINCODE_NAME).evaluateTransaction('rule:typologies', '{}');
+      const out = await link.network().getContract(CHAINCODE_NAME).evaluateTransaction('typology:get', '{}');
       const record = JSON.parse(Buffer.from(out).toString('utf8')) as { version: number; parameters: TypologyParameters };
       // A set published before figures were added to the schema keeps the defaults for those.
       return withDefaults(record.parameters, record.version);

@@ -7,7 +7,7 @@ export { REPORTING_THRESHOLD } from '@regchain/common';
 
 /**
  * A set of typology parameters and its version: the schema (every figure documented) is `TypologyParameters` in
- * @regchain/common, which the regulator publishes on chain (rule:publishTypologies); the version is the chain's.
+ * @regchain/common, which the regulator publishes on chain (typology:publish); the version is the chain's.
  */
 export type Parameters = TypologyParameters & { readonly version: number };
 

@@ -55,6 +55,11 @@ export abstract class RegchainContract extends Contract {
   }
 
   protected async protect(ctx: RegchainContext, key: string): Promise<void> {
-    await ctx.stub.setStateValidationParameter(key, regulatorOnlyPolicy());
+    await protect(ctx, key);
   }
+}
+
+/** A key only the regulator's endorsement may change from now on (a key-level endorsement policy). */
+export async function protect(ctx: RegchainContext, key: string): Promise<void> {
+  await ctx.stub.setStateValidationParameter(key, regulatorOnlyPolicy());
 }

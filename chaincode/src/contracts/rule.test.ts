@@ -53,24 +53,24 @@ describe('rule contract', () => {
 describe('typology parameters', () => {
   it('are published whole by the regulator, numbered one above the last, and read by regulator and auditor only', async () => {
     const world = new World();
-    await world.refuses('TYPOLOGIES_NOT_FOUND', 'rule:typologies', {}, as.regulator);
-    const first = await world.call<{ version: number }>('rule:publishTypologies', typologyParameters(), as.regulator);
-    const { result, event } = await world.invoke('rule:publishTypologies', { ...typologyParameters(), threshold: 4_000_000 }, as.regulator);
+    await world.refuses('TYPOLOGIES_NOT_FOUND', 'typology:get', {}, as.regulator);
+    const first = await world.call<{ version: number }>('typology:publish', typologyParameters(), as.regulator);
+    const { result, event } = await world.invoke('typology:publish', { ...typologyParameters(), threshold: 4_000_000 }, as.regulator);
     expect([first.version, (JSON.parse(result) as { version: number }).version]).toEqual([1, 2]);
     expect(event?.payload.events).toEqual([{ type: 'TypologiesPublished', version: 2 }]);
-    expect(await world.call('rule:typologies', {}, as.auditor)).toMatchObject({ version: 2, parameters: { threshold: 4_000_000 } });
-    await world.refuses('ACCESS_DENIED', 'rule:typologies', {}, as.bank);
-    await world.refuses('ACCESS_DENIED', 'rule:publishTypologies', typologyParameters(), as.bank);
+    expect(await world.call('typology:get', {}, as.auditor)).toMatchObject({ version: 2, parameters: { threshold: 4_000_000 } });
+    await world.refuses('ACCESS_DENIED', 'typology:get', {}, as.bank);
+    await world.refuses('ACCESS_DENIED', 'typology:publish', typologyParameters(), as.bank);
   });
 
   it('refuses a set with a field missing, out of range, or a cycle longer at least than at most', async () => {
     const world = new World();
     const { smurfing: _dropped, ...missing } = typologyParameters();
-    await world.refuses('VALIDATION_FAILED', 'rule:publishTypologies', missing, as.regulator);
-    await world.refuses('VALIDATION_FAILED', 'rule:publishTypologies', { ...typologyParameters(), nearThresholdRatio: 1.5 }, as.regulator);
+    await world.refuses('VALIDATION_FAILED', 'typology:publish', missing, as.regulator);
+    await world.refuses('VALIDATION_FAILED', 'typology:publish', { ...typologyParameters(), nearThresholdRatio: 1.5 }, as.regulator);
     await world.refuses(
       'VALIDATION_FAILED',
-      'rule:publishTypologies',
+      'typology:publish',
       { ...typologyParameters(), cycle: { minLength: 5, maxLength: 3, window: 86_400, minHopRatio: 0.8, minAmount: 1 } },
       as.regulator,
     );

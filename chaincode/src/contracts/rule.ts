@@ -4,20 +4,11 @@ import { checkPublishable, type Rule } from '../domain/rules';
 import { ChaincodeError } from '../errors';
 import { requireRole, ROLES } from '../identity';
 import { canonical } from '../json';
-import {
-  Empty,
-  RuleIdInput,
-  RuleListInput,
-  RulePublishInput,
-  TypologyParameters,
-  WatchlistAddInput,
-  WatchlistListInput,
-  WatchlistRemoveInput,
-} from '@regchain/common';
+import { RuleIdInput, RuleListInput, RulePublishInput, WatchlistAddInput, WatchlistListInput, WatchlistRemoveInput } from '@regchain/common';
 import { parseInput } from '../validation';
-import { activeRuleKey, activeRules, ruleKey, typologiesKey, versionKey, watchKey, type WatchlistEntry } from '../state/rules';
-import type { Actor } from '../domain/filing';
+import { activeRuleKey, activeRules, ruleKey, versionKey, watchKey, type WatchlistEntry } from '../state/rules';
 import { RegchainContext, RegchainContract } from './base';
+import { publishTypologies, typologies } from './typology';
 
 /** ALERT rules are seen by the regulator and auditors only. */
 const visible = (ctx: RegchainContext, rule: Rule): boolean => rule.action === 'BLOCK' || ctx.caller.role === 'regulator' || ctx.caller.role === 'auditor';
@@ -175,41 +166,17 @@ export class RuleContract extends RegchainContract {
     return canonical(rows.map((r) => r.value).filter((e) => req.includeRemoved || e.active));
   }
 
-  /**
-   * The regulator publishes the monitor's typology parameters: the whole set, numbered one above the last. The
-   * monitor applies a new set from the block that carries it; pattern alerts name the version they were found
-   * under. Only the regulator reads them: telling the watched how they are watched is tipping off.
-   */
+  /** Kept for one release: the typology contract's typology:publish. */
   @Transaction()
   @Returns('string')
   async publishTypologies(ctx: RegchainContext, input: string): Promise<string> {
-    requireRole(ctx.caller, ['regulator'], 'publish typology parameters');
-    const parameters = parseInput(TypologyParameters, input, 'typology parameters');
-    if (parameters.cycle.minLength > parameters.cycle.maxLength) {
-      throw new ChaincodeError('VALIDATION_FAILED', 'typology parameters: cycle.minLength is above cycle.maxLength', { field: '/cycle/minLength' });
-    }
-    const l = ctx.ledger;
-    const before = await l.get<{ version: number }>(typologiesKey());
-    const record: { version: number; parameters: typeof parameters; publishedAt: string; publishedBy: Actor; lastTxId: string } = {
-      version: (before?.version ?? 0) + 1,
-      parameters,
-      publishedAt: l.txTime(),
-      publishedBy: ctx.actor,
-      lastTxId: l.txId(),
-    };
-    await l.put(typologiesKey(), record);
-    if (!before) await this.protect(ctx, typologiesKey());
-    ctx.emit({ type: 'TypologiesPublished', version: record.version });
-    return canonical(record);
+    return publishTypologies(ctx, input);
   }
 
+  /** Kept for one release: the typology contract's typology:get. */
   @Transaction(false)
   @Returns('string')
   async typologies(ctx: RegchainContext, input: string): Promise<string> {
-    requireRole(ctx.caller, ['regulator', 'auditor'], 'read typology parameters');
-    parseInput(Empty, input, 'typology parameters query');
-    const record = await ctx.ledger.get(typologiesKey());
-    if (!record) throw new ChaincodeError('TYPOLOGIES_NOT_FOUND', 'no typology parameters were published; the monitor runs on its defaults');
-    return canonical(record);
+    return typologies(ctx, input);
   }
 }

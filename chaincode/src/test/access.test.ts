@@ -112,11 +112,11 @@ const CASES: Record<string, Case> = {
   'trace:flows': { allowed: ['regulator', 'auditor', 'bank'], input: () => ({ accountId: 'fund-1', direction: 'forward' }) },
   'trace:projectFlows': { allowed: ['regulator', 'auditor', 'bank'], input: () => ({ projectId: 'p1' }) },
   'trace:statistics': { allowed: ['regulator', 'auditor'], input: () => ({}) },
-  'rule:publishTypologies': { allowed: ['regulator'], input: () => typologyParameters() },
-  'rule:typologies': {
+  'typology:publish': { allowed: ['regulator'], input: () => typologyParameters() },
+  'typology:get': {
     allowed: ['regulator', 'auditor'],
     prep: async (w) => {
-      await w.call('rule:publishTypologies', typologyParameters(), as.regulator);
+      await w.call('typology:publish', typologyParameters(), as.regulator);
     },
     input: () => ({}),
   },
@@ -136,6 +136,8 @@ CASES['transfer:openAccount'] = CASES['account:open'] as Case;
 CASES['transfer:getAccount'] = CASES['account:get'] as Case;
 CASES['transfer:createProject'] = CASES['project:create'] as Case;
 CASES['transfer:getProject'] = CASES['project:get'] as Case;
+CASES['rule:publishTypologies'] = CASES['typology:publish'] as Case;
+CASES['rule:typologies'] = CASES['typology:get'] as Case;
 
 const ROLES = ['regulator', 'enterprise', 'bank', 'auditor'] as const;
 const matrix = Object.keys(CASES).flatMap((tx) => ROLES.map((role) => [tx, role] as const));

@@ -7,6 +7,7 @@ import { RuleContract } from '../contracts/rule';
 import { SystemContract } from '../contracts/system';
 import { TraceContract } from '../contracts/trace';
 import { TransferContract } from '../contracts/transfer';
+import { TypologyContract } from '../contracts/typology';
 import { checkCharacter } from '../domain/creditcode';
 import { DEFAULT_TYPOLOGY_PARAMETERS, parseErrorMessage } from '@regchain/common';
 import { ChaincodeError } from '../errors';
@@ -34,6 +35,7 @@ export const contracts = {
   account: new AccountContract(),
   project: new ProjectContract(),
   rule: new RuleContract(),
+  typology: new TypologyContract(),
   transfer: new TransferContract(),
   trace: new TraceContract(),
   alert: new AlertContract(),

@@ -18,7 +18,7 @@ const typologies: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request) => {
-      const record = (await fastify.ledger.evaluate(callerOf(request), { fn: 'rule:typologies', input: {} })) as { parameters: Record<string, unknown> };
+      const record = (await fastify.ledger.evaluate(callerOf(request), { fn: 'typology:get', input: {} })) as { parameters: Record<string, unknown> };
       // In force: a set published before figures were added runs with the defaults for them, as the monitor does.
       return { ...record, parameters: overDefaults(record.parameters) };
     },
@@ -30,8 +30,7 @@ const typologies: FastifyPluginAsyncTypebox = async (fastify) => {
       config: { roles: ['regulator'] },
       schema: submitting('typology', 'Publish a whole set of typology parameters; the chain numbers it', 201, { body: TypologyParameters }),
     },
-    async (request, reply) =>
-      fastify.submit(request, reply, callerOf(request), { fn: 'rule:publishTypologies', input: request.body }, answer(201, request.query)),
+    async (request, reply) => fastify.submit(request, reply, callerOf(request), { fn: 'typology:publish', input: request.body }, answer(201, request.query)),
   );
 };
 
