@@ -80,7 +80,7 @@ async function main(): Promise<void> {
       before = (await transferred(page)).bytes;
       t = Date.now();
       // The graph library loads with the first trace drawn.
-      await page.goto(`${base}/console/#/flows?accountId=${start}`);
+      await page.goto(`${base}/console/#/trace?accountId=${start}`);
       await page.waitForFunction(
         `performance.getEntriesByType('resource').some((e) => e.name.includes('cytoscape')) && document.querySelector('#flow-graph canvas') !== null`,
         undefined,

@@ -5,9 +5,9 @@ import { RcAlerts } from './views/alerts';
 import { RcApp, RcSignin } from './views/app';
 import { RcAudit } from './views/audit';
 import { RcFilings } from './views/filings';
-import { RcFlows } from './views/flows';
+import { RcTrace } from './views/trace';
 import { RcLookup } from './views/lookup';
-import { RcMonitor } from './views/monitor';
+import { RcEvents } from './views/events';
 import { RcNetwork } from './views/network';
 import { RcRules } from './views/rules';
 import { RcStatistics } from './views/statistics';
@@ -16,12 +16,12 @@ import { RcTransfers } from './views/transfers';
 const ELEMENTS: [string, CustomElementConstructor][] = [
   ['rc-signin', RcSignin],
   ['rc-lookup', RcLookup],
-  ['rc-monitor', RcMonitor],
+  ['rc-events', RcEvents],
   ['rc-alerts', RcAlerts],
   ['rc-filings', RcFilings],
   ['rc-rules', RcRules],
   ['rc-statistics', RcStatistics],
-  ['rc-flows', RcFlows],
+  ['rc-trace', RcTrace],
   ['rc-transfers', RcTransfers],
   ['rc-audit', RcAudit],
   ['rc-network', RcNetwork],

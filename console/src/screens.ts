@@ -10,7 +10,7 @@ export interface Screen {
 }
 
 export const SCREENS: readonly Screen[] = [
-  { id: 'monitor', roles: ['regulator', 'auditor'], reads: ['GET /v1/events'] },
+  { id: 'events', roles: ['regulator', 'auditor'], reads: ['GET /v1/events'] },
   { id: 'alerts', roles: ['regulator', 'auditor'], reads: ['GET /v1/alerts', 'GET /v1/alerts/:alertId', 'GET /v1/alerts/:alertId/history'] },
   {
     id: 'filings',
@@ -20,7 +20,7 @@ export const SCREENS: readonly Screen[] = [
   { id: 'rules', roles: ['regulator'], reads: ['GET /v1/rules', 'GET /v1/watchlist', 'POST /v1/transfers/check'] },
   { id: 'statistics', roles: ['regulator', 'auditor'], reads: ['GET /v1/statistics'] },
   {
-    id: 'flows',
+    id: 'trace',
     roles: ['regulator', 'auditor', 'bank'],
     reads: ['GET /v1/traces', 'GET /v1/transfers/:transferId', 'GET /v1/projects/:projectId', 'GET /v1/projects/:projectId/flows'],
   },

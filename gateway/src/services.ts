@@ -3,19 +3,19 @@ import * as path from 'node:path';
 import type { Services } from './app';
 import { loadConfig, type GatewayConfig } from './config';
 import { CallerRegistry, Vault } from './fabric/identities';
-import { Ledger } from './fabric/ledger';
+import { FabricLedger } from './fabric/ledger';
 import { loadProfile } from '@regchain/fabric';
 import { Idempotency } from './idempotency';
 import { createMetrics } from './metrics';
 
-export function createServices(config: GatewayConfig = loadConfig()): Services & { ledger: Ledger } {
+export function createServices(config: GatewayConfig = loadConfig()): Services & { ledger: FabricLedger } {
   const metrics = createMetrics();
   const callers = new CallerRegistry(config.dataDir, Vault.open(config.secretFile, config.secret, path.join(config.dataDir, 'vault.secret')));
   return {
     config,
     callers,
     metrics,
-    ledger: new Ledger(callers, metrics, loadProfile(config.profile, config.channel), {
+    ledger: new FabricLedger(callers, metrics, loadProfile(config.profile, config.channel), {
       channel: config.channel,
       chaincode: config.chaincode,
       deadlines: config.deadlines,

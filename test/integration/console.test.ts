@@ -200,8 +200,8 @@ describe('the console', () => {
       withApiKey: true,
     });
     keys.temp = temp.apiKey as string;
-    const revoked = await signIn('temp', 'monitor');
-    expect(await revoked.title()).toBe(`${zh.nav.monitor} · ${zh.app.title}`);
+    const revoked = await signIn('temp', 'events');
+    expect(await revoked.title()).toBe(`${zh.nav.events} · ${zh.app.title}`);
     await services.callers.revoke(`console-temp-${run}`);
     await revoked.getByRole('link', { name: zh.nav.network }).click();
     await revoked.getByText(zh.signin.expired).waitFor();
@@ -218,7 +218,7 @@ describe('the console', () => {
   });
 
   it('shows the regulator an alert the moment its transaction commits, and after a reconnect nothing twice', async () => {
-    const page = await signIn('regulator1', 'monitor');
+    const page = await signIn('regulator1', 'events');
     const state = page.getByTestId('live-state');
     await until('the stream to be live', async () => (await state.getAttribute('data-state')) === 'live');
 
@@ -231,10 +231,10 @@ describe('the console', () => {
       .locator('tr[data-type=TransferRecorded]', { hasText: acct('a') })
       .first()
       .waitFor();
-    await shot(page, 'monitor');
+    await shot(page, 'events');
 
     // A dropped connection: the indicator says so, then the stream resumes from the last event it had.
-    await page.getByRole('button', { name: zh.monitor.reconnect }).click();
+    await page.getByRole('button', { name: zh.live.reconnect }).click();
     await until('the stream to be live again', async () => (await state.getAttribute('data-state')) === 'live');
     const second = await transfer(acct('b'), acct('c'), 2_000_000, `con-${run}-2`);
     await rows.locator('tr[data-type=AlertRaised]', { hasText: second.alerts[0] as string }).waitFor({ timeout: 30_000 });
@@ -334,19 +334,19 @@ describe('the console', () => {
   });
 
   it('draws a trace with amounts and flagged transfers, and expands a node', async () => {
-    const page = await signIn('regulator1', `flows?accountId=${acct('a')}`);
+    const page = await signIn('regulator1', `trace?accountId=${acct('a')}`);
     const graph = page.getByTestId('flow-graph');
     // Cytoscape.js loads with the first trace and draws on canvases once it has.
     await until('the trace to be drawn', async () => (await graph.getAttribute('data-edges')) === '3' && (await graph.locator('canvas').count()) > 0);
     expect(await graph.getAttribute('data-flagged')).toBe('3');
-    await shot(page, 'flows');
+    await shot(page, 'trace');
 
     // One hop, then the next account expanded from the table (the keyboard's way to the graph).
-    await page.getByLabel(zh.flows.hops).fill('1');
-    await page.getByRole('button', { name: zh.flows.draw }).click();
+    await page.getByLabel(zh.trace.hops).fill('1');
+    await page.getByRole('button', { name: zh.trace.draw }).click();
     await until('a one-hop trace', async () => (await graph.getAttribute('data-edges')) === '1');
-    await page.getByText(zh.flows.table.replace('{{count}}', '1')).click();
-    await page.getByRole('button', { name: zh.flows.expandOne.replace('{{account}}', acct('b')) }).click();
+    await page.getByText(zh.trace.table.replace('{{count}}', '1')).click();
+    await page.getByRole('button', { name: zh.trace.expandOne.replace('{{account}}', acct('b')) }).click();
     await until('the expanded node', async () => (await graph.getAttribute('data-edges')) === '2');
   });
 

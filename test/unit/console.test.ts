@@ -19,7 +19,7 @@ import { fenOf } from '../../console/src/money';
 import en from '../../console/src/locales/en';
 import zh from '../../console/src/locales/zh-CN';
 import { MAY, SCREENS } from '../../console/src/screens';
-import { WATCHED } from '../../console/src/views/monitor-events';
+import { WATCHED } from '../../console/src/views/events-watched';
 import { type RouteTestApp, startRouteTestApp } from '../../gateway/src/test/harness';
 
 let t: RouteTestApp;

@@ -11,12 +11,12 @@ const en = {
   },
   roles: { regulator: 'Regulator', enterprise: 'Enterprise', bank: 'Bank', auditor: 'Auditor' },
   nav: {
-    monitor: 'Live monitor',
+    events: 'Live events',
     alerts: 'Alerts',
     filings: 'Filings',
     rules: 'Rules & watchlist',
     statistics: 'Statistics',
-    flows: 'Fund flows',
+    trace: 'Fund-flow trace',
     transfers: 'Accounts & transfers',
     audit: 'Audit',
     network: 'Network',
@@ -55,8 +55,8 @@ const en = {
     current: 'This filing is approved: the number may be displayed.',
     notCurrent: 'This filing is no longer approved: the number must not be displayed.',
   },
-  monitor: {
-    title: 'Live monitor',
+  live: {
+    title: 'Live events',
     explain: 'Transfers, rule hits and alerts appear as their transactions commit. After a drop the stream resumes where it stopped.',
     state: { connecting: 'Connecting', live: 'Live', reconnecting: 'Reconnecting', closed: 'Disconnected' },
     reconnect: 'Reconnect',
@@ -198,8 +198,8 @@ const en = {
     byTypology: 'Pattern alerts by typology',
     byStatus: 'Filings by status',
   },
-  flows: {
-    title: 'Fund flows',
+  trace: {
+    title: 'Fund-flow trace',
     from: 'Start from',
     kinds: { account: 'Account', transfer: 'Transfer', project: 'Project', alert: 'Alert' },
     id: 'Id',

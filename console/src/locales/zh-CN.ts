@@ -13,12 +13,12 @@ const zhCN: Dictionary = {
   },
   roles: { regulator: '监管机构', enterprise: '企业', bank: '银行', auditor: '审计' },
   nav: {
-    monitor: '实时监测',
+    events: '实时事件',
     alerts: '预警处置',
     filings: '备案',
     rules: '规则与名单',
     statistics: '统计分析',
-    flows: '资金穿透',
+    trace: '资金穿透',
     transfers: '账户与交易',
     audit: '审计核验',
     network: '网络状态',
@@ -57,8 +57,8 @@ const zhCN: Dictionary = {
     current: '该备案有效，可以公示备案编号。',
     notCurrent: '该备案已失效，不得继续公示备案编号。',
   },
-  monitor: {
-    title: '实时监测',
+  live: {
+    title: '实时事件',
     explain: '交易、规则命中和预警在上链后即时显示；连接中断后会从中断处续传。',
     state: { connecting: '正在连接', live: '实时', reconnecting: '正在重连', closed: '已断开' },
     reconnect: '重新连接',
@@ -200,7 +200,7 @@ const zhCN: Dictionary = {
     byTypology: '按模式的预警',
     byStatus: '按状态的备案',
   },
-  flows: {
+  trace: {
     title: '资金穿透',
     from: '起点',
     kinds: { account: '账户', transfer: '交易', project: '项目', alert: '预警' },

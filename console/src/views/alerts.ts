@@ -138,7 +138,7 @@ export class RcAlerts extends View {
         }
       </dl>
       <p>
-        <a href="#/flows?alertId=${encodeURIComponent(a.alertId)}">${t('alerts.traceIt')}</a> ·
+        <a href="#/trace?alertId=${encodeURIComponent(a.alertId)}">${t('alerts.traceIt')}</a> ·
         <a href="#/audit?transactionId=${a.lastTxId}">${t('alerts.auditIt')}</a>
       </p>
       ${

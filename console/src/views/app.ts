@@ -79,8 +79,8 @@ export class RcApp extends LitElement {
   private screen(me: Me): TemplateResult {
     const p = this.route.params;
     switch (this.route.screen) {
-      case 'monitor':
-        return html`<rc-monitor .me=${me}></rc-monitor>`;
+      case 'events':
+        return html`<rc-events .me=${me}></rc-events>`;
       case 'alerts':
         return html`<rc-alerts .me=${me} .alertId=${p.get('alertId') ?? ''}></rc-alerts>`;
       case 'filings':
@@ -89,8 +89,8 @@ export class RcApp extends LitElement {
         return html`<rc-rules .me=${me}></rc-rules>`;
       case 'statistics':
         return html`<rc-statistics .me=${me}></rc-statistics>`;
-      case 'flows':
-        return html`<rc-flows .me=${me} .params=${p}></rc-flows>`;
+      case 'trace':
+        return html`<rc-trace .me=${me} .params=${p}></rc-trace>`;
       case 'transfers':
         return html`<rc-transfers .me=${me}></rc-transfers>`;
       case 'audit':

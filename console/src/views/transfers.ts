@@ -215,7 +215,7 @@ export class RcTransfers extends View {
                     <dd>${this.account.holderBankId}</dd>
                     ${
                       this.account.projectId
-                        ? html`<dt>${t('flows.project')}</dt>
+                        ? html`<dt>${t('trace.project')}</dt>
                             <dd>${this.account.projectId}</dd>`
                         : nothing
                     }
@@ -257,7 +257,7 @@ export class RcTransfers extends View {
                   <label>${t('transfers.accountId')}<input name="accountId" required maxlength="64" /></label>
                   <label>${t('transfers.owner')}<input name="ownerEntityId" required .value=${role === 'enterprise' ? this.me.entityId : ''} /></label>
                   <label>${t('transfers.accountName')}<input name="name" required maxlength="200" /></label>
-                  <label>${t('flows.project')} (${t('filings.optional')})<input name="projectId" maxlength="64" /></label>
+                  <label>${t('trace.project')} (${t('filings.optional')})<input name="projectId" maxlength="64" /></label>
                   <button type="submit">${t('transfers.open')}</button>
                 </form>`
               : nothing

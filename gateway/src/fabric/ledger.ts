@@ -1,4 +1,4 @@
-// The gateway's one way to the ledger: one gRPC connection per profile peer, a Gateway per caller and peer, failover along the caller's route.
+// The gateway's one way to the ledger (FabricLedger): one gRPC connection per profile peer, a Gateway per caller and peer, failover along the caller's route.
 import type * as grpc from '@grpc/grpc-js';
 import { CommitError, type Gateway, GatewayError, type Network, type Signer, type Status, type SubmittedTransaction } from '@hyperledger/fabric-gateway';
 import { common, gateway as gatewayProtos, peer } from '@hyperledger/fabric-protos';
@@ -59,7 +59,7 @@ const COMMIT_WAIT_MS = 60_000;
 const unreachable = (err: unknown, step: string): boolean =>
   err instanceof GatewayError && !(err instanceof CommitError) && (err.code === GRPC.UNAVAILABLE || (err.code === GRPC.DEADLINE_EXCEEDED && step !== 'commit'));
 
-export class Ledger {
+export class FabricLedger {
   readonly #clients = new Map<string, grpc.Client>();
   readonly #gateways = new Map<string, Gateway>();
   /** Each peer's last known state: reachable or not, from the last request that went through it. */

@@ -21,7 +21,7 @@ const MAX_EDGES = 2000;
 
 const KINDS = ['account', 'transfer', 'project', 'alert'] as const;
 
-/** What the screen's address starts the trace from (#/flows?alertId=...), if anything. */
+/** What the screen's address starts the trace from (#/trace?alertId=...), if anything. */
 const startKind = (params: URLSearchParams | undefined): (typeof KINDS)[number] | undefined => KINDS.find((k) => params?.get(`${k}Id`));
 
 interface Query {
@@ -34,7 +34,7 @@ interface Query {
   source: 'ledger' | 'index';
 }
 
-export class RcFlows extends View {
+export class RcTrace extends View {
   static override properties = {
     ...View.properties,
     params: { attribute: false },
@@ -101,7 +101,7 @@ export class RcFlows extends View {
     }
     this.nodes = nodes;
     this.edges = edges;
-    if (trace.truncated || edges.size >= MAX_EDGES) this.info = t('flows.truncated');
+    if (trace.truncated || edges.size >= MAX_EDGES) this.info = t('trace.truncated');
   }
 
   /**
@@ -120,7 +120,7 @@ export class RcFlows extends View {
       });
     }
     this.flagged = flagged;
-    if (this.edges.size > FLAG_LIMIT) this.info = t('flows.flagLimit', { count: FLAG_LIMIT });
+    if (this.edges.size > FLAG_LIMIT) this.info = t('trace.flagLimit', { count: FLAG_LIMIT });
   }
 
   private async draw(q: Query): Promise<void> {
@@ -156,7 +156,7 @@ export class RcFlows extends View {
       }
       this.flagged = flagged;
       await this.flag();
-      if (this.edges.size === 0) this.info = t('flows.empty');
+      if (this.edges.size === 0) this.info = t('trace.empty');
     } catch (err) {
       this.error = problem(err);
     } finally {
@@ -234,8 +234,8 @@ export class RcFlows extends View {
       xAxis: { type: 'category', data: p.spending.map((s) => s.purpose) },
       yAxis: { type: 'value', name: t('statistics.amountYuan') },
       series: [
-        { type: 'bar', name: t('flows.budget'), data: p.spending.map((s) => s.budget / 100) },
-        { type: 'bar', name: t('flows.spent'), data: p.spending.map((s) => s.spent / 100) },
+        { type: 'bar', name: t('trace.budget'), data: p.spending.map((s) => s.budget / 100) },
+        { type: 'bar', name: t('trace.spent'), data: p.spending.map((s) => s.spent / 100) },
       ],
     });
   }
@@ -259,47 +259,47 @@ export class RcFlows extends View {
     const p = this.params;
     const kind = startKind(p) ?? 'account';
     const edges = [...this.edges.values()].sort((a, b) => a.hop - b.hop || a.time - b.time);
-    return html`<section aria-labelledby="flows-title">
-      <h2 id="flows-title">${t('flows.title')}</h2>
+    return html`<section aria-labelledby="trace-title">
+      <h2 id="trace-title">${t('trace.title')}</h2>
       <form class="row filters" @submit=${(e: Event) => this.submit(e)}>
         <label
-          >${t('flows.from')}
+          >${t('trace.from')}
           <select name="kind">
-            ${KINDS.map((k) => html`<option value=${k} ?selected=${k === kind}>${t(`flows.kinds.${k}`)}</option>`)}
+            ${KINDS.map((k) => html`<option value=${k} ?selected=${k === kind}>${t(`trace.kinds.${k}`)}</option>`)}
           </select></label
         >
-        <label>${t('flows.id')}<input name="id" required maxlength="64" .value=${p?.get(`${kind}Id`) ?? ''} /></label>
+        <label>${t('trace.id')}<input name="id" required maxlength="64" .value=${p?.get(`${kind}Id`) ?? ''} /></label>
         <label
-          >${t('flows.direction')}
+          >${t('trace.direction')}
           <select name="direction">
-            <option value="forward">${t('flows.forward')}</option>
-            <option value="backward">${t('flows.backward')}</option>
+            <option value="forward">${t('trace.forward')}</option>
+            <option value="backward">${t('trace.backward')}</option>
           </select></label
         >
-        <label>${t('flows.hops')}<input name="depth" type="number" min="1" max="10" value="3" /></label>
-        <label>${t('flows.fromTime')}<input name="fromTime" type="datetime-local" /></label>
-        <label>${t('flows.toTime')}<input name="toTime" type="datetime-local" /></label>
+        <label>${t('trace.hops')}<input name="depth" type="number" min="1" max="10" value="3" /></label>
+        <label>${t('trace.fromTime')}<input name="fromTime" type="datetime-local" /></label>
+        <label>${t('trace.toTime')}<input name="toTime" type="datetime-local" /></label>
         ${
           may('indexTraces', this.me.role)
             ? html`<label
-                >${t('flows.source')}
+                >${t('trace.source')}
                 <select name="source">
-                  <option value="ledger">${t('flows.ledger')}</option>
-                  <option value="index">${t('flows.index')}</option>
+                  <option value="ledger">${t('trace.ledger')}</option>
+                  <option value="index">${t('trace.index')}</option>
                 </select></label
               >`
             : nothing
         }
-        <button type="submit" ?disabled=${this.busy}>${t('flows.draw')}</button>
+        <button type="submit" ?disabled=${this.busy}>${t('trace.draw')}</button>
       </form>
       ${errorBox(this.error)} ${this.info ? html`<p class="muted" role="status">${this.info}</p>` : nothing}
       ${this.busy ? html`<p role="status">${t('common.loading')}</p>` : nothing}
-      <p class="muted">${t('flows.explain')}</p>
+      <p class="muted">${t('trace.explain')}</p>
       <div
         id="flow-graph"
         class="graph"
         role="img"
-        aria-label=${t('flows.graphLabel', { nodes: this.nodes.size, edges: this.edges.size })}
+        aria-label=${t('trace.graphLabel', { nodes: this.nodes.size, edges: this.edges.size })}
         data-testid="flow-graph"
         data-edges=${this.edges.size}
         data-flagged=${edges.filter((e) => this.flagged.has(e.transferId)).length}
@@ -307,19 +307,19 @@ export class RcFlows extends View {
       ${
         this.project
           ? html`<figure class="card chart-card">
-              <figcaption>${t('flows.budgetTitle', { name: this.project.name })}</figcaption>
-              <div id="budget-chart" class="chart" role="img" aria-label=${t('flows.budgetTitle', { name: this.project.name })}></div>
+              <figcaption>${t('trace.budgetTitle', { name: this.project.name })}</figcaption>
+              <div id="budget-chart" class="chart" role="img" aria-label=${t('trace.budgetTitle', { name: this.project.name })}></div>
             </figure>`
           : nothing
       }
       ${
         edges.length > 0
           ? html`<details>
-              <summary>${t('flows.table', { count: edges.length })}</summary>
+              <summary>${t('trace.table', { count: edges.length })}</summary>
               <table>
                 <thead>
                   <tr>
-                    <th scope="col">${t('flows.hop')}</th>
+                    <th scope="col">${t('trace.hop')}</th>
                     <th scope="col">${t('transfers.from')}</th>
                     <th scope="col">${t('transfers.to')}</th>
                     <th scope="col">${t('transfers.amount')}</th>
@@ -341,10 +341,10 @@ export class RcFlows extends View {
                               : html`<button
                                   type="button"
                                   class="link"
-                                  aria-label=${t('flows.expandOne', { account: e.to })}
+                                  aria-label=${t('trace.expandOne', { account: e.to })}
                                   @click=${() => void this.expand(e.to)}
                                 >
-                                  ${t('flows.expand')}
+                                  ${t('trace.expand')}
                                 </button>`
                           }
                         </td>

@@ -5,7 +5,7 @@ import { yuan } from '../money';
 import { t, word } from '../i18n';
 import { type LiveEvent, type LiveState, LiveStream } from '../live';
 import { short, View } from './base';
-import { WATCHED } from './monitor-events';
+import { WATCHED } from './events-watched';
 
 /** Kept on screen; older rows scroll away. */
 const KEEP = 200;
@@ -17,7 +17,7 @@ interface Row {
   readonly event: LiveEvent['events'][number];
 }
 
-export class RcMonitor extends View {
+export class RcEvents extends View {
   static override properties = { ...View.properties, state: { state: true }, detail: { state: true }, rows: { state: true }, counts: { state: true } };
   declare state: LiveState;
   declare detail: string | undefined;
@@ -82,35 +82,35 @@ export class RcMonitor extends View {
   }
 
   override render(): TemplateResult {
-    return html`<section aria-labelledby="monitor-title">
+    return html`<section aria-labelledby="events-title">
       <div class="row between">
-        <h2 id="monitor-title">${t('monitor.title')}</h2>
+        <h2 id="events-title">${t('live.title')}</h2>
         <div class="row">
           <span class="live live-${this.state}" role="status" aria-live="polite" data-testid="live-state" data-state=${this.state}
-            ><span class="dot" aria-hidden="true"></span>${t(`monitor.state.${this.state}`)}</span
+            ><span class="dot" aria-hidden="true"></span>${t(`live.state.${this.state}`)}</span
           >
-          <button type="button" class="secondary" @click=${() => this.#stream?.interrupt()}>${t('monitor.reconnect')}</button>
+          <button type="button" class="secondary" @click=${() => this.#stream?.interrupt()}>${t('live.reconnect')}</button>
         </div>
       </div>
       ${this.detail && this.state !== 'live' ? html`<p class="muted">${this.detail}</p>` : nothing}
-      <p class="muted">${t('monitor.explain')}</p>
-      <ul class="chips" aria-label=${t('monitor.counts')}>
+      <p class="muted">${t('live.explain')}</p>
+      <ul class="chips" aria-label=${t('live.counts')}>
         ${WATCHED.map((type) => html`<li>${t(`events.${type}`)}: <strong>${this.counts[type] ?? 0}</strong></li>`)}
       </ul>
-      <table aria-label=${t('monitor.title')}>
+      <table aria-label=${t('live.title')}>
         <thead>
           <tr>
-            <th scope="col">${t('monitor.block')}</th>
-            <th scope="col">${t('monitor.event')}</th>
-            <th scope="col">${t('monitor.what')}</th>
-            <th scope="col">${t('monitor.transaction')}</th>
+            <th scope="col">${t('live.block')}</th>
+            <th scope="col">${t('live.event')}</th>
+            <th scope="col">${t('live.what')}</th>
+            <th scope="col">${t('live.transaction')}</th>
           </tr>
         </thead>
         <tbody data-testid="live-rows">
           ${
             this.rows.length === 0
               ? html`<tr>
-                  <td colspan="4" class="muted">${t('monitor.waiting')}</td>
+                  <td colspan="4" class="muted">${t('live.waiting')}</td>
                 </tr>`
               : this.rows.map(
                   (r) =>
