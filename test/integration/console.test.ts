@@ -210,7 +210,7 @@ describe('the console', () => {
     // English on request, remembered; signing out forgets the key.
     const p = await signIn('auditor1');
     await p.getByLabel(zh.app.language).selectOption('en');
-    await p.getByRole('link', { name: 'Live monitor' }).waitFor();
+    await p.getByRole('link', { name: 'Live events' }).waitFor();
     expect(await p.locator('html').getAttribute('lang')).toBe('en');
     await p.getByRole('button', { name: 'Sign out' }).click();
     await p.getByLabel('API key').waitFor();

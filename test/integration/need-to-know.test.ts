@@ -284,8 +284,9 @@ beforeAll(async () => {
   ids.filing.other = (otherFiling.body.result as { filingId: string }).filingId;
   ids.transaction.own.enterprise = ownFiling.body.transactionId as string;
   // Uploads: each member's own, and a neighbour's.
+  // Two different accounts: the upload refuses a row paying its own payer, as the chain would.
   const csv = (from: string, reference: string) =>
-    `reference,payerAccount,payeeAccount,amount,executedAt,purpose\n${reference},${from},${ids.account.other},1,${new Date(Date.now() - 60_000).toISOString()},goods\n`;
+    `reference,payerAccount,payeeAccount,amount,executedAt,purpose\n${reference},${from},${from === ids.account.other ? `ntk-a3-${run}` : ids.account.other},1,${new Date(Date.now() - 60_000).toISOString()},goods\n`;
   const upload = async (who: string, from: string, reference: string): Promise<string> =>
     (await ok(who, { method: 'POST', url: '/v1/transfers/uploads', payload: csv(from, reference), contentType: 'text/csv' })).uploadId as string;
   ids.upload.own.bank = await upload('bank1', ids.account.own.bank, `ntk-u1-${run}`);

@@ -358,7 +358,7 @@ describe('revocation reaches Fabric', () => {
     // The auditor's own peer may commit the block a moment after the bank's did.
     for (let i = 0; i < 50 && (await api('auditor1', 'GET', `/v1/transactions/${later.body.transactionId}`)).status !== 200; i += 1) await sleep(100);
     const bundle = await collectEvidence(
-      services.ledger.network(services.callers.get('auditor1') as Caller),
+      (fn, ...args) => services.ledger.querySystem(services.callers.get('auditor1') as Caller, 'qscc', fn, args),
       later.body.transactionId,
       () => Promise.resolve([]),
       {

@@ -1,5 +1,4 @@
 // Collects an evidence bundle for a transaction from the caller's own peer: its block, the config chain, the definition, attestations.
-import type { Network } from '@hyperledger/fabric-gateway';
 import { common } from '@hyperledger/fabric-protos';
 import * as fs from 'node:fs';
 import { ApiError, fromFabric } from '../errors';
@@ -13,24 +12,25 @@ const b64 = (b: Uint8Array): string => Buffer.from(b).toString('base64');
 
 const version = (v: string): [number, number] => v.split(':').map(Number) as [number, number];
 
+/** Asks the channel's qscc (GetBlockByTxID, GetBlockByNumber) as the caller. */
+export type QsccQuery = (fn: string, ...args: string[]) => Promise<Uint8Array>;
+
 export async function collectEvidence(
-  network: Network,
+  qscc: QsccQuery,
   transactionId: string,
   attest: () => Promise<Uint8Array[]>,
   target: { readonly channel: string; readonly chaincode: string },
 ): Promise<EvidenceBundle> {
   const { channel: CHANNEL, chaincode: CHAINCODE_NAME } = target;
-  const qscc = network.getContract('qscc');
   let blockBytes: Uint8Array;
   try {
-    blockBytes = await qscc.evaluateTransaction('GetBlockByTxID', CHANNEL, transactionId);
+    blockBytes = await qscc('GetBlockByTxID', CHANNEL, transactionId);
   } catch (err) {
     const mapped = fromFabric(err);
     if (mapped.statusCode === 503) throw mapped;
     throw new ApiError(404, 'TRANSACTION_NOT_FOUND', `no committed transaction ${transactionId} on this peer`, { cause: err });
   }
-  const byNumber = async (n: number): Promise<common.Block> =>
-    common.Block.deserializeBinary(await qscc.evaluateTransaction('GetBlockByNumber', CHANNEL, String(n)));
+  const byNumber = async (n: number): Promise<common.Block> => common.Block.deserializeBinary(await qscc('GetBlockByNumber', CHANNEL, String(n)));
   const block = common.Block.deserializeBinary(blockBytes);
 
   // Walk back from the config in force: the block before each config block names the config before it.

@@ -1,12 +1,22 @@
 // The gateway's one way to the ledger (FabricLedger): one gRPC connection per profile peer, a Gateway per caller and peer, failover along the caller's route.
 import type * as grpc from '@grpc/grpc-js';
-import { CommitError, type Gateway, GatewayError, type Network, type Signer, type Status, type SubmittedTransaction } from '@hyperledger/fabric-gateway';
+import {
+  type ChaincodeEvent,
+  type Checkpoint,
+  type CloseableAsyncIterable,
+  CommitError,
+  type Gateway,
+  GatewayError,
+  type Signer,
+  type Status,
+  type SubmittedTransaction,
+} from '@hyperledger/fabric-gateway';
 import { common, gateway as gatewayProtos, peer } from '@hyperledger/fabric-protos';
-import { connectGateway, creatorOf, type Deadlines, DEFAULT_DEADLINES, dial, GRPC, validationName } from '@regchain/fabric';
+import { connectGateway, creatorOf, type Deadlines, DEFAULT_DEADLINES, dial, type GatewayPeer, GRPC, validationName } from '@regchain/fabric';
 import { ApiError, fromFabric, invalidCommit } from '../errors';
 import type { Metrics } from '../metrics';
+import type { LedgerPort, OfflinePort } from '../plugins/app/ledger';
 import type { Caller, CallerRegistry } from './identities';
-import type { GatewayPeer } from '@regchain/fabric';
 
 export interface SubmitResult {
   readonly transactionId: string;
@@ -59,7 +69,19 @@ const COMMIT_WAIT_MS = 60_000;
 const unreachable = (err: unknown, step: string): boolean =>
   err instanceof GatewayError && !(err instanceof CommitError) && (err.code === GRPC.UNAVAILABLE || (err.code === GRPC.DEADLINE_EXCEEDED && step !== 'commit'));
 
-export class FabricLedger {
+/** A message a member signed and sent back, read; a 400 naming the field when it is not one the gateway issued. */
+function signedMessage<T>(what: string, read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    throw new ApiError(400, 'VALIDATION_FAILED', `${what} is not a message the gateway issued; send back the bytes step 1, 2 or 3 returned`, {
+      details: { field: `body/${what}` },
+      cause: err,
+    });
+  }
+}
+
+export class FabricLedger implements LedgerPort {
   readonly #clients = new Map<string, grpc.Client>();
   readonly #gateways = new Map<string, Gateway>();
   /** Each peer's last known state: reachable or not, from the last request that went through it. */
@@ -150,14 +172,74 @@ export class FabricLedger {
     return gateway;
   }
 
-  /** The caller's Gateway on the first peer of its route: for streams, audits and offline signing. */
-  gateway(caller: Caller): Gateway {
+  /** The caller's Gateway on the first peer of its route. */
+  #gateway(caller: Caller): Gateway {
     return this.gatewayAt(caller, this.route(caller)[0] as GatewayPeer);
   }
 
-  network(caller: Caller): Network {
-    return this.gateway(caller).getNetwork(this.#channel);
+  async querySystem(caller: Caller, chaincode: 'qscc' | '_lifecycle', fn: string, args: readonly (string | Uint8Array)[]): Promise<Uint8Array> {
+    try {
+      return await this.#failover(caller, 'evaluate', (gateway) =>
+        gateway
+          .getNetwork(this.#channel)
+          .getContract(chaincode)
+          .evaluateTransaction(fn, ...args),
+      );
+    } catch (err) {
+      throw fromFabric(err);
+    }
   }
+
+  async chaincodeEvents(caller: Caller, from: { checkpoint?: Checkpoint; startBlock?: bigint }): Promise<CloseableAsyncIterable<ChaincodeEvent>> {
+    try {
+      return await this.#failover(caller, 'events', (gateway) =>
+        gateway.getNetwork(this.#channel).getChaincodeEvents(this.#chaincode, {
+          ...(from.checkpoint ? { checkpoint: from.checkpoint } : {}),
+          ...(from.startBlock !== undefined ? { startBlock: from.startBlock } : {}),
+        }),
+      );
+    } catch (err) {
+      throw fromFabric(err);
+    }
+  }
+
+  /** Offline signing, each networked step failing over along the caller's route like the custodial ones. */
+  readonly offline: OfflinePort = {
+    propose: (caller, call) => {
+      const transient = toTransient(call.transient);
+      const proposal = this.#gateway(caller)
+        .getNetwork(this.#channel)
+        .getContract(this.#chaincode)
+        .newProposal(call.fn, { arguments: [JSON.stringify(call.input)], ...(transient ? { transientData: transient } : {}) });
+      return { transactionId: proposal.getTransactionId(), bytes: proposal.getBytes(), digest: proposal.getDigest() };
+    },
+    endorse: async (caller, bytes, signature) => {
+      const txId = signedMessage('proposal', () => this.#gateway(caller).newSignedProposal(bytes, signature)).getTransactionId();
+      try {
+        const tx = await this.#failover(caller, 'endorse', (gateway) => gateway.newSignedProposal(bytes, signature).endorse());
+        return { transactionId: tx.getTransactionId(), bytes: tx.getBytes(), digest: tx.getDigest(), result: tx.getResult() };
+      } catch (err) {
+        throw fromFabric(err, txId);
+      }
+    },
+    submit: async (caller, bytes, signature) => {
+      const txId = signedMessage('transaction', () => this.#gateway(caller).newSignedTransaction(bytes, signature)).getTransactionId();
+      try {
+        const commit = await this.#failover(caller, 'submit', (gateway) => gateway.newSignedTransaction(bytes, signature).submit());
+        return { transactionId: commit.getTransactionId(), bytes: commit.getBytes(), digest: commit.getDigest() };
+      } catch (err) {
+        throw fromFabric(err, txId);
+      }
+    },
+    commitStatus: async (caller, bytes, signature) => {
+      const txId = signedMessage('commit', () => this.#gateway(caller).newSignedCommit(bytes, signature)).getTransactionId();
+      try {
+        return await this.#failover(caller, 'commit', (gateway) => gateway.newSignedCommit(bytes, signature).getStatus());
+      } catch (err) {
+        throw fromFabric(err, txId);
+      }
+    },
+  };
 
   get inFlight(): number {
     return this.#inFlight;
@@ -355,7 +437,7 @@ export class FabricLedger {
   async attestations(signer: Caller, transactionId: string): Promise<Uint8Array[]> {
     const sign = this.#callers.signer(signer);
     if (!sign) throw new ApiError(500, 'INTERNAL', `caller ${signer.id} has no key to sign an attestation request`);
-    const gateway = this.gateway(signer);
+    const gateway = this.#gateway(signer);
     const unsigned = gateway
       .getNetwork(this.#channel)
       .getContract('qscc')

@@ -1,5 +1,8 @@
 // A route-test app: the real app over a fake ledger and a caller store with one caller per role, driven through inject.
-import { DEFAULT_DEADLINES } from '@regchain/fabric';
+import * as grpc from '@grpc/grpc-js';
+import { type ChaincodeEvent, type CloseableAsyncIterable, connect, hash } from '@hyperledger/fabric-gateway';
+import { common, gateway as gatewayProtos, msp, peer } from '@hyperledger/fabric-protos';
+import { blockNumber, DEFAULT_DEADLINES, txIdOf } from '@regchain/fabric';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import Fastify from 'fastify';
 import * as crypto from 'node:crypto';
@@ -9,12 +12,40 @@ import * as path from 'node:path';
 import gatewayApp, { buildApp, type LedgerPort, type Services } from '../app';
 import type { GatewayConfig } from '../config';
 import { type Caller, CallerRegistry, Vault } from '../fabric/identities';
-import type { Invocation, Readiness, SubmitResult } from '../fabric/ledger';
+import type { Invocation, Readiness, SubmitResult, TransactionStatus } from '../fabric/ledger';
+import type { EvidenceBundle } from '../audit/bundle';
+import type { OfflinePort } from '../plugins/app/ledger';
+import { ApiError } from '../errors';
 import { Idempotency } from '../idempotency';
 import type { IndexPort } from '../monitor-index';
 import { createMetrics } from '../metrics';
 
 export const TX = 'ab'.repeat(32);
+
+const FIXTURES = path.join(__dirname, '..', 'audit', 'fixtures');
+/** A transaction recorded from the real network, with everything its evidence needs. */
+export const RECORDED = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'bundle.json'), 'utf8')) as EvidenceBundle;
+export const RECORDED_ANCHORS = path.join(FIXTURES, 'genesis.block');
+/** The recorded channel's blocks by number: its config blocks, the chaincode definition's, and the transaction's. */
+const RECORDED_BLOCKS = new Map(
+  [...RECORDED.configBlocks, ...RECORDED.definitionBlocks, RECORDED.block]
+    .map((b) => common.Block.deserializeBinary(Buffer.from(b, 'base64')))
+    .map((b) => [blockNumber(b), b] as const),
+);
+
+/** A committed chaincode definition as _lifecycle answers it: sequence 1, the channel's Endorsement policy. */
+function definition(): Uint8Array {
+  const policy = new peer.ApplicationPolicy();
+  policy.setChannelConfigPolicyReference('/Channel/Application/Endorsement');
+  const result = new peer.lifecycle.QueryChaincodeDefinitionResult();
+  result.setSequence(1);
+  result.setVersion('v1');
+  result.setEndorsementPlugin('escc');
+  result.setValidationPlugin('vscc');
+  result.setValidationParameter(policy.serializeBinary());
+  result.getApprovalsMap().set('RegulatorMSP', true);
+  return result.serializeBinary();
+}
 
 /** The monitor's index in route tests: what it was asked, and a canned answer. */
 export class FakeIndex implements IndexPort {
@@ -50,8 +81,8 @@ export class FakeLedger implements LedgerPort {
     return this.next(call);
   }
 
-  async transactionStatus(): Promise<undefined> {
-    return undefined;
+  async transactionStatus(_reader: Caller, transactionId: string): Promise<TransactionStatus | undefined> {
+    return this.statuses.get(transactionId);
   }
 
   async ready(): Promise<Readiness> {
@@ -62,32 +93,141 @@ export class FakeLedger implements LedgerPort {
     };
   }
 
-  gateway(): never {
-    throw new Error('not in route tests');
-  }
-
   async attestations(): Promise<Uint8Array[]> {
     return [];
   }
 
-  network(): never {
-    throw new Error('not in route tests');
+  /** The channel as recorded from the real network (blocks 0 to 394, those the recorded evidence holds). */
+  blocks = new Map(RECORDED_BLOCKS);
+  /** What qscc says of transactions, by id. */
+  statuses = new Map<string, TransactionStatus>();
+
+  async querySystem(caller: Caller, chaincode: 'qscc' | '_lifecycle', fn: string, args: readonly (string | Uint8Array)[]): Promise<Uint8Array> {
+    this.calls.push({ caller: caller.id, call: { fn: `${chaincode}:${fn}`, input: args.map((a) => (typeof a === 'string' ? a : '<bytes>')) } });
+    if (chaincode === '_lifecycle') return definition();
+    if (fn === 'GetChainInfo') {
+      const info = new common.BlockchainInfo();
+      info.setHeight(Math.max(...this.blocks.keys()) + 1);
+      return info.serializeBinary();
+    }
+    const found =
+      fn === 'GetBlockByNumber'
+        ? this.blocks.get(Number(args[1]))
+        : fn === 'GetBlockByTxID'
+          ? [...this.blocks.values()].find((b) => (b.getData()?.getDataList_asU8() ?? []).some((d) => txIdOf(d) === args[1]))
+          : undefined;
+    if (!found) throw new ApiError(404, 'NOT_FOUND', `${fn} ${String(args[1])}: not on this fake channel`);
+    return found.serializeBinary();
   }
+
+  /** The chaincode events the fake channel delivers; with `live`, the feed stays open after them, as a peer's does. */
+  events: ChaincodeEvent[] = [];
+  live = false;
+
+  async chaincodeEvents(caller: Caller): Promise<CloseableAsyncIterable<ChaincodeEvent>> {
+    this.calls.push({ caller: caller.id, call: { fn: 'events', input: {} } });
+    const events = this.events;
+    const live = this.live;
+    let closed = false;
+    return {
+      async *[Symbol.asyncIterator]() {
+        for (const e of events) {
+          if (closed) return;
+          yield e;
+        }
+        if (live) await new Promise(() => undefined);
+      },
+      close: () => void (closed = true),
+      [Symbol.dispose]: () => void (closed = true),
+    };
+  }
+
+  /**
+   * Offline signing against the fake: each step hands back the message Fabric would (a real proposal, a prepared
+   * transaction and a commit-status request, each created by the caller), and the last commits in block 7.
+   */
+  readonly offline: OfflinePort = {
+    propose: (caller, call) => {
+      this.calls.push({ caller: caller.id, call });
+      const gateway = connect({ client: OFFLINE_CLIENT, identity: { mspId: caller.mspId, credentials: Buffer.from(caller.certificate) }, hash: hash.sha256 });
+      const proposal = gateway
+        .getNetwork('supervision')
+        .getContract('regchain')
+        .newProposal(call.fn, { arguments: [JSON.stringify(call.input)] });
+      return { transactionId: proposal.getTransactionId(), bytes: proposal.getBytes(), digest: proposal.getDigest() };
+    },
+    endorse: async (caller) => {
+      this.calls.push({ caller: caller.id, call: { fn: 'offline:endorse', input: {} } });
+      const payload = new common.Payload();
+      const header = new common.Header();
+      header.setSignatureHeader(signatureHeaderOf(caller).serializeBinary());
+      payload.setHeader(header);
+      const envelope = new common.Envelope();
+      envelope.setPayload(payload.serializeBinary());
+      const prepared = new gatewayProtos.PreparedTransaction();
+      prepared.setTransactionId(TX);
+      prepared.setEnvelope(envelope);
+      const result = Buffer.from(JSON.stringify(this.next({ fn: 'offline:endorse', input: {} })));
+      return { transactionId: TX, bytes: prepared.serializeBinary(), digest: sha256(payload.serializeBinary()), result };
+    },
+    submit: async (caller) => {
+      this.calls.push({ caller: caller.id, call: { fn: 'offline:submit', input: {} } });
+      const request = new gatewayProtos.CommitStatusRequest();
+      request.setTransactionId(TX);
+      request.setChannelId('supervision');
+      request.setIdentity(serializedIdentityOf(caller).serializeBinary());
+      const signed = new gatewayProtos.SignedCommitStatusRequest();
+      signed.setRequest(request.serializeBinary());
+      return { transactionId: TX, bytes: signed.serializeBinary(), digest: sha256(request.serializeBinary()) };
+    },
+    commitStatus: async (caller) => {
+      this.calls.push({ caller: caller.id, call: { fn: 'offline:commitStatus', input: {} } });
+      return { transactionId: TX, blockNumber: 7n, code: peer.TxValidationCode.VALID, successful: true };
+    },
+  };
 
   close(): void {}
 
   reset(): void {
     this.calls = [];
     this.next = () => ({ ok: true });
+    this.blocks = new Map(RECORDED_BLOCKS);
+    this.statuses.clear();
+    this.events = [];
+    this.live = false;
   }
 }
 
 const ROLE_MSP = { regulator: 'RegulatorMSP', enterprise: 'EnterpriseMSP', bank: 'BankMSP', auditor: 'AuditorMSP' } as const;
 
+const IDENTITIES = path.join(__dirname, 'identities');
+
+/** A client that never dials: fabric-gateway builds proposals without the network. */
+const OFFLINE_CLIENT = new grpc.Client('127.0.0.1:9', grpc.credentials.createInsecure());
+const sha256 = (bytes: Uint8Array): Uint8Array => crypto.createHash('sha256').update(bytes).digest();
+
+function serializedIdentityOf(caller: Caller): msp.SerializedIdentity {
+  const id = new msp.SerializedIdentity();
+  id.setMspid(caller.mspId);
+  id.setIdBytes(Buffer.from(caller.certificate));
+  return id;
+}
+
+function signatureHeaderOf(caller: Caller): common.SignatureHeader {
+  const header = new common.SignatureHeader();
+  header.setCreator(serializedIdentityOf(caller).serializeBinary());
+  return header;
+}
+
+/** An enrolled identity's certificate and key for route tests: self-signed P-256 pairs kept beside this file. */
+export function identityOf(name: 'regulator' | 'enterprise' | 'bank' | 'auditor' | 'offline' | 'public'): { cert: string; key: string } {
+  return { cert: fs.readFileSync(path.join(IDENTITIES, `${name}.crt`), 'utf8'), key: fs.readFileSync(path.join(IDENTITIES, `${name}.key`), 'utf8') };
+}
+
+/** Any key pair, for callers whose certificate does not matter to the test. */
 export function certificate(): { cert: string; key: string } {
-  // Route tests never reach Fabric: any EC key pair stands in for an enrolled identity.
   const { privateKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  return { cert: '-----BEGIN CERTIFICATE-----\nMA==\n-----END CERTIFICATE-----\n', key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
+  return { cert: identityOf('public').cert, key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
 }
 
 /** Settings for a route-test app: nothing reaches Fabric, so profile and anchors point nowhere. */
@@ -155,7 +295,7 @@ export async function startRouteTestApp(overrides: Partial<GatewayConfig> = {}):
   Object.assign(config, overrides);
   const callers = new CallerRegistry(dataDir, new Vault('test-secret'));
   for (const role of ['regulator', 'enterprise', 'bank', 'auditor'] as const) {
-    const { cert, key } = certificate();
+    const { cert, key } = identityOf(role);
     const { apiKey } = await callers.add({
       id: `${role}-1`,
       mspId: ROLE_MSP[role],
@@ -167,7 +307,7 @@ export async function startRouteTestApp(overrides: Partial<GatewayConfig> = {}):
     });
     keys[role] = apiKey as string;
   }
-  const { cert } = certificate();
+  const { cert } = identityOf('offline');
   const { apiKey } = await callers.add({
     id: 'offline-1',
     mspId: 'BankMSP',
@@ -177,7 +317,8 @@ export async function startRouteTestApp(overrides: Partial<GatewayConfig> = {}):
     withApiKey: true,
   });
   keys.offline = apiKey as string;
-  await callers.add({ id: 'public', mspId: 'AuditorMSP', role: 'auditor', entityId: 'x', certificate: cert, privateKey: certificate().key, withApiKey: false });
+  const pub = identityOf('public');
+  await callers.add({ id: 'public', mspId: 'AuditorMSP', role: 'auditor', entityId: 'x', certificate: pub.cert, privateKey: pub.key, withApiKey: false });
   const ledger = new FakeLedger();
   const index = new FakeIndex();
   const services: Services = { config, callers, ledger, index, metrics: createMetrics(), idempotency: new Idempotency(dataDir) };

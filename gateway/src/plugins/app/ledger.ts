@@ -1,6 +1,6 @@
 // The ledger on the instance, and how a route submits: idempotency key, wait for the commit or answer 202,
 // remember what is still pending for the status route.
-import type { Gateway, Network } from '@hyperledger/fabric-gateway';
+import type { ChaincodeEvent, Checkpoint, CloseableAsyncIterable, Status } from '@hyperledger/fabric-gateway';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ApiError } from '../../errors';
@@ -13,13 +13,34 @@ export interface LedgerPort {
   evaluate(caller: Caller, call: Invocation): Promise<unknown>;
   transactionStatus(caller: Caller, transactionId: string): Promise<TransactionStatus | undefined>;
   ready(caller: Caller | undefined): Promise<Readiness>;
-  /** The caller's Gateway and channel, for streams, audits and offline signing. */
-  gateway(caller: Caller): Gateway;
-  network(caller: Caller): Network;
+  /** A system chaincode's answer (qscc: blocks and transactions; _lifecycle: definitions), asked as the caller. */
+  querySystem(caller: Caller, chaincode: 'qscc' | '_lifecycle', fn: string, args: readonly (string | Uint8Array)[]): Promise<Uint8Array>;
+  /** The chaincode's events as the caller may read them, from a checkpoint or a block on. */
+  chaincodeEvents(caller: Caller, from: { checkpoint?: Checkpoint; startBlock?: bigint }): Promise<CloseableAsyncIterable<ChaincodeEvent>>;
+  /** Offline signing: the member signs each step's digest; each step goes along the caller's route like any other. */
+  readonly offline: OfflinePort;
   /** Peers' signed answers on a transaction's validation code, for evidence bundles. */
   attestations(signer: Caller, transactionId: string): Promise<Uint8Array[]>;
   readonly inFlight: number;
   close(): void;
+}
+
+/** Bytes a member signs (as their digest), and the transaction they belong to. */
+export interface Signable {
+  readonly transactionId: string;
+  readonly bytes: Uint8Array;
+  readonly digest: Uint8Array;
+}
+
+export interface OfflinePort {
+  /** 1. An unsigned proposal of the caller's. */
+  propose(caller: Caller, call: Invocation): Signable;
+  /** 2. The signed proposal endorsed: the transaction to sign, with the chaincode's result. */
+  endorse(caller: Caller, proposal: Uint8Array, signature: Uint8Array): Promise<Signable & { readonly result: Uint8Array }>;
+  /** 3. The signed transaction sent to the orderers: the commit-status request to sign. */
+  submit(caller: Caller, transaction: Uint8Array, signature: Uint8Array): Promise<Signable>;
+  /** 4. The signed commit-status request answered. */
+  commitStatus(caller: Caller, commit: Uint8Array, signature: Uint8Array): Promise<Status>;
 }
 
 export interface SubmitAnswer {

@@ -85,10 +85,15 @@ const auditRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     // Members who sign offline have no key here: the gateway's public identity asks the peers for attestations.
     const signer = fastify.callers.signer(caller) ? caller : fastify.callers.get(fastify.config.publicCaller);
     try {
-      return await collectEvidence(fastify.ledger.network(caller), txId, () => (signer ? fastify.ledger.attestations(signer, txId) : Promise.resolve([])), {
-        channel: fastify.config.channel,
-        chaincode: fastify.config.chaincode,
-      });
+      return await collectEvidence(
+        (fn, ...args) => fastify.ledger.querySystem(caller, 'qscc', fn, args),
+        txId,
+        () => (signer ? fastify.ledger.attestations(signer, txId) : Promise.resolve([])),
+        {
+          channel: fastify.config.channel,
+          chaincode: fastify.config.chaincode,
+        },
+      );
     } catch (err) {
       throw fromFabric(err, txId);
     }

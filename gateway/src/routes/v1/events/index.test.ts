@@ -40,8 +40,7 @@ function channelOf(events: ChaincodeEvent[]): { ledger: LedgerPort; closed: () =
     },
   });
   // Opening takes a moment, as a peer's deliver service does: parallel opens interleave.
-  const network = { getChaincodeEvents: async () => new Promise((resolve) => setTimeout(() => resolve(feed()), 30)) };
-  const ledger = { network: () => network } as unknown as LedgerPort;
+  const ledger = { chaincodeEvents: async () => new Promise((resolve) => setTimeout(() => resolve(feed()), 30)) } as unknown as LedgerPort;
   return { ledger, closed: () => closed };
 }
 

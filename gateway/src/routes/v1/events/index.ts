@@ -96,7 +96,7 @@ const eventRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       try {
         checkpointer = await checkpointFor(fastify.config.dataDir, caller, query.stream, lastEventId);
         const resumes = checkpointer.getBlockNumber() !== undefined;
-        events = await fastify.ledger.network(caller).getChaincodeEvents(fastify.config.chaincode, {
+        events = await fastify.ledger.chaincodeEvents(caller, {
           checkpoint: checkpointer,
           ...(!resumes && query.fromBlock ? { startBlock: BigInt(query.fromBlock) } : {}),
         });

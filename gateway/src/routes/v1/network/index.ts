@@ -7,7 +7,7 @@ import { Type } from '@sinclair/typebox';
 import * as fs from 'node:fs';
 import { type BlockSummary, describeBlock, describeDefinition } from '../../../audit/explorer';
 import { describePolicy } from '../../../audit/channelconfig';
-import { ApiError, fromFabric } from '../../../errors';
+import { ApiError } from '../../../errors';
 import { callerOf } from '../../../plugins/app/authentication';
 import { strict } from '../../../schemas/query';
 import { errorResponses } from '../../../schemas/responses';
@@ -103,14 +103,8 @@ const networkRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const { channel, chaincode } = fastify.config;
   /** The channel's blocks as the caller's peer serves them (qscc); Fabric's refusals become the API's errors. */
   const chainOf = (request: Parameters<typeof callerOf>[0]) => {
-    const qscc = fastify.ledger.network(callerOf(request)).getContract('qscc');
-    const ask = async (fn: string, ...args: string[]): Promise<Uint8Array> => {
-      try {
-        return await qscc.evaluateTransaction(fn, channel, ...args);
-      } catch (err) {
-        throw fromFabric(err);
-      }
-    };
+    const caller = callerOf(request);
+    const ask = (fn: string, ...args: string[]): Promise<Uint8Array> => fastify.ledger.querySystem(caller, 'qscc', fn, [channel, ...args]);
     return {
       height: async (): Promise<number> => common.BlockchainInfo.deserializeBinary(await ask('GetChainInfo')).getHeight(),
       block: async (n: number): Promise<BlockSummary> => describeBlock(common.Block.deserializeBinary(await ask('GetBlockByNumber', String(n)))),
@@ -179,15 +173,8 @@ const networkRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request) => {
       const args = new peer.lifecycle.QueryChaincodeDefinitionArgs();
       args.setName(chaincode);
-      try {
-        const result = await fastify.ledger
-          .network(callerOf(request))
-          .getContract('_lifecycle')
-          .evaluateTransaction('QueryChaincodeDefinition', args.serializeBinary());
-        return describeDefinition(chaincode, result, describePolicy);
-      } catch (err) {
-        throw fromFabric(err);
-      }
+      const result = await fastify.ledger.querySystem(callerOf(request), '_lifecycle', 'QueryChaincodeDefinition', [args.serializeBinary()]);
+      return describeDefinition(chaincode, result, describePolicy);
     },
   );
 

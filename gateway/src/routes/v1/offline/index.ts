@@ -7,9 +7,8 @@ import { errorResponses, TransactionId } from '../../../schemas/responses';
 import { common, gateway as gatewayProtos, msp, peer } from '@hyperledger/fabric-protos';
 import { callerOf } from '../../../plugins/app/authentication';
 import { validationName } from '@regchain/fabric';
-import { ApiError, fromFabric, invalidCommit } from '../../../errors';
+import { ApiError, invalidCommit } from '../../../errors';
 import type { Caller } from '../../../fabric/identities';
-import { toTransient } from '../../../fabric/ledger';
 
 const B64 = Type.String({ pattern: '^[A-Za-z0-9+/=]{1,1400000}$', description: 'base64' });
 const strict = { additionalProperties: false } as const;
@@ -74,7 +73,7 @@ const creatorOfPayload = (payloadBytes: Uint8Array): Uint8Array =>
   ).getCreator_asU8();
 
 const offlineRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
-  const gatewayOf = (caller: Caller) => fastify.ledger.gateway(caller);
+  const { offline } = fastify.ledger;
   const schema = <B extends TSchema, R extends TSchema>(summary: string, body: B, answer: R) => ({
     tags: ['offline'],
     summary,
@@ -103,17 +102,9 @@ const offlineRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       ),
     },
     async (request) => {
-      const body = request.body;
-      const caller = callerOf(request);
-      const transientData = toTransient(body.transient);
-      const proposal = gatewayOf(caller)
-        .getNetwork(fastify.config.channel)
-        .getContract(fastify.config.chaincode)
-        .newProposal(body.fn, {
-          arguments: [JSON.stringify(body.input)],
-          ...(transientData ? { transientData } : {}),
-        });
-      return { transactionId: proposal.getTransactionId(), proposal: b64(proposal.getBytes()), digest: b64(proposal.getDigest()) };
+      const { fn, input, transient } = request.body;
+      const proposal = offline.propose(callerOf(request), { fn, input, ...(transient ? { transient } : {}) });
+      return { transactionId: proposal.transactionId, proposal: b64(proposal.bytes), digest: b64(proposal.digest) };
     },
   );
 
@@ -157,19 +148,14 @@ const offlineRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         );
       }
       requireOwnSignature(caller, message, body.signature, 'proposal');
-      const proposal = decoded('proposal', () => gatewayOf(caller).newSignedProposal(bytes(body.proposal), bytes(body.signature)));
-      try {
-        const transaction = await proposal.endorse();
-        const result = Buffer.from(transaction.getResult()).toString('utf8');
-        return {
-          transactionId: transaction.getTransactionId(),
-          transaction: b64(transaction.getBytes()),
-          digest: b64(transaction.getDigest()),
-          result: result ? (JSON.parse(result) as unknown) : null,
-        };
-      } catch (err) {
-        throw fromFabric(err, proposal.getTransactionId());
-      }
+      const transaction = await offline.endorse(caller, bytes(body.proposal), bytes(body.signature));
+      const result = Buffer.from(transaction.result).toString('utf8');
+      return {
+        transactionId: transaction.transactionId,
+        transaction: b64(transaction.bytes),
+        digest: b64(transaction.digest),
+        result: result ? (JSON.parse(result) as unknown) : null,
+      };
     },
   );
 
@@ -196,13 +182,8 @@ const offlineRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         'transaction',
       );
       requireOwnSignature(caller, payload, body.signature, 'transaction');
-      const transaction = decoded('transaction', () => gatewayOf(caller).newSignedTransaction(bytes(body.transaction), bytes(body.signature)));
-      try {
-        const commit = await transaction.submit();
-        return { transactionId: commit.getTransactionId(), commit: b64(commit.getBytes()), digest: b64(commit.getDigest()) };
-      } catch (err) {
-        throw fromFabric(err, transaction.getTransactionId());
-      }
+      const commit = await offline.submit(caller, bytes(body.transaction), bytes(body.signature));
+      return { transactionId: commit.transactionId, commit: b64(commit.bytes), digest: b64(commit.digest) };
     },
   );
 
@@ -219,13 +200,7 @@ const offlineRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const identity = decoded('commit', () => gatewayProtos.CommitStatusRequest.deserializeBinary(requestBytes).getIdentity_asU8());
       requireOwnCreator(caller, identity, 'commit');
       requireOwnSignature(caller, requestBytes, body.signature, 'commit');
-      const commit = decoded('commit', () => gatewayOf(caller).newSignedCommit(bytes(body.commit), bytes(body.signature)));
-      let status;
-      try {
-        status = await commit.getStatus();
-      } catch (err) {
-        throw fromFabric(err, commit.getTransactionId());
-      }
+      const status = await offline.commitStatus(caller, bytes(body.commit), bytes(body.signature));
       if (!status.successful) throw invalidCommit(status.code, status.transactionId, status);
       return { transactionId: status.transactionId, blockNumber: status.blockNumber.toString(), validationCode: validationName(status.code) };
     },
