@@ -191,8 +191,13 @@ describe('business time cannot dodge a limit', () => {
       scope: { purposes: [purpose] },
     };
     expect((await api('regulator1', 'POST', '/v1/rules', rule)).status).toBe(201);
-    for (const a of ['a', 'b'])
-      expect((await api('bank1', 'POST', '/v1/accounts', { accountId: `btw-${a}-${run}`, ownerEntityId: ENT, name: a })).status).toBe(201);
+    // A payer of its own: the window sums the payer entity's day, which other suites' transfers must not fill.
+    const payer = `91500000MA${run.toUpperCase()}`.padEnd(18, '0').slice(0, 18);
+    for (const [a, owner] of [
+      ['a', payer],
+      ['b', ENT],
+    ])
+      expect((await api('bank1', 'POST', '/v1/accounts', { accountId: `btw-${a}-${run}`, ownerEntityId: owner, name: a })).status).toBe(201);
     const pay = (hoursAgo: number, reference: string) =>
       api('bank1', 'POST', '/v1/transfers', {
         fromAccount: `btw-a-${run}`,
