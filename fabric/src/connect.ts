@@ -3,6 +3,7 @@ import * as grpc from '@grpc/grpc-js';
 import { connect, type Gateway, hash, type Identity, type Signer } from '@hyperledger/fabric-gateway';
 import { type Static, Type } from '@sinclair/typebox';
 import { WholeSetting } from '@regchain/common/node';
+import type { Signing } from './signing';
 
 /** How long each step of a transaction may take, in milliseconds. */
 export interface Deadlines {
@@ -49,13 +50,23 @@ export function dial(peer: PeerEndpoint): grpc.Client {
   return new grpc.Client(peer.address, credentials, override);
 }
 
-/** A fabric-gateway connection over `client` as `identity`; without a signer for one who signs offline. */
-export function connectGateway(client: grpc.Client, identity: Identity, signer: Signer | undefined, deadlines: Deadlines = DEFAULT_DEADLINES): Gateway {
+/**
+ * A fabric-gateway connection over `client` as `identity`: signing with a Signing (signer and hash together), or
+ * a plain signer of SHA-256 digests; without either for one who signs offline (digests are SHA-256).
+ */
+export function connectGateway(
+  client: grpc.Client,
+  identity: Identity,
+  signing: Signing | Signer | undefined,
+  deadlines: Deadlines = DEFAULT_DEADLINES,
+): Gateway {
+  const { signer, hash: digest } =
+    typeof signing === 'function' ? { signer: signing, hash: hash.sha256 } : (signing ?? { signer: undefined, hash: hash.sha256 });
   return connect({
     client,
     identity,
     ...(signer ? { signer } : {}),
-    hash: hash.sha256,
+    hash: digest,
     evaluateOptions: () => ({ deadline: Date.now() + deadlines.evaluateMs }),
     endorseOptions: () => ({ deadline: Date.now() + deadlines.endorseMs }),
     submitOptions: () => ({ deadline: Date.now() + deadlines.submitMs }),

@@ -4,3 +4,4 @@ export * from './connect';
 export * from './errors';
 export * from './msp';
 export * from './profile';
+export * from './signing';

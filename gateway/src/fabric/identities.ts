@@ -1,5 +1,6 @@
 // Callers of the REST API and the Fabric identities behind them: API keys stored hashed, private keys encrypted at rest.
-import { type Identity, type Signer, signers } from '@hyperledger/fabric-gateway';
+import { hash, type Identity, type Signer, signers } from '@hyperledger/fabric-gateway';
+import { nativeSigning, type Signing } from '@regchain/fabric';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -82,7 +83,7 @@ export class CallerRegistry {
   readonly #store: JsonStore<Caller>;
   readonly #vault: Vault;
   /** Decrypted signers, by caller id and the certificate they sign for: a rotated caller gets a new one. */
-  readonly #signers = new Map<string, { certificate: string; signer: Signer }>();
+  readonly #signers = new Map<string, { certificate: string; signing: Signing }>();
   readonly #byKeyHash = new Map<string, Caller>();
 
   constructor(dataDir: string, vault: Vault) {
@@ -157,13 +158,24 @@ export class CallerRegistry {
     return { mspId: caller.mspId, credentials: Buffer.from(caller.certificate) };
   }
 
-  /** The caller's signer, decrypting its key once; undefined for a caller that signs offline. */
-  signer(caller: Caller): Signer | undefined {
+  /**
+   * How the caller signs, decrypting its key once: Node's own ECDSA over the message fabric-gateway hands it
+   * (see @regchain/fabric's signing); undefined for a caller that signs offline.
+   */
+  signing(caller: Caller): Signing | undefined {
     if (!caller.key) return undefined;
     const cached = this.#signers.get(caller.id);
-    if (cached?.certificate === caller.certificate) return cached.signer;
-    const signer = signers.newPrivateKeySigner(crypto.createPrivateKey(this.#vault.decrypt(caller.key)));
-    this.#signers.set(caller.id, { certificate: caller.certificate, signer });
-    return signer;
+    if (cached?.certificate === caller.certificate) return cached.signing;
+    const key = crypto.createPrivateKey(this.#vault.decrypt(caller.key));
+    // A P-256 key (what Fabric CAs issue) signs natively; any other with fabric-gateway's signer of SHA-256 digests.
+    const native = key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1';
+    const signing = native ? nativeSigning(key) : { signer: signers.newPrivateKeySigner(key), hash: hash.sha256 };
+    this.#signers.set(caller.id, { certificate: caller.certificate, signing });
+    return signing;
+  }
+
+  /** The caller's signer (of what its connection's hash hands it); undefined for a caller that signs offline. */
+  signer(caller: Caller): Signer | undefined {
+    return this.signing(caller)?.signer;
   }
 }

@@ -83,7 +83,8 @@ function signedMessage<T>(what: string, read: () => T): T {
 
 export class FabricLedger implements LedgerPort {
   readonly #clients = new Map<string, grpc.Client>();
-  readonly #gateways = new Map<string, Gateway>();
+  /** By caller id and peer: the connection and the certificate it signs for. */
+  readonly #gateways = new Map<string, { certificate: string; gateway: Gateway }>();
   /** Each peer's last known state: reachable or not, from the last request that went through it. */
   readonly #up = new Map<string, boolean>();
   readonly #callers: CallerRegistry;
@@ -155,20 +156,18 @@ export class FabricLedger implements LedgerPort {
    * certificate and peer, so a rotated identity never signs with the old one.
    */
   gatewayAt(caller: Caller, node: GatewayPeer): Gateway {
-    const cacheKey = `${caller.id}\n${caller.certificate}\n${node.name}`;
-    let gateway = this.#gateways.get(cacheKey);
-    if (!gateway) {
-      const signer = this.#callers.signer(caller);
-      gateway = connectGateway(this.client(node), this.#callers.identity(caller), signer, this.#deadlines);
-      const stale = `${caller.id}\n`;
-      for (const [k, g] of this.#gateways) {
-        if (k.startsWith(stale) && !k.startsWith(`${caller.id}\n${caller.certificate}\n`)) {
-          g.close();
-          this.#gateways.delete(k);
-        }
+    const cacheKey = `${caller.id}\n${node.name}`;
+    const cached = this.#gateways.get(cacheKey);
+    if (cached?.certificate === caller.certificate) return cached.gateway;
+    // A rotated identity never signs with the old one: every connection of the caller's old certificate goes.
+    for (const [k, c] of this.#gateways) {
+      if (k.startsWith(`${caller.id}\n`) && c.certificate !== caller.certificate) {
+        c.gateway.close();
+        this.#gateways.delete(k);
       }
-      this.#gateways.set(cacheKey, gateway);
     }
+    const gateway = connectGateway(this.client(node), this.#callers.identity(caller), this.#callers.signing(caller), this.#deadlines);
+    this.#gateways.set(cacheKey, { certificate: caller.certificate, gateway });
     return gateway;
   }
 
@@ -500,7 +499,7 @@ export class FabricLedger implements LedgerPort {
   }
 
   close(): void {
-    for (const g of this.#gateways.values()) g.close();
+    for (const c of this.#gateways.values()) c.gateway.close();
     for (const c of this.#clients.values()) c.close();
     this.#gateways.clear();
     this.#clients.clear();
