@@ -123,13 +123,14 @@ async function main(): Promise<void> {
       const total = kind === 'submit' ? N * 3 : N * 10;
       const measure = async (
         pathName: 'direct' | 'rest',
+        phase = 'measure',
       ): Promise<{ perSecond: number; p50: number; p99: number; clientCpuMsPerRequest: number; gatewayCpuMs: number }> => {
         const cpu0 = process.cpuUsage();
         const { stdout } = await execFileAsync(process.execPath, [
           require.resolve('tsx/cli'),
           path.join(__dirname, 'load.ts'),
           ...['--path', pathName, '--kind', kind, '--in-flight', String(inFlight), '--total', String(total), '--url', url, '--key', keys.bank1 as string],
-          ...['--tag', `lp-${pathName}-${kind}-${inFlight}-${run}`, '--account', `bd-${run}-0`],
+          ...['--tag', `lp-${phase}-${pathName}-${kind}-${inFlight}-${run}`, '--account', `bd-${run}-0`],
         ]);
         const cpu = process.cpuUsage(cpu0);
         return {
@@ -137,6 +138,9 @@ async function main(): Promise<void> {
           gatewayCpuMs: (cpu.user + cpu.system) / 1000 / total,
         };
       };
+      // Each path warmed at this load first (JIT, connection windows), so neither is measured cold.
+      await measure('direct', 'warm');
+      await measure('rest', 'warm');
       const d = await measure('direct');
       const r = await measure('rest');
       loadLines.push(
