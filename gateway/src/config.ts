@@ -10,8 +10,10 @@ import { Type } from '@sinclair/typebox';
 export interface GatewayConfig {
   readonly host: string;
   readonly port: number;
-  /** Where the embedded store (callers, encrypted keys, idempotency records, stream checkpoints) lives. */
+  /** Where the gateway's state lives: callers and encrypted keys, its database (PGlite, in `db`), stream checkpoints, uploads. */
   readonly dataDir: string;
+  /** PostgreSQL for the gateway's database (idempotency keys) instead of the embedded PGlite. */
+  readonly databaseUrl?: string | undefined;
   /** Secret the custodial private keys are encrypted with (AES-256-GCM), from the environment; else read from secretFile. */
   readonly secret: string | undefined;
   /** Owner-only key file holding the vault secret when it is not in the environment; generated on first start. */
@@ -96,6 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     host: env.REGCHAIN_GATEWAY_HOST ?? '127.0.0.1',
     port: s.REGCHAIN_GATEWAY_PORT ?? 3000 + (s.REGCHAIN_PORT_OFFSET ?? 0),
     dataDir: path.resolve(env.REGCHAIN_GATEWAY_DATA ?? local.gatewayData),
+    databaseUrl: env.REGCHAIN_GATEWAY_DATABASE_URL || undefined,
     secret: env.REGCHAIN_GATEWAY_SECRET,
     secretFile: path.resolve(env.REGCHAIN_GATEWAY_SECRET_FILE ?? local.vaultKey),
     bodyLimit: s.REGCHAIN_GATEWAY_BODY_LIMIT ?? 256 * 1024,

@@ -1,26 +1,18 @@
 // Idempotency keys: a retried submit with the same key returns the first result instead of a second transaction.
-// Bounded and expiring; kept as an append-only journal (one line a change), compacted now and then, never
-// rewritten whole per request.
+// Kept in the gateway's database (one row a key, claimed atomically), bounded and expiring. A key still pending
+// when the gateway stopped is freed on start: its outcome is unknown, and the caller may try again.
+import type { Database } from '@regchain/common/node';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import { ApiError } from './errors';
-
-interface Entry {
-  readonly scope: string;
-  readonly requestHash: string;
-  readonly state: 'pending' | 'done';
-  readonly statusCode?: number;
-  readonly body?: unknown;
-  readonly createdAt: number;
-}
-
-type JournalLine = { readonly set: Entry } | { readonly del: string };
+import { openGatewayDatabase } from './store/database';
 
 export const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export interface IdempotencyOptions {
+  /** PostgreSQL to keep the keys in; by default PGlite in the data folder's `db`. */
+  readonly databaseUrl?: string | undefined;
   /** How long a key is remembered. */
   readonly ttlMs?: number;
   /** Keys remembered at most; the oldest finished ones go first. */
@@ -32,73 +24,116 @@ export interface IdempotencyOptions {
 export type Begin =
   { replay: { statusCode: number; body: unknown } } | { finish: (statusCode: number, body: unknown) => Promise<void>; abandon: () => Promise<void> };
 
+interface Row {
+  readonly request_hash: string;
+  readonly state: 'pending' | 'done';
+  readonly status_code: number | null;
+  readonly body: unknown;
+}
+
+/** An entry of the journal earlier versions kept (idempotency.jsonl), a line a change. */
+type JournalLine =
+  | { readonly set: { scope: string; requestHash: string; state: 'pending' | 'done'; statusCode?: number; body?: unknown; createdAt: number } }
+  | { readonly del: string };
+
+/** The name an old journal is given once its keys are in the database. */
+export const MIGRATED_JOURNAL = 'idempotency.jsonl.migrated';
+
 export class Idempotency {
-  readonly #file: string;
+  readonly #opening: Promise<Database>;
+  #db: Database | undefined;
+  #closed = false;
   readonly #ttl: number;
   readonly #max: number;
   readonly #now: () => number;
-  /** In creation order (a finished entry is moved to the end), so the oldest are at the front. */
-  readonly #entries = new Map<string, Entry>();
-  #lines = 0;
-  #writing: Promise<void> = Promise.resolve();
+  /** Expiry runs at most this often: a DELETE per request would cost more than the keys it frees. */
+  #lastExpiry = 0;
 
+  /**
+   * The store in the gateway's database (PGlite in `dataDir`/db, or PostgreSQL by URL), opened and migrated in
+   * the background (`ready()` waits for it). Keys left pending by a stopped gateway are freed; an earlier
+   * version's journal in `dataDir` is moved in once and renamed, so it is not read again.
+   */
   constructor(dataDir: string, options: IdempotencyOptions = {}) {
     this.#ttl = options.ttlMs ?? 24 * 3600 * 1000;
     this.#max = options.maxEntries ?? 100_000;
     this.#now = options.now ?? Date.now;
-    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    this.#file = path.join(dataDir, 'idempotency.jsonl');
-    if (fs.existsSync(this.#file)) {
-      for (const line of fs.readFileSync(this.#file, 'utf8').split('\n')) {
-        if (!line) continue;
-        try {
-          this.#apply(JSON.parse(line) as JournalLine);
-        } catch {
-          // A torn last line from a crash mid-append: what came before it stands.
-        }
+    this.#opening = (async () => {
+      const db = await openGatewayDatabase({ url: options.databaseUrl, dir: path.join(dataDir, 'db') });
+      this.#db = db;
+      await this.#adopt(path.join(dataDir, 'idempotency.jsonl'));
+      await db.query("DELETE FROM idempotency WHERE state = 'pending'");
+      await this.#expire(true);
+      return db;
+    })();
+    // A failure is the caller's to hear (ready, begin), not an unhandled rejection.
+    this.#opening.catch(() => undefined);
+  }
+
+  /** Waits for the database: a gateway that cannot open it does not start. */
+  async ready(): Promise<void> {
+    await this.#opening;
+  }
+
+  async close(): Promise<void> {
+    const db = await this.#opening.catch(() => undefined);
+    if (this.#closed || !db) return;
+    this.#closed = true;
+    await db.close();
+  }
+
+  get #sql(): Database {
+    if (!this.#db) throw new Error('the idempotency store is not open yet');
+    return this.#db;
+  }
+
+  async #adopt(file: string): Promise<void> {
+    if (!fs.existsSync(file)) return;
+    const entries = new Map<string, Extract<JournalLine, { set: unknown }>['set']>();
+    for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+      if (!line) continue;
+      try {
+        const change = JSON.parse(line) as JournalLine;
+        if ('set' in change) entries.set(change.set.scope, change.set);
+        else entries.delete(change.del);
+      } catch {
+        // A torn last line from a crash mid-append: what came before it stands.
       }
     }
-    // A pending entry outlived the process that was running it: its outcome is unknown, the key is free again.
-    for (const [scope, e] of this.#entries) if (e.state === 'pending') this.#entries.delete(scope);
-    this.#expire();
-    this.#compact();
+    await this.#sql.transaction(async (tx) => {
+      for (const e of entries.values()) {
+        if (e.state !== 'done') continue;
+        await tx.query(
+          `INSERT INTO idempotency (scope, request_hash, state, status_code, body, created_at) VALUES ($1, $2, 'done', $3, $4, $5)
+           ON CONFLICT (scope) DO NOTHING`,
+          [e.scope, e.requestHash, e.statusCode ?? 200, JSON.stringify(e.body ?? null), e.createdAt],
+        );
+      }
+    });
+    fs.renameSync(file, path.join(path.dirname(file), MIGRATED_JOURNAL));
   }
 
-  get size(): number {
-    return this.#entries.size;
+  /** Keys remembered now. */
+  async size(): Promise<number> {
+    await this.#opening;
+    return this.#count();
   }
 
-  #apply(line: JournalLine): void {
-    if ('set' in line) {
-      this.#entries.delete(line.set.scope);
-      this.#entries.set(line.set.scope, line.set);
-    } else {
-      this.#entries.delete(line.del);
-    }
+  async #count(): Promise<number> {
+    return Number((await this.#sql.query<{ n: string | number }>('SELECT count(*) AS n FROM idempotency')).rows[0]?.n ?? 0);
   }
 
-  #append(line: JournalLine): Promise<void> {
-    this.#apply(line);
-    this.#lines += 1;
-    const text = `${JSON.stringify(line)}\n`;
-    this.#writing = this.#writing.then(() => fs.promises.appendFile(this.#file, text, { mode: 0o600 }));
-    if (this.#lines > 2 * this.#entries.size + 1000) this.#compact();
-    return this.#writing;
-  }
-
-  /** Rewrites the journal as the live entries only: amortised over many appends. */
-  #compact(): void {
-    const text = [...this.#entries.values()].map((e) => `${JSON.stringify({ set: e })}\n`).join('');
-    this.#lines = this.#entries.size;
-    this.#writing = this.#writing.then(() => writeFileAtomic(this.#file, text, { mode: 0o600 }));
-  }
-
-  /** Forgets expired entries and, past the bound, the oldest finished ones (in memory; the journal follows on compaction). */
-  #expire(): void {
-    const cutoff = this.#now() - this.#ttl;
-    for (const [scope, e] of this.#entries) {
-      if (e.createdAt >= cutoff && this.#entries.size <= this.#max) break;
-      if (e.createdAt < cutoff || e.state === 'done') this.#entries.delete(scope);
+  /** Forgets expired keys and, past the bound, the oldest finished ones. */
+  async #expire(now = false): Promise<void> {
+    const t = this.#now();
+    if (!now && t - this.#lastExpiry < 1000) return;
+    this.#lastExpiry = t;
+    await this.#sql.query('DELETE FROM idempotency WHERE created_at < $1', [t - this.#ttl]);
+    const over = (await this.#count()) - this.#max;
+    if (over > 0) {
+      await this.#sql.query(`DELETE FROM idempotency WHERE scope IN (SELECT scope FROM idempotency WHERE state = 'done' ORDER BY created_at, scope LIMIT $1)`, [
+        over,
+      ]);
     }
   }
 
@@ -108,28 +143,44 @@ export class Idempotency {
    */
   async begin(callerId: string, key: string, request: unknown): Promise<Begin> {
     if (!IDEMPOTENCY_KEY.test(key)) throw new ApiError(400, 'VALIDATION_FAILED', 'Idempotency-Key must be 1-128 letters, digits or ._:-');
-    this.#expire();
+    const db = await this.#opening;
+    await this.#expire();
     const scope = `${callerId}:${key}`;
     const requestHash = crypto.createHash('sha256').update(JSON.stringify(request)).digest('hex');
-    const existing = this.#entries.get(scope);
-    if (existing) {
-      if (existing.requestHash !== requestHash) {
-        throw new ApiError(422, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different request');
+    const cutoff = this.#now() - this.#ttl;
+    // Claimed atomically: of two requests racing for one key, exactly one inserts. An expired row is taken over.
+    const claimed = await db.query<{ scope: string }>(
+      `INSERT INTO idempotency (scope, request_hash, state, created_at) VALUES ($1, $2, 'pending', $3)
+       ON CONFLICT (scope) DO UPDATE SET request_hash = EXCLUDED.request_hash, state = 'pending', status_code = NULL, body = NULL,
+         created_at = EXCLUDED.created_at
+       WHERE idempotency.created_at < $4
+       RETURNING scope`,
+      [scope, requestHash, this.#now(), cutoff],
+    );
+    if (claimed.rows.length === 0) {
+      const existing = (await db.query<Row>('SELECT request_hash, state, status_code, body FROM idempotency WHERE scope = $1', [scope])).rows[0];
+      if (existing) {
+        if (existing.request_hash !== requestHash) {
+          throw new ApiError(422, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different request');
+        }
+        if (existing.state === 'pending') {
+          throw new ApiError(409, 'IDEMPOTENCY_IN_PROGRESS', 'a request with this Idempotency-Key is still running; retry shortly', { retryAfter: 1 });
+        }
+        return { replay: { statusCode: existing.status_code ?? 200, body: existing.body } };
       }
-      if (existing.state === 'pending') {
-        throw new ApiError(409, 'IDEMPOTENCY_IN_PROGRESS', 'a request with this Idempotency-Key is still running; retry shortly', { retryAfter: 1 });
-      }
-      return { replay: { statusCode: existing.statusCode ?? 200, body: existing.body } };
+      // Deleted between the two statements (expired or abandoned): claim it again.
+      return this.begin(callerId, key, request);
     }
-    await this.#append({ set: { scope, requestHash, state: 'pending', createdAt: this.#now() } });
     return {
-      finish: (statusCode, body) => this.#append({ set: { scope, requestHash, state: 'done', statusCode, body, createdAt: this.#now() } }),
-      abandon: () => this.#append({ del: scope }),
+      finish: async (statusCode, body) =>
+        void (await db.query(`UPDATE idempotency SET state = 'done', status_code = $2, body = $3, created_at = $4 WHERE scope = $1 AND request_hash = $5`, [
+          scope,
+          statusCode,
+          JSON.stringify(body ?? null),
+          this.#now(),
+          requestHash,
+        ])),
+      abandon: async () => void (await db.query("DELETE FROM idempotency WHERE scope = $1 AND state = 'pending'", [scope])),
     };
-  }
-
-  /** Waits for journal writes in flight (for a clean shutdown and for tests). */
-  flushed(): Promise<void> {
-    return this.#writing;
   }
 }

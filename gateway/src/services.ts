@@ -20,6 +20,6 @@ export function createServices(config: GatewayConfig = loadConfig()): Services &
       chaincode: config.chaincode,
       deadlines: config.deadlines,
     }),
-    idempotency: new Idempotency(config.dataDir),
+    idempotency: new Idempotency(config.dataDir, { databaseUrl: config.databaseUrl }),
   };
 }

@@ -323,6 +323,7 @@ export async function startRouteTestApp(overrides: Partial<GatewayConfig> = {}):
   const index = new FakeIndex();
   const services: Services = { config, callers, ledger, index, metrics: createMetrics(), idempotency: new Idempotency(dataDir) };
   const app = await buildApp(services);
+  app.addHook('onClose', () => services.idempotency.close());
   // Every route the app registers, with the roles its config names: the role matrix below covers them all.
   const probe = Fastify();
   probe.addHook('onRoute', (route) => void routes.push(route));
