@@ -7,6 +7,8 @@ import { type TSchema } from '@sinclair/typebox';
 import { DEFAULT_TYPOLOGY_PARAMETERS, type Role } from '@regchain/common';
 import { gateway as gatewayProtos } from '@hyperledger/fabric-protos';
 import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { identityOf, RECORDED, RECORDED_ANCHORS, type RouteTestApp, startRouteTestApp, TX } from '../../test/harness';
 
 const R: Role = 'regulator';
@@ -214,4 +216,11 @@ it.each(EVERYONE)('as %s: every route it is served answers its documented status
   }
   const expected = Object.entries(TABLE).map(([route, e]) => (!e.roles.includes(role) ? `${route} 403 ACCESS_DENIED ledger:0` : `${route} ${e.status}`));
   expect(seen).toEqual(expected);
+});
+
+it('has a route test of its own for every /v1 route plugin', () => {
+  const plugins = fs.readdirSync(__dirname, { withFileTypes: true }).filter((e) => e.isDirectory());
+  const untested = plugins.filter((p) => !fs.readdirSync(path.join(__dirname, p.name)).some((f) => f.endsWith('.test.ts'))).map((p) => p.name);
+  expect(plugins.length).toBeGreaterThan(15);
+  expect(untested).toEqual([]);
 });

@@ -1,7 +1,7 @@
 // Alerts raised by rules and by the monitor for patterns, and the regulator's workflow on them: acknowledge, resolve,
 // false positive.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { AlertHistory, AlertRecord, Id, PageOf, PatternAlertInput, type Role } from '@regchain/common';
+import { ALERT_STATUSES, AlertHistory, AlertRecord, Id, PageOf, PatternAlertInput, type Role, SEVERITIES } from '@regchain/common';
 import { Type } from '@sinclair/typebox';
 import { callerOf } from '../../../plugins/app/authentication';
 import { defined, num, Paging, RequiredNote, strict } from '../../../schemas/query';
@@ -26,9 +26,9 @@ const alerts: FastifyPluginAsyncTypebox = async (fastify) => {
         summary: 'List alerts by status, rule or severity',
         querystring: Type.Object(
           {
-            status: Type.Optional(Type.String({ maxLength: 32 })),
+            status: Type.Optional(Type.Union(ALERT_STATUSES.map((v) => Type.Literal(v)))),
             ruleId: Type.Optional(Id),
-            severity: Type.Optional(Type.String({ maxLength: 16 })),
+            severity: Type.Optional(Type.Union(SEVERITIES.map((v) => Type.Literal(v)))),
             ...Paging,
           },
           strict,

@@ -1,0 +1,32 @@
+// The watchlist: entities and accounts put on it and taken off with a note, read by supervisors only.
+import { type RouteTestApp, startRouteTestApp } from '../../../test/harness';
+
+let t: RouteTestApp;
+beforeAll(async () => {
+  t = await startRouteTestApp();
+});
+afterAll(() => t.app.close());
+beforeEach(() => t.ledger.reset());
+
+const send = (role: string, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
+  t.app.inject({
+    method,
+    url,
+    headers: { ...t.auth(role), ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(payload === undefined ? {} : { payload: JSON.stringify(payload) }),
+  });
+
+it('puts an account on the watchlist and takes it off with the note', async () => {
+  expect((await send('regulator', 'POST', '/v1/watchlist', { kind: 'account', value: 'acc-1', reason: '可疑' })).statusCode).toBe(201);
+  expect((await send('regulator', 'POST', '/v1/watchlist/account/acc-1/remove', { note: '已核查' })).statusCode).toBe(200);
+  expect(t.ledger.calls.map((c) => c.call)).toEqual([
+    { fn: 'rule:watch', input: { kind: 'account', value: 'acc-1', reason: '可疑' } },
+    { fn: 'rule:unwatch', input: { kind: 'account', value: 'acc-1', note: '已核查' } },
+  ]);
+});
+
+it('refuses a kind that is neither an entity nor an account, before the ledger', async () => {
+  expect((await send('regulator', 'POST', '/v1/watchlist', { kind: 'person', value: 'x', reason: 'r' })).statusCode).toBe(400);
+  expect((await send('regulator', 'POST', '/v1/watchlist/person/x/remove', { note: 'n' })).statusCode).toBe(400);
+  expect(t.ledger.calls).toEqual([]);
+});
