@@ -3,7 +3,7 @@ import * as grpc from '@grpc/grpc-js';
 import { type ChaincodeEvent, type CloseableAsyncIterable, connect, hash } from '@hyperledger/fabric-gateway';
 import { common, gateway as gatewayProtos, msp, peer } from '@hyperledger/fabric-protos';
 import { blockNumber, DEFAULT_DEADLINES, txIdOf } from '@regchain/fabric';
-import type { FastifyInstance, RouteOptions } from 'fastify';
+import type { FastifyInstance, LightMyRequestResponse, RouteOptions } from 'fastify';
 import Fastify from 'fastify';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
@@ -279,6 +279,30 @@ export interface RouteTestApp {
   readonly routes: readonly RouteOptions[];
   readonly dataDir: string;
   auth(role: string): Record<string, string>;
+  /** A request as `role` (a JSON body when given). */
+  send(role: string, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown): Promise<LightMyRequestResponse>;
+}
+
+/**
+ * One route-test app for the test file: started before its tests, closed after them, the fakes reset before
+ * each. The answer stands for the app while the file's tests run.
+ */
+export function useRouteTestApp(overrides: Partial<GatewayConfig> = {}): RouteTestApp {
+  let current: RouteTestApp | undefined;
+  beforeAll(async () => {
+    current = await startRouteTestApp(overrides);
+  });
+  afterAll(() => current?.app.close());
+  beforeEach(() => {
+    current?.ledger.reset();
+    current?.index.reset();
+  });
+  return new Proxy({} as RouteTestApp, {
+    get: (_target, key) => {
+      if (!current) throw new Error('the route-test app is not started yet: use it inside a test');
+      return current[key as keyof RouteTestApp];
+    },
+  });
 }
 
 export async function startRouteTestApp(overrides: Partial<GatewayConfig> = {}): Promise<RouteTestApp> {
@@ -330,7 +354,15 @@ export async function startRouteTestApp(overrides: Partial<GatewayConfig> = {}):
   await probe.register(gatewayApp, { services });
   await probe.ready();
   await probe.close();
-  return { app, ledger, index, services, keys, routes, dataDir, auth: (role) => ({ authorization: `Bearer ${keys[role]}` }) };
+  const auth = (role: string): Record<string, string> => ({ authorization: `Bearer ${keys[role]}` });
+  const send: RouteTestApp['send'] = (role, method, url, payload) =>
+    app.inject({
+      method,
+      url,
+      headers: { ...auth(role), ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(payload === undefined ? {} : { payload: JSON.stringify(payload) }),
+    });
+  return { app, ledger, index, services, keys, routes, dataDir, auth, send };
 }
 
 /** A transfer that passes the gateway's schema. */

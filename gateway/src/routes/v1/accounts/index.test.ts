@@ -1,20 +1,8 @@
 // Accounts: opened through account:open, read through account:get; a bad id never reaches the ledger.
-import { type RouteTestApp, startRouteTestApp } from '../../../test/harness';
+import { type RouteTestApp, useRouteTestApp } from '../../../test/harness';
 
-let t: RouteTestApp;
-beforeAll(async () => {
-  t = await startRouteTestApp();
-});
-afterAll(() => t.app.close());
-beforeEach(() => t.ledger.reset());
-
-const send = (role: string, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
-  t.app.inject({
-    method,
-    url,
-    headers: { ...t.auth(role), ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(payload === undefined ? {} : { payload: JSON.stringify(payload) }),
-  });
+const t = useRouteTestApp();
+const send: RouteTestApp['send'] = (...request) => t.send(...request);
 
 it('opens an account with the body as the chaincode takes it, and answers 201 with the commit', async () => {
   t.ledger.next = () => ({ accountId: 'acc-1' });

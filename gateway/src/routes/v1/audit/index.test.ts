@@ -1,13 +1,8 @@
 // Audits against the gateway's trust anchors: a bundle recorded from the real network verifies; one tampered
 // with does not, and says what failed; evidence is collected from the ledger port.
-import { RECORDED, RECORDED_ANCHORS, type RouteTestApp, startRouteTestApp } from '../../../test/harness';
+import { RECORDED, RECORDED_ANCHORS, useRouteTestApp } from '../../../test/harness';
 
-let t: RouteTestApp;
-beforeAll(async () => {
-  t = await startRouteTestApp({ trustAnchors: RECORDED_ANCHORS });
-});
-afterAll(() => t.app.close());
-beforeEach(() => t.ledger.reset());
+const t = useRouteTestApp({ trustAnchors: RECORDED_ANCHORS });
 
 const verify = (bundle: unknown) =>
   t.app.inject({

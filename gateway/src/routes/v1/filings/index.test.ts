@@ -1,20 +1,8 @@
 // Filings: the person in charge travels as transient data, never in the transaction; lists, reads and moves.
-import { type RouteTestApp, startRouteTestApp } from '../../../test/harness';
+import { type RouteTestApp, useRouteTestApp } from '../../../test/harness';
 
-let t: RouteTestApp;
-beforeAll(async () => {
-  t = await startRouteTestApp();
-});
-afterAll(() => t.app.close());
-beforeEach(() => t.ledger.reset());
-
-const send = (role: string, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
-  t.app.inject({
-    method,
-    url,
-    headers: { ...t.auth(role), ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(payload === undefined ? {} : { payload: JSON.stringify(payload) }),
-  });
+const t = useRouteTestApp();
+const send: RouteTestApp['send'] = (...request) => t.send(...request);
 
 const service = { name: '区块链存证', category: 'application', form: 'website', applicationField: 'finance', serverAddresses: ['10.1.1.1'], description: 'x' };
 const person = { name: '王五', idNumber: '11010519491231002X', phone: '+86-23-6000-0002', email: 'w@example.cn' };

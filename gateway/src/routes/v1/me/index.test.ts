@@ -1,20 +1,8 @@
 // The caller an API key belongs to: its id, role, MSP and entity, never its keys.
-import { type RouteTestApp, startRouteTestApp } from '../../../test/harness';
+import { type RouteTestApp, useRouteTestApp } from '../../../test/harness';
 
-let t: RouteTestApp;
-beforeAll(async () => {
-  t = await startRouteTestApp();
-});
-afterAll(() => t.app.close());
-beforeEach(() => t.ledger.reset());
-
-const send = (role: string, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
-  t.app.inject({
-    method,
-    url,
-    headers: { ...t.auth(role), ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(payload === undefined ? {} : { payload: JSON.stringify(payload) }),
-  });
+const t = useRouteTestApp();
+const send: RouteTestApp['send'] = (...request) => t.send(...request);
 
 it('answers who the caller is, and nothing of its keys or certificate', async () => {
   const res = await send('bank', 'GET', '/v1/me');

@@ -2,14 +2,9 @@
 // by another identity, is refused before the ledger.
 import { gateway as gatewayProtos } from '@hyperledger/fabric-protos';
 import * as crypto from 'node:crypto';
-import { identityOf, type RouteTestApp, startRouteTestApp, TX } from '../../../test/harness';
+import { identityOf, useRouteTestApp, TX } from '../../../test/harness';
 
-let t: RouteTestApp;
-beforeAll(async () => {
-  t = await startRouteTestApp();
-});
-afterAll(() => t.app.close());
-beforeEach(() => t.ledger.reset());
+const t = useRouteTestApp();
 
 const post = async (url: string, payload: unknown, role = 'bank') => {
   const res = await t.app.inject({ method: 'POST', url, headers: { ...t.auth(role), 'content-type': 'application/json' }, payload: JSON.stringify(payload) });

@@ -1,20 +1,8 @@
 // Projects: created through project:create, read with their spending through project:get.
-import { type RouteTestApp, startRouteTestApp } from '../../../test/harness';
+import { type RouteTestApp, useRouteTestApp } from '../../../test/harness';
 
-let t: RouteTestApp;
-beforeAll(async () => {
-  t = await startRouteTestApp();
-});
-afterAll(() => t.app.close());
-beforeEach(() => t.ledger.reset());
-
-const send = (role: string, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
-  t.app.inject({
-    method,
-    url,
-    headers: { ...t.auth(role), ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(payload === undefined ? {} : { payload: JSON.stringify(payload) }),
-  });
+const t = useRouteTestApp();
+const send: RouteTestApp['send'] = (...request) => t.send(...request);
 
 it('creates a project with budgets by purpose, and reads it back', async () => {
   const body = {

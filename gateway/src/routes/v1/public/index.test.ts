@@ -1,12 +1,7 @@
 // The public filing-number lookup: no key, asked as the gateway's public identity, a malformed number refused.
-import { type RouteTestApp, startRouteTestApp } from '../../../test/harness';
+import { useRouteTestApp } from '../../../test/harness';
 
-let t: RouteTestApp;
-beforeAll(async () => {
-  t = await startRouteTestApp();
-});
-afterAll(() => t.app.close());
-beforeEach(() => t.ledger.reset());
+const t = useRouteTestApp();
 
 it('looks a filing number up without a key, as the public caller', async () => {
   t.ledger.next = () => ({ filingNumber: '网信备50000020261122123456号', current: true });

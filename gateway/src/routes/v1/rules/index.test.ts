@@ -1,20 +1,8 @@
 // Rules: published as JSON Logic through rule:publish, listed, read, versioned and deactivated, never deleted.
-import { type RouteTestApp, startRouteTestApp } from '../../../test/harness';
+import { type RouteTestApp, useRouteTestApp } from '../../../test/harness';
 
-let t: RouteTestApp;
-beforeAll(async () => {
-  t = await startRouteTestApp();
-});
-afterAll(() => t.app.close());
-beforeEach(() => t.ledger.reset());
-
-const send = (role: string, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
-  t.app.inject({
-    method,
-    url,
-    headers: { ...t.auth(role), ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(payload === undefined ? {} : { payload: JSON.stringify(payload) }),
-  });
+const t = useRouteTestApp();
+const send: RouteTestApp['send'] = (...request) => t.send(...request);
 
 const rule = { ruleId: 'r-1', name: '大额', description: '', logic: { '>=': [{ var: 'amount' }, 5_000_000] }, action: 'ALERT', severity: 'high' };
 

@@ -1,21 +1,9 @@
 // A transaction's status: a member hears only of transactions it signed; another's answers as a missing one.
 import { identityOf, TX } from '../../../test/harness';
-import { type RouteTestApp, startRouteTestApp } from '../../../test/harness';
+import { type RouteTestApp, useRouteTestApp } from '../../../test/harness';
 
-let t: RouteTestApp;
-beforeAll(async () => {
-  t = await startRouteTestApp();
-});
-afterAll(() => t.app.close());
-beforeEach(() => t.ledger.reset());
-
-const send = (role: string, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
-  t.app.inject({
-    method,
-    url,
-    headers: { ...t.auth(role), ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(payload === undefined ? {} : { payload: JSON.stringify(payload) }),
-  });
+const t = useRouteTestApp();
+const send: RouteTestApp['send'] = (...request) => t.send(...request);
 
 it("answers a member's own transaction, and another's exactly as a missing one", async () => {
   const bank = t.services.callers.get('bank-1');

@@ -1,21 +1,9 @@
 // Typology parameters: published whole through typology:publish; read with the defaults filled in for figures an older set lacks.
 import { DEFAULT_TYPOLOGY_PARAMETERS } from '@regchain/common';
-import { type RouteTestApp, startRouteTestApp } from '../../../test/harness';
+import { type RouteTestApp, useRouteTestApp } from '../../../test/harness';
 
-let t: RouteTestApp;
-beforeAll(async () => {
-  t = await startRouteTestApp();
-});
-afterAll(() => t.app.close());
-beforeEach(() => t.ledger.reset());
-
-const send = (role: string, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
-  t.app.inject({
-    method,
-    url,
-    headers: { ...t.auth(role), ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(payload === undefined ? {} : { payload: JSON.stringify(payload) }),
-  });
+const t = useRouteTestApp();
+const send: RouteTestApp['send'] = (...request) => t.send(...request);
 
 it('publishes a whole set of parameters', async () => {
   expect((await send('regulator', 'POST', '/v1/typologies', DEFAULT_TYPOLOGY_PARAMETERS)).statusCode).toBe(201);
