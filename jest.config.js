@@ -13,10 +13,13 @@ const tsJest = ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }];
 module.exports = {
   // The integration suites share one network and must not run at the same time.
   maxWorkers: 1,
+  // Tests that open an embedded database (PGlite: about 1.5 s, more on a busy machine) get the time it takes.
+  testTimeout: 30_000,
   projects: [
     {
       displayName: 'unit',
       rootDir: __dirname,
+      testTimeout: 30_000,
       modulePathIgnorePatterns: ignoreState,
       moduleNameMapper,
       testEnvironment: 'node',

@@ -73,3 +73,7 @@ export function connectGateway(
     commitStatusOptions: () => ({ deadline: Date.now() + deadlines.commitStatusMs }),
   });
 }
+
+/** Transient values travel as JSON bytes, as the chaincode reads them. */
+export const toTransient = (t: Record<string, unknown> | undefined): Record<string, Uint8Array> | undefined =>
+  t ? Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Buffer.from(JSON.stringify(v))])) : undefined;

@@ -12,11 +12,12 @@ import {
   type SubmittedTransaction,
 } from '@hyperledger/fabric-gateway';
 import { common, gateway as gatewayProtos, peer } from '@hyperledger/fabric-protos';
-import { connectGateway, creatorOf, type Deadlines, DEFAULT_DEADLINES, dial, type GatewayPeer, GRPC, validationName } from '@regchain/fabric';
+import { connectGateway, creatorOf, toTransient, type Deadlines, DEFAULT_DEADLINES, dial, type GatewayPeer, GRPC, validationName } from '@regchain/fabric';
 import { ApiError, fromFabric, invalidCommit } from '../errors';
 import type { Metrics } from '../metrics';
 import type { LedgerPort, OfflinePort } from '../plugins/app/ledger';
 import type { Caller, CallerRegistry } from './identities';
+import { offlineSigning } from './offline';
 
 export interface SubmitResult {
   readonly transactionId: string;
@@ -54,10 +55,6 @@ const decode = (bytes: Uint8Array): unknown => {
   return text.length === 0 ? null : (JSON.parse(text) as unknown);
 };
 
-/** Transient values travel as JSON bytes, as the chaincode reads them. */
-export const toTransient = (t: Record<string, unknown> | undefined): Record<string, Uint8Array> | undefined =>
-  t ? Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Buffer.from(JSON.stringify(v))])) : undefined;
-
 /**
  * gRPC statuses that say "this peer cannot be reached now", not "the request is wrong": worth another peer.
  * A commit-status wait that hits its deadline says the transaction has not committed yet, not that the
@@ -68,18 +65,6 @@ const COMMIT_SLICE_MS = 3000;
 const COMMIT_WAIT_MS = 60_000;
 const unreachable = (err: unknown, step: string): boolean =>
   err instanceof GatewayError && !(err instanceof CommitError) && (err.code === GRPC.UNAVAILABLE || (err.code === GRPC.DEADLINE_EXCEEDED && step !== 'commit'));
-
-/** A message a member signed and sent back, read; a 400 naming the field when it is not one the gateway issued. */
-function signedMessage<T>(what: string, read: () => T): T {
-  try {
-    return read();
-  } catch (err) {
-    throw new ApiError(400, 'VALIDATION_FAILED', `${what} is not a message the gateway issued; send back the bytes step 1, 2 or 3 returned`, {
-      details: { field: `body/${what}` },
-      cause: err,
-    });
-  }
-}
 
 export class FabricLedger implements LedgerPort {
   readonly #clients = new Map<string, grpc.Client>();
@@ -203,42 +188,11 @@ export class FabricLedger implements LedgerPort {
   }
 
   /** Offline signing, each networked step failing over along the caller's route like the custodial ones. */
-  readonly offline: OfflinePort = {
-    propose: (caller, call) => {
-      const transient = toTransient(call.transient);
-      const proposal = this.#gateway(caller)
-        .getNetwork(this.#channel)
-        .getContract(this.#chaincode)
-        .newProposal(call.fn, { arguments: [JSON.stringify(call.input)], ...(transient ? { transientData: transient } : {}) });
-      return { transactionId: proposal.getTransactionId(), bytes: proposal.getBytes(), digest: proposal.getDigest() };
-    },
-    endorse: async (caller, bytes, signature) => {
-      const txId = signedMessage('proposal', () => this.#gateway(caller).newSignedProposal(bytes, signature)).getTransactionId();
-      try {
-        const tx = await this.#failover(caller, 'endorse', (gateway) => gateway.newSignedProposal(bytes, signature).endorse());
-        return { transactionId: tx.getTransactionId(), bytes: tx.getBytes(), digest: tx.getDigest(), result: tx.getResult() };
-      } catch (err) {
-        throw fromFabric(err, txId);
-      }
-    },
-    submit: async (caller, bytes, signature) => {
-      const txId = signedMessage('transaction', () => this.#gateway(caller).newSignedTransaction(bytes, signature)).getTransactionId();
-      try {
-        const commit = await this.#failover(caller, 'submit', (gateway) => gateway.newSignedTransaction(bytes, signature).submit());
-        return { transactionId: commit.getTransactionId(), bytes: commit.getBytes(), digest: commit.getDigest() };
-      } catch (err) {
-        throw fromFabric(err, txId);
-      }
-    },
-    commitStatus: async (caller, bytes, signature) => {
-      const txId = signedMessage('commit', () => this.#gateway(caller).newSignedCommit(bytes, signature)).getTransactionId();
-      try {
-        return await this.#failover(caller, 'commit', (gateway) => gateway.newSignedCommit(bytes, signature).getStatus());
-      } catch (err) {
-        throw fromFabric(err, txId);
-      }
-    },
-  };
+  readonly offline: OfflinePort = offlineSigning({
+    gatewayOf: (caller) => this.#gateway(caller),
+    failover: (caller, step, op) => this.#failover(caller, step, op),
+    target: () => ({ channel: this.#channel, chaincode: this.#chaincode }),
+  });
 
   get inFlight(): number {
     return this.#inFlight;
