@@ -8,6 +8,7 @@ import type { GatewayConfig } from './config';
 import type { CallerRegistry } from './fabric/identities';
 import type { Idempotency } from './idempotency';
 import type { Metrics } from './metrics';
+import type { GatewayDatabase } from './store/database';
 import type { Uploads } from './uploads';
 import { type IndexPort, LimitedIndex, MonitorIndex } from './monitor-index';
 import authentication from './plugins/app/authentication';
@@ -49,6 +50,8 @@ export interface Services {
   readonly callers: CallerRegistry;
   readonly ledger: LedgerPort;
   readonly metrics: Metrics;
+  /** The gateway's database (PGlite or PostgreSQL): idempotency keys and upload progress. */
+  readonly database: GatewayDatabase;
   readonly idempotency: Idempotency;
   /** CSV uploads; made from the ledger and callers when not given (tests give one that can crash). */
   readonly uploads?: Uploads;
@@ -117,7 +120,7 @@ async function serviceApp(fastify: FastifyInstance, opts: { services: Services }
   await fastify.register(callers, { callers: services.callers, publicCaller: config.publicCaller });
   await fastify.register(idempotency, { idempotency: services.idempotency });
   await fastify.register(ledger, { ledger: services.ledger });
-  await fastify.register(uploads, services.uploads ? { uploads: services.uploads } : {});
+  await fastify.register(uploads, services.uploads ? { uploads: services.uploads } : { database: services.database });
   fastify.decorate(
     'monitorIndex',
     new LimitedIndex(services.index ?? new MonitorIndex(config.monitorUrl, config.monitorToken, config.monitorTokenFile), {

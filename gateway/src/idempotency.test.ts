@@ -4,16 +4,18 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Idempotency, MIGRATED_JOURNAL } from './idempotency';
+import { GatewayDatabase } from './store/database';
 
 const dir = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'regchain-idem-'));
-const open: Idempotency[] = [];
-const store = (d: string, options: ConstructorParameters<typeof Idempotency>[1] = {}): Idempotency => {
-  const s = new Idempotency(d, options);
-  open.push(s);
-  return s;
+/** A store over the folder's database; closing it stands for the gateway stopping. */
+const open: GatewayDatabase[] = [];
+const store = (d: string, options: ConstructorParameters<typeof Idempotency>[2] = {}): Idempotency & { close(): Promise<void> } => {
+  const database = new GatewayDatabase({ dir: path.join(d, 'db') });
+  open.push(database);
+  return Object.assign(new Idempotency(database, d, options), { close: () => database.close() });
 };
 afterEach(async () => {
-  for (const s of open.splice(0)) await s.close();
+  for (const d of open.splice(0)) await d.close();
 });
 
 async function settle(s: Idempotency, caller: string, key: string, request: unknown, body: unknown): Promise<void> {

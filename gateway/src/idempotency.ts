@@ -6,13 +6,11 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ApiError } from './errors';
-import { openGatewayDatabase } from './store/database';
+import type { GatewayDatabase } from './store/database';
 
 export const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export interface IdempotencyOptions {
-  /** PostgreSQL to keep the keys in; by default PGlite in the data folder's `db`. */
-  readonly databaseUrl?: string | undefined;
   /** How long a key is remembered. */
   readonly ttlMs?: number;
   /** Keys remembered at most; the oldest finished ones go first. */
@@ -42,7 +40,6 @@ export const MIGRATED_JOURNAL = 'idempotency.jsonl.migrated';
 export class Idempotency {
   readonly #opening: Promise<Database>;
   #db: Database | undefined;
-  #closed = false;
   readonly #ttl: number;
   readonly #max: number;
   readonly #now: () => number;
@@ -50,16 +47,15 @@ export class Idempotency {
   #lastExpiry = 0;
 
   /**
-   * The store in the gateway's database (PGlite in `dataDir`/db, or PostgreSQL by URL), opened and migrated in
-   * the background (`ready()` waits for it). Keys left pending by a stopped gateway are freed; an earlier
-   * version's journal in `dataDir` is moved in once and renamed, so it is not read again.
+   * The store in the gateway's database (`ready()` waits for it). Keys left pending by a stopped gateway are
+   * freed; an earlier version's journal in `dataDir` is moved in once and renamed, so it is not read again.
    */
-  constructor(dataDir: string, options: IdempotencyOptions = {}) {
+  constructor(database: GatewayDatabase, dataDir: string, options: IdempotencyOptions = {}) {
     this.#ttl = options.ttlMs ?? 24 * 3600 * 1000;
     this.#max = options.maxEntries ?? 100_000;
     this.#now = options.now ?? Date.now;
     this.#opening = (async () => {
-      const db = await openGatewayDatabase({ url: options.databaseUrl, dir: path.join(dataDir, 'db') });
+      const db = await database.ready();
       this.#db = db;
       await this.#adopt(path.join(dataDir, 'idempotency.jsonl'));
       await db.query("DELETE FROM idempotency WHERE state = 'pending'");
@@ -73,13 +69,6 @@ export class Idempotency {
   /** Waits for the database: a gateway that cannot open it does not start. */
   async ready(): Promise<void> {
     await this.#opening;
-  }
-
-  async close(): Promise<void> {
-    const db = await this.#opening.catch(() => undefined);
-    if (this.#closed || !db) return;
-    this.#closed = true;
-    await db.close();
   }
 
   get #sql(): Database {

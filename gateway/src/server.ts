@@ -6,14 +6,14 @@ import { createServices } from './services';
 async function main(): Promise<void> {
   const services = createServices();
   // The database opened and migrated (an earlier version's files moved in) before the first request.
-  await services.idempotency.ready();
+  await services.database.ready();
   const app = await buildApp(services);
   closeWithGrace({ delay: 30_000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'closing after an error');
     else app.log.info({ signal, inFlight: services.ledger.inFlight }, 'closing: finishing in-flight requests');
     await app.close();
     services.ledger.close();
-    await services.idempotency.close();
+    await services.database.close();
   });
   await app.listen({ host: services.config.host, port: services.config.port });
 }

@@ -6,10 +6,12 @@ import { CallerRegistry, Vault } from './fabric/identities';
 import { FabricLedger } from './fabric/ledger';
 import { loadProfile } from '@regchain/fabric';
 import { Idempotency } from './idempotency';
+import { GatewayDatabase } from './store/database';
 import { createMetrics } from './metrics';
 
 export function createServices(config: GatewayConfig = loadConfig()): Services & { ledger: FabricLedger } {
   const metrics = createMetrics();
+  const database = new GatewayDatabase({ url: config.databaseUrl, dir: path.join(config.dataDir, 'db') });
   const callers = new CallerRegistry(config.dataDir, Vault.open(config.secretFile, config.secret, path.join(config.dataDir, 'vault.secret')));
   return {
     config,
@@ -20,6 +22,7 @@ export function createServices(config: GatewayConfig = loadConfig()): Services &
       chaincode: config.chaincode,
       deadlines: config.deadlines,
     }),
-    idempotency: new Idempotency(config.dataDir, { databaseUrl: config.databaseUrl }),
+    database,
+    idempotency: new Idempotency(database, config.dataDir),
   };
 }

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { MAX_PROBLEMS, readTransfersCsv } from './csv';
+import { GatewayDatabase } from './store/database';
 import { type BatchOutcome, type UploadItem, Uploads } from './uploads';
 
 const HEADER = 'reference,payerAccount,payeeAccount,amount,executedAt';
@@ -53,11 +54,22 @@ function fakeLedger() {
   return { recorded, batches, submit };
 }
 
+/** One database a data folder, as a gateway has: a restarted service over the same folder finds its progress. */
+const databases = new Map<string, GatewayDatabase>();
+const databaseOf = (dir: string): GatewayDatabase => {
+  let db = databases.get(dir);
+  if (!db) databases.set(dir, (db = new GatewayDatabase({ dir: path.join(dir, 'db') })));
+  return db;
+};
+afterAll(async () => {
+  for (const db of databases.values()) await db.close();
+});
+
 describe('uploads', () => {
   it('checks a file in a worker, naming its first problems and stopping there, and keeps nothing of it', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'regchain-upl-'));
     const ledger = fakeLedger();
-    const uploads = new Uploads(dir, ledger.submit, { batchSize: 4 });
+    const uploads = new Uploads(databaseOf(dir), dir, ledger.submit, { batchSize: 4 });
     const junk = [HEADER, ...Array.from({ length: 5000 }, (_v, i) => `J-${i},a,b,not-fen,yesterday`)].join('\n');
     const refused = await uploads.upload('bank1', Buffer.from(junk)).catch((e: unknown) => e as { statusCode: number; details: { problems: unknown[] } });
     expect((refused as { statusCode: number }).statusCode).toBe(400);
@@ -65,7 +77,7 @@ describe('uploads', () => {
     expect(fs.readdirSync(path.join(dir, 'uploads'))).toEqual([]);
     const ok = await uploads.upload('bank1', Buffer.from(csv(6)));
     await uploads.idle();
-    expect(uploads.status('bank1', ok.uploadId)).toMatchObject({ status: 'done', recorded: 6 });
+    expect(await uploads.status('bank1', ok.uploadId)).toMatchObject({ status: 'done', recorded: 6 });
     await uploads.close();
   });
 
@@ -79,7 +91,7 @@ describe('uploads', () => {
       await gate;
       return { results: items.map((_item, index) => ({ index, status: 'recorded' as const })) };
     };
-    const uploads = new Uploads(dir, submit, { batchSize: 2 });
+    const uploads = new Uploads(databaseOf(dir), dir, submit, { batchSize: 2 });
     await uploads.create('big', (await readTransfersCsv(csv(20))).items);
     await uploads.create('small', (await readTransfersCsv(csv(4))).items);
     release();
@@ -97,7 +109,7 @@ describe('uploads', () => {
       await gate;
       return { results: items.map((_item, index) => ({ index, status: 'recorded' as const })) };
     };
-    const uploads = new Uploads(dir, submit, { batchSize: 5, maxPendingRows: 12 });
+    const uploads = new Uploads(databaseOf(dir), dir, submit, { batchSize: 5, maxPendingRows: 12 });
     await uploads.create('bank1', (await readTransfersCsv(csv(10))).items);
     await expect(uploads.upload('bank1', Buffer.from(csv(5)))).rejects.toMatchObject({ statusCode: 429, code: 'UPLOAD_QUEUE_FULL' });
     await expect(uploads.upload('bank2', Buffer.from(csv(5)))).resolves.toMatchObject({ status: 'running' });
@@ -109,25 +121,26 @@ describe('uploads', () => {
   it('removes finished uploads after their retention, and keeps running ones', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'regchain-upl-'));
     const ledger = fakeLedger();
-    const uploads = new Uploads(dir, ledger.submit, { batchSize: 4, retentionSeconds: 3600 });
+    const uploads = new Uploads(databaseOf(dir), dir, ledger.submit, { batchSize: 4, retentionSeconds: 3600 });
     const { uploadId } = await uploads.create('bank1', (await readTransfersCsv(csv(5))).items);
     await uploads.idle();
-    // Finished: the rows are gone at once, the status stays for the retention period.
-    expect(fs.readdirSync(path.join(dir, 'uploads'))).toEqual([`${uploadId}.json`]);
-    expect(uploads.sweep(Date.now() + 1800_000)).toBe(0);
-    expect(uploads.sweep(Date.now() + 3700_000)).toBe(1);
-    expect(() => uploads.status('bank1', uploadId)).toThrow(/no upload/);
+    // Finished: the rows are gone at once, the status stays (in the database) for the retention period.
+    expect(fs.readdirSync(path.join(dir, 'uploads'))).toEqual([]);
+    expect(await uploads.status('bank1', uploadId)).toMatchObject({ status: 'done' });
+    expect(await uploads.sweep(Date.now() + 1800_000)).toBe(0);
+    expect(await uploads.sweep(Date.now() + 3700_000)).toBe(1);
+    await expect(uploads.status('bank1', uploadId)).rejects.toThrow(/no upload/);
     await uploads.close();
   });
 
   it('sends batches in order and reports rows recorded and failed, with their lines', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'regchain-upl-'));
     const ledger = fakeLedger();
-    const uploads = new Uploads(dir, ledger.submit, { batchSize: 4 });
+    const uploads = new Uploads(databaseOf(dir), dir, ledger.submit, { batchSize: 4 });
     const { uploadId } = await uploads.create('bank1', (await readTransfersCsv(csv(10))).items);
     await uploads.idle();
     expect(ledger.batches).toEqual([4, 4, 2]);
-    expect(uploads.status('bank1', uploadId)).toMatchObject({
+    expect(await uploads.status('bank1', uploadId)).toMatchObject({
       status: 'done',
       total: 10,
       processed: 10,
@@ -135,13 +148,13 @@ describe('uploads', () => {
       failed: 1,
       failures: [{ line: 9, code: 'RULE_BLOCKED' }],
     });
-    expect(() => uploads.status('bank2', uploadId)).toThrow(/no upload/);
+    await expect(uploads.status('bank2', uploadId)).rejects.toThrow(/no upload/);
   });
 
   it('resumes after a crash between a batch and its note, and records no row twice', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'regchain-upl-'));
     const ledger = fakeLedger();
-    const crashing = new Uploads(dir, ledger.submit, {
+    const crashing = new Uploads(databaseOf(dir), dir, ledger.submit, {
       batchSize: 4,
       onBatchAnswered: (_id, batch) => {
         if (batch === 1) throw new Error('killed');
@@ -149,14 +162,14 @@ describe('uploads', () => {
     });
     const { uploadId } = await crashing.create('bank1', (await readTransfersCsv(csv(10))).items);
     await crashing.idle();
-    expect(crashing.status('bank1', uploadId)).toMatchObject({ status: 'running', processed: 4 });
+    expect(await crashing.status('bank1', uploadId)).toMatchObject({ status: 'running', processed: 4 });
     expect(ledger.recorded.size).toBe(7);
 
-    const restarted = new Uploads(dir, ledger.submit, { batchSize: 4 });
-    expect(restarted.resume()).toBe(1);
+    const restarted = new Uploads(databaseOf(dir), dir, ledger.submit, { batchSize: 4 });
+    expect(await restarted.resume()).toBe(1);
     await restarted.idle();
     // The second batch was committed before the crash: sent again, its rows come back as recorded already.
-    expect(restarted.status('bank1', uploadId)).toMatchObject({ status: 'done', processed: 10, recorded: 6, alreadyRecorded: 3, failed: 1 });
+    expect(await restarted.status('bank1', uploadId)).toMatchObject({ status: 'done', processed: 10, recorded: 6, alreadyRecorded: 3, failed: 1 });
     expect(ledger.recorded.size).toBe(9);
   });
 });

@@ -1,5 +1,6 @@
 // CSV uploads of transfers, as banks report them: checked whole, as a stream and off the event loop, before
-// anything is sent, then submitted in batches (transfer:recordBatch, partial) with progress kept on disk, so a
+// anything is sent, then submitted in batches (transfer:recordBatch, partial) with progress kept in the gateway's
+// database (the rows in a file beside it, written by the checking worker), so a
 // gateway that crashed or restarted resumes where it stopped. Each row carries the reporter's own reference, which
 // the chaincode keeps unique per reporter, so a batch sent twice records nothing twice. Callers are served in
 // turn, a batch each, so one member's large file holds back no other member; finished uploads are forgotten
@@ -13,6 +14,7 @@ import { Worker } from 'node:worker_threads';
 import writeFileAtomic from 'write-file-atomic';
 import { MAX_PROBLEMS, type RowProblem, type UploadItem } from './csv';
 import { ApiError } from './errors';
+import type { GatewayDatabase } from './store/database';
 
 export type { RowProblem, UploadItem } from './csv';
 
@@ -128,12 +130,20 @@ export class Uploads {
   #closed = false;
   readonly #sweeper: NodeJS.Timeout;
 
-  constructor(dataDir: string, submit: (callerId: string, items: readonly UploadItem[]) => Promise<BatchOutcome>, options: UploadsOptions = {}) {
+  readonly #database: GatewayDatabase;
+
+  constructor(
+    database: GatewayDatabase,
+    dataDir: string,
+    submit: (callerId: string, items: readonly UploadItem[]) => Promise<BatchOutcome>,
+    options: UploadsOptions = {},
+  ) {
+    this.#database = database;
     this.#dir = path.join(dataDir, 'uploads');
     fs.mkdirSync(this.#dir, { recursive: true, mode: 0o700 });
     this.#submit = submit;
     this.#options = options;
-    this.#sweeper = setInterval(() => this.sweep(), Math.max(60, this.#retention / 4) * 1000);
+    this.#sweeper = setInterval(() => void this.sweep().catch(() => undefined), Math.max(60, this.#retention / 4) * 1000);
     this.#sweeper.unref();
   }
 
@@ -141,14 +151,32 @@ export class Uploads {
     return this.#options.retentionSeconds ?? 24 * 3600;
   }
 
-  #progressFile = (id: string): string => path.join(this.#dir, `${id}.json`);
   #itemsFile = (id: string): string => path.join(this.#dir, `${id}.items.ndjson`);
 
-  #read(id: string): Progress | undefined {
-    try {
-      return JSON.parse(fs.readFileSync(this.#progressFile(id), 'utf8')) as Progress;
-    } catch {
-      return undefined;
+  async #read(id: string): Promise<Progress | undefined> {
+    const db = await this.#database.ready();
+    return (await db.query<{ progress: Progress }>('SELECT progress FROM uploads WHERE upload_id = $1', [id])).rows[0]?.progress;
+  }
+
+  /** Saves an upload's progress, one statement: a crash leaves the last saved batch, never half of one. */
+  async #save(p: Progress): Promise<void> {
+    const db = await this.#database.ready();
+    await db.query(
+      `INSERT INTO uploads (upload_id, caller_id, status, progress, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (upload_id) DO UPDATE SET status = EXCLUDED.status, progress = EXCLUDED.progress, updated_at = EXCLUDED.updated_at`,
+      [p.uploadId, p.callerId, p.status, JSON.stringify(p), p.createdAt, Date.parse(p.updatedAt)],
+    );
+  }
+
+  /** Progress files an earlier version kept (UPL-….json), moved into the database once. */
+  async #adoptFiles(): Promise<void> {
+    for (const file of fs.readdirSync(this.#dir).filter((f) => /^UPL-[0-9a-f]{18}\.json$/.test(f))) {
+      try {
+        await this.#save(JSON.parse(fs.readFileSync(path.join(this.#dir, file), 'utf8')) as Progress);
+        fs.rmSync(path.join(this.#dir, file), { force: true });
+      } catch {
+        // A torn file from a crash mid-write: its upload cannot be told apart from one never made.
+      }
     }
   }
 
@@ -224,7 +252,7 @@ export class Uploads {
       createdAt: now,
       updatedAt: now,
     };
-    await writeFileAtomic(this.#progressFile(uploadId), JSON.stringify(progress), { mode: 0o600 });
+    await this.#save(progress);
     this.#enqueue(progress);
     return publicStatus(progress);
   }
@@ -244,41 +272,35 @@ export class Uploads {
   }
 
   /** The status of one of the caller's uploads; another caller's answers as missing. */
-  status(callerId: string, uploadId: string): UploadStatus {
-    const progress = /^UPL-[0-9a-f]{18}$/.test(uploadId) ? this.#read(uploadId) : undefined;
+  async status(callerId: string, uploadId: string): Promise<UploadStatus> {
+    const progress = /^UPL-[0-9a-f]{18}$/.test(uploadId) ? await this.#read(uploadId) : undefined;
     if (!progress || progress.callerId !== callerId) throw new ApiError(404, 'UPLOAD_NOT_FOUND', `no upload ${uploadId} of yours`);
     return publicStatus(progress);
   }
 
   /** Picks up every upload a stopped gateway left running, and forgets the finished ones past retention. */
-  resume(): number {
-    this.sweep();
-    const running = this.#ids()
-      .map((id) => this.#read(id))
-      .filter((p): p is Progress => p?.status === 'running')
-      .sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1));
+  async resume(): Promise<number> {
+    await this.#adoptFiles();
+    await this.sweep();
+    const db = await this.#database.ready();
+    const running = (await db.query<{ progress: Progress }>("SELECT progress FROM uploads WHERE status = 'running' ORDER BY created_at, upload_id")).rows.map(
+      (r) => r.progress,
+    );
     for (const p of running) this.#enqueue(p);
     return running.length;
   }
 
-  /** Removes the files of uploads finished longer than the retention period ago. */
-  sweep(now = Date.now()): number {
-    let removed = 0;
-    for (const id of this.#ids()) {
-      const p = this.#read(id);
-      if (!p || p.status === 'running' || Date.parse(p.updatedAt) + this.#retention * 1000 > now) continue;
-      fs.rmSync(this.#progressFile(id), { force: true });
-      fs.rmSync(this.#itemsFile(id), { force: true });
-      removed += 1;
-    }
-    return removed;
-  }
-
-  #ids(): string[] {
-    return fs
-      .readdirSync(this.#dir)
-      .filter((f) => /^UPL-[0-9a-f]{18}\.json$/.test(f))
-      .map((f) => f.slice(0, -5));
+  /** Forgets uploads finished longer than the retention period ago (and any rows file left of them). */
+  async sweep(now = Date.now()): Promise<number> {
+    const db = await this.#database.ready();
+    const gone = (
+      await db.query<{ upload_id: string }>("DELETE FROM uploads WHERE status <> 'running' AND updated_at + $1 <= $2 RETURNING upload_id", [
+        this.#retention * 1000,
+        now,
+      ])
+    ).rows;
+    for (const { upload_id: id } of gone) fs.rmSync(this.#itemsFile(id), { force: true });
+    return gone.length;
   }
 
   /** Waits for the batch in progress to reach a saved point; no new batch starts. */
@@ -346,7 +368,7 @@ export class Uploads {
 
   /** Sends one batch of the upload and saves its progress; answers whether the upload is finished. */
   async #batch(uploadId: string): Promise<boolean> {
-    let progress = this.#read(uploadId);
+    let progress = await this.#read(uploadId);
     if (!progress || progress.status !== 'running') return true;
     const start: number = progress.processed;
     const rows = await this.#rows(uploadId, start, progress.batchSize);
@@ -380,13 +402,13 @@ export class Uploads {
     progress = { ...progress, processed, recorded, alreadyRecorded, failed, failures, status: done ? 'done' : 'running', updatedAt: new Date().toISOString() };
     this.#remaining.set(uploadId, progress.total - processed);
     if (done) await this.#finish(uploadId, progress);
-    else await writeFileAtomic(this.#progressFile(uploadId), JSON.stringify(progress), { mode: 0o600 });
+    else await this.#save(progress);
     return done;
   }
 
   /** Saves the final status; the rows are no longer needed. */
   async #finish(uploadId: string, progress: Progress): Promise<void> {
-    await writeFileAtomic(this.#progressFile(uploadId), JSON.stringify(progress), { mode: 0o600 });
+    await this.#save(progress);
     await this.#readers.get(uploadId)?.return?.();
     this.#readers.delete(uploadId);
     fs.rmSync(this.#itemsFile(uploadId), { force: true });

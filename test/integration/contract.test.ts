@@ -56,7 +56,7 @@ beforeAll(async () => {
   keys = await bootstrapCallers(services.config, services.callers);
   // Files the fuzzer uploads are accepted and followed here, but their batches do not reach the ledger: the
   // peers stay free for the contract under test, and the transfer suite sends real uploads.
-  const uploads = new Uploads(dataDir, async (_caller, items) => ({
+  const uploads = new Uploads(services.database, dataDir, async (_caller, items) => ({
     results: items.map((_item, index) => ({ index, status: 'failed' as const, code: 'NOT_SENT' })),
   }));
   monitor = await startMonitor({

@@ -155,7 +155,7 @@ describe('CSV upload', () => {
       if (!caller) throw new Error('no caller');
       return (await services.ledger.submit(caller, { fn: 'transfer:recordBatch', input: { items, mode: 'partial' } })).result as BatchOutcome;
     };
-    const crashing = new Uploads(dataDir, submit, {
+    const crashing = new Uploads(services.database, dataDir, submit, {
       batchSize: 40,
       onBatchAnswered: (_id, batch) => {
         if (batch === 1) throw new Error('gateway killed');

@@ -17,6 +17,7 @@ import type { EvidenceBundle } from '../audit/bundle';
 import type { OfflinePort } from '../plugins/app/ledger';
 import { ApiError } from '../errors';
 import { Idempotency } from '../idempotency';
+import { GatewayDatabase } from '../store/database';
 import type { IndexPort } from '../monitor-index';
 import { createMetrics } from '../metrics';
 
@@ -345,9 +346,10 @@ export async function startRouteTestApp(overrides: Partial<GatewayConfig> = {}):
   await callers.add({ id: 'public', mspId: 'AuditorMSP', role: 'auditor', entityId: 'x', certificate: pub.cert, privateKey: pub.key, withApiKey: false });
   const ledger = new FakeLedger();
   const index = new FakeIndex();
-  const services: Services = { config, callers, ledger, index, metrics: createMetrics(), idempotency: new Idempotency(dataDir) };
+  const database = new GatewayDatabase({ dir: path.join(dataDir, 'db') });
+  const services: Services = { config, callers, ledger, index, metrics: createMetrics(), database, idempotency: new Idempotency(database, dataDir) };
   const app = await buildApp(services);
-  app.addHook('onClose', () => services.idempotency.close());
+  app.addHook('onClose', () => database.close());
   // Every route the app registers, with the roles its config names: the role matrix below covers them all.
   const probe = Fastify();
   probe.addHook('onRoute', (route) => void routes.push(route));
@@ -363,6 +365,12 @@ export async function startRouteTestApp(overrides: Partial<GatewayConfig> = {}):
       ...(payload === undefined ? {} : { payload: JSON.stringify(payload) }),
     });
   return { app, ledger, index, services, keys, routes, dataDir, auth, send };
+}
+
+/** The gateway's database and idempotency store over a data folder, for tests that build their own app. */
+export function gatewayState(dir: string): Pick<Services, 'database' | 'idempotency'> {
+  const database = new GatewayDatabase({ dir: path.join(dir, 'db') });
+  return { database, idempotency: new Idempotency(database, dir) };
 }
 
 /** A transfer that passes the gateway's schema. */

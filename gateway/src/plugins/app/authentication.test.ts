@@ -4,9 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildApp } from '../../app';
 import { CallerRegistry, Vault } from '../../fabric/identities';
-import { Idempotency } from '../../idempotency';
 import { createMetrics } from '../../metrics';
-import { certificate, FakeLedger, type RouteTestApp, startRouteTestApp, testConfig } from '../../test/harness';
+import { certificate, FakeLedger, gatewayState, type RouteTestApp, startRouteTestApp, testConfig } from '../../test/harness';
 
 let t: RouteTestApp;
 beforeAll(async () => {
@@ -57,7 +56,7 @@ describe('revocation and rotation by the admin command', () => {
       callers,
       ledger: new FakeLedger(),
       metrics: createMetrics(),
-      idempotency: new Idempotency(dir),
+      ...gatewayState(dir),
     });
     const get = (key: string) => running.inject({ method: 'GET', url: '/v1/rules', headers: { authorization: `Bearer ${key}` } });
     expect((await get(first)).statusCode).toBe(200);

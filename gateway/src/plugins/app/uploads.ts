@@ -2,6 +2,7 @@
 // gateway left running resume once the app is ready, and closing waits for the batch in flight.
 import fp from 'fastify-plugin';
 import { ApiError } from '../../errors';
+import type { GatewayDatabase } from '../../store/database';
 import { type BatchOutcome, Uploads } from '../../uploads';
 
 declare module 'fastify' {
@@ -11,10 +12,12 @@ declare module 'fastify' {
 }
 
 export default fp(
-  async (fastify, opts: { uploads?: Uploads }) => {
+  async (fastify, opts: { uploads?: Uploads; database?: GatewayDatabase }) => {
+    if (!opts.uploads && !opts.database) throw new Error('the uploads plugin needs the uploads service or the gateway database');
     const uploads =
       opts.uploads ??
       new Uploads(
+        opts.database as GatewayDatabase,
         fastify.config.dataDir,
         async (callerId, items) => {
           const caller = fastify.callers.get(callerId);
@@ -30,7 +33,7 @@ export default fp(
       );
     fastify.decorate('uploads', uploads);
     fastify.addHook('onReady', async () => {
-      const resumed = uploads.resume();
+      const resumed = await uploads.resume();
       if (resumed > 0) fastify.log.info({ resumed }, 'resuming CSV uploads');
     });
     fastify.addHook('onClose', async () => uploads.close());

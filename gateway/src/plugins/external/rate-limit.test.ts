@@ -5,9 +5,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildApp } from '../../app';
 import { CallerRegistry, Vault } from '../../fabric/identities';
-import { Idempotency } from '../../idempotency';
 import { createMetrics } from '../../metrics';
-import { certificate, FakeLedger, testConfig } from '../../test/harness';
+import { certificate, FakeLedger, gatewayState, testConfig } from '../../test/harness';
 
 describe('rate limiting', () => {
   let limited: FastifyInstance;
@@ -26,7 +25,7 @@ describe('rate limiting', () => {
       callers,
       ledger: new FakeLedger(),
       metrics: createMetrics(),
-      idempotency: new Idempotency(dir),
+      ...gatewayState(dir),
     });
   });
   afterAll(() => limited.close());

@@ -10,8 +10,8 @@ import * as path from 'node:path';
 import { buildApp, type LedgerPort } from '../../../app';
 import { loadConfig } from '../../../config';
 import { CallerRegistry, Vault } from '../../../fabric/identities';
-import { Idempotency } from '../../../idempotency';
 import { createMetrics, type Metrics } from '../../../metrics';
+import { gatewayState } from '../../../test/harness';
 
 const event = (n: number, eventName: string, payload: unknown): ChaincodeEvent => ({
   blockNumber: BigInt(n),
@@ -67,7 +67,7 @@ async function gatewayWith(
     callers,
     ledger,
     metrics,
-    idempotency: new Idempotency(dir),
+    ...gatewayState(dir),
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   return { app, url: `http://127.0.0.1:${(app.server.address() as net.AddressInfo).port}`, key: apiKey as string, metrics, closed };
