@@ -6,6 +6,8 @@ import {
   blockNumber,
   configOf,
   dataHashMatches,
+  fromBase64,
+  toHex,
   decodeEndorsed,
   type EndorsedTx,
   lastConfigIndex,
@@ -37,8 +39,6 @@ export function check(a: Audit, name: string, ok: boolean, failure: string): boo
   return ok;
 }
 
-const b64 = (s: string): Uint8Array => Buffer.from(s, 'base64');
-const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const sha256 = (...parts: Uint8Array[]): Buffer =>
   crypto
     .createHash('sha256')
@@ -69,7 +69,7 @@ export interface Genesis {
 /** 1. The genesis config, trusted only through the anchors: its hash, or exactly the pinned MSPs and roots. */
 export function checkGenesis(a: Audit): Genesis | undefined {
   const { bundle, anchors } = a;
-  const blocks = bundle.configBlocks.map((b) => common.Block.deserializeBinary(b64(b)));
+  const blocks = bundle.configBlocks.map((b) => common.Block.deserializeBinary(fromBase64(b)));
   const genesis = blocks[0];
   const genesisConfig = genesis ? configOf(genesis) : undefined;
   if (!genesis || blockNumber(genesis) !== 0 || !genesisConfig) {
@@ -175,7 +175,7 @@ export interface Located {
 /** 3. The transaction's block: signed by the orderers under the config in force, whose chain is complete; the transaction in it. */
 export function checkBlock(a: Audit, chain: ConfigChain): Located | undefined {
   const { bundle, report } = a;
-  const block = common.Block.deserializeBinary(b64(bundle.block));
+  const block = common.Block.deserializeBinary(fromBase64(bundle.block));
   const number = blockNumber(block);
   report.blockNumber = String(number);
   const inForce = chain.configAt(block);
@@ -216,7 +216,7 @@ export function checkEnvelope(a: Audit, found: Located, channelId: string): Enve
   const channel = tx.channelHeader.getChannelId();
   check(a, 'transaction type', tx.channelHeader.getType() === common.HeaderType.ENDORSER_TRANSACTION, 'the envelope is not an endorser transaction');
   check(a, 'transaction channel', channel === channelId, `the envelope is for channel ${channel}, not ${channelId}`);
-  const computedTxId = hex(sha256(tx.signatureHeader.getNonce_asU8(), tx.signatureHeader.getCreator_asU8()));
+  const computedTxId = toHex(sha256(tx.signatureHeader.getNonce_asU8(), tx.signatureHeader.getCreator_asU8()));
   check(a, 'transaction id', computedTxId === bundle.transactionId, "the transaction id is not the hash of the envelope's nonce and creator");
   const creator = found.config.checkSigner(tx.signatureHeader.getCreator_asU8(), tx.envelope.getPayload_asU8(), tx.envelope.getSignature_asU8(), at);
   report.creator = signerReport(creator);
@@ -283,7 +283,7 @@ export function checkDefinition(a: Audit, chain: ConfigChain, found: Located): D
   const { bundle, report } = a;
   const sequenceRead = lifecycleFields(found.envelopeBytes, bundle.chaincode).reads.get('Sequence');
   if (!check(a, 'definition read', sequenceRead !== undefined, 'the transaction read no chaincode definition')) return undefined;
-  const definitionBlocks = bundle.definitionBlocks.map((b) => common.Block.deserializeBinary(b64(b)));
+  const definitionBlocks = bundle.definitionBlocks.map((b) => common.Block.deserializeBinary(fromBase64(b)));
   let at = sequenceRead as string;
   let sequence = 0;
   for (let hop = 0; hop < 8; hop += 1) {
@@ -343,7 +343,7 @@ export function checkValidation(a: Audit, found: Located, { tx, at }: Envelope):
   const { bundle, anchors, report } = a;
   const flag = validationFlags(found.block)[found.index];
   report.validationCode = validationName(flag);
-  const attestations = bundle.attestations.map((x) => attestation(b64(x), found.config, tx.envelope, at));
+  const attestations = bundle.attestations.map((x) => attestation(fromBase64(x), found.config, tx.envelope, at));
   report.attestations = attestations.map(({ mspId, subject, validationCode, ok }) => ({ mspId, subject, validationCode, ok }));
   const agreeing = attestations.filter((x) => x.ok && x.code === flag);
   const disagreeing = attestations.filter((x) => x.ok && x.code !== flag);

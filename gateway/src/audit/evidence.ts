@@ -2,13 +2,11 @@
 import { common } from '@hyperledger/fabric-protos';
 import * as fs from 'node:fs';
 import { ApiError, fromFabric } from '../errors';
-import { blockHash, channelHeaderOf, configOf, headerTypeName, lastConfigIndex, txIdOf } from '@regchain/fabric';
+import { blockHash, channelHeaderOf, toBase64, configOf, headerTypeName, lastConfigIndex, txIdOf } from '@regchain/fabric';
 import { ChannelConfig } from './channelconfig';
 import { fingerprint } from './signature';
 import { EVIDENCE_FORMAT, type EvidenceBundle, type TrustAnchors } from './bundle';
 import { lifecycleFields } from './checks';
-
-const b64 = (b: Uint8Array): string => Buffer.from(b).toString('base64');
 
 const version = (v: string): [number, number] => v.split(':').map(Number) as [number, number];
 
@@ -69,10 +67,10 @@ export async function collectEvidence(
     channel: CHANNEL,
     chaincode: CHAINCODE_NAME,
     transactionId,
-    block: b64(blockBytes),
-    configBlocks: configBlocks.map((b) => b64(b.serializeBinary())),
-    definitionBlocks: [...definitionBlocks.values()].map((b) => b64(b.serializeBinary())),
-    attestations: (await attest()).map(b64),
+    block: toBase64(blockBytes),
+    configBlocks: configBlocks.map((b) => toBase64(b.serializeBinary())),
+    definitionBlocks: [...definitionBlocks.values()].map((b) => toBase64(b.serializeBinary())),
+    attestations: (await attest()).map(toBase64),
   };
 }
 

@@ -1,7 +1,7 @@
 // What a block browser shows of a Fabric block: its hashes and, per transaction, the type, creator, endorsers
 // and validation code. Read from the block bytes the peer serves (qscc), which Fabric 3 still answers.
 import { common, msp, peer } from '@hyperledger/fabric-protos';
-import { blockHash, blockNumber, decodeEndorsed, header, headerTypeName, timeOf, validationFlags, validationName } from '@regchain/fabric';
+import { blockHash, blockNumber, toHex, decodeEndorsed, header, headerTypeName, timeOf, validationFlags, validationName } from '@regchain/fabric';
 import { x509 } from './signature';
 
 export interface Identity {
@@ -29,8 +29,6 @@ export interface BlockSummary {
   readonly dataHash: string;
   readonly transactions: TransactionSummary[];
 }
-
-const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
 function identityOf(serialized: Uint8Array): Identity | undefined {
   try {
@@ -75,8 +73,8 @@ export function describeBlock(block: common.Block): BlockSummary {
   return {
     number: String(blockNumber(block)),
     hash: blockHash(block),
-    previousHash: hex(head.getPreviousHash_asU8()),
-    dataHash: hex(head.getDataHash_asU8()),
+    previousHash: toHex(head.getPreviousHash_asU8()),
+    dataHash: toHex(head.getDataHash_asU8()),
     transactions: (block.getData()?.getDataList_asU8() ?? []).map((d, i) => describeTransaction(i, d, flags)),
   };
 }

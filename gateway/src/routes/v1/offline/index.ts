@@ -6,7 +6,7 @@ import { type TSchema, Type } from '@sinclair/typebox';
 import { errorResponses, TransactionId } from '../../../schemas/responses';
 import { common, gateway as gatewayProtos, msp, peer } from '@hyperledger/fabric-protos';
 import { callerOf } from '../../../plugins/app/authentication';
-import { validationName } from '@regchain/fabric';
+import { fromBase64, toBase64, validationName } from '@regchain/fabric';
 import { ApiError, invalidCommit } from '../../../errors';
 import type { Caller } from '../../../fabric/identities';
 
@@ -19,8 +19,6 @@ const Committed = Type.Object(
   { transactionId: TransactionId, blockNumber: Type.String(), validationCode: Type.String() },
   { description: 'the commit: block and validation code' },
 );
-const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
-const bytes = (text: string): Uint8Array => Buffer.from(text, 'base64');
 
 /** Decodes what a member sends back, as a 400 when it is not the message it should be. */
 function decoded<T>(what: string, parse: () => T): T {
@@ -53,7 +51,7 @@ function requireOwnCreator(caller: Caller, serializedIdentity: Uint8Array, what:
  * registered certificate, so a wrong or empty one is the caller's 400, not a refusal from the peers.
  */
 function requireOwnSignature(caller: Caller, message: Uint8Array, signature: string, what: string): void {
-  const sig = bytes(signature);
+  const sig = fromBase64(signature);
   let ok = false;
   try {
     ok = sig.length > 0 && crypto.verify('sha256', message, new crypto.X509Certificate(caller.certificate).publicKey, sig);
@@ -104,7 +102,7 @@ const offlineRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request) => {
       const { fn, input, transient } = request.body;
       const proposal = offline.propose(callerOf(request), { fn, input, ...(transient ? { transient } : {}) });
-      return { transactionId: proposal.transactionId, proposal: b64(proposal.bytes), digest: b64(proposal.digest) };
+      return { transactionId: proposal.transactionId, proposal: toBase64(proposal.bytes), digest: toBase64(proposal.digest) };
     },
   );
 
@@ -122,7 +120,7 @@ const offlineRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const body = request.body;
       const caller = callerOf(request);
       const { creator, message, proposedAt } = decoded('proposal', () => {
-        const signed = gatewayProtos.ProposedTransaction.deserializeBinary(bytes(body.proposal)).getProposal();
+        const signed = gatewayProtos.ProposedTransaction.deserializeBinary(fromBase64(body.proposal)).getProposal();
         const proposalBytes = signed?.getProposalBytes_asU8() ?? new Uint8Array();
         const header = common.Header.deserializeBinary(peer.Proposal.deserializeBinary(proposalBytes).getHeader_asU8());
         const timestamp = common.ChannelHeader.deserializeBinary(header.getChannelHeader_asU8()).getTimestamp();
@@ -148,12 +146,12 @@ const offlineRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         );
       }
       requireOwnSignature(caller, message, body.signature, 'proposal');
-      const transaction = await offline.endorse(caller, bytes(body.proposal), bytes(body.signature));
+      const transaction = await offline.endorse(caller, fromBase64(body.proposal), fromBase64(body.signature));
       const result = Buffer.from(transaction.result).toString('utf8');
       return {
         transactionId: transaction.transactionId,
-        transaction: b64(transaction.bytes),
-        digest: b64(transaction.digest),
+        transaction: toBase64(transaction.bytes),
+        digest: toBase64(transaction.digest),
         result: result ? (JSON.parse(result) as unknown) : null,
       };
     },
@@ -174,7 +172,7 @@ const offlineRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const caller = callerOf(request);
       const payload = decoded(
         'transaction',
-        () => gatewayProtos.PreparedTransaction.deserializeBinary(bytes(body.transaction)).getEnvelope()?.getPayload_asU8() ?? new Uint8Array(),
+        () => gatewayProtos.PreparedTransaction.deserializeBinary(fromBase64(body.transaction)).getEnvelope()?.getPayload_asU8() ?? new Uint8Array(),
       );
       requireOwnCreator(
         caller,
@@ -182,8 +180,8 @@ const offlineRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         'transaction',
       );
       requireOwnSignature(caller, payload, body.signature, 'transaction');
-      const commit = await offline.submit(caller, bytes(body.transaction), bytes(body.signature));
-      return { transactionId: commit.transactionId, commit: b64(commit.bytes), digest: b64(commit.digest) };
+      const commit = await offline.submit(caller, fromBase64(body.transaction), fromBase64(body.signature));
+      return { transactionId: commit.transactionId, commit: toBase64(commit.bytes), digest: toBase64(commit.digest) };
     },
   );
 
@@ -196,11 +194,11 @@ const offlineRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request) => {
       const body = request.body;
       const caller = callerOf(request);
-      const requestBytes = decoded('commit', () => gatewayProtos.SignedCommitStatusRequest.deserializeBinary(bytes(body.commit)).getRequest_asU8());
+      const requestBytes = decoded('commit', () => gatewayProtos.SignedCommitStatusRequest.deserializeBinary(fromBase64(body.commit)).getRequest_asU8());
       const identity = decoded('commit', () => gatewayProtos.CommitStatusRequest.deserializeBinary(requestBytes).getIdentity_asU8());
       requireOwnCreator(caller, identity, 'commit');
       requireOwnSignature(caller, requestBytes, body.signature, 'commit');
-      const status = await offline.commitStatus(caller, bytes(body.commit), bytes(body.signature));
+      const status = await offline.commitStatus(caller, fromBase64(body.commit), fromBase64(body.signature));
       if (!status.successful) throw invalidCommit(status.code, status.transactionId, status);
       return { transactionId: status.transactionId, blockNumber: status.blockNumber.toString(), validationCode: validationName(status.code) };
     },
