@@ -38,7 +38,7 @@ export async function benchGateway(name: string): Promise<BenchGateway> {
     dataDir,
     close: async () => {
       await app.close();
-      services.ledger.close();
+      await services.close();
     },
   };
 }

@@ -169,7 +169,7 @@ async function main(): Promise<void> {
   );
   direct.close();
   await app.close();
-  services.ledger.close();
+  await services.close();
 }
 
 main().catch((err: unknown) => {

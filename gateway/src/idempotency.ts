@@ -38,7 +38,9 @@ type JournalLine =
 export const MIGRATED_JOURNAL = 'idempotency.jsonl.migrated';
 
 export class Idempotency {
-  readonly #opening: Promise<Database>;
+  readonly #database: GatewayDatabase;
+  readonly #dataDir: string;
+  #opening: Promise<Database> | undefined;
   #db: Database | undefined;
   readonly #ttl: number;
   readonly #max: number;
@@ -54,21 +56,27 @@ export class Idempotency {
     this.#ttl = options.ttlMs ?? 24 * 3600 * 1000;
     this.#max = options.maxEntries ?? 100_000;
     this.#now = options.now ?? Date.now;
-    this.#opening = (async () => {
-      const db = await database.ready();
+    this.#database = database;
+    this.#dataDir = dataDir;
+  }
+
+  /** Opens the store on first use: frees keys a stopped gateway left pending, moves an old journal in once. */
+  #open(): Promise<Database> {
+    const dataDir = this.#dataDir;
+    this.#opening ??= (async () => {
+      const db = await this.#database.ready();
       this.#db = db;
       await this.#adopt(path.join(dataDir, 'idempotency.jsonl'));
       await db.query("DELETE FROM idempotency WHERE state = 'pending'");
       await this.#expire(true);
       return db;
     })();
-    // A failure is the caller's to hear (ready, begin), not an unhandled rejection.
-    this.#opening.catch(() => undefined);
+    return this.#opening;
   }
 
   /** Waits for the database: a gateway that cannot open it does not start. */
   async ready(): Promise<void> {
-    await this.#opening;
+    await this.#open();
   }
 
   get #sql(): Database {
@@ -104,7 +112,7 @@ export class Idempotency {
 
   /** Keys remembered now. */
   async size(): Promise<number> {
-    await this.#opening;
+    await this.#open();
     return this.#count();
   }
 
@@ -132,7 +140,7 @@ export class Idempotency {
    */
   async begin(callerId: string, key: string, request: unknown): Promise<Begin> {
     if (!IDEMPOTENCY_KEY.test(key)) throw new ApiError(400, 'VALIDATION_FAILED', 'Idempotency-Key must be 1-128 letters, digits or ._:-');
-    const db = await this.#opening;
+    const db = await this.#open();
     await this.#expire();
     const scope = `${callerId}:${key}`;
     const requestHash = crypto.createHash('sha256').update(JSON.stringify(request)).digest('hex');

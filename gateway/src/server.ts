@@ -6,14 +6,13 @@ import { createServices } from './services';
 async function main(): Promise<void> {
   const services = createServices();
   // The database opened and migrated (an earlier version's files moved in) before the first request.
-  await services.database.ready();
+  await services.idempotency.ready();
   const app = await buildApp(services);
   closeWithGrace({ delay: 30_000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'closing after an error');
     else app.log.info({ signal, inFlight: services.ledger.inFlight }, 'closing: finishing in-flight requests');
     await app.close();
-    services.ledger.close();
-    await services.database.close();
+    await services.close();
   });
   await app.listen({ host: services.config.host, port: services.config.port });
 }

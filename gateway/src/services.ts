@@ -9,19 +9,25 @@ import { Idempotency } from './idempotency';
 import { GatewayDatabase } from './store/database';
 import { createMetrics } from './metrics';
 
-export function createServices(config: GatewayConfig = loadConfig()): Services & { ledger: FabricLedger } {
+/** The services, and how to close them: the ledger's connections and the database. */
+export function createServices(config: GatewayConfig = loadConfig()): Services & { ledger: FabricLedger; close(): Promise<void> } {
   const metrics = createMetrics();
   const database = new GatewayDatabase({ url: config.databaseUrl, dir: path.join(config.dataDir, 'db') });
   const callers = new CallerRegistry(config.dataDir, Vault.open(config.secretFile, config.secret, path.join(config.dataDir, 'vault.secret')));
+  const ledger = new FabricLedger(callers, metrics, loadProfile(config.profile, config.channel), {
+    channel: config.channel,
+    chaincode: config.chaincode,
+    deadlines: config.deadlines,
+  });
   return {
     config,
     callers,
     metrics,
-    ledger: new FabricLedger(callers, metrics, loadProfile(config.profile, config.channel), {
-      channel: config.channel,
-      chaincode: config.chaincode,
-      deadlines: config.deadlines,
-    }),
+    ledger,
+    async close(): Promise<void> {
+      ledger.close();
+      await database.close();
+    },
     database,
     idempotency: new Idempotency(database, config.dataDir),
   };

@@ -49,7 +49,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await app?.close();
-  services?.ledger.close();
+  await services?.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 

@@ -92,7 +92,7 @@ afterAll(async () => {
   }
   await app?.close();
   await monitor?.close();
-  services?.ledger.close();
+  await services?.close();
 });
 
 interface Outcome {

@@ -36,7 +36,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app.close();
-  services.ledger.close();
+  await services.close();
 });
 
 async function post(as: string, route: string, body: unknown): Promise<{ status: number; body: { transactionId?: string } }> {

@@ -46,7 +46,7 @@ async function startGateway(): Promise<Running> {
     url: `http://127.0.0.1:${address.port}`,
     async close() {
       await app.close();
-      services.ledger.close();
+      await services.close();
     },
   };
 }

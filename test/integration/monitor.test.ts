@@ -47,7 +47,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app.close();
-  services.ledger.close();
+  await services.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 

@@ -298,7 +298,7 @@ afterAll(async () => {
   await call('regulator1', { method: 'POST', url: `/v1/rules/${ids.rule.other}/deactivate` });
   await call('regulator1', { method: 'POST', url: `/v1/rules/${ids.rule.own.bank}/deactivate` });
   await app?.close();
-  services.ledger.close();
+  await services.close();
 });
 
 describe('need to know on every route', () => {

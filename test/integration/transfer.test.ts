@@ -37,7 +37,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app.close();
-  services.ledger.close();
+  await services.close();
 });
 
 async function api<T = any>(who: string, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown, on: FastifyInstance = app) {

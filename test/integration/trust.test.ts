@@ -57,7 +57,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app.close();
-  services.ledger.close();
+  await services.close();
   clients.close();
 });
 

@@ -51,13 +51,16 @@ describe('revocation and rotation by the admin command', () => {
     const other = (
       await callers.add({ id: 'other', mspId: 'BankMSP', role: 'bank', entityId: 'x', certificate: 'c2', privateKey: certificate().key, withApiKey: true })
     ).apiKey as string;
+    const state = gatewayState(dir);
     const running = await buildApp({
       config: testConfig(dir, { secret: 's', bodyLimit: 1024, rateLimitPerMinute: 1000, addressRateLimitPerMinute: 1000 }),
       callers,
       ledger: new FakeLedger(),
       metrics: createMetrics(),
-      ...gatewayState(dir),
+      ...state,
     });
+    // The database closes with the app: nothing of it outlives the test file.
+    running.addHook('onClose', () => state.database.close());
     const get = (key: string) => running.inject({ method: 'GET', url: '/v1/rules', headers: { authorization: `Bearer ${key}` } });
     expect((await get(first)).statusCode).toBe(200);
     // The admin command runs in its own process, with its own view of the store.

@@ -20,13 +20,16 @@ describe('rate limiting', () => {
         (await callers.add({ id, mspId: 'BankMSP', role: 'bank', entityId: 'x', certificate: 'c', privateKey: certificate().key, withApiKey: true }))
           .apiKey as string,
       );
+    const state = gatewayState(dir);
     limited = await buildApp({
       config: testConfig(dir, { secret: 's', bodyLimit: 1024, rateLimitPerMinute: 3, addressRateLimitPerMinute: 10 }),
       callers,
       ledger: new FakeLedger(),
       metrics: createMetrics(),
-      ...gatewayState(dir),
+      ...state,
     });
+    // The database closes with the app: nothing of it outlives the test file.
+    limited.addHook('onClose', () => state.database.close());
   });
   afterAll(() => limited.close());
 

@@ -62,13 +62,16 @@ async function gatewayWith(
   });
   const { ledger, closed } = channelOf(events);
   const metrics = createMetrics();
+  const state = gatewayState(dir);
   const app = await buildApp({
     config: { ...loadConfig({}), dataDir: dir, logLevel: 'silent', streamBufferBytes: bufferBytes },
     callers,
     ledger,
     metrics,
-    ...gatewayState(dir),
+    ...state,
   });
+  // The database closes with the app: nothing of it outlives the test file.
+  app.addHook('onClose', () => state.database.close());
   await app.listen({ host: '127.0.0.1', port: 0 });
   return { app, url: `http://127.0.0.1:${(app.server.address() as net.AddressInfo).port}`, key: apiKey as string, metrics, closed };
 }
