@@ -3,24 +3,7 @@
 import { common, msp, peer } from '@hyperledger/fabric-protos';
 import { CHAINCODE_NAME, type DomainEvent, type EventBatch, EVENT_NAME } from '@regchain/common';
 import * as crypto from 'node:crypto';
-
-/** DER of one length. */
-function derLength(n: number): Buffer {
-  if (n < 0x80) return Buffer.from([n]);
-  const bytes: number[] = [];
-  for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v % 256);
-  return Buffer.from([0x80 | bytes.length, ...bytes]);
-}
-
-const der = (tag: number, body: Buffer): Buffer => Buffer.concat([Buffer.from([tag]), derLength(body.length), body]);
-
-function derInteger(value: bigint): Buffer {
-  let hex = value.toString(16);
-  if (hex.length % 2) hex = `0${hex}`;
-  let body = Buffer.from(hex, 'hex');
-  if (((body[0] as number) & 0x80) !== 0) body = Buffer.concat([Buffer.from([0]), body]);
-  return der(0x02, body);
-}
+import { der, derInteger } from './der';
 
 export function header(block: common.Block): common.BlockHeader {
   const h = block.getHeader();

@@ -4,6 +4,7 @@
 // S is brought to the lower half of the curve order, as Fabric requires, and the signature is DER.
 import { hash, type Hash, type Signer } from '@hyperledger/fabric-gateway';
 import * as crypto from 'node:crypto';
+import { der, derInteger } from './der';
 
 /** How a connection signs: the signer and the hash fabric-gateway must apply before it, which belong together. */
 export interface Signing {
@@ -17,22 +18,13 @@ const HALF_N = P256_N >> 1n;
 
 const bigintOf = (bytes: Uint8Array): bigint => BigInt(`0x${Buffer.from(bytes).toString('hex') || '0'}`);
 
-function derInteger(value: bigint): Buffer {
-  let hex = value.toString(16);
-  if (hex.length % 2) hex = `0${hex}`;
-  let body = Buffer.from(hex, 'hex');
-  if (((body[0] as number) & 0x80) !== 0) body = Buffer.concat([Buffer.from([0]), body]);
-  return Buffer.concat([Buffer.from([0x02, body.length]), body]);
-}
-
 /** An ECDSA signature (r, s) as DER with a low S. */
 export function lowS(p1363: Uint8Array): Uint8Array {
   const half = p1363.length / 2;
   const r = bigintOf(p1363.subarray(0, half));
   let s = bigintOf(p1363.subarray(half));
   if (s > HALF_N) s = P256_N - s;
-  const body = Buffer.concat([derInteger(r), derInteger(s)]);
-  return Buffer.concat([Buffer.from([0x30, body.length]), body]);
+  return der(0x30, Buffer.concat([derInteger(r), derInteger(s)]));
 }
 
 /** Signing with a P-256 private key by Node's crypto; for other keys, fabric-gateway's own signer. */

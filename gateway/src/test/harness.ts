@@ -103,6 +103,18 @@ export class FakeLedger implements LedgerPort {
   /** What qscc says of transactions, by id. */
   statuses = new Map<string, TransactionStatus>();
 
+  /** Commits transaction `transactionId` (valid, block 7) as created by `creator`. */
+  commitAs(creator: Caller, transactionId = TX): void {
+    this.statuses.set(transactionId, {
+      transactionId,
+      status: 'committed',
+      validationCode: 'VALID',
+      valid: true,
+      blockNumber: '7',
+      creator: { mspId: creator.mspId, certificate: creator.certificate },
+    });
+  }
+
   async querySystem(caller: Caller, chaincode: 'qscc' | '_lifecycle', fn: string, args: readonly (string | Uint8Array)[]): Promise<Uint8Array> {
     this.calls.push({ caller: caller.id, call: { fn: `${chaincode}:${fn}`, input: args.map((a) => (typeof a === 'string' ? a : '<bytes>')) } });
     if (chaincode === '_lifecycle') return definition();

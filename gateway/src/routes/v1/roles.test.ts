@@ -190,15 +190,7 @@ it.each(EVERYONE)('as %s: every route it is served answers its documented status
     t.ledger.calls = [];
     // The transaction is the caller's own: qscc names it its creator.
     const me = t.services.callers.get(`${role}-1`);
-    if (me)
-      t.ledger.statuses.set(TX, {
-        transactionId: TX,
-        status: 'committed',
-        validationCode: 'VALID',
-        valid: true,
-        blockNumber: '7',
-        creator: { mspId: me.mspId, certificate: me.certificate },
-      });
+    if (me) t.ledger.commitAs(me);
     t.ledger.next = () => shaped(schema?.response?.[String(e.status)]);
     t.index.next = () => shaped(schema?.response?.[String(e.status)]) as Record<string, unknown>;
     const res = await t.app.inject({

@@ -7,14 +7,8 @@ const send: RouteTestApp['send'] = (...request) => t.send(...request);
 
 it("answers a member's own transaction, and another's exactly as a missing one", async () => {
   const bank = t.services.callers.get('bank-1');
-  t.ledger.statuses.set(TX, {
-    transactionId: TX,
-    status: 'committed',
-    validationCode: 'VALID',
-    valid: true,
-    blockNumber: '7',
-    creator: { mspId: 'BankMSP', certificate: bank?.certificate ?? '' },
-  });
+  if (!bank) throw new Error('no caller bank-1');
+  t.ledger.commitAs(bank);
   expect((await send('bank', 'GET', `/v1/transactions/${TX}`)).json()).toMatchObject({ transactionId: TX, validationCode: 'VALID', blockNumber: '7' });
   const other = await send('enterprise', 'GET', `/v1/transactions/${TX}`);
   const missing = await send('enterprise', 'GET', `/v1/transactions/${'cd'.repeat(32)}`);
