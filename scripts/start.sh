@@ -8,7 +8,7 @@ prepare
 step "starting the network (3 Raft orderers, 5 peers, 4 CAs) and deploying the chaincode"
 npx tsx network/src/cli.ts up "$@"
 step "creating the gateway's callers for the network's users"
-npx tsx gateway/src/admin.ts bootstrap
+npx tsx gateway/src/admin/cli.ts bootstrap
 step "starting the REST gateway"
 npx tsx network/src/cli.ts gateway start
 step "starting the monitor (typology detectors over committed blocks, index in PGlite)"

@@ -13,7 +13,7 @@ import { createMetrics } from './metrics';
 export function createServices(config: GatewayConfig = loadConfig()): Services & { ledger: FabricLedger; close(): Promise<void> } {
   const metrics = createMetrics();
   const database = new GatewayDatabase({ url: config.databaseUrl, dir: path.join(config.dataDir, 'db') });
-  const callers = new CallerRegistry(config.dataDir, Vault.open(config.secretFile, config.secret, path.join(config.dataDir, 'vault.secret')));
+  const callers = new CallerRegistry(database, Vault.open(config.secretFile, config.secret, path.join(config.dataDir, 'vault.secret')), config.dataDir);
   const ledger = new FabricLedger(callers, metrics, loadProfile(config.profile, config.channel), {
     channel: config.channel,
     chaincode: config.chaincode,

@@ -190,7 +190,7 @@ describe('the console', () => {
     }
 
     // A key revoked while the console is open: the next call is refused, and the console signs out saying why.
-    const auditor = services.callers.get('auditor1');
+    const auditor = await services.callers.get('auditor1');
     const temp = await services.callers.add({
       id: `console-temp-${run}`,
       mspId: 'AuditorMSP',

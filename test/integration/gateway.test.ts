@@ -3,12 +3,14 @@ import { sleep } from '@regchain/common';
 import { signers } from '@hyperledger/fabric-gateway';
 import { common, gateway as gatewayProtos, peer } from '@hyperledger/fabric-protos';
 import type { FastifyInstance } from 'fastify';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildApp } from '../../gateway/src/app';
+import { AdminClient, listenAdmin } from '../../gateway/src/admin/socket';
 import { anchorsFromFile } from '../../gateway/src/audit/evidence';
 import { type EvidenceBundle, verifyEvidence } from '../../gateway/src/audit/verify';
 import { loadConfig } from '../../gateway/src/config';
@@ -19,6 +21,7 @@ import { enrolledUser, registerAndEnroll } from '../../network/src/ca';
 import { genesisBlock, STATE_DIR } from '../../network/src/paths';
 import { orgByKey, PEER_ORGS, PEERS } from '../../network/src/topology';
 
+const execFileAsync = promisify(execFile);
 const run = Date.now().toString(36);
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'regchain-gateway-it-'));
 const ENT = orgByKey('enterprise').users[0]?.entityId as string;
@@ -40,12 +43,14 @@ async function startGateway(): Promise<Running> {
   });
   const app = await buildApp(services);
   await app.listen({ host: '127.0.0.1', port: 0 });
+  const admin = await listenAdmin(services.callers, dataDir);
   const address = app.server.address() as { port: number };
   return {
     app,
     url: `http://127.0.0.1:${address.port}`,
     async close() {
       await app.close();
+      await admin.close();
       await services.close();
     },
   };
@@ -62,8 +67,16 @@ beforeAll(async () => {
     logLevel: 'silent',
   });
   keys = await bootstrapCallers(services.config, services.callers);
+  // The database is one process's at a time (embedded PGlite): the gateway opens it next.
+  await services.close();
   gw = await startGateway();
 });
+
+/** Whether any file of the gateway's data folder (its database's included) holds a private key in the clear. */
+function plaintextKeyOnDisk(): boolean {
+  const files = (fs.readdirSync(dataDir, { recursive: true }) as string[]).map((f) => path.join(dataDir, f)).filter((f) => fs.statSync(f).isFile());
+  return files.some((f) => fs.readFileSync(f, 'latin1').includes('PRIVATE KEY'));
+}
 
 afterAll(async () => {
   await gw.close();
@@ -355,9 +368,22 @@ describe('readiness', () => {
 describe('callers and shutdown', () => {
   it('creates a caller with the admin command, enrolled at its CA, usable without a restart', async () => {
     const name = `ops-${run}`;
-    const out = execFileSync(
+    // Asynchronously: the gateway it talks to (through the admin socket) runs in this process.
+    const { stdout: out } = await execFileAsync(
       process.execPath,
-      [require.resolve('tsx/cli'), 'gateway/src/admin.ts', 'create-caller', '--msp', 'EnterpriseMSP', '--name', name, '--role', 'enterprise', '--entity', ENT],
+      [
+        require.resolve('tsx/cli'),
+        'gateway/src/admin/cli.ts',
+        'create-caller',
+        '--msp',
+        'EnterpriseMSP',
+        '--name',
+        name,
+        '--role',
+        'enterprise',
+        '--entity',
+        ENT,
+      ],
       {
         cwd: path.resolve(__dirname, '..', '..'),
         env: { ...process.env, REGCHAIN_GATEWAY_DATA: dataDir, REGCHAIN_GATEWAY_SECRET: 'integration-secret', REGCHAIN_QUIET: '1' },
@@ -369,7 +395,7 @@ describe('callers and shutdown', () => {
     keys[name] = created.apiKey;
     const account = await api(name, 'POST', '/v1/accounts', { accountId: `ops-acc-${run}`, ownerEntityId: ENT, name: 'ops', holderBankId: BANK });
     expect(account.status).toBe(201);
-    expect(fs.readFileSync(path.join(dataDir, 'callers.json'), 'utf8')).not.toContain('PRIVATE KEY');
+    expect(plaintextKeyOnDisk()).toBe(false);
     expect(enrolledUser(orgByKey('enterprise'), name)).toBeUndefined();
   });
 
@@ -392,7 +418,7 @@ describe('custodial keys', () => {
       return fs.existsSync(dir) ? fs.readdirSync(dir).filter((u) => u.includes('.gw-') && fs.existsSync(path.join(dir, u, 'msp', 'keystore'))) : [];
     });
     expect(leftovers).toEqual([]);
-    expect(fs.readFileSync(path.join(dataDir, 'callers.json'), 'utf8')).not.toContain('PRIVATE KEY');
+    expect(plaintextKeyOnDisk()).toBe(false);
   });
 });
 
@@ -401,13 +427,9 @@ describe('offline signing', () => {
     const fabric = await ensureFabric();
     const member = `offline-${run}`;
     const enrolled = await registerAndEnroll(fabric, orgByKey('bank'), { name: member, role: 'bank', entityId: BANK });
-    const services = createServices({
-      ...loadConfig({ REGCHAIN_HOME: process.env.REGCHAIN_HOME, REGCHAIN_PORT_OFFSET: process.env.REGCHAIN_PORT_OFFSET }),
-      dataDir,
-      secret: 'integration-secret',
-      logLevel: 'silent',
-    });
-    const { apiKey } = await services.callers.add({
+    // Registered by the admin command while the gateway runs: through its admin socket.
+    const admin = (await AdminClient.connect(dataDir)) as AdminClient;
+    const { apiKey } = await admin.add({
       id: member,
       mspId: 'BankMSP',
       role: 'bank',
@@ -416,9 +438,7 @@ describe('offline signing', () => {
       withApiKey: true,
     });
     keys[member] = apiKey as string;
-    await gw.close();
-    gw = await startGateway();
-    expect(fs.readFileSync(path.join(dataDir, 'callers.json'), 'utf8')).not.toContain('PRIVATE KEY');
+    expect(plaintextKeyOnDisk()).toBe(false);
     const sign = signers.newPrivateKeySigner(crypto.createPrivateKey(fs.readFileSync(enrolled.keyPath)));
     const signed = async (digest: string): Promise<string> => Buffer.from(await sign(Buffer.from(digest, 'base64'))).toString('base64');
 

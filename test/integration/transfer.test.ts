@@ -151,7 +151,7 @@ describe('CSV upload', () => {
 
     // A gateway that dies after the second batch committed, before it noted so.
     const submit = async (callerId: string, items: readonly unknown[]): Promise<BatchOutcome> => {
-      const caller = services.callers.get(callerId);
+      const caller = await services.callers.get(callerId);
       if (!caller) throw new Error('no caller');
       return (await services.ledger.submit(caller, { fn: 'transfer:recordBatch', input: { items, mode: 'partial' } })).result as BatchOutcome;
     };

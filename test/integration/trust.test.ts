@@ -362,8 +362,9 @@ describe('revocation reaches Fabric', () => {
     const later = await api('bank1', 'POST', '/v1/accounts', { accountId: `rv-4-${run}`, ownerEntityId: ENT, name: 'later' });
     // The auditor's own peer may commit the block a moment after the bank's did.
     for (let i = 0; i < 50 && (await api('auditor1', 'GET', `/v1/transactions/${later.body.transactionId}`)).status !== 200; i += 1) await sleep(100);
+    const auditor = (await services.callers.get('auditor1')) as Caller;
     const bundle = await collectEvidence(
-      (fn, ...args) => services.ledger.querySystem(services.callers.get('auditor1') as Caller, 'qscc', fn, args),
+      (fn, ...args) => services.ledger.querySystem(auditor, 'qscc', fn, args),
       later.body.transactionId,
       () => Promise.resolve([]),
       {

@@ -10,7 +10,7 @@ const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 
 describe.each([
   ['npm run network', ['network/src/cli.ts', 'down', '--purg']],
-  ['npm run gateway:admin', ['gateway/src/admin.ts', 'revoke-caller', '--name', 'x', '--forever']],
+  ['npm run gateway:admin', ['gateway/src/admin/cli.ts', 'revoke-caller', '--name', 'x', '--forever']],
   ['npm run detect', ['monitor/src/detect.ts', 'transfers.csv', '--out', 'x.json', '--labelz', 'l.csv']],
   ['npm run audit:verify', ['gateway/src/audit/cli.ts', 'bundle.json', '--trusting']],
   ['npm run bench:index', ['monitor/src/bench-index.ts', '--transfer', '5']],

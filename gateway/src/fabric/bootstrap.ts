@@ -8,7 +8,7 @@ import { Value } from '@sinclair/typebox/value';
 import { ROLES } from '@regchain/common';
 import type { GatewayConfig } from '../config';
 import { CaError, CertificateAuthority, type Enrolment, type NewIdentity } from './ca';
-import type { CallerRegistry } from './identities';
+import type { CallerAdmin } from './identities';
 import { certificateAuthorityOf } from '@regchain/fabric';
 
 const Users = Type.Array(
@@ -51,7 +51,7 @@ async function enrolForGateway(config: GatewayConfig, mspId: string, user: NewId
 /** A custodial caller for each user; returns the API keys of the callers it created, with those it knew. */
 export async function bootstrapCallers(
   config: GatewayConfig,
-  callers: CallerRegistry,
+  callers: CallerAdmin,
   known: Readonly<Record<string, string>> = {},
 ): Promise<Record<string, string>> {
   const users = readUsers(config.users);
@@ -62,7 +62,7 @@ export async function bootstrapCallers(
   await Promise.all(
     [...byOrg.values()].map(async (orgUsers) => {
       for (const user of orgUsers) {
-        if (callers.get(user.name) && keys[user.name]) continue;
+        if (keys[user.name] && (await callers.get(user.name))) continue;
         const { apiKey } = await callers.add({
           id: user.name,
           mspId: user.mspId,
@@ -76,7 +76,7 @@ export async function bootstrapCallers(
     }),
   );
   const reader = users.find((u) => u.role === 'auditor');
-  if (reader && !callers.get(config.publicCaller)) {
+  if (reader && !(await callers.get(config.publicCaller))) {
     // Public lookups run under a read-only auditor identity of their own and have no API key.
     await callers.add({
       id: config.publicCaller,

@@ -6,7 +6,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type Role } from '@regchain/common';
 import { ownerSecret } from '@regchain/common/node';
-import { JsonStore } from '../store';
+import type { Database } from '@regchain/common/node';
+import { allCallers, callerById, callerByKeyHash, deleteCaller, putCaller, setCallerKey } from '../store/callers';
+import type { GatewayDatabase } from '../store/database';
 
 export interface EncryptedKey {
   readonly iv: string;
@@ -79,26 +81,71 @@ export interface NewCaller {
   readonly enrollmentId?: string;
 }
 
-export class CallerRegistry {
-  readonly #store: JsonStore<Caller>;
+/** What managing callers takes: the registry in the gateway's process, or the admin socket of a running gateway. */
+export interface CallerAdmin {
+  add(spec: NewCaller): Promise<{ caller: Caller; apiKey?: string }>;
+  revoke(id: string): Promise<Caller | undefined>;
+  get(id: string): Promise<Caller | undefined>;
+  list(): Promise<Caller[]>;
+}
+
+/** How long another gateway's change to a shared database may take to reach this one. */
+export const SHARED_TRUST_MS = 1000;
+
+/** The name an earlier version's callers file is given once its callers are in the database. */
+export const LEGACY_CALLERS = 'callers.json';
+
+export class CallerRegistry implements CallerAdmin {
+  readonly #database: GatewayDatabase;
   readonly #vault: Vault;
+  readonly #legacyFile: string | undefined;
+  #opening: Promise<Database> | undefined;
   /** Decrypted signers, by caller id and the certificate they sign for: a rotated caller gets a new one. */
   readonly #signers = new Map<string, { certificate: string; signing: Signing }>();
-  readonly #byKeyHash = new Map<string, Caller>();
+  /** Callers found by API key hash, and when: a lookup is a query, and every request makes one. */
+  readonly #byKeyHash = new Map<string, { caller: Caller; at: number }>();
+  /**
+   * How long a caller found stays trusted without asking again. Embedded PGlite is written by this process
+   * alone (the admin command comes through its socket), so every change clears the cache here: forever. A
+   * shared PostgreSQL is written by other gateways too: a second.
+   */
+  readonly #trustMs: number;
 
-  constructor(dataDir: string, vault: Vault) {
-    this.#store = new JsonStore<Caller>(dataDir, 'callers');
+  /**
+   * Callers in the gateway's database; an earlier version's `callers.json` in `dataDir` is moved in on first
+   * use and then deleted (it holds encrypted keys and key hashes a revoked caller must not leave behind).
+   */
+  constructor(database: GatewayDatabase, vault: Vault, dataDir?: string) {
+    this.#database = database;
     this.#vault = vault;
-    this.#index();
+    this.#legacyFile = dataDir && path.join(dataDir, LEGACY_CALLERS);
+    this.#trustMs = database.shared ? SHARED_TRUST_MS : Number.POSITIVE_INFINITY;
   }
 
-  #index(): void {
+  #changed(id: string): void {
+    this.#signers.delete(id);
     this.#byKeyHash.clear();
-    for (const c of this.#store.values()) if (c.apiKeyHash) this.#byKeyHash.set(c.apiKeyHash, c);
-    for (const [id, s] of this.#signers) if (this.#store.get(id)?.certificate !== s.certificate) this.#signers.delete(id);
   }
 
-  /** Registers a caller; returns its API key, which is not stored and cannot be shown again. */
+  #db(): Promise<Database> {
+    this.#opening ??= (async () => {
+      const db = await this.#database.ready();
+      const file = this.#legacyFile;
+      if (file && fs.existsSync(file)) {
+        const old = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, Caller>;
+        await db.transaction(async (tx) => {
+          for (const c of Object.values(old)) await putCaller(tx, c, { replace: false });
+        });
+        fs.rmSync(file);
+      }
+      return db;
+    })();
+    // A failed open is tried again by the next call, not remembered.
+    this.#opening.catch(() => (this.#opening = undefined));
+    return this.#opening;
+  }
+
+  /** Registers a caller (replacing one of the same id); returns its API key, which is not stored and cannot be shown again. */
   async add(spec: NewCaller): Promise<{ caller: Caller; apiKey?: string }> {
     const apiKey = spec.withApiKey ? `rgc_${crypto.randomBytes(24).toString('base64url')}` : undefined;
     const caller: Caller = {
@@ -112,46 +159,52 @@ export class CallerRegistry {
       ...(spec.enrollmentId ? { enrollmentId: spec.enrollmentId } : {}),
       createdAt: new Date().toISOString(),
     };
-    await this.#store.set(spec.id, caller);
-    this.#index();
+    await putCaller(await this.#db(), caller);
+    this.#changed(caller.id);
     return { caller, ...(apiKey ? { apiKey } : {}) };
   }
 
-  /** Re-encrypts every custodial key under another vault, in one write; the caller then replaces the key file. */
+  /** Re-encrypts every custodial key under another vault, in one SQL transaction; the caller then replaces the key file. */
   async reencrypt(next: Vault): Promise<number> {
-    let n = 0;
-    await this.#store.transform((c) => {
-      if (!c.key) return c;
-      n += 1;
-      return { ...c, key: next.encrypt(this.#vault.decrypt(c.key)) };
+    const db = await this.#db();
+    return db.transaction(async (tx) => {
+      let n = 0;
+      for (const c of await allCallers(tx)) {
+        if (!c.key) continue;
+        await setCallerKey(tx, c.id, next.encrypt(this.#vault.decrypt(c.key)));
+        n += 1;
+      }
+      return n;
     });
-    return n;
   }
 
-  /** Removes a caller: its API key and custodial key stop working at once, here and in a running gateway. */
+  /** Removes a caller: its API key and custodial key stop working at once here, within a second in other gateways. */
   async revoke(id: string): Promise<Caller | undefined> {
-    const caller = this.#store.get(id);
-    if (!caller) return undefined;
-    await this.#store.delete(id);
-    this.#index();
+    const caller = await deleteCaller(await this.#db(), id);
+    this.#changed(id);
     return caller;
   }
 
-  get(id: string): Caller | undefined {
-    return this.#store.get(id);
+  async get(id: string): Promise<Caller | undefined> {
+    return callerById(await this.#db(), id);
   }
 
-  list(): Caller[] {
-    return this.#store.values();
+  async list(): Promise<Caller[]> {
+    return allCallers(await this.#db());
   }
 
   /**
-   * The caller holding this API key. Every call checks whether the admin command changed the store (one
-   * stat), so a created, rotated or revoked caller takes effect at once, without a restart.
+   * The caller holding this API key. A caller created, re-keyed or revoked takes effect at once in this
+   * gateway, and within a second in others sharing its PostgreSQL. Unknown keys are not remembered.
    */
-  authenticate(apiKey: string): Caller | undefined {
-    if (this.#store.reloadIfChanged()) this.#index();
-    return this.#byKeyHash.get(hashApiKey(apiKey));
+  async authenticate(apiKey: string, now = Date.now()): Promise<Caller | undefined> {
+    const keyHash = hashApiKey(apiKey);
+    const known = this.#byKeyHash.get(keyHash);
+    if (known && now - known.at < this.#trustMs) return known.caller;
+    const caller = await callerByKeyHash(await this.#db(), keyHash);
+    if (caller) this.#byKeyHash.set(keyHash, { caller, at: now });
+    else this.#byKeyHash.delete(keyHash);
+    return caller;
   }
 
   identity(caller: Caller): Identity {

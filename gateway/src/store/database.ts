@@ -16,6 +16,11 @@ export class GatewayDatabase {
     this.#options = options;
   }
 
+  /** Whether other processes may write it too (PostgreSQL); embedded PGlite is this process's alone. */
+  get shared(): boolean {
+    return Boolean(this.#options.url);
+  }
+
   /** The database once open and migrated; a gateway that cannot open it does not start. */
   ready(): Promise<Database> {
     if (this.#closed) return Promise.reject(new Error('the gateway database is closed'));

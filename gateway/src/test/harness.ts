@@ -330,7 +330,8 @@ export async function startRouteTestApp(overrides: Partial<GatewayConfig> = {}):
     addressRateLimitPerMinute: 100_000,
   });
   Object.assign(config, overrides);
-  const callers = new CallerRegistry(dataDir, new Vault('test-secret'));
+  const database = new GatewayDatabase({ dir: path.join(dataDir, 'db') });
+  const callers = new CallerRegistry(database, new Vault('test-secret'), dataDir);
   for (const role of ['regulator', 'enterprise', 'bank', 'auditor'] as const) {
     const { cert, key } = identityOf(role);
     const { apiKey } = await callers.add({
@@ -358,7 +359,6 @@ export async function startRouteTestApp(overrides: Partial<GatewayConfig> = {}):
   await callers.add({ id: 'public', mspId: 'AuditorMSP', role: 'auditor', entityId: 'x', certificate: pub.cert, privateKey: pub.key, withApiKey: false });
   const ledger = new FakeLedger();
   const index = new FakeIndex();
-  const database = new GatewayDatabase({ dir: path.join(dataDir, 'db') });
   const services: Services = { config, callers, ledger, index, metrics: createMetrics(), database, idempotency: new Idempotency(database, dataDir) };
   const app = await buildApp(services);
   app.addHook('onClose', () => database.close());
@@ -379,10 +379,10 @@ export async function startRouteTestApp(overrides: Partial<GatewayConfig> = {}):
   return { app, ledger, index, services, keys, routes, dataDir, auth, send };
 }
 
-/** The gateway's database and idempotency store over a data folder, for tests that build their own app. */
-export function gatewayState(dir: string): Pick<Services, 'database' | 'idempotency'> {
+/** The gateway's database, callers and idempotency store over a data folder, for tests that build their own app. */
+export function gatewayState(dir: string, secret = 'test-secret'): Pick<Services, 'database' | 'idempotency' | 'callers'> {
   const database = new GatewayDatabase({ dir: path.join(dir, 'db') });
-  return { database, idempotency: new Idempotency(database, dir) };
+  return { database, callers: new CallerRegistry(database, new Vault(secret), dir), idempotency: new Idempotency(database, dir) };
 }
 
 /** A transfer that passes the gateway's schema. */

@@ -35,7 +35,7 @@ export default fp(
       const roles = request.routeOptions.config.roles;
       if (!roles) return;
       const key = apiKeyOf(request);
-      const caller = key ? fastify.callers.authenticate(key) : undefined;
+      const caller = key ? await fastify.callers.authenticate(key) : undefined;
       if (!caller) throw new ApiError(401, 'UNAUTHENTICATED', key ? 'the API key is not valid' : 'send an API key as "Authorization: Bearer <key>"');
       request.caller = caller;
       if (!roles.includes(caller.role)) {

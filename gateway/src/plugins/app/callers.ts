@@ -7,15 +7,15 @@ declare module 'fastify' {
   interface FastifyInstance {
     callers: CallerRegistry;
     /** The gateway's own read-only identity for routes that need no API key. */
-    publicCaller(): Caller;
+    publicCaller(): Promise<Caller>;
   }
 }
 
 export default fp(
   async (fastify, opts: { callers: CallerRegistry; publicCaller: string }) => {
     fastify.decorate('callers', opts.callers);
-    fastify.decorate('publicCaller', (): Caller => {
-      const caller = opts.callers.get(opts.publicCaller);
+    fastify.decorate('publicCaller', async (): Promise<Caller> => {
+      const caller = await opts.callers.get(opts.publicCaller);
       if (!caller) throw new ApiError(503, 'NOT_CONFIGURED', 'the gateway has no identity for public lookups; run `npm run gateway:admin -- bootstrap`');
       return caller;
     });

@@ -20,7 +20,7 @@ export default fp(
         opts.database as GatewayDatabase,
         fastify.config.dataDir,
         async (callerId, items) => {
-          const caller = fastify.callers.get(callerId);
+          const caller = await fastify.callers.get(callerId);
           if (!caller) throw new ApiError(403, 'UNAUTHENTICATED', `caller ${callerId} no longer exists`);
           const answer = await fastify.ledger.submit(caller, { fn: 'transfer:recordBatch', input: { items, mode: 'partial' } });
           return answer.result as BatchOutcome;

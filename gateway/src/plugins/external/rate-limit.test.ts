@@ -4,7 +4,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildApp } from '../../app';
-import { CallerRegistry, Vault } from '../../fabric/identities';
 import { createMetrics } from '../../metrics';
 import { certificate, FakeLedger, gatewayState, testConfig } from '../../test/harness';
 
@@ -14,16 +13,15 @@ describe('rate limiting', () => {
 
   beforeAll(async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'regchain-gw-rl-'));
-    const callers = new CallerRegistry(dir, new Vault('s'));
+    const state = gatewayState(dir, 's');
+    const { callers } = state;
     for (const id of ['b', 'c'])
       keys.push(
         (await callers.add({ id, mspId: 'BankMSP', role: 'bank', entityId: 'x', certificate: 'c', privateKey: certificate().key, withApiKey: true }))
           .apiKey as string,
       );
-    const state = gatewayState(dir);
     limited = await buildApp({
       config: testConfig(dir, { secret: 's', bodyLimit: 1024, rateLimitPerMinute: 3, addressRateLimitPerMinute: 10 }),
-      callers,
       ledger: new FakeLedger(),
       metrics: createMetrics(),
       ...state,

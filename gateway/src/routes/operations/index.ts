@@ -37,7 +37,7 @@ const operations: FastifyPluginAsyncTypebox<{ token: () => string }> = async (fa
     },
     async (_request, reply) => {
       const callers = fastify.callers;
-      const state = await fastify.ledger.ready(callers.get(fastify.config.publicCaller));
+      const state = await fastify.ledger.ready(await callers.get(fastify.config.publicCaller));
       const ok = Object.values(state.orgs).every(Boolean) && state.chaincode;
       return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not ready', ...state });
     },

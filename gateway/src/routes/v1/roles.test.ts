@@ -142,7 +142,7 @@ let t: RouteTestApp;
 
 /** What an offline step takes: the message the step before handed the role, signed with the role's own key. */
 async function signed(role: Role, step: 'proposal' | 'transaction' | 'commit'): Promise<Record<string, string>> {
-  const caller = t.services.callers.get(`${role}-1`);
+  const caller = await t.services.callers.get(`${role}-1`);
   if (!caller) throw new Error(`no caller ${role}-1`);
   const { offline } = t.ledger;
   const sign = (message: Uint8Array): string => crypto.sign('sha256', message, identityOf(role).key).toString('base64');
@@ -189,7 +189,7 @@ it.each(EVERYONE)('as %s: every route it is served answers its documented status
     const payload = typeof e.payload === 'function' ? await (e.payload as (r: Role) => unknown)(role) : e.payload;
     t.ledger.calls = [];
     // The transaction is the caller's own: qscc names it its creator.
-    const me = t.services.callers.get(`${role}-1`);
+    const me = await t.services.callers.get(`${role}-1`);
     if (me) t.ledger.commitAs(me);
     t.ledger.next = () => shaped(schema?.response?.[String(e.status)]);
     t.index.next = () => shaped(schema?.response?.[String(e.status)]) as Record<string, unknown>;

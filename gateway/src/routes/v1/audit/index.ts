@@ -83,7 +83,7 @@ const auditRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   };
   const evidence = async (caller: Caller, txId: string) => {
     // Members who sign offline have no key here: the gateway's public identity asks the peers for attestations.
-    const signer = fastify.callers.signer(caller) ? caller : fastify.callers.get(fastify.config.publicCaller);
+    const signer = fastify.callers.signer(caller) ? caller : await fastify.callers.get(fastify.config.publicCaller);
     try {
       return await collectEvidence(
         (fn, ...args) => fastify.ledger.querySystem(caller, 'qscc', fn, args),

@@ -9,7 +9,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildApp, type LedgerPort } from '../../../app';
 import { loadConfig } from '../../../config';
-import { CallerRegistry, Vault } from '../../../fabric/identities';
 import { createMetrics, type Metrics } from '../../../metrics';
 import { gatewayState } from '../../../test/harness';
 
@@ -49,7 +48,8 @@ async function gatewayWith(
   bufferBytes: number,
 ): Promise<{ app: FastifyInstance; url: string; key: string; metrics: Metrics; closed: () => boolean }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'regchain-sse-'));
-  const callers = new CallerRegistry(dir, new Vault('s'));
+  const state = gatewayState(dir, 's');
+  const { callers } = state;
   const { privateKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const { apiKey } = await callers.add({
     id: 'reg',
@@ -62,10 +62,8 @@ async function gatewayWith(
   });
   const { ledger, closed } = channelOf(events);
   const metrics = createMetrics();
-  const state = gatewayState(dir);
   const app = await buildApp({
     config: { ...loadConfig({}), dataDir: dir, logLevel: 'silent', streamBufferBytes: bufferBytes },
-    callers,
     ledger,
     metrics,
     ...state,

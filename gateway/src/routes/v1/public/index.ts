@@ -18,7 +18,7 @@ const publicRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     // Runs under the gateway's own read-only identity.
-    async (request) => fastify.ledger.evaluate(fastify.publicCaller(), { fn: 'filing:lookup', input: { filingNumber: request.params.filingNumber } }),
+    async (request) => fastify.ledger.evaluate(await fastify.publicCaller(), { fn: 'filing:lookup', input: { filingNumber: request.params.filingNumber } }),
   );
 };
 

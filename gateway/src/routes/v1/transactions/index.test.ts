@@ -6,7 +6,7 @@ const t = useRouteTestApp();
 const send: RouteTestApp['send'] = (...request) => t.send(...request);
 
 it("answers a member's own transaction, and another's exactly as a missing one", async () => {
-  const bank = t.services.callers.get('bank-1');
+  const bank = await t.services.callers.get('bank-1');
   if (!bank) throw new Error('no caller bank-1');
   t.ledger.commitAs(bank);
   expect((await send('bank', 'GET', `/v1/transactions/${TX}`)).json()).toMatchObject({ transactionId: TX, validationCode: 'VALID', blockNumber: '7' });

@@ -48,7 +48,7 @@ const transactions: FastifyPluginAsyncTypebox = async (fastify) => {
       // Fabric answers the supervisors' orgs only (channel ACLs); a member is told about its own transactions,
       // and another's answers as a missing one.
       const supervisor = caller.role === 'regulator' || caller.role === 'auditor';
-      const found = await fastify.ledger.transactionStatus(supervisor ? caller : fastify.publicCaller(), transactionId);
+      const found = await fastify.ledger.transactionStatus(supervisor ? caller : await fastify.publicCaller(), transactionId);
       if (!found) throw notFound;
       const { creator, ...status } = found;
       if (!supervisor && (creator.mspId !== caller.mspId || !sameCertificate(creator.certificate, caller.certificate))) throw notFound;

@@ -5,11 +5,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { isRole } from '@regchain/common';
-import { loadConfig } from './config';
-import { bootstrapCallers, certificateAuthority } from './fabric/bootstrap';
-import { CaError } from './fabric/ca';
-import { CallerRegistry, Vault } from './fabric/identities';
+import { loadConfig } from '../config';
+import { bootstrapCallers, certificateAuthority } from '../fabric/bootstrap';
+import { CaError } from '../fabric/ca';
+import { type CallerAdmin, CallerRegistry, Vault } from '../fabric/identities';
+import { GatewayDatabase } from '../store/database';
 import { ProfileError } from '@regchain/fabric';
+import { AdminClient, AdminSocketError } from './socket';
 
 /** A mistake the operator can fix: its message says how; no stack trace. */
 class AdminError extends Error {}
@@ -35,19 +37,35 @@ function flags<K extends string>(args: readonly string[], names: readonly K[]): 
   }
 }
 
-function registry(): { registry: CallerRegistry; dataDir: string } {
+/**
+ * Runs `fn` over the callers: through the running gateway's admin socket when one answers (embedded PGlite is
+ * one process's), else over the gateway's database directly, closed after.
+ */
+async function withCallers<T>(fn: (callers: CallerAdmin) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  return {
-    registry: new CallerRegistry(config.dataDir, Vault.open(config.secretFile, config.secret, path.join(config.dataDir, 'vault.secret'))),
-    dataDir: config.dataDir,
-  };
+  const remote = await AdminClient.connect(config.dataDir);
+  if (remote) return fn(remote);
+  return withRegistry((registry) => fn(registry));
+}
+
+/** The registry over the gateway's database, opened here: only while no gateway holds it (vault rotation). */
+async function withRegistry<T>(fn: (registry: CallerRegistry) => Promise<T>, vault?: Vault): Promise<T> {
+  const config = loadConfig();
+  const database = new GatewayDatabase({ url: config.databaseUrl, dir: path.join(config.dataDir, 'db') });
+  try {
+    return await fn(
+      new CallerRegistry(database, vault ?? Vault.open(config.secretFile, config.secret, path.join(config.dataDir, 'vault.secret')), config.dataDir),
+    );
+  } finally {
+    await database.close();
+  }
 }
 
 async function bootstrap(): Promise<void> {
-  const { registry: callers, dataDir } = registry();
-  const keysFile = path.join(dataDir, 'dev-api-keys.json');
+  const config = loadConfig();
+  const keysFile = path.join(config.dataDir, 'dev-api-keys.json');
   const known = fs.existsSync(keysFile) ? (JSON.parse(fs.readFileSync(keysFile, 'utf8')) as Record<string, string>) : {};
-  const keys = await bootstrapCallers(loadConfig(), callers, known);
+  const keys = await withCallers((callers) => bootstrapCallers(config, callers, known));
   fs.writeFileSync(keysFile, JSON.stringify(keys, null, 2), { mode: 0o600 });
   done(`callers ready; their API keys are in ${keysFile}`);
 }
@@ -55,11 +73,10 @@ async function bootstrap(): Promise<void> {
 async function createCaller(args: readonly string[]): Promise<void> {
   const { msp: mspId, name, role, entity, 'offline-cert': certFile } = flags(args, ['msp', 'name', 'role', 'entity', 'offline-cert']);
   if (!mspId || !name || !role || !entity || !isRole(role)) throw new AdminError(USAGE);
-  const { registry: callers } = registry();
   const enrolled = certFile
     ? { certificate: fs.readFileSync(certFile, 'utf8') }
     : { ...(await certificateAuthority(loadConfig(), mspId).issue({ name, role, entityId: entity })), enrollmentId: name };
-  const { apiKey } = await callers.add({ id: name, mspId, role, entityId: entity, ...enrolled, withApiKey: true });
+  const { apiKey } = await withCallers((callers) => callers.add({ id: name, mspId, role, entityId: entity, ...enrolled, withApiKey: true }));
   process.stdout.write(`${JSON.stringify({ caller: name, mspId, role, signing: 'privateKey' in enrolled ? 'custodial' : 'offline', apiKey })}\n`);
 }
 
@@ -68,7 +85,7 @@ async function revokeCaller(args: readonly string[]): Promise<void> {
   if (!name) throw new AdminError(USAGE);
   const config = loadConfig();
   // The gateway first (at once), then the CA, whose CRL the channel's MSP must then carry.
-  const revoked = await registry().registry.revoke(name);
+  const revoked = await withCallers((callers) => callers.revoke(name));
   if (!revoked) throw new AdminError(`no caller ${name}`);
   done(`caller ${name} revoked at the gateway`);
   if (!revoked.enrollmentId) {
@@ -97,11 +114,13 @@ async function main(argv: readonly string[]): Promise<void> {
       return createCaller(rest);
     case 'rotate-vault': {
       const config = loadConfig();
+      // The running gateway holds the vault's key in memory: it would go on encrypting under the old one.
+      if (await AdminClient.connect(config.dataDir)) throw new AdminError('a gateway is running over this data folder: stop it, rotate, start it again');
       if (config.secret) {
         // A secret held in the environment is rotated to one the operator supplies, then swapped there.
         const next = process.env.REGCHAIN_GATEWAY_NEW_SECRET;
         if (!next) throw new AdminError('the vault secret comes from REGCHAIN_GATEWAY_SECRET: set the new one in REGCHAIN_GATEWAY_NEW_SECRET and run again');
-        const count = await registry().registry.reencrypt(new Vault(next));
+        const count = await withRegistry((registry) => registry.reencrypt(new Vault(next)));
         done(`vault rotated: ${count} custodial key(s) re-encrypted; now set REGCHAIN_GATEWAY_SECRET to the new secret`);
         return;
       }
@@ -109,7 +128,7 @@ async function main(argv: readonly string[]): Promise<void> {
       // between leaves <key file>.next, which then holds the secret the store is under.
       const fresh = crypto.randomBytes(32).toString('base64');
       fs.writeFileSync(`${config.secretFile}.next`, fresh, { mode: 0o600 });
-      const count = await registry().registry.reencrypt(new Vault(fresh));
+      const count = await withRegistry((registry) => registry.reencrypt(new Vault(fresh)));
       fs.renameSync(`${config.secretFile}.next`, config.secretFile);
       done(`vault rotated: ${count} custodial key(s) re-encrypted; new secret in ${config.secretFile}`);
       return;
@@ -117,7 +136,7 @@ async function main(argv: readonly string[]): Promise<void> {
     case 'revoke-caller':
       return revokeCaller(rest);
     case 'list':
-      for (const c of registry().registry.list())
+      for (const c of await withCallers((callers) => callers.list()))
         process.stdout.write(`${c.id.padEnd(20)} ${c.mspId.padEnd(14)} ${c.role.padEnd(11)} ${c.key ? 'custodial' : 'offline'}\n`);
       return;
     default:
@@ -127,7 +146,7 @@ async function main(argv: readonly string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
-  const known = err instanceof AdminError || err instanceof CaError || err instanceof ProfileError;
+  const known = err instanceof AdminError || err instanceof AdminSocketError || err instanceof CaError || err instanceof ProfileError;
   process.stderr.write(`\nerror: ${known ? err.message : ((err as Error).stack ?? String(err))}\n`);
   process.exitCode = 1;
 });
