@@ -1,7 +1,7 @@
 // Three projects: unit (network tooling, gateway routes and the monitor's detectors, no network), chaincode (contracts on an in-memory peer), integration (the real network, one suite at a time).
 /** @type {import('jest').Config} */
 // Fabric's state folders hold Raft snapshots (*.snap) Jest would take for its own.
-const ignoreState = ['<rootDir>/.regchain/', '<rootDir>/.regchain-test/'];
+const ignoreState = ['<rootDir>/.regchain/', '<rootDir>/.regchain-test/', '<rootDir>/.regchain-docker/'];
 // Sources of the shared package, not its build, so a test sees an edit at once.
 const moduleNameMapper = {
   '^@regchain/common$': '<rootDir>/common/src/index.ts',

@@ -7,11 +7,9 @@ source scripts/lib.sh
 
 prepare
 # The tests' network lives in its own state folder and port range (+20000), so a network that `npm start`
-# runs keeps answering throughout. Docker Compose uses the default ports: with an engine, the offset is off.
+# runs keeps answering throughout; the Docker pass below has its own again (+30000).
 export REGCHAIN_HOME="${REGCHAIN_HOME:-$PWD/.regchain-test}"
-if [ "${REGCHAIN_RUNTIME:-}" != docker ] && ! { command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; }; then
-  export REGCHAIN_PORT_OFFSET="${REGCHAIN_PORT_OFFSET:-20000}"
-fi
+export REGCHAIN_PORT_OFFSET="${REGCHAIN_PORT_OFFSET:-20000}"
 ensure_schemathesis
 ensure_chromium
 ensure_postgresql
@@ -21,4 +19,28 @@ step "type-checking (strict)"
 npm run -s typecheck
 step "running the unit and integration suites"
 # PGlite loads Node's own modules with import(), which Jest's module sandbox allows only with this flag.
-NODE_OPTIONS="${NODE_OPTIONS:-} --experimental-vm-modules --no-warnings=ExperimentalWarning" npx jest "$@"
+export NODE_OPTIONS="${NODE_OPTIONS:-} --experimental-vm-modules --no-warnings=ExperimentalWarning"
+native=0
+npx jest "$@" || native=$?
+
+# The same network on Docker Compose, driven by testcontainers: the lifecycle, gateway and failover suites
+# (the README says why these). The engine found, or a private dockerd started for the run and stopped after
+# it; images pulled, or built from the pinned archives when no registry answers. Its results go beside the
+# first pass's (--outputFile=F.docker) so the CI line counts both.
+# Run in full (npm test, or CI's --json --outputFile=F): a narrowed run (a pattern, a project) skips this pass.
+docker_args=()
+narrowed=0
+for arg in "$@"; do
+  case "$arg" in
+    --outputFile=*) docker_args+=("$arg.docker") ;;
+    --json | --ci | --silent | --verbose) docker_args+=("$arg") ;;
+    *) narrowed=1 ;;
+  esac
+done
+docker=0
+if [ "${REGCHAIN_DOCKER_SUITES:-1}" = 1 ] && [ "$narrowed" = 0 ]; then
+  step "running the Docker suites (Docker Compose through testcontainers, ports +30000)"
+  REGCHAIN_RUNTIME=docker REGCHAIN_HOME="$PWD/.regchain-docker" REGCHAIN_PORT_OFFSET=30000 \
+    npx jest --selectProjects integration --testPathPatterns 'test/integration/(lifecycle|gateway|failover)\.test' "${docker_args[@]}" || docker=$?
+fi
+exit $((native != 0 ? native : docker))

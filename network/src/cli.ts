@@ -4,15 +4,19 @@ import { parseArgs } from 'node:util';
 import { ensureFabric } from './binaries';
 import { deployChaincode } from './chaincode';
 import { log, NetworkError } from './log';
-import { down, endpoints, status, up, waitEndorsable } from './network';
+import { down, endpoints, recordedRuntime, status, up, waitEndorsable } from './network';
 import { startGateway, startMonitor } from './gateway';
 import { stopProcess } from './process';
 import { publishCrl } from './revoke';
 import { runtimeByName } from './runtime';
+import { ensureDockerEngine } from './docker/engine';
+import { buildImages } from './docker/images';
 import { PEER_ORGS } from './topology';
 
 const USAGE = `usage: network <command>
   install          find or install the pinned Fabric binaries
+  images           build the images docker-compose.yaml names from the pinned release archives (for machines
+                   that cannot pull them; built once, reused after), in the Docker engine found or started
   (add --docker, or set REGCHAIN_RUNTIME=docker, to run the services with Docker Compose)
   up               start the network (or reuse a healthy one) and deploy the chaincode
   down [--purge]   stop the processes the network started; --purge also deletes its state
@@ -40,11 +44,22 @@ async function main(argv: readonly string[]): Promise<void> {
     throw new NetworkError(`${(err as Error).message}\n${USAGE}`);
   }
   const { values, positionals: rest } = parsed;
-  const runtime = runtimeByName(values.docker ? 'docker' : process.env.REGCHAIN_RUNTIME);
+  // The runtime asked for, else the one this state folder's network was brought up with (down and status follow it).
+  const runtime = runtimeByName(values.docker ? 'docker' : (process.env.REGCHAIN_RUNTIME ?? (command === 'up' ? undefined : recordedRuntime())));
   switch (command) {
     case 'install': {
       const fabric = await ensureFabric();
       log.done(`Fabric binaries in ${fabric.binDir} (from ${fabric.source})`);
+      return;
+    }
+    case 'images': {
+      const engine = await ensureDockerEngine();
+      const t0 = Date.now();
+      const { built, reused } = await buildImages(await ensureFabric(), { ...engine.env });
+      log.done(
+        `images ready in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${built.length} built, ${reused.length} reused (${[...built, ...reused].join(', ')})`,
+      );
+      if (engine.private) log.step(`  engine: DOCKER_HOST=${engine.env.DOCKER_HOST ?? ''} (stopped by \`npm run network -- down --docker\`)`);
       return;
     }
     case 'up': {
@@ -63,7 +78,7 @@ async function main(argv: readonly string[]): Promise<void> {
       return;
     }
     case 'status': {
-      const rows = await status();
+      const rows = await status(runtime);
       let total = 0;
       for (const r of rows) {
         total += r.rssKiB ?? 0;

@@ -232,6 +232,8 @@ export async function down(options: { purge: boolean; runtime?: Runtime }): Prom
       );
     await until(free, { timeoutMs: 5000, intervalMs: 100 });
   }
+  // A private Docker engine this state folder started goes with the network (its data is in the state folder).
+  if (await runtime.close?.()) stopped.push('dockerd');
   if (options.purge) fs.rmSync(dirs.state, { recursive: true, force: true });
   return stopped;
 }
@@ -254,11 +256,12 @@ function rssKiB(pid: number): number | undefined {
   }
 }
 
-export async function status(): Promise<ProcessStatus[]> {
+/** Each process of the network on this runtime: running or not (native: or a stale PID file), healthy, PID and memory. */
+export async function status(runtime: Runtime = nativeRuntime): Promise<ProcessStatus[]> {
   return Promise.all(
     networkProcesses().map(async (p) => {
-      const state = processState(p.name);
-      const pid = state === 'running' ? readPid(p.name)?.pid : undefined;
+      const state = runtime.name === 'native' ? processState(p.name) : (await runtime.isRunning(p.name)) ? 'running' : 'stopped';
+      const pid = state === 'running' ? await runtime.pid(p.name) : undefined;
       return {
         name: p.name,
         state,
@@ -268,6 +271,15 @@ export async function status(): Promise<ProcessStatus[]> {
       };
     }),
   );
+}
+
+/** The runtime the network in this state folder was last brought up with, if it says. */
+export function recordedRuntime(): string | undefined {
+  try {
+    return (JSON.parse(fs.readFileSync(path.join(dirs.state, 'network.json'), 'utf8')) as { runtime?: string }).runtime;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Where things are, for the start command's summary. */

@@ -2,10 +2,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FabricInstall } from './binaries';
-import { run } from './exec';
+import { type DockerEngine, dockerAnswers, ensureDockerEngine, stopPrivateEngine } from './docker/engine';
+import { ensureImages } from './docker/images';
+import { run, type RunResult } from './exec';
 import { NetworkError } from './log';
 import { envFile, REPO_ROOT, STATE_DIR } from './paths';
-import { processState, startProcess, stopProcess, waitHealthy } from './process';
+import { processState, readPid, startProcess, stopProcess, waitHealthy } from './process';
 import { type NodeProcess, PORT_OFFSET } from './topology';
 
 export interface Runtime {
@@ -15,6 +17,10 @@ export interface Runtime {
   /** Stops one process if this runtime started it; says whether it was running. */
   stop(name: string): Promise<boolean>;
   isRunning(name: string): Promise<boolean>;
+  /** The host PID of a running process (a container's main process), what a crash test kills. */
+  pid(name: string): Promise<number | undefined>;
+  /** Stops what the runtime itself started beside the processes (a private Docker engine); true when it did. */
+  close?(): Promise<boolean>;
 }
 
 /** Reads a generated env file (KEY=value per line). */
@@ -62,42 +68,74 @@ export const nativeRuntime: Runtime = {
   async isRunning(name) {
     return processState(name) === 'running';
   },
+  async pid(name) {
+    return processState(name) === 'running' ? readPid(name)?.pid : undefined;
+  },
 };
 
 export const COMPOSE_FILE = path.join(REPO_ROOT, 'docker-compose.yaml');
 
-/** Variables docker-compose.yaml interpolates: where the state and the repository are. */
-export const composeEnv = (): Record<string, string> => ({ REGCHAIN_HOME: STATE_DIR, REGCHAIN_REPO: REPO_ROOT });
+/** The Compose project: one per port offset, so a test network never touches the one `npm start` left. */
+export const composeProject = (): string => (PORT_OFFSET === 0 ? 'regchain' : `regchain-${PORT_OFFSET}`);
 
-function compose(args: readonly string[]): ReturnType<typeof run> {
-  return run('docker', ['compose', '-f', COMPOSE_FILE, '-p', 'regchain', ...args], {
-    env: { ...(process.env as Record<string, string>), ...composeEnv() },
+/** Variables docker-compose.yaml interpolates: where the state and the repository are, and whose files they are. */
+export const composeEnv = (): Record<string, string> => ({
+  REGCHAIN_HOME: STATE_DIR,
+  REGCHAIN_REPO: REPO_ROOT,
+  REGCHAIN_USER: `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`,
+});
+
+let engine: Promise<DockerEngine> | undefined;
+/** The engine, found or started once per process, with the images the compose file names. */
+function dockerEngine(fabric?: FabricInstall): Promise<DockerEngine> {
+  engine ??= (async () => {
+    const found = await ensureDockerEngine();
+    if (fabric) await ensureImages(fabric, { ...found.env });
+    return found;
+  })();
+  engine.catch(() => (engine = undefined));
+  return engine;
+}
+
+async function compose(args: readonly string[], fabric?: FabricInstall): Promise<RunResult> {
+  const { env } = await dockerEngine(fabric);
+  return run('docker', ['compose', '-f', COMPOSE_FILE, '-p', composeProject(), ...args], {
+    env: { ...(process.env as Record<string, string>), ...env, ...composeEnv() },
     timeoutMs: 600_000,
   });
 }
 
-/** Docker Compose runtime: the same services, env files and ports, on the host network. */
-/** docker-compose.yaml names the default ports: the Docker runtime does not take an offset. */
-export function requireDefaultPorts(): void {
-  if (PORT_OFFSET !== 0)
-    throw new NetworkError(`the Docker runtime runs on the default ports; unset REGCHAIN_PORT_OFFSET (now ${PORT_OFFSET}) or use the native runtime`);
-}
-
+/** Docker Compose runtime: the same services, env files and ports (the offset's too), on the host network. */
 export const dockerRuntime: Runtime = {
   name: 'docker',
-  async start(_fabric, procs) {
-    requireDefaultPorts();
-    await compose(['up', '-d', '--force-recreate', ...procs.map((p) => p.name)]);
+  async start(fabric, procs) {
+    await compose(['up', '-d', '--force-recreate', '--no-deps', ...procs.map((p) => p.name)], fabric);
     await Promise.all(procs.map((p) => waitHealthy(p, 120_000)));
   },
   async stop(name) {
+    if (!engine && !(await dockerAnswers())) return false;
     const running = await this.isRunning(name);
     await compose(['rm', '--force', '--stop', name]);
     return running;
   },
   async isRunning(name) {
+    if (!engine && !(await dockerAnswers())) return false;
     const { stdout } = await compose(['ps', '--status', 'running', '--services']);
     return stdout.split('\n').includes(name);
+  },
+  async pid(name) {
+    const { stdout: id } = await compose(['ps', '--quiet', name]);
+    if (!id.trim()) return undefined;
+    const { env } = await dockerEngine();
+    const { stdout } = await run('docker', ['inspect', '--format', '{{.State.Pid}}', id.trim()], {
+      env: { ...(process.env as Record<string, string>), ...env },
+    });
+    const pid = Number(stdout.trim());
+    return pid > 0 ? pid : undefined;
+  },
+  async close() {
+    engine = undefined;
+    return stopPrivateEngine();
   },
 };
 

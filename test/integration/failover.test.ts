@@ -10,7 +10,7 @@ import { bootstrapCallers } from '../../gateway/src/fabric/bootstrap';
 import type { createServices } from '../../gateway/src/services';
 import { ensureFabric } from '../../network/src/binaries';
 import { waitForRaftLeader } from '../../network/src/channel';
-import { readPid, waitHealthy } from '../../network/src/process';
+import { waitHealthy } from '../../network/src/process';
 import { networkProcesses, orgByKey } from '../../network/src/topology';
 import { selectRuntime } from '../support/runtime';
 import { suiteServices } from '../support/gateway';
@@ -105,13 +105,13 @@ async function lost(outcomes: readonly Outcome[]): Promise<number> {
 async function killUnderLoad(name: string, tag: string): Promise<{ outcomes: Outcome[]; killedAt: number }> {
   const traffic = load(tag);
   await sleep(1500);
-  const record = readPid(name);
-  if (!record) throw new Error(`${name} has no PID file`);
+  const runtime = await selectRuntime();
+  const pid = await runtime.pid(name);
+  if (!pid) throw new Error(`${name} is not running`);
   const killedAt = Date.now();
-  process.kill(record.pid, 'SIGKILL');
+  process.kill(pid, 'SIGKILL');
   await sleep(RECOVERY_MS + 3000);
   await traffic.stop();
-  const runtime = await selectRuntime();
   const proc = networkProcesses().find((p) => p.name === name);
   if (!proc) throw new Error(`no process ${name}`);
   await runtime.start(await ensureFabric(), [proc]);

@@ -1,49 +1,60 @@
-// Chooses where the integration tests run Fabric: native processes, or Docker Compose via testcontainers.
-import * as fs from 'node:fs';
+// Chooses where the integration tests run Fabric: native processes, or Docker Compose driven by testcontainers.
 import * as path from 'node:path';
+import { ensureFabric } from '../../network/src/binaries';
+import { ensureDockerEngine } from '../../network/src/docker/engine';
+import { ensureImages } from '../../network/src/docker/images';
 import { waitHealthy } from '../../network/src/process';
-import { COMPOSE_FILE, composeEnv, dockerRuntime, nativeRuntime, requireDefaultPorts, type Runtime } from '../../network/src/runtime';
+import { COMPOSE_FILE, composeEnv, composeProject, dockerRuntime, nativeRuntime, type Runtime } from '../../network/src/runtime';
+import type { NodeProcess } from '../../network/src/topology';
 
-function dockerSocketPresent(): boolean {
-  return Boolean(process.env.DOCKER_HOST) || fs.existsSync('/var/run/docker.sock');
-}
+/** What each kind of node logs once it serves; its /healthz (or port) is then asked as well. */
+const READY: Record<NodeProcess['kind'], RegExp | undefined> = {
+  orderer: /Beginning to serve requests/,
+  peer: /Started peer with ID/,
+  ca: /Listening on/,
+  chaincode: undefined,
+};
 
-async function dockerEngineFound(): Promise<boolean> {
-  if (!dockerSocketPresent()) return false;
-  try {
-    const { getContainerRuntimeClient } = await import('testcontainers');
-    await getContainerRuntimeClient();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The compose services started through testcontainers; stopping goes through docker compose. */
-function testcontainersRuntime(): Runtime {
+/**
+ * The compose services started through testcontainers' DockerComposeEnvironment, in the engine found or started
+ * for the tests' state folder (Ryuk off: its image cannot be pulled here, and the suite's teardown downs the
+ * project by name); stopping goes through docker compose like the CLI's.
+ */
+async function testcontainersRuntime(): Promise<Runtime> {
+  const engine = await ensureDockerEngine();
+  // The services run on the host network: the host is this one (testcontainers would otherwise look for it on
+  // a default bridge, which a private engine does not create).
+  Object.assign(process.env, engine.env, { TESTCONTAINERS_RYUK_DISABLED: 'true', TESTCONTAINERS_HOST_OVERRIDE: '127.0.0.1' });
+  await ensureImages(await ensureFabric(), { ...engine.env });
+  const { DockerComposeEnvironment, Wait } = await import('testcontainers');
   return {
     name: 'docker',
     async start(_fabric, procs) {
-      requireDefaultPorts();
-      const { DockerComposeEnvironment } = await import('testcontainers');
-      await new DockerComposeEnvironment(path.dirname(COMPOSE_FILE), path.basename(COMPOSE_FILE))
-        .withProjectName('regchain')
+      // After `down`, the private engine went with the network: it starts again here (the same socket).
+      await ensureDockerEngine();
+      let environment = new DockerComposeEnvironment(path.dirname(COMPOSE_FILE), path.basename(COMPOSE_FILE))
+        .withProjectName(composeProject())
         .withEnvironment(composeEnv())
-        .up(procs.map((p) => p.name));
+        .withClientOptions({ commandOptions: ['--no-deps'] })
+        .withStartupTimeout(120_000);
+      for (const proc of procs) {
+        const ready = READY[proc.kind];
+        if (ready) environment = environment.withWaitStrategy(`${proc.name}-1`, Wait.forLogMessage(ready));
+      }
+      await environment.up(procs.map((p) => p.name));
       await Promise.all(procs.map((p) => waitHealthy(p, 120_000)));
     },
     stop: (name) => dockerRuntime.stop(name),
     isRunning: (name) => dockerRuntime.isRunning(name),
+    pid: (name) => dockerRuntime.pid(name),
+    close: () => dockerRuntime.close?.() ?? Promise.resolve(false),
   };
 }
 
-/**
- * REGCHAIN_RUNTIME=native|docker chooses; unset, Docker is used when an engine answers, else native.
- */
+/** REGCHAIN_RUNTIME=docker runs the suites on Docker (the test command's second pass); otherwise native processes. */
 export async function selectRuntime(): Promise<Runtime> {
   const wanted = process.env.REGCHAIN_RUNTIME;
-  if (wanted === 'native') return nativeRuntime;
-  if (wanted === 'docker' || (wanted === undefined && (await dockerEngineFound()))) return testcontainersRuntime();
-  if (wanted !== undefined) throw new Error(`REGCHAIN_RUNTIME=${wanted}: use native or docker`);
-  return nativeRuntime;
+  if (wanted === undefined || wanted === 'native') return nativeRuntime;
+  if (wanted === 'docker') return testcontainersRuntime();
+  throw new Error(`REGCHAIN_RUNTIME=${wanted}: use native or docker`);
 }

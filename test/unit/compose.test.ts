@@ -1,4 +1,5 @@
-// docker-compose.yaml cannot be started here, so it is checked against the network definition.
+// docker-compose.yaml against the network definition: one service per process, the pinned images, its env file.
+// (The Docker pass of the test command runs it for real: lifecycle, gateway and failover suites.)
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import YAML from 'yaml';
@@ -36,7 +37,7 @@ describe('docker-compose.yaml', () => {
     expect(service.image).toBe(expectedImage);
     expect(service.network_mode).toBe('host');
     expect(service.env_file).toBe(`\${REGCHAIN_HOME}/env/${name}.env`);
-    // The compose file holds the default ports; a port offset (the tests' own network) is native only.
+    // The labels name the default ports; with an offset the env files (and so the nodes) move, the labels do not.
     expect(service.labels?.['regchain.ports']).toBe(proc.ports.map((p) => p.port - PORT_OFFSET).join(','));
     if (proc.healthUrl)
       expect(service.labels?.['regchain.health']).toBe(proc.healthUrl.replace(/:(\d+)\//, (_m, port: string) => `:${Number(port) - PORT_OFFSET}/`));
