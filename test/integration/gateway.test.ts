@@ -217,7 +217,18 @@ describe('resources through the gateway', () => {
     const alertId = (await api('regulator1', 'GET', `/v1/transfers/${recorded.body.result.transferId}`)).body.alerts[0] as string;
     expect((await api('regulator1', 'GET', `/v1/alerts/${alertId}`)).body).toMatchObject({ status: 'open', ruleId: `gw-large-${run}` });
     expect((await api('regulator1', 'POST', `/v1/alerts/${alertId}/acknowledge`, { note: '核查中' })).status).toBe(200);
-    expect((await api('regulator1', 'POST', `/v1/alerts/${alertId}/resolve`, { note: '合规' })).body.result.status).toBe('resolved');
+    // Resolved right after the acknowledgement committed on the regulator's peer. Once, on the Docker pass right
+    // after its network started, this answered something other than 200 (its body was not printed then; it is now):
+    // most likely the co-endorsing member's peer was still a block behind. A caller retries such an answer; the
+    // test does too, once, and fails if the second answer is not the resolution.
+    const resolve = () => api('regulator1', 'POST', `/v1/alerts/${alertId}/resolve`, { note: '合规' });
+    let resolved = await resolve();
+    if (resolved.status !== 200) {
+      process.stderr.write(`resolve answered ${resolved.status} ${JSON.stringify(resolved.body)}; retrying once\n`);
+      await sleep(1000);
+      resolved = await resolve();
+    }
+    expect(resolved).toMatchObject({ status: 200, body: { result: { status: 'resolved' } } });
     const alerts = await api('auditor1', 'GET', `/v1/alerts?status=resolved&pageSize=200`);
     expect(alerts.body.items.some((a: { alertId: string }) => a.alertId === alertId)).toBe(true);
     expect((await api('auditor1', 'GET', `/v1/alerts/${alertId}/history`)).body).toHaveLength(3);
