@@ -105,12 +105,33 @@ async function compose(args: readonly string[], fabric?: FabricInstall): Promise
   });
 }
 
+/** The last lines a service's container wrote (its log is Docker's, not a file under the state folder). */
+export async function containerLog(name: string, lines = 20): Promise<string> {
+  try {
+    const { stdout, stderr } = await compose(['logs', '--no-color', '--tail', String(lines), name]);
+    return `${stdout}${stderr}`.trim() || '(no output)';
+  } catch (err) {
+    return `(no log: ${(err as Error).message})`;
+  }
+}
+
+/** Waits for each container's health, naming the one that stalls with what it wrote. */
+export async function waitContainersHealthy(procs: readonly NodeProcess[], timeoutMs = 120_000): Promise<void> {
+  await Promise.all(
+    procs.map((p) =>
+      waitHealthy(p, timeoutMs).catch(async (err: unknown) => {
+        throw new NetworkError(`${(err as Error).message.split(';')[0]}; its container's last lines:\n${await containerLog(p.name)}`);
+      }),
+    ),
+  );
+}
+
 /** Docker Compose runtime: the same services, env files and ports (the offset's too), on the host network. */
 export const dockerRuntime: Runtime = {
   name: 'docker',
   async start(fabric, procs) {
     await compose(['up', '-d', '--force-recreate', '--no-deps', ...procs.map((p) => p.name)], fabric);
-    await Promise.all(procs.map((p) => waitHealthy(p, 120_000)));
+    await waitContainersHealthy(procs);
   },
   async stop(name) {
     if (!engine && !(await dockerAnswers())) return false;

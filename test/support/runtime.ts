@@ -3,8 +3,7 @@ import * as path from 'node:path';
 import { ensureFabric } from '../../network/src/binaries';
 import { ensureDockerEngine } from '../../network/src/docker/engine';
 import { ensureImages } from '../../network/src/docker/images';
-import { waitHealthy } from '../../network/src/process';
-import { COMPOSE_FILE, composeEnv, composeProject, dockerRuntime, nativeRuntime, type Runtime } from '../../network/src/runtime';
+import { COMPOSE_FILE, composeEnv, composeProject, dockerRuntime, nativeRuntime, type Runtime, waitContainersHealthy } from '../../network/src/runtime';
 import type { NodeProcess } from '../../network/src/topology';
 
 /** What each kind of node logs once it serves; its /healthz (or port) is then asked as well. */
@@ -25,7 +24,8 @@ async function testcontainersRuntime(): Promise<Runtime> {
   // The services run on the host network: the host is this one (testcontainers would otherwise look for it on
   // a default bridge, which a private engine does not create).
   Object.assign(process.env, engine.env, { TESTCONTAINERS_RYUK_DISABLED: 'true', TESTCONTAINERS_HOST_OVERRIDE: '127.0.0.1' });
-  await ensureImages(await ensureFabric(), { ...engine.env });
+  // The suite downloads no image: the missing ones are built from the pinned archives.
+  await ensureImages(await ensureFabric(), { ...engine.env }, { pull: false });
   const { DockerComposeEnvironment, Wait } = await import('testcontainers');
   return {
     name: 'docker',
@@ -42,7 +42,7 @@ async function testcontainersRuntime(): Promise<Runtime> {
         if (ready) environment = environment.withWaitStrategy(`${proc.name}-1`, Wait.forLogMessage(ready));
       }
       await environment.up(procs.map((p) => p.name));
-      await Promise.all(procs.map((p) => waitHealthy(p, 120_000)));
+      await waitContainersHealthy(procs);
     },
     stop: (name) => dockerRuntime.stop(name),
     isRunning: (name) => dockerRuntime.isRunning(name),

@@ -158,15 +158,16 @@ async function buildImage(recipe: Recipe, env: Record<string, string>): Promise<
 
 /**
  * What `up --docker` needs: an image of each name. One already there is used (pulled from Docker Hub, or ours
- * if its digest still matches); a missing one is pulled, and built here when the pull fails (no registry).
+ * if its digest still matches); a missing one is pulled, and built here when the pull fails (no registry) or
+ * when `pull` is false (the test suite, which downloads nothing).
  */
-export async function ensureImages(fabric: FabricInstall, env: Record<string, string>): Promise<void> {
+export async function ensureImages(fabric: FabricInstall, env: Record<string, string>, options: { pull?: boolean } = {}): Promise<void> {
   const withEnv = { env: { ...process.env, ...env }, timeout: 120_000 };
   for (const recipe of recipes(fabric)) {
     const label = await labelOf(env, recipe.name);
     // '' is an image without our label: the official one, pulled.
     if (label === '') continue;
-    if (label === undefined) {
+    if (label === undefined && options.pull !== false) {
       try {
         await exec('docker', ['pull', '--quiet', recipe.name], withEnv);
         log.done(`pulled ${recipe.name}`);
