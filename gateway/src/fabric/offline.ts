@@ -7,7 +7,7 @@ import type { OfflinePort } from '../plugins/app/ledger';
 import type { Caller } from './identities';
 
 /** A message a member signed and sent back, read; a 400 naming the field when it is not one the gateway issued. */
-function signedMessage<T>(what: string, read: () => T): T {
+export function signedMessage<T>(what: string, read: () => T): T {
   try {
     return read();
   } catch (err) {

@@ -133,26 +133,16 @@ async function composePlugin(env: Record<string, string>): Promise<Record<string
   const plugin = path.join(config, 'cli-plugins', 'docker-compose');
   if (!fs.existsSync(plugin)) {
     log.step(`building the Docker Compose plugin ${COMPOSE_VERSION} from the Go module proxy (once; about 2 minutes)`);
-    const gopath = (await exec('go', ['env', 'GOMODCACHE'])).stdout.trim();
+    const modcache = (await exec('go', ['env', 'GOMODCACHE'])).stdout.trim();
     await exec('go', ['mod', 'download', `${COMPOSE_MODULE}@${COMPOSE_VERSION}`], { timeout: 600_000 });
-    const src = fs.mkdtempSync(path.join(path.dirname(cacheDir()), 'compose-src-'));
-    try {
-      fs.cpSync(path.join(gopath, `${COMPOSE_MODULE}@${COMPOSE_VERSION}`), src, { recursive: true });
-      fs.chmodSync(src, 0o755);
-      for (const f of fs.readdirSync(src, { recursive: true }) as string[]) {
-        const p = path.join(src, f);
-        fs.chmodSync(p, fs.statSync(p).isDirectory() ? 0o755 : 0o644);
-      }
-      fs.mkdirSync(path.dirname(plugin), { recursive: true });
-      // The module's go.mod has exclude directives, so `go install module@version` refuses it: built from its source.
-      await exec('go', ['build', '-trimpath', '-ldflags', `-s -w -X ${COMPOSE_MODULE}/internal.Version=${COMPOSE_VERSION}`, '-o', `${plugin}.tmp`, './cmd'], {
-        cwd: src,
-        timeout: 1_800_000,
-      });
-      fs.renameSync(`${plugin}.tmp`, plugin);
-    } finally {
-      fs.rmSync(src, { recursive: true, force: true });
-    }
+    fs.mkdirSync(path.dirname(plugin), { recursive: true });
+    // The module's go.mod has exclude directives, so `go install module@version` refuses it: built in its
+    // downloaded source (read-only; the build writes only the output and Go's own cache).
+    await exec('go', ['build', '-trimpath', '-ldflags', `-s -w -X ${COMPOSE_MODULE}/internal.Version=${COMPOSE_VERSION}`, '-o', `${plugin}.tmp`, './cmd'], {
+      cwd: path.join(modcache, `${COMPOSE_MODULE}@${COMPOSE_VERSION}`),
+      timeout: 1_800_000,
+    });
+    fs.renameSync(`${plugin}.tmp`, plugin);
   }
   return { DOCKER_CONFIG: config };
 }

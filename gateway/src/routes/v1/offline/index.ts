@@ -9,6 +9,7 @@ import { callerOf } from '../../../plugins/app/authentication';
 import { fromBase64, toBase64, validationName } from '@regchain/fabric';
 import { ApiError, invalidCommit } from '../../../errors';
 import type { Caller } from '../../../fabric/identities';
+import { signedMessage } from '../../../fabric/offline';
 
 const B64 = Type.String({ pattern: '^[A-Za-z0-9+/=]{1,1400000}$', description: 'base64' });
 const strict = { additionalProperties: false } as const;
@@ -20,24 +21,12 @@ const Committed = Type.Object(
   { description: 'the commit: block and validation code' },
 );
 
-/** Decodes what a member sends back, as a 400 when it is not the message it should be. */
-function decoded<T>(what: string, parse: () => T): T {
-  try {
-    return parse();
-  } catch (err) {
-    throw new ApiError(400, 'VALIDATION_FAILED', `${what} is not a message the gateway issued; send back the bytes step 1, 2 or 3 returned`, {
-      details: { field: `body/${what}` },
-      cause: err,
-    });
-  }
-}
-
 /**
  * A signed message must come from the caller's own registered certificate: otherwise a member could get
  * another identity's proposal endorsed and submitted under its own API key.
  */
 function requireOwnCreator(caller: Caller, serializedIdentity: Uint8Array, what: string): void {
-  const id = decoded(what, () => msp.SerializedIdentity.deserializeBinary(serializedIdentity));
+  const id = signedMessage(what, () => msp.SerializedIdentity.deserializeBinary(serializedIdentity));
   const cert = Buffer.from(id.getIdBytes_asU8()).toString('utf8').trim();
   if (id.getMspid() !== caller.mspId || cert !== caller.certificate.trim()) {
     throw new ApiError(403, 'CREATOR_MISMATCH', `the ${what} is signed by an identity other than caller ${caller.id}'s registered certificate`, {
@@ -119,7 +108,7 @@ const offlineRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request) => {
       const body = request.body;
       const caller = callerOf(request);
-      const { creator, message, proposedAt } = decoded('proposal', () => {
+      const { creator, message, proposedAt } = signedMessage('proposal', () => {
         const signed = gatewayProtos.ProposedTransaction.deserializeBinary(fromBase64(body.proposal)).getProposal();
         const proposalBytes = signed?.getProposalBytes_asU8() ?? new Uint8Array();
         const header = common.Header.deserializeBinary(peer.Proposal.deserializeBinary(proposalBytes).getHeader_asU8());
@@ -170,13 +159,13 @@ const offlineRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request) => {
       const body = request.body;
       const caller = callerOf(request);
-      const payload = decoded(
+      const payload = signedMessage(
         'transaction',
         () => gatewayProtos.PreparedTransaction.deserializeBinary(fromBase64(body.transaction)).getEnvelope()?.getPayload_asU8() ?? new Uint8Array(),
       );
       requireOwnCreator(
         caller,
-        decoded('transaction', () => creatorOfPayload(payload)),
+        signedMessage('transaction', () => creatorOfPayload(payload)),
         'transaction',
       );
       requireOwnSignature(caller, payload, body.signature, 'transaction');
@@ -194,8 +183,8 @@ const offlineRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request) => {
       const body = request.body;
       const caller = callerOf(request);
-      const requestBytes = decoded('commit', () => gatewayProtos.SignedCommitStatusRequest.deserializeBinary(fromBase64(body.commit)).getRequest_asU8());
-      const identity = decoded('commit', () => gatewayProtos.CommitStatusRequest.deserializeBinary(requestBytes).getIdentity_asU8());
+      const requestBytes = signedMessage('commit', () => gatewayProtos.SignedCommitStatusRequest.deserializeBinary(fromBase64(body.commit)).getRequest_asU8());
+      const identity = signedMessage('commit', () => gatewayProtos.CommitStatusRequest.deserializeBinary(requestBytes).getIdentity_asU8());
       requireOwnCreator(caller, identity, 'commit');
       requireOwnSignature(caller, requestBytes, body.signature, 'commit');
       const status = await offline.commitStatus(caller, fromBase64(body.commit), fromBase64(body.signature));
