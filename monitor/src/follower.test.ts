@@ -78,13 +78,14 @@ describe.each(databases)('the monitor on %s', (_name, open) => {
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  async function runOnce(store: Store, events: EventSource, raised: string[], fail = () => false): Promise<void> {
+  async function runOnce(store: Store, events: EventSource, raised: string[], fail = () => false, latencyMs = 0): Promise<void> {
     const monitor = new Monitor({
       store,
       source: events,
       parameters: async () => DEFAULT_PARAMETERS,
       log: quiet,
       raise: async (a) => {
+        if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
         if (fail()) throw new Error('14 UNAVAILABLE: no peer');
         raised.push(a.key);
         return `ALR-${raised.length}`;
@@ -107,7 +108,8 @@ describe.each(databases)('the monitor on %s', (_name, open) => {
     await store.close();
   });
 
-  it('restarted mid-stream, loses and repeats nothing: the same alerts as one run', async () => {
+  // However long the chain takes to take a raise (0 ms, or longer than a block takes to index), the same alerts.
+  it.each([0, 40])('restarted mid-stream, loses and repeats nothing: the same alerts as one run (raise latency %i ms)', async (latencyMs) => {
     const once: string[] = [];
     const reference = await open(path.join(dir, 'one'));
     await runOnce(reference, source(txs), once);
@@ -120,10 +122,10 @@ describe.each(databases)('the monitor on %s', (_name, open) => {
 
     const raised: string[] = [];
     const first = await open(path.join(dir, 'two'));
-    await runOnce(first, source(txs, Math.floor(txs.length / 2)), raised);
+    await runOnce(first, source(txs, Math.floor(txs.length / 2)), raised, undefined, latencyMs);
     await first.close();
     const second = await open(path.join(dir, 'two'));
-    await runOnce(second, source(txs), raised);
+    await runOnce(second, source(txs), raised, undefined, latencyMs);
     expect((await second.status()).transfers).toBe(total);
     expect(raised.sort()).toEqual(once.sort());
     await second.close();
