@@ -76,6 +76,14 @@ export function fromFabric(err: unknown, transactionId?: string): ApiError {
       },
     );
   }
+  // A peer whose org's chaincode service is down (a member's endorsement then comes from the other member's
+  // service; the regulator's cannot be replaced): the service restarts, so the caller retries.
+  if (err instanceof EndorseError && said(/could not launch chaincode|chaincode registration failed|chaincode stream terminated|chaincode .* (is )?not (running|available)/i)) {
+    return new ApiError(503, 'CHAINCODE_UNAVAILABLE', "an endorsing org's chaincode service is not answering; retry shortly", {
+      retryAfter: 2,
+      ...extra,
+    });
+  }
   if (
     // fabric-gateway exports SubmitError (the orderer refused or was unreachable) as a type only.
     err.name === 'SubmitError' ||

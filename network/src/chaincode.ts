@@ -12,8 +12,8 @@ import { log, NetworkError } from './log';
 import { dirs, ordererTlsCa, peerDir, REPO_ROOT } from './paths';
 import {
   CHAINCODE_NAME,
-  CHAINCODE_PORT,
   CHANNEL,
+  chaincodeName,
   DIAL_HOST,
   ENDORSEMENT_POLICY,
   HOST,
@@ -21,6 +21,7 @@ import {
   PEER_ORGS,
   PEERS,
   networkProcesses,
+  type NodeProcess,
   type PeerNode,
   type PeerOrg,
 } from './topology';
@@ -29,23 +30,26 @@ export const CHAINCODE_DIR = path.join(REPO_ROOT, 'chaincode');
 /** The shared package the chaincode requires at run time, from its build. */
 const COMMON_DIR = path.join(REPO_ROOT, 'common');
 const COLLECTIONS = path.join(CHAINCODE_DIR, 'collections.json');
-const CURRENT = (): string => path.join(dirs.chaincode, 'current.json');
+/** The package each org's chaincode service runs under now. */
+const CURRENT = (org: PeerOrg): string => path.join(dirs.chaincode, `current-${org.key}.json`);
 /** What the last deploy left in force: read back on a restart instead of asking every peer again. */
 const DEPLOYED = (): string => path.join(dirs.chaincode, 'deployed.json');
 
 interface Deployed {
-  readonly packageId: string;
+  /** Each org's package id: the same code, each pointing its peers at the org's own service. */
+  readonly packageIds: Readonly<Record<string, string>>;
   readonly version: string;
   readonly sequence: number;
   /** Peers that have the package installed; a peer's ledger keeps it across restarts. */
   readonly installedOn: readonly string[];
 }
 
-function readDeployed(pkg: ChaincodePackage): Deployed | undefined {
+function readDeployed(pkgs: Packages): Deployed | undefined {
   try {
     const d = JSON.parse(fs.readFileSync(DEPLOYED(), 'utf8')) as Deployed;
     const everywhere = PEERS.every((p) => d.installedOn.includes(p.host));
-    return d.packageId === pkg.packageId && d.version === pkg.version && everywhere ? d : undefined;
+    const same = PEER_ORGS.every((o) => d.packageIds?.[o.key] === pkgs[o.key].packageId && d.version === pkgs[o.key].version);
+    return same && everywhere ? d : undefined;
   } catch {
     return undefined;
   }
@@ -56,13 +60,15 @@ function readDeployed(pkg: ChaincodePackage): Deployed | undefined {
  * just built, so the deploy step finds it running. Returns whether it started it.
  */
 export async function startDeployedChaincode(fabric: FabricInstall, runtime: Runtime): Promise<boolean> {
-  const pkg = packageChaincode(buildChaincode());
-  if (!readDeployed(pkg)) return false;
-  await startChaincodeServer(fabric, runtime, pkg);
+  const pkgs = packagesFor(buildChaincode());
+  if (!readDeployed(pkgs)) return false;
+  await startChaincodeServers(fabric, runtime, pkgs);
   return true;
 }
 
 export interface ChaincodePackage {
+  /** The org whose peers install it and whose service it points them at. */
+  readonly org: PeerOrg['key'];
   readonly label: string;
   readonly file: string;
   readonly packageId: string;
@@ -123,7 +129,9 @@ function buildPackage(dir: string): string[] {
 export function buildChaincode(): string {
   const built = [...buildPackage(COMMON_DIR), ...buildPackage(CHAINCODE_DIR)];
   const inputs = [...built, path.join(CHAINCODE_DIR, 'package.json'), ...(fs.existsSync(COLLECTIONS) ? [COLLECTIONS] : [])];
-  return digestOf(inputs, [ENDORSEMENT_POLICY]).slice(0, 16);
+  // The packaging is part of the version: a network deployed when one service served every org redeploys once,
+  // so each org approves its own package.
+  return digestOf(inputs, [ENDORSEMENT_POLICY, 'a chaincode service per org']).slice(0, 16);
 }
 
 /** A tar.gz whose bytes depend only on its content, so the package id is stable. */
@@ -134,28 +142,38 @@ function reproducibleTarGz(cwd: string, entries: readonly string[], out: string)
   fs.writeFileSync(out, execFileSync('gzip', ['-n', '-9'], { input: tar }));
 }
 
-/** The ccaas package: where the peer dials the chaincode service, with the TLS root to trust. */
-export function packageChaincode(version: string): ChaincodePackage {
+/** Each org's package, by org key. */
+export type Packages = Readonly<Record<PeerOrg['key'], ChaincodePackage>>;
+
+/**
+ * An org's ccaas package: where its peers dial its own chaincode service, with the TLS root (its own TLS CA)
+ * to trust. The code is the same for every org; the package id differs with the address.
+ */
+export function packageChaincode(version: string, org: PeerOrg): ChaincodePackage {
   const label = `${CHAINCODE_NAME}_${version}`;
-  const work = path.join(dirs.chaincode, label);
+  const work = path.join(dirs.chaincode, `${label}-${org.key}`);
   fs.rmSync(work, { recursive: true, force: true });
   fs.mkdirSync(path.join(work, 'src'), { recursive: true });
   const connection = {
-    address: `${DIAL_HOST}:${CHAINCODE_PORT}`,
+    address: `${DIAL_HOST}:${org.chaincode.port}`,
     dial_timeout: '10s',
     tls_required: true,
     client_auth_required: false,
-    root_cert: fs.readFileSync(path.join(chaincodeTlsDir(), 'ca.crt'), 'utf8'),
+    root_cert: fs.readFileSync(path.join(chaincodeTlsDir(org), 'ca.crt'), 'utf8'),
   };
   fs.writeFileSync(path.join(work, 'src', 'connection.json'), JSON.stringify(connection));
   reproducibleTarGz(path.join(work, 'src'), ['connection.json'], path.join(work, 'code.tar.gz'));
   fs.writeFileSync(path.join(work, 'metadata.json'), JSON.stringify({ type: 'ccaas', label }));
-  const file = path.join(dirs.chaincode, `${label}.tar.gz`);
+  const file = path.join(dirs.chaincode, `${label}-${org.key}.tar.gz`);
   reproducibleTarGz(work, ['code.tar.gz', 'metadata.json'], file);
   fs.rmSync(work, { recursive: true, force: true });
   // Fabric's package id is the label and the SHA-256 of the package file (what `peer lifecycle chaincode
   // calculatepackageid` prints), computed here without starting the CLI.
-  return { label, file, packageId: `${label}:${createHash('sha256').update(fs.readFileSync(file)).digest('hex')}`, version };
+  return { org: org.key, label, file, packageId: `${label}:${createHash('sha256').update(fs.readFileSync(file)).digest('hex')}`, version };
+}
+
+export function packagesFor(version: string): Packages {
+  return Object.fromEntries(PEER_ORGS.map((org) => [org.key, packageChaincode(version, org)])) as unknown as Packages;
 }
 
 const peerBin = (fabric: FabricInstall): string => path.join(fabric.binDir, 'peer');
@@ -219,12 +237,12 @@ function peerTargets(): string[] {
   return PEERS.flatMap((node) => ['--peerAddresses', `${DIAL_HOST}:${node.port}`, '--tlsRootCertFiles', path.join(peerDir(node), 'tls', 'ca.crt')]);
 }
 
-/** Settings of the chaincode service; fabric-chaincode-node reads CORE_* variables as its options. */
-export function chaincodeEnv(pkg: ChaincodePackage): Record<string, string> {
-  const tls = chaincodeTlsDir();
+/** Settings of an org's chaincode service; fabric-chaincode-node reads CORE_* variables as its options. */
+export function chaincodeEnv(pkg: ChaincodePackage, org: PeerOrg): Record<string, string> {
+  const tls = chaincodeTlsDir(org);
   return {
     NODE_ENV: 'production',
-    CORE_CHAINCODE_ADDRESS: `${HOST}:${CHAINCODE_PORT}`,
+    CORE_CHAINCODE_ADDRESS: `${HOST}:${org.chaincode.port}`,
     CORE_CHAINCODE_ID: pkg.packageId,
     CORE_CHAINCODE_TLS_CERT_FILE: path.join(tls, 'server.crt'),
     CORE_CHAINCODE_TLS_KEY_FILE: path.join(tls, 'server.key'),
@@ -232,21 +250,27 @@ export function chaincodeEnv(pkg: ChaincodePackage): Record<string, string> {
   };
 }
 
-/** Starts (or keeps) the chaincode service under the given package id. */
-export async function startChaincodeServer(fabric: FabricInstall, runtime: Runtime, pkg: ChaincodePackage): Promise<void> {
-  const proc = networkProcesses().find((p) => p.kind === 'chaincode');
-  if (!proc) throw new Error('topology has no chaincode process');
-  const running = await runtime.isRunning(proc.name);
-  if (running && readCurrent()?.packageId === pkg.packageId) return;
-  if (running) await runtime.stop(proc.name);
-  writeEnvFile(proc.name, chaincodeEnv(pkg));
-  await runtime.start(fabric, [proc]);
-  fs.writeFileSync(CURRENT(), JSON.stringify(pkg, null, 2));
+/** Starts (or keeps) each org's chaincode service under its package id. */
+export async function startChaincodeServers(fabric: FabricInstall, runtime: Runtime, pkgs: Packages): Promise<void> {
+  const start: NodeProcess[] = [];
+  for (const org of PEER_ORGS) {
+    const pkg = pkgs[org.key];
+    const proc = networkProcesses().find((p) => p.name === chaincodeName(org));
+    if (!proc) throw new Error(`topology has no chaincode process for ${org.mspId}`);
+    const running = await runtime.isRunning(proc.name);
+    if (running && readCurrent(org)?.packageId === pkg.packageId) continue;
+    if (running) await runtime.stop(proc.name);
+    writeEnvFile(proc.name, chaincodeEnv(pkg, org));
+    start.push(proc);
+  }
+  if (start.length > 0) await runtime.start(fabric, start);
+  for (const org of PEER_ORGS) fs.writeFileSync(CURRENT(org), JSON.stringify(pkgs[org.key], null, 2));
 }
 
-export function readCurrent(): ChaincodePackage | undefined {
+/** The package an org's chaincode service runs under (the regulator's when no org is named). */
+export function readCurrent(org: PeerOrg = PEER_ORGS[0] as PeerOrg): ChaincodePackage | undefined {
   try {
-    return JSON.parse(fs.readFileSync(CURRENT(), 'utf8')) as ChaincodePackage;
+    return JSON.parse(fs.readFileSync(CURRENT(org), 'utf8')) as ChaincodePackage;
   } catch {
     return undefined;
   }
@@ -259,25 +283,40 @@ export function readCurrent(): ChaincodePackage | undefined {
 export async function deployChaincode(fabric: FabricInstall, runtime: Runtime): Promise<{ sequence: number; changed: boolean; pkg: ChaincodePackage }> {
   fs.mkdirSync(dirs.chaincode, { recursive: true });
   const version = buildChaincode();
-  const pkg = packageChaincode(version);
-  const deployed = readDeployed(pkg);
+  const pkgs = packagesFor(version);
+  const pkg = pkgs.regulator;
+  const deployed = readDeployed(pkgs);
   if (deployed) {
-    await startChaincodeServer(fabric, runtime, pkg);
+    await startChaincodeServers(fabric, runtime, pkgs);
     return { sequence: deployed.sequence, changed: false, pkg };
   }
   const record = (sequence: number): void =>
-    fs.writeFileSync(DEPLOYED(), JSON.stringify({ packageId: pkg.packageId, version, sequence, installedOn: PEERS.map((p) => p.host) }, null, 2));
+    fs.writeFileSync(
+      DEPLOYED(),
+      JSON.stringify(
+        {
+          packageIds: Object.fromEntries(PEER_ORGS.map((o) => [o.key, pkgs[o.key].packageId])),
+          version,
+          sequence,
+          installedOn: PEERS.map((p) => p.host),
+        },
+        null,
+        2,
+      ),
+    );
+  // Each org's peers install the org's own package (its admin's identity, its peers only).
+  const install = (): Promise<boolean[]> => Promise.all(PEERS.map((node) => installOn(fabric, node, pkgs[node.org.key])));
   const committed = await committedDefinition(fabric);
   if (committed?.version === version) {
-    await Promise.all(PEERS.map((node) => installOn(fabric, node, pkg)));
-    await startChaincodeServer(fabric, runtime, pkg);
+    await install();
+    await startChaincodeServers(fabric, runtime, pkgs);
     record(committed.sequence);
     return { sequence: committed.sequence, changed: false, pkg };
   }
   const sequence = (committed?.sequence ?? 0) + 1;
-  log.step(`deploying chaincode ${pkg.label} as sequence ${sequence}`);
-  await Promise.all(PEERS.map((node) => installOn(fabric, node, pkg)));
-  await startChaincodeServer(fabric, runtime, pkg);
+  log.step(`deploying chaincode ${pkg.label} as sequence ${sequence}, one package and one service per org`);
+  await install();
+  await startChaincodeServers(fabric, runtime, pkgs);
   await Promise.all(
     PEER_ORGS.map((org) =>
       run(
@@ -288,8 +327,9 @@ export async function deployChaincode(fabric: FabricInstall, runtime: Runtime): 
           'approveformyorg',
           ...ordererArgs(),
           ...definitionArgs(version, sequence),
+          // The org approves the definition for its own package: its peers run the org's own service.
           '--package-id',
-          pkg.packageId,
+          pkgs[org.key].packageId,
           // Waiting reads the peer's deliver service, which the channel's ACLs keep to the supervisors' orgs:
           // members' approvals are awaited below through the regulator's peer instead.
           ...(SUPERVISOR_ORGS.includes(org.key) ? ['--waitForEventTimeout', '60s'] : ['--waitForEvent=false']),

@@ -27,11 +27,8 @@ const SANS = [DIAL_HOST, HOST];
 export const PROFILE = 'Supervision';
 
 /** Host name of the chaincode service's TLS certificate, issued under the regulator's TLS CA. */
-export const chaincodeTlsDir = (): string => {
-  const regulator = PEER_ORGS.find((o) => o.key === 'regulator');
-  if (!regulator) throw new Error('topology has no regulator org');
-  return path.join(peerOrgDir(regulator), 'peers', `chaincode.${regulator.domain}`, 'tls');
-};
+/** An org's chaincode service's TLS key pair and root, issued by the org's own TLS CA. */
+export const chaincodeTlsDir = (org: PeerOrg): string => path.join(peerOrgDir(org), 'peers', `chaincode.${org.domain}`, 'tls');
 
 function cryptoConfig(): unknown {
   return {
@@ -51,7 +48,7 @@ function cryptoConfig(): unknown {
       Specs: [
         ...org.peers.map((_, i) => ({ Hostname: `peer${i}`, SANS })),
         { Hostname: 'ca', SANS },
-        ...(org.key === 'regulator' ? [{ Hostname: 'chaincode', SANS }] : []),
+        { Hostname: 'chaincode', SANS },
       ],
       Users: { Count: 0 },
     })),
@@ -63,8 +60,9 @@ export async function ensureCrypto(fabric: FabricInstall): Promise<boolean> {
   fs.mkdirSync(dirs.config, { recursive: true });
   const file = path.join(dirs.config, 'crypto-config.yaml');
   if (fs.existsSync(path.join(dirs.crypto, 'peerOrganizations')) && fs.existsSync(ordererOrgDir())) {
-    // A network made before a peer was added to the topology: issue the new peers' material from the same CAs.
-    if (PEERS.every((p) => fs.existsSync(peerDir(p)))) return false;
+    // A network made before a peer (or an org's chaincode service) was added to the topology: issue the new
+    // material from the same CAs.
+    if (PEERS.every((p) => fs.existsSync(peerDir(p))) && PEER_ORGS.every((o) => fs.existsSync(chaincodeTlsDir(o)))) return false;
     fs.writeFileSync(file, YAML.stringify(cryptoConfig()));
     await run(path.join(fabric.binDir, 'cryptogen'), ['extend', `--config=${file}`, `--input=${dirs.crypto}`]);
     return true;

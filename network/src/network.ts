@@ -68,7 +68,9 @@ export async function waitEndorsable(timeoutMs = 90_000): Promise<number> {
   } finally {
     connection.close();
   }
-  throw new NetworkError(`the chaincode could not be endorsed within ${timeoutMs / 1000} s: ${lastError}. Read ${logFile('chaincode')} and the peer logs.`);
+  throw new NetworkError(
+    `the chaincode could not be endorsed within ${timeoutMs / 1000} s: ${lastError}. Read ${logFile('chaincode-<org>')} and the peer logs.`,
+  );
 }
 
 /**
@@ -138,9 +140,9 @@ export async function up(options: UpOptions = {}): Promise<UpReport> {
     );
   }
 
-  const chaincodeProc = networkProcesses().filter((p) => p.kind === 'chaincode');
-  await runtime.stop('chaincode');
-  await assertPortsFree([...infra(), ...chaincodeProc]);
+  const chaincodeProcs = networkProcesses().filter((p) => p.kind === 'chaincode');
+  for (const proc of chaincodeProcs) await runtime.stop(proc.name);
+  await assertPortsFree([...infra(), ...chaincodeProcs]);
 
   const started: string[] = [];
   const start = async (procs: readonly NodeProcess[]): Promise<void> => {
@@ -167,7 +169,7 @@ export async function up(options: UpOptions = {}): Promise<UpReport> {
     );
     // With data, the chaincode service in force starts beside them: the deploy step then finds it running.
     const early = resume ? startDeployedChaincode(fabric, runtime) : Promise.resolve(false);
-    if (resume) started.push('chaincode');
+    if (resume) started.push(...chaincodeProcs.map((p) => p.name));
     await start(infra().filter((p) => p.kind === 'ca' || p.kind === 'orderer' || (resume && p.kind === 'peer')));
     await early;
     for (const org of PEER_ORGS) scrubCaConfig(org);
@@ -194,7 +196,7 @@ export async function up(options: UpOptions = {}): Promise<UpReport> {
     if (users > 0) log.done(`${users} user(s) enrolled from the org CAs with role and entity attributes`);
 
     t = Date.now();
-    if (!started.includes('chaincode')) started.push('chaincode');
+    for (const p of chaincodeProcs) if (!started.includes(p.name)) started.push(p.name);
     const deployed = await deployChaincode(fabric, runtime);
     mark('chaincode', t);
     log.done(`chaincode ${CHAINCODE_NAME} sequence ${deployed.sequence} committed; service ${deployed.pkg.packageId.slice(0, 28)}…`);

@@ -18,7 +18,6 @@ export const PORT_OFFSET = portOffset();
 
 const at = (port: number): number => port + PORT_OFFSET;
 
-export const CHAINCODE_PORT = at(9999);
 export const GATEWAY_PORT = at(3000);
 export const MONITOR_PORT = at(3100);
 
@@ -54,6 +53,11 @@ export interface PeerOrg {
   /** The org's peers; the first is its anchor peer. */
   readonly peers: readonly PeerPorts[];
   readonly ca: { readonly port: number; readonly opsPort: number };
+  /**
+   * The org's own chaincode service, which only its peers dial: each org endorses with a process it runs, so
+   * the policy's independent endorsements are computed independently, and one org's dead service stops no other.
+   */
+  readonly chaincode: { readonly port: number };
   /** Users the network enrols from the org's CA on first start. */
   readonly users: readonly UserSpec[];
 }
@@ -78,6 +82,7 @@ export const PEER_ORGS: readonly PeerOrg[] = [
       { port: at(7151), chaincodePort: at(7152), opsPort: at(9448) },
     ],
     ca: { port: at(7054), opsPort: at(9454) },
+    chaincode: { port: at(9999) },
     users: [
       { name: 'regulator1', role: 'regulator', entityId: '91500000MA5U0REG1L' },
       // The monitor raises pattern alerts with the regulator's authority, under an identity of its own.
@@ -91,6 +96,7 @@ export const PEER_ORGS: readonly PeerOrg[] = [
     endorses: true,
     peers: [{ port: at(8051), chaincodePort: at(8052), opsPort: at(9445) }],
     ca: { port: at(8054), opsPort: at(9455) },
+    chaincode: { port: at(9998) },
     users: [{ name: 'bank1', role: 'bank', entityId: '91500000MA5U0BNK10' }],
   },
   {
@@ -100,6 +106,7 @@ export const PEER_ORGS: readonly PeerOrg[] = [
     endorses: true,
     peers: [{ port: at(9051), chaincodePort: at(9052), opsPort: at(9446) }],
     ca: { port: at(9054), opsPort: at(9456) },
+    chaincode: { port: at(9997) },
     users: [{ name: 'enterprise1', role: 'enterprise', entityId: '91500000MA5U0ENT1W' }],
   },
   {
@@ -109,6 +116,7 @@ export const PEER_ORGS: readonly PeerOrg[] = [
     endorses: false,
     peers: [{ port: at(10051), chaincodePort: at(10052), opsPort: at(9447) }],
     ca: { port: at(10054), opsPort: at(9457) },
+    chaincode: { port: at(9996) },
     users: [{ name: 'auditor1', role: 'auditor', entityId: '91500000MA5U0AUD1Y' }],
   },
 ];
@@ -152,6 +160,8 @@ export interface NodeProcess {
 }
 
 export const caName = (org: PeerOrg): string => `ca-${org.key}`;
+/** The process (and compose service) of an org's chaincode service. */
+export const chaincodeName = (org: PeerOrg): string => `chaincode-${org.key}`;
 export const ordererHost = (o: Orderer): string => `${o.name}.${ORDERER_ORG.domain}`;
 
 export function orgByKey(key: string): PeerOrg {
@@ -191,10 +201,10 @@ export function networkProcesses(): NodeProcess[] {
     ],
     healthUrl: `http://${HOST}:${p.opsPort}/healthz`,
   }));
-  const chaincode: NodeProcess = {
-    name: 'chaincode',
+  const chaincode: NodeProcess[] = PEER_ORGS.map((org) => ({
+    name: chaincodeName(org),
     kind: 'chaincode',
-    ports: [{ port: CHAINCODE_PORT, use: 'chaincode service' }],
-  };
-  return [...cas, ...orderers, ...peers, chaincode];
+    ports: [{ port: org.chaincode.port, use: `${org.mspId}'s chaincode service` }],
+  }));
+  return [...cas, ...orderers, ...peers, ...chaincode];
 }

@@ -1,4 +1,5 @@
-// Faults under load on the real network: a peer or the Raft leader killed by PID while every org submits.
+// Faults under load on the real network: a peer, a member's chaincode service or the Raft leader killed by PID while
+// every org submits.
 // Nothing acknowledged is lost (each is read back from the auditor's peer) and every org's submits succeed again within 5 s.
 import { sleep } from '@regchain/common';
 import type { FastifyInstance } from 'fastify';
@@ -137,6 +138,19 @@ function expectRecovered(outcomes: readonly Outcome[], killedAt: number, fault: 
 
 describe('a lost peer', () => {
   it.each(['peer-regulator', 'peer-bank', 'peer-enterprise'])(
+    'killing %s under load loses no acknowledged transaction and every org writes again within 5 s',
+    async (name) => {
+      const { outcomes, killedAt } = await killUnderLoad(name, name);
+      expectRecovered(outcomes, killedAt, name);
+      expect(await lost(outcomes)).toBe(0);
+    },
+  );
+});
+
+describe("a member's lost chaincode service", () => {
+  // Each org endorses with a service of its own: a bank's or an enterprise's that dies leaves the other member's
+  // endorsement for the policy's OutOf(1, Bank, Enterprise), so nobody stops writing.
+  it.each(['chaincode-bank', 'chaincode-enterprise'])(
     'killing %s under load loses no acknowledged transaction and every org writes again within 5 s',
     async (name) => {
       const { outcomes, killedAt } = await killUnderLoad(name, name);
