@@ -2,13 +2,13 @@
 import { Metadata } from '@grpc/grpc-js';
 import { GatewayError } from '@hyperledger/fabric-gateway';
 import { peer } from '@hyperledger/fabric-protos';
-import { chaincodeErrorOf, isReadConflict, messagesOf, validationName } from './errors';
+import { chaincodeErrorOf, chaincodeUnavailableAt, isChaincodeUnavailable, isReadConflict, messagesOf, validationName } from './errors';
 
-const fabricError = (message: string, details: string[]): GatewayError =>
+const fabricError = (message: string, details: string[], mspIds: string[] = []): GatewayError =>
   new GatewayError({
     code: 2,
     message,
-    details: details.map((m, i) => ({ address: `peer${i}:7051`, mspId: 'BankMSP', message: m })),
+    details: details.map((m, i) => ({ address: `peer${i}:7051`, mspId: mspIds[i] ?? 'BankMSP', message: m })),
     cause: Object.assign(new Error(message), { code: 2, details: message, metadata: new Metadata() }),
   });
 
@@ -34,4 +34,21 @@ it('names validation codes and knows which conflicts are worth a retry', () => {
   expect(isReadConflict(peer.TxValidationCode.MVCC_READ_CONFLICT)).toBe(true);
   expect(isReadConflict(peer.TxValidationCode.PHANTOM_READ_CONFLICT)).toBe(true);
   expect(isReadConflict(peer.TxValidationCode.ENDORSEMENT_POLICY_FAILURE)).toBe(false);
+});
+
+it('knows a peer whose chaincode service does not answer, and which org it belongs to', () => {
+  // What a 3.1.5 peer answered with its org's chaincode service killed (its log, the package id shortened).
+  const down =
+    'error in simulation: failed to execute transaction 9b03: could not launch chaincode regchain_2dff:4a15: connection to regchain_2dff:4a15 failed: error cannot create connection for regchain_2dff:4a15: error creating grpc connection to localhost:29998: context deadline exceeded';
+  const err = fabricError(
+    '10 ABORTED: failed to collect enough transaction endorsements, see attached details for more info',
+    [down, 'ok'],
+    ['BankMSP', 'RegulatorMSP'],
+  );
+  expect(isChaincodeUnavailable(err)).toBe(true);
+  expect(chaincodeUnavailableAt(err)).toEqual(['BankMSP']);
+  const refused = fabricError('10 ABORTED: failed to endorse transaction', ['chaincode response 500, ACCESS_DENIED: not yours']);
+  expect(isChaincodeUnavailable(refused)).toBe(false);
+  expect(chaincodeUnavailableAt(refused)).toEqual([]);
+  expect(chaincodeUnavailableAt(new Error('no details'))).toEqual([]);
 });

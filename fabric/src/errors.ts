@@ -29,3 +29,20 @@ export const validationName = (code: number | undefined): string =>
 /** A transaction that lost a race with a concurrent one: worth sending again. */
 export const isReadConflict = (code: number): boolean =>
   code === peer.TxValidationCode.MVCC_READ_CONFLICT || code === peer.TxValidationCode.PHANTOM_READ_CONFLICT;
+
+/**
+ * What a peer answers when the chaincode service it dials does not answer: not running ("could not launch
+ * chaincode …: connection to … failed"), or gone in the middle of a call. The peer itself is fine.
+ */
+const CHAINCODE_DOWN = /could not launch chaincode|chaincode stream terminated|error cannot create connection for/i;
+
+/** Whether a Fabric error says a chaincode service did not answer (on any peer it names). */
+export const isChaincodeUnavailable = (err: unknown): boolean => messagesOf(err).some((m) => CHAINCODE_DOWN.test(m));
+
+/** The MSP ids of the peers whose chaincode service did not answer, from an endorse or evaluate error's details. */
+export function chaincodeUnavailableAt(err: unknown): string[] {
+  const details = (err as { details?: readonly { message?: unknown; mspId?: unknown }[] } | undefined)?.details;
+  if (!Array.isArray(details)) return [];
+  const orgs = details.filter((d) => typeof d.message === 'string' && CHAINCODE_DOWN.test(d.message)).map((d) => d.mspId);
+  return [...new Set(orgs.filter((m): m is string => typeof m === 'string'))];
+}

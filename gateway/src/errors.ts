@@ -1,7 +1,7 @@
 // One error shape for callers ({ code, message, details, transactionId? }), and Fabric's errors mapped onto it.
 import { CommitError, CommitStatusError, EndorseError, GatewayError } from '@hyperledger/fabric-gateway';
 import { ApiError, type FabricCause } from '@regchain/common';
-import { chaincodeErrorOf, GRPC, isReadConflict, messagesOf, validationName } from '@regchain/fabric';
+import { chaincodeErrorOf, GRPC, isChaincodeUnavailable, isReadConflict, messagesOf, validationName } from '@regchain/fabric';
 
 export { ApiError, type FabricCause } from '@regchain/common';
 
@@ -78,7 +78,7 @@ export function fromFabric(err: unknown, transactionId?: string): ApiError {
   }
   // A peer whose org's chaincode service is down (a member's endorsement then comes from the other member's
   // service; the regulator's cannot be replaced): the service restarts, so the caller retries.
-  if (err instanceof EndorseError && said(/could not launch chaincode|chaincode registration failed|chaincode stream terminated|chaincode .* (is )?not (running|available)/i)) {
+  if (isChaincodeUnavailable(err)) {
     return new ApiError(503, 'CHAINCODE_UNAVAILABLE', "an endorsing org's chaincode service is not answering; retry shortly", {
       retryAfter: 2,
       ...extra,

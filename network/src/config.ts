@@ -45,11 +45,7 @@ function cryptoConfig(): unknown {
       Domain: org.domain,
       EnableNodeOUs: true,
       // "ca" gets the TLS certificate of the org's fabric-ca-server; "chaincode" that of the chaincode service.
-      Specs: [
-        ...org.peers.map((_, i) => ({ Hostname: `peer${i}`, SANS })),
-        { Hostname: 'ca', SANS },
-        { Hostname: 'chaincode', SANS },
-      ],
+      Specs: [...org.peers.map((_, i) => ({ Hostname: `peer${i}`, SANS })), { Hostname: 'ca', SANS }, { Hostname: 'chaincode', SANS }],
       Users: { Count: 0 },
     })),
   };

@@ -141,7 +141,8 @@ export async function up(options: UpOptions = {}): Promise<UpReport> {
   }
 
   const chaincodeProcs = networkProcesses().filter((p) => p.kind === 'chaincode');
-  for (const proc of chaincodeProcs) await runtime.stop(proc.name);
+  // `chaincode` is the one service every org shared before each org ran its own.
+  for (const name of ['chaincode', ...chaincodeProcs.map((p) => p.name)]) await runtime.stop(name);
   await assertPortsFree([...infra(), ...chaincodeProcs]);
 
   const started: string[] = [];

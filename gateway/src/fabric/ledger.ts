@@ -12,7 +12,19 @@ import {
   type SubmittedTransaction,
 } from '@hyperledger/fabric-gateway';
 import { common, gateway as gatewayProtos, peer } from '@hyperledger/fabric-protos';
-import { connectGateway, creatorOf, toTransient, type Deadlines, DEFAULT_DEADLINES, dial, type GatewayPeer, GRPC, validationName } from '@regchain/fabric';
+import {
+  chaincodeUnavailableAt,
+  connectGateway,
+  creatorOf,
+  toTransient,
+  type Deadlines,
+  DEFAULT_DEADLINES,
+  dial,
+  type GatewayPeer,
+  GRPC,
+  isChaincodeUnavailable,
+  validationName,
+} from '@regchain/fabric';
 import { ApiError, fromFabric, invalidCommit } from '../errors';
 import type { Metrics } from '../metrics';
 import type { LedgerPort, OfflinePort } from '../plugins/app/ledger';
@@ -66,12 +78,20 @@ const COMMIT_WAIT_MS = 60_000;
 const unreachable = (err: unknown, step: string): boolean =>
   err instanceof GatewayError && !(err instanceof CommitError) && (err.code === GRPC.UNAVAILABLE || (err.code === GRPC.DEADLINE_EXCEEDED && step !== 'commit'));
 
+/**
+ * How long an org whose chaincode service did not answer goes behind the others when choosing where to endorse
+ * and evaluate: about what a supervisor or Docker takes to bring it back. After it, one request tries it again.
+ */
+const CHAINCODE_DOWN_MS = 3000;
+
 export class FabricLedger implements LedgerPort {
   readonly #clients = new Map<string, grpc.Client>();
   /** By caller id and peer: the connection and the certificate it signs for. */
   readonly #gateways = new Map<string, { certificate: string; gateway: Gateway }>();
   /** Each peer's last known state: reachable or not, from the last request that went through it. */
   readonly #up = new Map<string, boolean>();
+  /** Orgs whose chaincode service did not answer, until when they go behind the others (CHAINCODE_DOWN_MS). */
+  readonly #chaincodeDown = new Map<string, number>();
   readonly #callers: CallerRegistry;
   readonly #metrics: Metrics;
   /** The peers of the connection profile. */
@@ -111,8 +131,21 @@ export class FabricLedger implements LedgerPort {
    * (endorsing orgs first); a peer last seen unreachable goes behind the reachable ones.
    */
   route(caller: Caller): GatewayPeer[] {
-    const rank = (p: GatewayPeer): number => (p.mspId === caller.mspId ? 0 : p.endorsing ? 1 : 2) + (this.#up.get(p.name) === false ? 3 : 0);
+    const rank = (p: GatewayPeer): number => (p.mspId === caller.mspId ? 0 : p.endorsing ? 1 : 2) + this.#penalty(p);
     return [...this.#peers].sort((a, b) => rank(a) - rank(b));
+  }
+
+  /** A peer last seen unreachable, or whose org's chaincode service did not answer lately, goes behind the others. */
+  #penalty(p: GatewayPeer): number {
+    return (this.#up.get(p.name) === false ? 3 : 0) + (this.#chaincodeIsDown(p.mspId) ? 3 : 0);
+  }
+
+  #chaincodeIsDown(mspId: string): boolean {
+    const until = this.#chaincodeDown.get(mspId);
+    if (until === undefined) return false;
+    if (until > Date.now()) return true;
+    this.#chaincodeDown.delete(mspId);
+    return false;
   }
 
   /**
@@ -124,9 +157,7 @@ export class FabricLedger implements LedgerPort {
    */
   #endorsers(caller: Caller): string[] | undefined {
     if (caller.role !== 'regulator') return undefined;
-    const others = this.#peers
-      .filter((p) => p.endorsing && p.mspId !== caller.mspId)
-      .sort((a, b) => Number(this.#up.get(a.name) === false) - Number(this.#up.get(b.name) === false));
+    const others = this.#peers.filter((p) => p.endorsing && p.mspId !== caller.mspId).sort((a, b) => this.#penalty(a) - this.#penalty(b));
     const other = others[0];
     return other ? [caller.mspId, other.mspId] : undefined;
   }
@@ -199,8 +230,10 @@ export class FabricLedger implements LedgerPort {
   }
 
   /**
-   * Runs the step through the caller's route: on a peer that cannot be reached (UNAVAILABLE, DEADLINE), the
-   * next one; any other answer, success or error, is final.
+   * Runs the step through the caller's route: on a peer that cannot be reached (UNAVAILABLE, DEADLINE), or
+   * whose org's chaincode service did not answer an endorsement or evaluation (that org then goes behind the
+   * others for a while, so a regulator's write names the other member), the next one; any other answer,
+   * success or error, is final.
    */
   async #failover<T>(
     caller: Caller,
@@ -215,8 +248,10 @@ export class FabricLedger implements LedgerPort {
         this.#mark(node, true);
         return result;
       } catch (err) {
-        if (!unreachable(err, step)) throw err;
-        this.#mark(node, false);
+        const chaincodeDown = (step === 'endorse' || step === 'evaluate') && isChaincodeUnavailable(err);
+        if (!chaincodeDown && !unreachable(err, step)) throw err;
+        if (chaincodeDown) for (const mspId of chaincodeUnavailableAt(err)) this.#chaincodeDown.set(mspId, Date.now() + CHAINCODE_DOWN_MS);
+        else this.#mark(node, false);
         this.#metrics.failovers.inc({ step, peer: node.name });
         last = err;
       }

@@ -130,6 +130,25 @@ describe('error mapping', () => {
       'NETWORK_UNAVAILABLE',
     ],
     [
+      // The regulator's chaincode service killed: what its peer answered (3.1.5), package id shortened.
+      new EndorseError({
+        code: 10,
+        details: [
+          {
+            address: 'peer0:7051',
+            mspId: 'RegulatorMSP',
+            message:
+              'error in simulation: failed to execute transaction 9b03: could not launch chaincode regchain_2dff:4a15: connection to regchain_2dff:4a15 failed: error cannot create connection for regchain_2dff:4a15: error creating grpc connection to localhost:9999',
+          },
+        ],
+        message: '10 ABORTED: failed to endorse transaction, see attached details for more info',
+        transactionId: TX,
+        cause: new Error('x'),
+      } as never),
+      503,
+      'CHAINCODE_UNAVAILABLE',
+    ],
+    [
       new CommitStatusError({ code: 4, details: [], message: '4 DEADLINE_EXCEEDED', transactionId: TX, cause: new Error('x') } as never),
       504,
       'COMMIT_STATUS_UNKNOWN',
