@@ -11,7 +11,7 @@ import { caEnv, ensureCrypto, ensureGenesis, ordererEnv, peerEnv, writeEnvFile }
 import { log, NetworkError } from './log';
 import { caHome, dirs, logFile, pidFile } from './paths';
 import { writeProfiles } from './profile';
-import { assertPortsFree, isHealthy, processState, readPid, stopProcess } from './process';
+import { assertPortsFree, isHealthy, processState, readPid, stopProcess, waitHealthy } from './process';
 import { nativeRuntime, type Runtime } from './runtime';
 import { CHAINCODE_NAME, CHANNEL, DIAL_HOST, ORDERERS, PEER_ORGS, PEERS, type NodeProcess, type PeerOrg, networkProcesses, orgByKey } from './topology';
 
@@ -114,8 +114,19 @@ export async function up(options: UpOptions = {}): Promise<UpReport> {
   const running: NodeProcess[] = [];
   for (const p of infra()) if (await runtime.isRunning(p.name)) running.push(p);
   if (running.length === infra().length) {
+    // Each process runs under a keeper that starts it again when it dies: one that is not healthy now is given
+    // the time a restart takes before it counts as broken.
     const unhealthy: string[] = [];
-    for (const p of running) if (!(await isHealthy(p))) unhealthy.push(p.name);
+    for (const p of running) {
+      if (
+        !(await isHealthy(p)) &&
+        !(await waitHealthy(p, 30_000, { restarting: true }).then(
+          () => true,
+          () => false,
+        ))
+      )
+        unhealthy.push(p.name);
+    }
     if (unhealthy.length > 0) {
       throw new NetworkError(
         `the network is running but ${unhealthy.join(', ')} is unhealthy; read ${dirs.logs}, then run \`npm run network:down\` and up again`,
@@ -130,25 +141,23 @@ export async function up(options: UpOptions = {}): Promise<UpReport> {
     mark('chaincode', t);
     return { alreadyRunning: true, timings, chaincodeSequence: deployed.sequence, fabricSource: fabric.source };
   }
-  if (running.length > 0) {
-    const stopped = infra()
-      .map((p) => p.name)
-      .filter((name) => !running.some((r) => r.name === name));
-    throw new NetworkError(
-      `the network is half-started: ${running.map((p) => p.name).join(', ')} running; ${stopped.join(', ')} not. ` +
-        'Run `npm run network:down` to stop what is left, then `npm run network:up`.',
-    );
-  }
+  // Part of the network runs (a process stopped by hand, or whose keeper was killed): exactly what is missing
+  // starts, the rest is left as it is.
+  if (running.length > 0) log.step(`${running.length} of ${infra().length} processes running; starting the others`);
+  const isUp = (p: NodeProcess): boolean => running.some((r) => r.name === p.name);
 
   const chaincodeProcs = networkProcesses().filter((p) => p.kind === 'chaincode');
   // `chaincode` is the one service every org shared before each org ran its own.
-  for (const name of ['chaincode', ...chaincodeProcs.map((p) => p.name)]) await runtime.stop(name);
-  await assertPortsFree([...infra(), ...chaincodeProcs]);
+  await runtime.stop('chaincode');
+  const chaincodeUp: NodeProcess[] = [];
+  for (const p of chaincodeProcs) if (await runtime.isRunning(p.name)) chaincodeUp.push(p);
+  await assertPortsFree([...infra().filter((p) => !isUp(p)), ...chaincodeProcs.filter((p) => !chaincodeUp.includes(p))]);
 
   const started: string[] = [];
   const start = async (procs: readonly NodeProcess[]): Promise<void> => {
-    started.push(...procs.map((p) => p.name));
-    await runtime.start(fabric, procs);
+    const missing = procs.filter((p) => !isUp(p));
+    started.push(...missing.map((p) => p.name));
+    if (missing.length > 0) await runtime.start(fabric, missing);
   };
   try {
     t = Date.now();
@@ -170,7 +179,7 @@ export async function up(options: UpOptions = {}): Promise<UpReport> {
     );
     // With data, the chaincode service in force starts beside them: the deploy step then finds it running.
     const early = resume ? startDeployedChaincode(fabric, runtime) : Promise.resolve(false);
-    if (resume) started.push(...chaincodeProcs.map((p) => p.name));
+    if (resume) started.push(...chaincodeProcs.filter((p) => !chaincodeUp.includes(p)).map((p) => p.name));
     await start(infra().filter((p) => p.kind === 'ca' || p.kind === 'orderer' || (resume && p.kind === 'peer')));
     await early;
     for (const org of PEER_ORGS) scrubCaConfig(org);
@@ -197,7 +206,7 @@ export async function up(options: UpOptions = {}): Promise<UpReport> {
     if (users > 0) log.done(`${users} user(s) enrolled from the org CAs with role and entity attributes`);
 
     t = Date.now();
-    for (const p of chaincodeProcs) if (!started.includes(p.name)) started.push(p.name);
+    for (const p of chaincodeProcs) if (!started.includes(p.name) && !chaincodeUp.includes(p)) started.push(p.name);
     const deployed = await deployChaincode(fabric, runtime);
     mark('chaincode', t);
     log.done(`chaincode ${CHAINCODE_NAME} sequence ${deployed.sequence} committed; service ${deployed.pkg.packageId.slice(0, 28)}…`);

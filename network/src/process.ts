@@ -5,15 +5,32 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { dirs, logFile, pidFile } from './paths';
+import { dirs, logFile, pidFile, REPO_ROOT } from './paths';
 import { NetworkError } from './log';
 import { HOST, type NodeProcess } from './topology';
 
 export interface PidRecord {
+  /** The keeper's PID: it runs the process and starts it again when it dies (see network/bin/regchain-keep). */
   readonly pid: number;
   /** The executable, to tell our process from an unrelated one that reused the PID. */
   readonly command: string;
   readonly startedAt: string;
+}
+
+/** The keeper every native process runs under: restart with back-off, as Docker's restart policy. */
+export const KEEPER = path.join(REPO_ROOT, 'network', 'bin', 'regchain-keep');
+
+/** Where the keeper writes the PID of the process it runs now. */
+const childFile = (name: string): string => path.join(dirs.pids, `${name}.child`);
+
+/** The PID of the process itself (not its keeper), while it is alive: what a crash test kills. */
+export function childPid(name: string): number | undefined {
+  try {
+    const pid = Number(fs.readFileSync(childFile(name), 'utf8').trim());
+    return pid > 0 && pidAlive(pid) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface StartSpec {
@@ -40,6 +57,16 @@ function cmdlineOf(pid: number): string | undefined {
   }
 }
 
+function parentOf(pid: number): number | undefined {
+  try {
+    // pid (comm) state ppid …: the command may hold spaces and parentheses, so read after the last ')'.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Whether a process exists and has not exited (an exited child awaiting its parent's wait is dead). */
 export function pidAlive(pid: number): boolean {
   try {
@@ -59,8 +86,11 @@ export function pidAlive(pid: number): boolean {
 export function isRunning(record: PidRecord | undefined): record is PidRecord {
   if (!record || !pidAlive(record.pid)) return false;
   const cmdline = cmdlineOf(record.pid);
-  // Without /proc (macOS) liveness is all we can check.
-  return cmdline === undefined || cmdline.includes(path.basename(record.command));
+  // Without /proc (macOS) liveness is all we can check. A child we forked this instant still shows our own
+  // command line until it runs its program.
+  // While it swaps programs the line is empty for a moment (a zombie's is empty too, but pidAlive said no).
+  if (cmdline === undefined || cmdline === '' || cmdline.includes(path.basename(record.command))) return true;
+  return parentOf(record.pid) === process.pid && cmdline === cmdlineOf(process.pid);
 }
 
 export type ProcessState = 'running' | 'stopped' | 'stale';
@@ -81,41 +111,60 @@ export function tailLog(name: string, lines = 15): string {
   }
 }
 
-/** Starts a process detached, its output appended to its log, its own PID recorded. */
+/**
+ * Starts a process detached under its keeper (which starts it again whenever it dies, with back-off), its output
+ * appended to its log, the keeper's PID recorded and the process's own written beside it by the keeper.
+ */
 export function startProcess(spec: StartSpec): PidRecord {
   fs.mkdirSync(dirs.logs, { recursive: true });
   fs.mkdirSync(dirs.pids, { recursive: true });
+  fs.rmSync(childFile(spec.name), { force: true });
   const out = fs.openSync(logFile(spec.name), 'a');
   fs.writeSync(out, `\n==== ${new Date().toISOString()} starting ${spec.command} ${spec.args.join(' ')}\n`);
-  const child = spawn(spec.command, [...spec.args], {
+  const child = spawn(KEEPER, [childFile(spec.name), spec.command, ...spec.args], {
     cwd: spec.cwd ?? dirs.state,
-    env: spec.env,
+    // The keeper is a bash script: it finds bash and its few tools on the usual path when the spec names none.
+    env: { PATH: '/usr/local/bin:/usr/bin:/bin', ...spec.env },
     detached: true,
     stdio: ['ignore', out, out],
   });
   fs.closeSync(out);
   if (child.pid === undefined) throw new NetworkError(`could not start ${spec.name} (${spec.command}); see ${logFile(spec.name)}`);
   child.unref();
-  const record: PidRecord = { pid: child.pid, command: spec.command, startedAt: new Date().toISOString() };
+  const record: PidRecord = { pid: child.pid, command: KEEPER, startedAt: new Date().toISOString() };
   fs.writeFileSync(pidFile(spec.name), JSON.stringify(record));
   return record;
 }
 
-/** Stops a process we started, by its recorded PID: TERM, then KILL after a grace period. */
+/**
+ * Stops a process we started, by its recorded PIDs: TERM to its keeper (which stops the process and waits for
+ * it), then KILL to both after a grace period. A process whose keeper was killed on its own is stopped too.
+ */
 export async function stopProcess(name: string, graceMs = 10_000): Promise<'stopped' | 'not running'> {
   const record = readPid(name);
+  const orphan = childPid(name);
   if (!isRunning(record)) {
+    if (orphan !== undefined) await stopPid(orphan, graceMs);
     fs.rmSync(pidFile(name), { force: true });
-    return 'not running';
+    fs.rmSync(childFile(name), { force: true });
+    return orphan === undefined ? 'not running' : 'stopped';
   }
   process.kill(record.pid, 'SIGTERM');
   const gone = (): true | undefined => (isRunning(record) ? undefined : true);
   if (!(await until(gone, { timeoutMs: graceMs, intervalMs: 100 }))) {
+    const stuck = childPid(name);
+    if (stuck !== undefined) process.kill(stuck, 'SIGKILL');
     process.kill(record.pid, 'SIGKILL');
     while (isRunning(record)) await sleep(50);
   }
   fs.rmSync(pidFile(name), { force: true });
+  fs.rmSync(childFile(name), { force: true });
   return 'stopped';
+}
+
+async function stopPid(pid: number, graceMs: number): Promise<void> {
+  process.kill(pid, 'SIGTERM');
+  if (!(await until(() => (pidAlive(pid) ? undefined : true), { timeoutMs: graceMs, intervalMs: 100 }))) process.kill(pid, 'SIGKILL');
 }
 
 export function portFree(port: number, host = HOST): Promise<boolean> {
@@ -171,13 +220,25 @@ export async function isHealthy(proc: NodeProcess): Promise<boolean> {
   return proc.ports.length > 0 || proc.healthUrl !== undefined;
 }
 
-/** Waits until the process answers its health check; fails naming the process and its log if it dies or stalls. */
-export async function waitHealthy(proc: NodeProcess, timeoutMs = 30_000): Promise<void> {
+/**
+ * Waits until the process answers its health check; fails naming the process and its log if it stalls, or if
+ * it dies during start-up (its keeper would start it again, but a process that cannot start is a broken
+ * configuration, told at once). `restarting`: it is coming back from a crash under its keeper; only wait.
+ */
+export async function waitHealthy(proc: NodeProcess, timeoutMs = 30_000, options: { restarting?: boolean } = {}): Promise<void> {
+  let first: number | undefined;
   const healthy = async (): Promise<true | undefined> => {
     if (await isHealthy(proc)) return true;
     const record = readPid(proc.name);
     if (record && !isRunning(record)) {
       throw new NetworkError(`${proc.name} exited during start-up; read ${logFile(proc.name)}:\n${tailLog(proc.name)}`);
+    }
+    if (record && !options.restarting) {
+      const pid = childPid(proc.name);
+      first ??= pid;
+      if (first !== undefined && pid !== first) {
+        throw new NetworkError(`${proc.name} exited during start-up; read ${logFile(proc.name)}:\n${tailLog(proc.name)}`);
+      }
     }
     return undefined;
   };

@@ -7,7 +7,7 @@ import { ensureImages } from './docker/images';
 import { run, type RunResult } from './exec';
 import { NetworkError } from './log';
 import { envFile, REPO_ROOT, STATE_DIR } from './paths';
-import { processState, readPid, startProcess, stopProcess, waitHealthy } from './process';
+import { childPid, processState, startProcess, stopProcess, waitHealthy } from './process';
 import { type NodeProcess, PORT_OFFSET } from './topology';
 
 export interface Runtime {
@@ -69,7 +69,7 @@ export const nativeRuntime: Runtime = {
     return processState(name) === 'running';
   },
   async pid(name) {
-    return processState(name) === 'running' ? readPid(name)?.pid : undefined;
+    return processState(name) === 'running' ? childPid(name) : undefined;
   },
 };
 
@@ -130,11 +130,15 @@ export async function waitContainersHealthy(procs: readonly NodeProcess[], timeo
 export const dockerRuntime: Runtime = {
   name: 'docker',
   async start(fabric, procs) {
-    await compose(['up', '-d', '--force-recreate', '--no-deps', ...procs.map((p) => p.name)], fabric);
+    // --remove-orphans: a container of a service the file no longer names (the one chaincode service every org
+    // shared before each org ran its own) goes.
+    await compose(['up', '-d', '--force-recreate', '--no-deps', '--remove-orphans', ...procs.map((p) => p.name)], fabric);
     await waitContainersHealthy(procs);
   },
   async stop(name) {
     if (!engine && !(await dockerAnswers())) return false;
+    const { stdout: services } = await compose(['config', '--services']);
+    if (!services.split('\n').includes(name)) return false;
     const running = await this.isRunning(name);
     await compose(['rm', '--force', '--stop', name]);
     return running;

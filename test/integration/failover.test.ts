@@ -1,6 +1,6 @@
-// Faults under load on the real network: a peer, a member's chaincode service or the Raft leader killed by PID while
-// every org submits.
-// Nothing acknowledged is lost (each is read back from the auditor's peer) and every org's submits succeed again within 5 s.
+// Faults under load on the real network: every kind of process killed by PID while every org submits, and brought
+// back by the runtime alone (a keeper per process natively, the restart policy on Docker) within 5 s. Nothing
+// acknowledged is lost (each is read back from the auditor's peer) and every org's submits succeed again within 5 s.
 import { sleep } from '@regchain/common';
 import type { FastifyInstance } from 'fastify';
 import * as fs from 'node:fs';
@@ -11,7 +11,7 @@ import { bootstrapCallers } from '../../gateway/src/fabric/bootstrap';
 import type { createServices } from '../../gateway/src/services';
 import { ensureFabric } from '../../network/src/binaries';
 import { waitForRaftLeader } from '../../network/src/channel';
-import { waitHealthy } from '../../network/src/process';
+import { isHealthy } from '../../network/src/process';
 import { networkProcesses, orgByKey } from '../../network/src/topology';
 import { selectRuntime } from '../support/runtime';
 import { suiteServices } from '../support/gateway';
@@ -20,6 +20,8 @@ const run = Date.now().toString(36);
 const ENT = orgByKey('enterprise').users[0]?.entityId as string;
 const BANK = orgByKey('bank').users[0]?.entityId as string;
 const RECOVERY_MS = 5000;
+/** How long the runtime may take to bring a killed process back: its health check answers again. */
+const BACK_WITHIN_MS = 5000;
 
 let app: FastifyInstance;
 let url: string;
@@ -110,25 +112,38 @@ async function lost(outcomes: readonly Outcome[]): Promise<number> {
   return missing;
 }
 
-/** Kills a process by its PID under load, then reports per org the last failure after the kill and the acknowledged count. */
-async function killUnderLoad(name: string, tag: string): Promise<{ outcomes: Outcome[]; killedAt: number }> {
+/**
+ * Kills a process by its PID under load and leaves it to the runtime (its keeper natively, the restart policy
+ * on Docker) to bring back; reports when it answered its health check again with a new PID, per org the last
+ * failure after the kill and the acknowledged count.
+ */
+async function killUnderLoad(name: string, tag: string): Promise<{ outcomes: Outcome[]; killedAt: number; backMs: number | undefined }> {
+  const proc = networkProcesses().find((p) => p.name === name);
+  if (!proc) throw new Error(`no process ${name}`);
+  const runtime = await selectRuntime();
   const traffic = load(tag);
   await sleep(1500);
-  const runtime = await selectRuntime();
   const pid = await runtime.pid(name);
   if (!pid) throw new Error(`${name} is not running`);
   const killedAt = Date.now();
   process.kill(pid, 'SIGKILL');
-  await sleep(RECOVERY_MS + 3000);
+  let backMs: number | undefined;
+  while (Date.now() - killedAt < BACK_WITHIN_MS) {
+    const now = await runtime.pid(name);
+    if (now !== undefined && now !== pid && (await isHealthy(proc))) {
+      backMs = Date.now() - killedAt;
+      break;
+    }
+    await sleep(100);
+  }
+  await sleep(Math.max(0, killedAt + RECOVERY_MS + 3000 - Date.now()));
   await traffic.stop();
-  const proc = networkProcesses().find((p) => p.name === name);
-  if (!proc) throw new Error(`no process ${name}`);
-  await runtime.start(await ensureFabric(), [proc]);
-  await waitHealthy(proc, 30_000);
-  return { outcomes: traffic.outcomes, killedAt };
+  // Not back on its own: the suite's network is made whole again for the next case, and this one fails below.
+  if (backMs === undefined && !(await isHealthy(proc))) await runtime.start(await ensureFabric(), [proc]);
+  return { outcomes: traffic.outcomes, killedAt, backMs };
 }
 
-function expectRecovered(outcomes: readonly Outcome[], killedAt: number, fault: string): void {
+function expectRecovered({ outcomes, killedAt, backMs }: { outcomes: readonly Outcome[]; killedAt: number; backMs: number | undefined }, fault: string): void {
   if (process.env.REGCHAIN_DEBUG_FAILOVER) process.stderr.write(`${JSON.stringify(outcomes.map((o) => [o.org[0], o.at - killedAt, o.ok]))}\n`);
   const recovery: Record<string, number> = {};
   const orgs = ['bank', 'enterprise', 'regulator'];
@@ -137,44 +152,35 @@ function expectRecovered(outcomes: readonly Outcome[], killedAt: number, fault: 
   const failures: Record<string, number> = {};
   for (const o of outcomes) if (o.failure) failures[`${o.org} ${o.failure}`] = (failures[`${o.org} ${o.failure}`] ?? 0) + 1;
   process.stdout.write(
-    `failover ${fault}: last failure after the kill (ms) ${JSON.stringify(recovery)}; ${outcomes.filter((o) => o.ok).length} acknowledged; failures ${JSON.stringify(failures)}\n`,
+    `failover ${fault}: back after ${backMs ?? 'more than 5000'} ms; last failure after the kill (ms) ${JSON.stringify(recovery)}; ${outcomes.filter((o) => o.ok).length} acknowledged; failures ${JSON.stringify(failures)}\n`,
   );
+  expect({ fault, backWithin5s: backMs !== undefined }).toEqual({ fault, backWithin5s: true });
+  // A write that fails while a process is down says so as a retryable 503, never as a bad gateway.
+  expect(Object.keys(failures).filter((f) => !/ 503 /.test(f))).toEqual([]);
   for (const org of orgs) {
     expect({ org, recoveredWithinMs: (recovery[org] ?? 0) <= RECOVERY_MS }).toEqual({ org, recoveredWithinMs: true });
     expect(outcomes.filter((o) => o.org === org && o.ok && o.at > killedAt + RECOVERY_MS).length).toBeGreaterThan(0);
   }
 }
 
-describe('a lost peer', () => {
-  it.each(['peer-regulator', 'peer-bank', 'peer-enterprise'])(
-    'killing %s under load loses no acknowledged transaction and every org writes again within 5 s',
+// Every kind of process, killed under load: a peer of each writing org, a member's chaincode service (endorsed
+// around: the other member's stands in) and the regulator's (which none can replace: writes answer 503 with
+// Retry-After until it is back), a CA, and the Raft leader.
+describe('a process killed under load', () => {
+  it.each(['peer-regulator', 'peer-bank', 'peer-enterprise', 'chaincode-bank', 'chaincode-enterprise', 'chaincode-regulator', 'ca-bank'])(
+    '%s is back within 5 s, loses no acknowledged transaction, and every org writes again within 5 s',
     async (name) => {
-      const { outcomes, killedAt } = await killUnderLoad(name, name);
-      expectRecovered(outcomes, killedAt, name);
-      expect(await lost(outcomes)).toBe(0);
+      const killed = await killUnderLoad(name, name);
+      expectRecovered(killed, name);
+      expect(await lost(killed.outcomes)).toBe(0);
     },
   );
-});
 
-describe("a member's lost chaincode service", () => {
-  // Each org endorses with a service of its own: a bank's or an enterprise's that dies leaves the other member's
-  // endorsement for the policy's OutOf(1, Bank, Enterprise), so nobody stops writing.
-  it.each(['chaincode-bank', 'chaincode-enterprise'])(
-    'killing %s under load loses no acknowledged transaction and every org writes again within 5 s',
-    async (name) => {
-      const { outcomes, killedAt } = await killUnderLoad(name, name);
-      expectRecovered(outcomes, killedAt, name);
-      expect(await lost(outcomes)).toBe(0);
-    },
-  );
-});
-
-describe('a lost Raft leader', () => {
-  it('is replaced within 5 s and loses no acknowledged transaction', async () => {
+  it('the Raft leader is back and replaced within 5 s, and loses no acknowledged transaction', async () => {
     const leader = await waitForRaftLeader();
-    const { outcomes, killedAt } = await killUnderLoad(leader, 'leader');
-    expectRecovered(outcomes, killedAt, `Raft leader ${leader}`);
-    expect(await lost(outcomes)).toBe(0);
+    const killed = await killUnderLoad(leader, 'leader');
+    expectRecovered(killed, `Raft leader ${leader}`);
+    expect(await lost(killed.outcomes)).toBe(0);
     await waitForRaftLeader();
   }, 240_000);
 });
