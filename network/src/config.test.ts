@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import YAML from 'yaml';
 import { ensureFabric } from './binaries';
 import { configtx, ordererEnv, peerEnv, PROFILE, SUPERVISORS_POLICY } from './config';
+import { dirs } from './paths';
 import { ORDERERS, PEERS, type PeerNode, networkProcesses } from './topology';
 
 type Profile = {
@@ -34,6 +35,13 @@ beforeAll(async () => {
 });
 
 describe('configtx', () => {
+  it("builds the channel from what the orgs hand each other only: public MSP definitions and the consenters' TLS certificates", () => {
+    const text = JSON.stringify(profile);
+    const paths = [...text.matchAll(/"(?:MSPDir|ClientTLSCert|ServerTLSCert)":"([^"]+)"/g)].map((m) => m[1] as string);
+    expect(paths.length).toBeGreaterThanOrEqual(5 + 2 * ORDERERS.length);
+    for (const p of paths) expect(path.relative(dirs.exchange, p).startsWith('..')).toBe(false);
+  });
+
   it("keeps the sample's capabilities, ACLs and Raft options, with elections after 1 s, and closes Fabric's reads to members", () => {
     const parsed = YAML.parse(sample, { merge: true }) as { Application: { ACLs: Record<string, string> } };
     expect(profile.Capabilities).toEqual({ V3_0: true });

@@ -6,7 +6,20 @@ import type { FabricInstall } from './binaries';
 import { bootstrapSecret } from './ca';
 import { run } from './exec';
 import { log } from './log';
-import { caHome, caTlsDir, dirs, envFile, genesisBlock, orgCaCert, ordererDir, ordererOrgDir, peerDir, peerOrgDir } from './paths';
+import {
+  caHome,
+  caTlsDir,
+  dirs,
+  envFile,
+  genesisBlock,
+  orgCaCert,
+  ordererDir,
+  ordererOrgDir,
+  peerDir,
+  peerOrgDir,
+  publicConsenterCert,
+  publicMspDir,
+} from './paths';
 import {
   CHANNEL,
   DIAL_HOST,
@@ -65,8 +78,42 @@ export async function ensureCrypto(fabric: FabricInstall): Promise<boolean> {
   }
   fs.writeFileSync(file, YAML.stringify(cryptoConfig()));
   fs.rmSync(dirs.crypto, { recursive: true, force: true });
-  await run(path.join(fabric.binDir, 'cryptogen'), ['generate', `--config=${file}`, `--output=${dirs.crypto}`]);
+  // Each organisation's keys come from a run of its own, as each institution would make them on its own side:
+  // no run holds two orgs' CA keys.
+  const config = cryptoConfig() as { OrdererOrgs: unknown[]; PeerOrgs: unknown[] };
+  const parts = [{ OrdererOrgs: config.OrdererOrgs }, ...config.PeerOrgs.map((org) => ({ PeerOrgs: [org] }))];
+  for (const [i, part] of parts.entries()) {
+    const one = path.join(dirs.config, `crypto-config-${i}.yaml`);
+    fs.writeFileSync(one, YAML.stringify(part));
+    await run(path.join(fabric.binDir, 'cryptogen'), ['generate', `--config=${one}`, `--output=${dirs.crypto}`]);
+  }
   return true;
+}
+
+/** PEM files of a folder, by name (an MSP's cacerts or tlscacerts). */
+const pems = (dir: string): string[] => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.pem')) : []);
+
+/**
+ * Copies out what each organisation hands the others (see `dirs.exchange`): its MSP's CA and TLS CA root
+ * certificates and NodeOU settings, the orderers' TLS certificates; never a key, a signing certificate or an
+ * admin's. The channel configuration reads these copies only.
+ */
+export function publishPublicMaterial(): void {
+  fs.rmSync(dirs.exchange, { recursive: true, force: true });
+  const publish = (mspId: string, from: string): void => {
+    const to = publicMspDir(mspId);
+    for (const sub of ['cacerts', 'tlscacerts']) {
+      fs.mkdirSync(path.join(to, sub), { recursive: true });
+      for (const f of pems(path.join(from, sub))) fs.copyFileSync(path.join(from, sub, f), path.join(to, sub, f));
+    }
+    fs.copyFileSync(path.join(from, 'config.yaml'), path.join(to, 'config.yaml'));
+  };
+  publish(ORDERER_ORG.mspId, path.join(ordererOrgDir(), 'msp'));
+  for (const org of PEER_ORGS) publish(org.mspId, path.join(peerOrgDir(org), 'msp'));
+  for (const o of ORDERERS) {
+    fs.mkdirSync(path.dirname(publicConsenterCert(o)), { recursive: true });
+    fs.copyFileSync(path.join(ordererDir(o), 'tls', 'server.crt'), publicConsenterCert(o));
+  }
 }
 
 const signature = (rule: string): { Type: string; Rule: string } => ({ Type: 'Signature', Rule: rule });
@@ -76,7 +123,7 @@ function ordererOrgSection(): Record<string, unknown> {
   return {
     Name: 'OrdererOrg',
     ID: id,
-    MSPDir: path.join(ordererOrgDir(), 'msp'),
+    MSPDir: publicMspDir(id),
     Policies: {
       Readers: signature(`OR('${id}.member')`),
       Writers: signature(`OR('${id}.member')`),
@@ -91,7 +138,7 @@ function peerOrgSection(org: PeerOrg): Record<string, unknown> {
   return {
     Name: id,
     ID: id,
-    MSPDir: path.join(peerOrgDir(org), 'msp'),
+    MSPDir: publicMspDir(id),
     Policies: {
       Readers: signature(`OR('${id}.admin','${id}.peer','${id}.client')`),
       Writers: signature(`OR('${id}.admin','${id}.client')`),
@@ -105,8 +152,8 @@ function peerOrgSection(org: PeerOrg): Record<string, unknown> {
 const consenter = (o: Orderer): Record<string, unknown> => ({
   Host: DIAL_HOST,
   Port: o.port,
-  ClientTLSCert: path.join(ordererDir(o), 'tls', 'server.crt'),
-  ServerTLSCert: path.join(ordererDir(o), 'tls', 'server.crt'),
+  ClientTLSCert: publicConsenterCert(o),
+  ServerTLSCert: publicConsenterCert(o),
 });
 
 /** Who may read the chain itself, past the chaincode: the regulator's and the auditor's orgs. */
@@ -181,6 +228,7 @@ export function configtx(sampleConfigtx: string): Record<string, unknown> {
 
 /** Writes configtx.yaml and the channel's genesis block once. */
 export async function ensureGenesis(fabric: FabricInstall): Promise<boolean> {
+  publishPublicMaterial();
   if (fs.existsSync(genesisBlock())) return false;
   const sample = fs.readFileSync(path.join(fabric.sampleConfig, 'configtx.yaml'), 'utf8');
   fs.writeFileSync(path.join(dirs.config, 'configtx.yaml'), YAML.stringify(configtx(sample)));

@@ -21,7 +21,17 @@ export const dirs = {
   pids: shared.pids,
   users: path.join(STATE_DIR, 'users'),
   chaincode: path.join(STATE_DIR, 'chaincode'),
+  /**
+   * What travels between organisations: each org's public MSP definition (its CA and TLS CA roots and NodeOU
+   * settings) and the orderers' public TLS certificates. The channel's configuration is built from these alone.
+   */
+  exchange: path.join(STATE_DIR, 'exchange'),
 };
+
+/** An org's public MSP definition, as it hands it to the others. */
+export const publicMspDir = (mspId: string): string => path.join(dirs.exchange, mspId, 'msp');
+/** An orderer's public TLS certificate, as its org hands it to the channel's other consenters. */
+export const publicConsenterCert = (o: Orderer): string => path.join(dirs.exchange, ORDERER_ORG.mspId, 'consenters', `${ordererHost(o)}.crt`);
 
 export const genesisBlock = (): string => shared.genesisBlock;
 export const logFile = (name: string): string => path.join(dirs.logs, `${name}.log`);

@@ -6,6 +6,7 @@ import { ensureFabric } from '../../network/src/binaries';
 import { CHAINCODE_DIR, committedDefinition, deployChaincode } from '../../network/src/chaincode';
 import { connectAs } from '../../network/src/client';
 import { down, status, up } from '../../network/src/network';
+import { dirs } from '../../network/src/paths';
 import { pidAlive } from '../../network/src/process';
 import { CHAINCODE_NAME, CHANNEL, networkProcesses, orgByKey } from '../../network/src/topology';
 import { selectRuntime } from '../support/runtime';
@@ -72,6 +73,20 @@ describe('network lifecycle', () => {
     expect(await Promise.all(others.map((p) => runtime.pid(p.name)))).toEqual(before);
     expect((await status(runtime)).every((s) => s.state === 'running' && s.healthy)).toBe(true);
     expect(await submitProbe(`after-half-start-${Date.now()}`)).toBe(0);
+  });
+
+  it('hands the other organisations only public material: no key, no signing or admin certificate', () => {
+    const files: string[] = [];
+    const walk = (dir: string): void => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        if (e.isDirectory()) walk(path.join(dir, e.name));
+        else files.push(path.join(dir, e.name));
+      }
+    };
+    walk(dirs.exchange);
+    expect(files.length).toBeGreaterThan(0);
+    expect(files.filter((f) => /keystore|signcerts|admincerts|_sk$|\.key$/.test(f))).toEqual([]);
+    expect(files.filter((f) => fs.readFileSync(f, 'utf8').includes('PRIVATE KEY'))).toEqual([]);
   });
 
   it('redeploys changed chaincode with the next sequence, and leaves unchanged chaincode alone', async () => {
