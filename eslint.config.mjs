@@ -3,7 +3,18 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '.regchain/**', '.regchain-test/**', '.regchain-docker/**', 'coverage/**', '.scratch/**'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '.regchain/**',
+      '.regchain-test/**',
+      '.regchain-docker/**',
+      '.regchain-hosts/**',
+      'coverage/**',
+      '.scratch/**',
+    ],
+  },
   ...tseslint.configs.recommended,
   prettier,
   {

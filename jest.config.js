@@ -1,7 +1,7 @@
 // Three projects: unit (network tooling, gateway routes and the monitor's detectors, no network), chaincode (contracts on an in-memory peer), integration (the real network, one suite at a time).
 /** @type {import('jest').Config} */
 // Fabric's state folders hold Raft snapshots (*.snap) Jest would take for its own.
-const ignoreState = ['<rootDir>/.regchain/', '<rootDir>/.regchain-test/', '<rootDir>/.regchain-docker/'];
+const ignoreState = ['<rootDir>/.regchain/', '<rootDir>/.regchain-test/', '<rootDir>/.regchain-docker/', '<rootDir>/.regchain-hosts/'];
 // Sources of the shared package, not its build, so a test sees an edit at once.
 const moduleNameMapper = {
   '^@regchain/common$': '<rootDir>/common/src/index.ts',
@@ -57,6 +57,8 @@ module.exports = {
       testEnvironmentOptions: { globalsCleanup: 'off' },
       transform: { '^.+\\.ts$': tsJest },
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      // The multi-host suite needs its own network (a host per org): it runs in the test command's third pass only.
+      testPathIgnorePatterns: process.env.REGCHAIN_RUNTIME === 'hosts' ? [] : ['/test/integration/hosts\\.test\\.ts$'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/test/support/integration-setup.ts'],

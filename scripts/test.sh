@@ -43,4 +43,19 @@ if [ "${REGCHAIN_DOCKER_SUITES:-1}" = 1 ] && [ "$narrowed" = 0 ]; then
   REGCHAIN_RUNTIME=docker REGCHAIN_HOME="$PWD/.regchain-docker" REGCHAIN_PORT_OFFSET=30000 \
     npx jest --selectProjects integration --testPathPatterns 'test/integration/(lifecycle|gateway|failover)\.test' "${docker_args[@]}" || docker=$?
 fi
-exit $((native != 0 ? native : docker))
+# Each organisation on a Docker host of its own (a Compose project and network namespace per org, reaching the
+# others only by name): its own state folder and ports (+40000), its results in F.hosts.
+hosts=0
+if [ "${REGCHAIN_DOCKER_SUITES:-1}" = 1 ] && [ "$narrowed" = 0 ]; then
+  step "running the multi-host suite (a Docker host per organisation, ports +40000)"
+  hosts_args=()
+  for arg in "${docker_args[@]}"; do
+    case "$arg" in
+      --outputFile=*.docker) hosts_args+=("${arg%.docker}.hosts") ;;
+      *) hosts_args+=("$arg") ;;
+    esac
+  done
+  REGCHAIN_RUNTIME=hosts REGCHAIN_HOME="$PWD/.regchain-hosts" REGCHAIN_PORT_OFFSET=40000 \
+    npx jest --selectProjects integration --testPathPatterns 'test/integration/hosts\.test' "${hosts_args[@]}" || hosts=$?
+fi
+exit $((native != 0 ? native : docker != 0 ? docker : hosts))

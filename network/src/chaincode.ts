@@ -13,10 +13,12 @@ import { dirs, ordererTlsCa, peerDir, REPO_ROOT } from './paths';
 import {
   CHAINCODE_NAME,
   CHANNEL,
+  chaincodeHost,
   chaincodeName,
+  listenHost,
+  nodeAddress,
   DIAL_HOST,
   ENDORSEMENT_POLICY,
-  HOST,
   ORDERERS,
   PEER_ORGS,
   PEERS,
@@ -155,7 +157,7 @@ export function packageChaincode(version: string, org: PeerOrg): ChaincodePackag
   fs.rmSync(work, { recursive: true, force: true });
   fs.mkdirSync(path.join(work, 'src'), { recursive: true });
   const connection = {
-    address: `${DIAL_HOST}:${org.chaincode.port}`,
+    address: `${nodeAddress(chaincodeHost(org))}:${org.chaincode.port}`,
     dial_timeout: '10s',
     tls_required: true,
     client_auth_required: false,
@@ -242,7 +244,7 @@ export function chaincodeEnv(pkg: ChaincodePackage, org: PeerOrg): Record<string
   const tls = chaincodeTlsDir(org);
   return {
     NODE_ENV: 'production',
-    CORE_CHAINCODE_ADDRESS: `${HOST}:${org.chaincode.port}`,
+    CORE_CHAINCODE_ADDRESS: `${listenHost()}:${org.chaincode.port}`,
     CORE_CHAINCODE_ID: pkg.packageId,
     CORE_CHAINCODE_TLS_CERT_FILE: path.join(tls, 'server.crt'),
     CORE_CHAINCODE_TLS_KEY_FILE: path.join(tls, 'server.key'),

@@ -17,7 +17,8 @@ const USAGE = `usage: network <command>
   install          find or install the pinned Fabric binaries
   images           build the images docker-compose.yaml names from the pinned release archives (for machines
                    that cannot pull them; built once, reused after), in the Docker engine found or started
-  (add --docker, or set REGCHAIN_RUNTIME=docker, to run the services with Docker Compose)
+  (add --docker, or set REGCHAIN_RUNTIME=docker, to run the services with Docker Compose; --hosts, or
+  REGCHAIN_RUNTIME=hosts, to run each organisation on a Docker host of its own)
   up               start the network (or reuse a healthy one) and deploy the chaincode
   down [--purge]   stop the processes the network started; --purge also deletes its state
   status           show each process, its PID, health and memory
@@ -38,14 +39,16 @@ async function main(argv: readonly string[]): Promise<void> {
       args,
       allowPositionals: true,
       strict: true,
-      options: { docker: { type: 'boolean' }, purge: { type: 'boolean' }, msp: { type: 'string' }, file: { type: 'string' } },
+      options: { docker: { type: 'boolean' }, hosts: { type: 'boolean' }, purge: { type: 'boolean' }, msp: { type: 'string' }, file: { type: 'string' } },
     });
   } catch (err) {
     throw new NetworkError(`${(err as Error).message}\n${USAGE}`);
   }
   const { values, positionals: rest } = parsed;
   // The runtime asked for, else the one this state folder's network was brought up with (down and status follow it).
-  const runtime = runtimeByName(values.docker ? 'docker' : (process.env.REGCHAIN_RUNTIME ?? (command === 'up' ? undefined : recordedRuntime())));
+  const runtime = runtimeByName(
+    values.hosts ? 'hosts' : values.docker ? 'docker' : (process.env.REGCHAIN_RUNTIME ?? (command === 'up' ? undefined : recordedRuntime())),
+  );
   switch (command) {
     case 'install': {
       const fabric = await ensureFabric();

@@ -34,6 +34,9 @@ import {
   PEERS,
   anchorPeer,
   caName,
+  listenHost,
+  nodeAddress,
+  ordererHost,
 } from './topology';
 
 const SANS = [DIAL_HOST, HOST];
@@ -129,7 +132,7 @@ function ordererOrgSection(): Record<string, unknown> {
       Writers: signature(`OR('${id}.member')`),
       Admins: signature(`OR('${id}.admin')`),
     },
-    OrdererEndpoints: ORDERERS.map((o) => `${DIAL_HOST}:${o.port}`),
+    OrdererEndpoints: ORDERERS.map((o) => `${nodeAddress(ordererHost(o))}:${o.port}`),
   };
 }
 
@@ -145,12 +148,12 @@ function peerOrgSection(org: PeerOrg): Record<string, unknown> {
       Admins: signature(`OR('${id}.admin')`),
       Endorsement: signature(`OR('${id}.peer')`),
     },
-    AnchorPeers: [{ Host: DIAL_HOST, Port: anchorPeer(org).port }],
+    AnchorPeers: [{ Host: nodeAddress(anchorPeer(org).host), Port: anchorPeer(org).port }],
   };
 }
 
 const consenter = (o: Orderer): Record<string, unknown> => ({
-  Host: DIAL_HOST,
+  Host: nodeAddress(ordererHost(o)),
   Port: o.port,
   ClientTLSCert: publicConsenterCert(o),
   ServerTLSCert: publicConsenterCert(o),
@@ -245,7 +248,7 @@ export function ordererEnv(fabric: FabricInstall, o: Orderer): Env {
   return {
     FABRIC_CFG_PATH: fabric.sampleConfig,
     FABRIC_LOGGING_SPEC: 'INFO',
-    ORDERER_GENERAL_LISTENADDRESS: HOST,
+    ORDERER_GENERAL_LISTENADDRESS: listenHost(),
     ORDERER_GENERAL_LISTENPORT: String(o.port),
     ORDERER_GENERAL_LOCALMSPID: ORDERER_ORG.mspId,
     ORDERER_GENERAL_LOCALMSPDIR: path.join(ordererDir(o), 'msp'),
@@ -261,14 +264,14 @@ export function ordererEnv(fabric: FabricInstall, o: Orderer): Env {
     ORDERER_GENERAL_CLUSTER_RPCTIMEOUT: '2s',
     ORDERER_GENERAL_BOOTSTRAPMETHOD: 'none',
     ORDERER_CHANNELPARTICIPATION_ENABLED: 'true',
-    ORDERER_ADMIN_LISTENADDRESS: `${HOST}:${o.adminPort}`,
+    ORDERER_ADMIN_LISTENADDRESS: `${listenHost()}:${o.adminPort}`,
     ORDERER_ADMIN_TLS_ENABLED: 'true',
     ORDERER_ADMIN_TLS_CERTIFICATE: path.join(tls, 'server.crt'),
     ORDERER_ADMIN_TLS_PRIVATEKEY: path.join(tls, 'server.key'),
     ORDERER_ADMIN_TLS_ROOTCAS: `[${path.join(tls, 'ca.crt')}]`,
     ORDERER_ADMIN_TLS_CLIENTAUTHREQUIRED: 'true',
     ORDERER_ADMIN_TLS_CLIENTROOTCAS: `[${path.join(tls, 'ca.crt')}]`,
-    ORDERER_OPERATIONS_LISTENADDRESS: `${HOST}:${o.opsPort}`,
+    ORDERER_OPERATIONS_LISTENADDRESS: `${listenHost()}:${o.opsPort}`,
     ORDERER_METRICS_PROVIDER: 'prometheus',
     ORDERER_FILELEDGER_LOCATION: path.join(data, 'ledger'),
     ORDERER_CONSENSUS_WALDIR: path.join(data, 'etcdraft', 'wal'),
@@ -279,18 +282,18 @@ export function ordererEnv(fabric: FabricInstall, o: Orderer): Env {
 export function peerEnv(fabric: FabricInstall, node: PeerNode): Env {
   const { org } = node;
   const dir = peerDir(node);
-  const endpoint = `${DIAL_HOST}:${node.port}`;
+  const endpoint = `${nodeAddress(node.host)}:${node.port}`;
   const data = path.join(dirs.data, node.process);
   // Peers of one org find each other through gossip: each bootstraps from the others (or itself when alone).
-  const siblings = PEERS.filter((p) => p.org.key === org.key && p.index !== node.index).map((p) => `${DIAL_HOST}:${p.port}`);
+  const siblings = PEERS.filter((p) => p.org.key === org.key && p.index !== node.index).map((p) => `${nodeAddress(p.host)}:${p.port}`);
   return {
     FABRIC_CFG_PATH: fabric.sampleConfig,
     FABRIC_LOGGING_SPEC: 'INFO',
     CORE_PEER_ID: node.host,
     CORE_PEER_ADDRESS: endpoint,
-    CORE_PEER_LISTENADDRESS: `${HOST}:${node.port}`,
-    CORE_PEER_CHAINCODEADDRESS: `${DIAL_HOST}:${node.chaincodePort}`,
-    CORE_PEER_CHAINCODELISTENADDRESS: `${HOST}:${node.chaincodePort}`,
+    CORE_PEER_LISTENADDRESS: `${listenHost()}:${node.port}`,
+    CORE_PEER_CHAINCODEADDRESS: `${nodeAddress(node.host)}:${node.chaincodePort}`,
+    CORE_PEER_CHAINCODELISTENADDRESS: `${listenHost()}:${node.chaincodePort}`,
     CORE_PEER_GOSSIP_BOOTSTRAP: siblings.length > 0 ? siblings.join(' ') : endpoint,
     CORE_PEER_GOSSIP_EXTERNALENDPOINT: endpoint,
     // Peers start together, so the first dial to another org's anchor peer often fails; the default
@@ -314,7 +317,7 @@ export function peerEnv(fabric: FabricInstall, node: PeerNode): Env {
     CORE_PEER_FILESYSTEMPATH: data,
     CORE_LEDGER_STATE_STATEDATABASE: 'goleveldb',
     CORE_LEDGER_SNAPSHOTS_ROOTDIR: path.join(data, 'snapshots'),
-    CORE_OPERATIONS_LISTENADDRESS: `${HOST}:${node.opsPort}`,
+    CORE_OPERATIONS_LISTENADDRESS: `${listenHost()}:${node.opsPort}`,
     CORE_METRICS_PROVIDER: 'prometheus',
     // Set and empty: no Docker daemon is used; chaincode runs as a service through the ccaas builder.
     CORE_VM_ENDPOINT: '',
@@ -330,12 +333,12 @@ export function caEnv(org: PeerOrg): Env {
     // The org's own root from cryptogen, so enrolled users belong to the org's MSP.
     FABRIC_CA_SERVER_CA_CERTFILE: orgCaCert(org),
     FABRIC_CA_SERVER_CA_KEYFILE: path.join(path.dirname(orgCaCert(org)), 'priv_sk'),
-    FABRIC_CA_SERVER_ADDRESS: HOST,
+    FABRIC_CA_SERVER_ADDRESS: listenHost(),
     FABRIC_CA_SERVER_PORT: String(org.ca.port),
     FABRIC_CA_SERVER_TLS_ENABLED: 'true',
     FABRIC_CA_SERVER_TLS_CERTFILE: path.join(tls, 'server.crt'),
     FABRIC_CA_SERVER_TLS_KEYFILE: path.join(tls, 'server.key'),
-    FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS: `${HOST}:${org.ca.opsPort}`,
+    FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS: `${listenHost()}:${org.ca.opsPort}`,
     // The registrar's bootstrap identity (the -b flag); the env file is readable by its owner only.
     FABRIC_CA_SERVER_BOOT: `admin:${bootstrapSecret(org)}`,
   };

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FabricInstall } from './binaries';
 import { type DockerEngine, dockerAnswers, ensureDockerEngine, stopPrivateEngine } from './docker/engine';
+import { hostsRuntime } from './docker/hosts';
 import { ensureImages } from './docker/images';
 import { run, type RunResult } from './exec';
 import { NetworkError } from './log';
@@ -11,7 +12,7 @@ import { childPid, processState, startProcess, stopProcess, waitHealthy } from '
 import { type NodeProcess, PORT_OFFSET } from './topology';
 
 export interface Runtime {
-  readonly name: 'native' | 'docker';
+  readonly name: 'native' | 'docker' | 'hosts';
   /** Starts the processes and resolves once each answers its health check. */
   start(fabric: FabricInstall, procs: readonly NodeProcess[]): Promise<void>;
   /** Stops one process if this runtime started it; says whether it was running. */
@@ -167,5 +168,10 @@ export const dockerRuntime: Runtime = {
 export function runtimeByName(name: string | undefined): Runtime {
   if (name === undefined || name === 'native') return nativeRuntime;
   if (name === 'docker') return dockerRuntime;
-  throw new NetworkError(`unknown runtime "${name}"; use native or docker`);
+  if (name === 'hosts') {
+    // Nodes dial each other by name from then on (see `layout`): the env files and channel config say so.
+    process.env.REGCHAIN_LAYOUT = 'hosts';
+    return hostsRuntime;
+  }
+  throw new NetworkError(`unknown runtime "${name}"; use native, docker or hosts`);
 }

@@ -13,6 +13,19 @@ export const HOST = '127.0.0.1';
 /** Name every client dials: matches the TLS SANs and avoids Node's warning about IPs as server names. */
 export const DIAL_HOST = 'localhost';
 
+/**
+ * How nodes address each other. `one-host` (native, and Docker on the host network): every node listens on
+ * 127.0.0.1 and dials `localhost`. `hosts` (each organisation on a host of its own, see network/src/docker/hosts.ts):
+ * each node listens on all of its host's interfaces and dials the others by name (`peer0.bank.regchain.local`),
+ * which only the organisations' shared network resolves; the machine reaches them on published ports.
+ */
+export type Layout = 'one-host' | 'hosts';
+export const layout = (): Layout => (process.env.REGCHAIN_LAYOUT === 'hosts' ? 'hosts' : 'one-host');
+/** Where a node listens. */
+export const listenHost = (): string => (layout() === 'hosts' ? '0.0.0.0' : HOST);
+/** How another node dials a node by its host name (its TLS certificate's common name). */
+export const nodeAddress = (hostName: string): string => (layout() === 'hosts' ? hostName : DIAL_HOST);
+
 /** Added to every port (see `portOffset`), so `npm test`'s network runs beside `npm start`'s. */
 export const PORT_OFFSET = portOffset();
 
@@ -163,6 +176,9 @@ export const caName = (org: PeerOrg): string => `ca-${org.key}`;
 /** The process (and compose service) of an org's chaincode service. */
 export const chaincodeName = (org: PeerOrg): string => `chaincode-${org.key}`;
 export const ordererHost = (o: Orderer): string => `${o.name}.${ORDERER_ORG.domain}`;
+/** Host names of an org's chaincode service and CA (their TLS certificates' common names). */
+export const chaincodeHost = (org: PeerOrg): string => `chaincode.${org.domain}`;
+export const caHost = (org: PeerOrg): string => `ca.${org.domain}`;
 
 export function orgByKey(key: string): PeerOrg {
   const org = PEER_ORGS.find((o) => o.key === key);

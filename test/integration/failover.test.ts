@@ -12,105 +12,32 @@ import type { createServices } from '../../gateway/src/services';
 import { ensureFabric } from '../../network/src/binaries';
 import { waitForRaftLeader } from '../../network/src/channel';
 import { isHealthy } from '../../network/src/process';
-import { networkProcesses, orgByKey } from '../../network/src/topology';
+import { networkProcesses } from '../../network/src/topology';
 import { selectRuntime } from '../support/runtime';
 import { suiteServices } from '../support/gateway';
+import { load, lost, type Outcome, type Target } from '../support/load';
 
-const run = Date.now().toString(36);
-const ENT = orgByKey('enterprise').users[0]?.entityId as string;
-const BANK = orgByKey('bank').users[0]?.entityId as string;
 const RECOVERY_MS = 5000;
 /** How long the runtime may take to bring a killed process back: its health check answers again. */
 const BACK_WITHIN_MS = 5000;
 
 let app: FastifyInstance;
-let url: string;
-let keys: Record<string, string>;
+let target: Target;
 let services: ReturnType<typeof createServices>;
 
 beforeAll(async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'regchain-failover-it-'));
   services = suiteServices(dataDir);
-  keys = await bootstrapCallers(services.config, services.callers);
+  const keys = await bootstrapCallers(services.config, services.callers);
   app = await buildApp(services);
   await app.listen({ host: '127.0.0.1', port: 0 });
-  url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  target = { url: `http://127.0.0.1:${(app.server.address() as { port: number }).port}`, keys };
 });
 
 afterAll(async () => {
   await app.close();
   await services.close();
 });
-
-interface Answer {
-  readonly status: number;
-  readonly body: { transactionId?: string; code?: string };
-}
-
-async function post(as: string, route: string, body: unknown): Promise<Answer> {
-  const res = await fetch(`${url}${route}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${keys[as]}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as Answer['body'] };
-}
-
-interface Outcome {
-  readonly org: string;
-  readonly at: number;
-  readonly ok: boolean;
-  readonly transactionId?: string;
-  /** A failure's status and error code, e.g. `503 CHAINCODE_UNAVAILABLE`. */
-  readonly failure?: string;
-}
-
-/** Every org writes in a loop until stopped: bank and enterprise open accounts, the regulator keeps a watchlist. */
-function load(tag: string): { outcomes: Outcome[]; stop: () => Promise<void> } {
-  const outcomes: Outcome[] = [];
-  let running = true;
-  let n = 0;
-  const writers: Record<string, () => Promise<Answer>> = {
-    bank: () => post('bank1', '/v1/accounts', { accountId: `fo-${tag}-b-${run}-${(n += 1)}`, ownerEntityId: ENT, name: 'b' }),
-    enterprise: () => post('enterprise1', '/v1/accounts', { accountId: `fo-${tag}-e-${run}-${(n += 1)}`, ownerEntityId: ENT, name: 'e', holderBankId: BANK }),
-    regulator: () => post('regulator1', '/v1/watchlist', { kind: 'account', value: `fo-${tag}-r-${run}-${(n += 1)}`, reason: 'failover test' }),
-  };
-  const loops = Object.entries(writers).map(async ([org, write]) => {
-    while (running) {
-      const started = Date.now();
-      try {
-        const res = await write();
-        outcomes.push({
-          org,
-          at: started,
-          ok: res.status === 201,
-          ...(res.status === 201 && res.body.transactionId ? { transactionId: res.body.transactionId } : {}),
-          ...(res.status === 201 ? {} : { failure: `${res.status} ${res.body.code ?? ''}` }),
-        });
-      } catch (err) {
-        outcomes.push({ org, at: started, ok: false, failure: String(err) });
-      }
-    }
-  });
-  return {
-    outcomes,
-    stop: async () => {
-      running = false;
-      await Promise.all(loops);
-    },
-  };
-}
-
-/** Every acknowledged transaction, read back from the auditor's own peer: how many are not there as VALID. */
-async function lost(outcomes: readonly Outcome[]): Promise<number> {
-  let missing = 0;
-  for (const o of outcomes.filter((x) => x.transactionId)) {
-    const res = await fetch(`${url}/v1/transactions/${o.transactionId}`, { headers: { authorization: `Bearer ${keys.auditor1}` } });
-    const body = (await res.json()) as { validationCode?: string };
-    if (res.status !== 200 || body.validationCode !== 'VALID') missing += 1;
-  }
-  return missing;
-}
 
 /**
  * Kills a process by its PID under load and leaves it to the runtime (its keeper natively, the restart policy
@@ -121,7 +48,7 @@ async function killUnderLoad(name: string, tag: string): Promise<{ outcomes: Out
   const proc = networkProcesses().find((p) => p.name === name);
   if (!proc) throw new Error(`no process ${name}`);
   const runtime = await selectRuntime();
-  const traffic = load(tag);
+  const traffic = load(target, tag);
   await sleep(1500);
   const pid = await runtime.pid(name);
   if (!pid) throw new Error(`${name} is not running`);
@@ -172,7 +99,7 @@ describe('a process killed under load', () => {
     async (name) => {
       const killed = await killUnderLoad(name, name);
       expectRecovered(killed, name);
-      expect(await lost(killed.outcomes)).toBe(0);
+      expect(await lost(target, killed.outcomes)).toBe(0);
     },
   );
 
@@ -180,7 +107,7 @@ describe('a process killed under load', () => {
     const leader = await waitForRaftLeader();
     const killed = await killUnderLoad(leader, 'leader');
     expectRecovered(killed, `Raft leader ${leader}`);
-    expect(await lost(killed.outcomes)).toBe(0);
+    expect(await lost(target, killed.outcomes)).toBe(0);
     await waitForRaftLeader();
   }, 240_000);
 });

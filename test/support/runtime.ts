@@ -3,7 +3,16 @@ import * as path from 'node:path';
 import { ensureFabric } from '../../network/src/binaries';
 import { ensureDockerEngine } from '../../network/src/docker/engine';
 import { ensureImages } from '../../network/src/docker/images';
-import { COMPOSE_FILE, composeEnv, composeProject, dockerRuntime, nativeRuntime, type Runtime, waitContainersHealthy } from '../../network/src/runtime';
+import {
+  COMPOSE_FILE,
+  composeEnv,
+  composeProject,
+  dockerRuntime,
+  nativeRuntime,
+  type Runtime,
+  runtimeByName,
+  waitContainersHealthy,
+} from '../../network/src/runtime';
 import type { NodeProcess } from '../../network/src/topology';
 
 /** What each kind of node logs once it serves; its /healthz (or port) is then asked as well. */
@@ -51,10 +60,12 @@ async function testcontainersRuntime(): Promise<Runtime> {
   };
 }
 
-/** REGCHAIN_RUNTIME=docker runs the suites on Docker (the test command's second pass); otherwise native processes. */
+/** REGCHAIN_RUNTIME=docker runs the suites on Docker (the test command's second pass), =hosts on a host per org (its third); otherwise native processes. */
 export async function selectRuntime(): Promise<Runtime> {
   const wanted = process.env.REGCHAIN_RUNTIME;
   if (wanted === undefined || wanted === 'native') return nativeRuntime;
   if (wanted === 'docker') return testcontainersRuntime();
-  throw new Error(`REGCHAIN_RUNTIME=${wanted}: use native or docker`);
+  // Each organisation on a Docker host of its own: one Compose project each, driven by the network CLI's runtime.
+  if (wanted === 'hosts') return runtimeByName('hosts');
+  throw new Error(`REGCHAIN_RUNTIME=${wanted}: use native, docker or hosts`);
 }
