@@ -58,7 +58,7 @@ module.exports = {
       transform: { '^.+\\.ts$': tsJest },
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       // The multi-host suite needs its own network (a host per org): it runs in the test command's third pass only.
-      testPathIgnorePatterns: process.env.REGCHAIN_RUNTIME === 'hosts' ? [] : ['/test/integration/hosts\\.test\\.ts$'],
+      testPathIgnorePatterns: ['/node_modules/', ...(process.env.REGCHAIN_RUNTIME === 'hosts' ? [] : ['/test/integration/hosts\\.test\\.ts$'])],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/test/support/integration-setup.ts'],

@@ -14,9 +14,9 @@ import type { createServices } from '../../gateway/src/services';
 import { ensureFabric } from '../../network/src/binaries';
 import { readCurrent } from '../../network/src/chaincode';
 import { peerAdminEnv } from '../../network/src/config';
-import { containerMounts, hosts, startHost, stopHost } from '../../network/src/docker/hosts';
+import { CODE, containerMounts, hosts, startHost, stopHost } from '../../network/src/docker/hosts';
 import { run } from '../../network/src/exec';
-import { dirs, REPO_ROOT } from '../../network/src/paths';
+import { dirs } from '../../network/src/paths';
 import { CHAINCODE_NAME, CHANNEL, layout, PEER_ORGS } from '../../network/src/topology';
 import { suiteServices } from '../support/gateway';
 import { load, lost, post, type Target } from '../support/load';
@@ -49,7 +49,7 @@ describe('each organisation on its own host', () => {
       expect(Object.keys(mounts).sort()).toEqual(['host', ...host.processes.map((p) => p.name)].sort());
       for (const [serviceName, sources] of Object.entries(mounts)) {
         // The code (read-only) for the chaincode service; of the state folder, the org's own keys and data only.
-        const foreign = sources.filter((s) => s !== REPO_ROOT && !host.mounts.some((m) => within(m, s)));
+        const foreign = sources.filter((s) => !CODE.includes(s) && !host.mounts.some((m) => within(m, s)));
         expect({ host: host.key, service: serviceName, foreign }).toEqual({ host: host.key, service: serviceName, foreign: [] });
         expect(sources).not.toContain(dirs.state);
       }

@@ -76,6 +76,9 @@ export function hostOf(name: string): Host {
   return host;
 }
 
+/** What a chaincode service runs, mounted read-only: the chaincode, the shared package and the dependencies. */
+export const CODE = ['chaincode', 'common', 'node_modules', 'package.json'].map((p) => path.join(REPO_ROOT, p));
+
 const composeFile = (host: Host): string => path.join(STATE_DIR, 'hosts', `${host.key}.compose.yaml`);
 
 /** The image and command of each kind of node, as docker-compose.yaml runs them. */
@@ -106,8 +109,9 @@ function service(proc: NodeProcess, host: Host): Record<string, unknown> {
         image: IMAGES.node,
         working_dir: path.join(REPO_ROOT, 'chaincode'),
         command: ['node', path.join(REPO_ROOT, 'node_modules', 'fabric-shim', 'cli.js'), 'server'],
-        // The code, read-only; of the state, only the org's own folders.
-        volumes: [...own, `${REPO_ROOT}:${REPO_ROOT}:ro`],
+        // The code, read-only (what it runs and nothing else of the checkout, where a state folder may live);
+        // of the state, only the org's own folders.
+        volumes: [...own, ...CODE.map((c) => `${c}:${c}:ro`)],
       };
   }
 }
@@ -124,8 +128,8 @@ export function writeHostComposeFiles(): void {
         // its endpoints published on this machine's loopback for the CLI, the gateway and the tests.
         host: {
           image: IMAGES.node,
-          init: true,
-          command: ['node', '-e', 'setInterval(() => {}, 1 << 30)'],
+          // Holds the namespace; goes at once when the host is stopped.
+          command: ['node', '-e', "process.on('SIGTERM', () => process.exit(0)); setInterval(() => {}, 1 << 30);"],
           restart: 'unless-stopped',
           networks: { wan: { aliases: host.names } },
           ports,
@@ -188,7 +192,13 @@ export const hostsRuntime: Runtime = {
       const known = [...groups.keys()].find((h) => h.key === host.key) ?? host;
       groups.set(known, [...(groups.get(known) ?? []), p]);
     }
-    await Promise.all([...groups].map(([host, ps]) => composeHost(host, ['up', '-d', '--force-recreate', '--no-deps', 'host', ...ps.map((p) => p.name)])));
+    await Promise.all(
+      [...groups].map(async ([host, ps]) => {
+        // The host as it is (recreating it would pull the namespace from under its running nodes), then the nodes.
+        await composeHost(host, ['up', '-d', '--no-deps', 'host']);
+        await composeHost(host, ['up', '-d', '--force-recreate', '--no-deps', ...ps.map((p) => p.name)]);
+      }),
+    );
     await waitContainersHealthy(procs);
   },
   async stop(name) {
