@@ -188,9 +188,6 @@ export class Monitor {
     const found = [...changed.values()];
     const last = block.transactions[block.transactions.length - 1];
     await this.#store.record({ block: block.block, txId: last?.txId ?? '' }, transfers, found, changesOf(block));
-    // Sealed with the block that found them, whenever the raise goes out: what a later block adds is a pattern of
-    // its own, so what the regulator sees follows the chain alone, not how fast the last raise was.
-    for (const alert of found) this.#engine.seal(alert.key);
     if (found.length > 0) this.#raisePending();
     if (block.transactions.some((tx) => tx.events.some((e) => e.type === 'TypologiesPublished'))) {
       await this.#rebuild();
@@ -206,8 +203,8 @@ export class Monitor {
 
   /**
    * Raises what the index holds as pending, one after another; a failure leaves it pending for the next round.
-   * An alert was sealed with the block that found it (a pending one from before a restart, here): the evidence
-   * raised is the engine's as of that block, and whatever turns up after it is a pattern of its own.
+   * An alert is sealed as it is sent: the evidence raised is the engine's at that moment, and whatever turns up
+   * after it is a pattern of its own.
    */
   #raisePending(): void {
     this.#raising = this.#raising.then(async () => {
