@@ -40,14 +40,18 @@ function chain(): Committed[] {
   return blocks;
 }
 
-/** Delivers the blocks after a checkpoint's, as fabric-gateway does from a start block; stops after `limit` if given. */
-function source(blocks: readonly Committed[], limit = Number.POSITIVE_INFINITY): EventSource {
+/**
+ * Delivers the blocks after a checkpoint's, as fabric-gateway does from a start block; stops after `limit` if
+ * given. `pace`: awaited before each block, so blocks come no faster than it allows.
+ */
+function source(blocks: readonly Committed[], limit = Number.POSITIVE_INFINITY, pace?: () => Promise<void>): EventSource {
   return {
     async *follow(after: Checkpoint | undefined, signal: AbortSignal) {
       let sent = 0;
       for (const b of blocks) {
         if (after && b.block <= after.block) continue;
         if (signal.aborted || sent >= limit) return;
+        await pace?.();
         sent += 1;
         yield b;
       }
@@ -78,10 +82,23 @@ describe.each(databases)('the monitor on %s', (_name, open) => {
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  async function runOnce(store: Store, events: EventSource, raised: string[], fail = () => false): Promise<void> {
-    const monitor = new Monitor({
+  /**
+   * One run of the monitor over the blocks `events` delivers. With `paced`, each block waits for the raises of the
+   * one before: an alert is sealed when its raise goes out, so which evidence it holds depends on how blocks and
+   * raises interleave, and a run compared with another must interleave them the same way.
+   */
+  async function runOnce(
+    store: Store,
+    events: EventSource | ((pace: () => Promise<void>) => EventSource),
+    raised: string[],
+    fail = () => false,
+  ): Promise<void> {
+    const pace = async (): Promise<void> => {
+      await monitor.settled();
+    };
+    const monitor: Monitor = new Monitor({
       store,
-      source: events,
+      source: typeof events === 'function' ? events(pace) : events,
       parameters: async () => DEFAULT_PARAMETERS,
       log: quiet,
       raise: async (a) => {
@@ -110,7 +127,7 @@ describe.each(databases)('the monitor on %s', (_name, open) => {
   it('restarted mid-stream, loses and repeats nothing: the same alerts as one run', async () => {
     const once: string[] = [];
     const reference = await open(path.join(dir, 'one'));
-    await runOnce(reference, source(txs), once);
+    await runOnce(reference, (pace) => source(txs, undefined, pace), once);
     await reference.close();
     if (url) {
       const s = await Store.open({ url });
@@ -120,10 +137,10 @@ describe.each(databases)('the monitor on %s', (_name, open) => {
 
     const raised: string[] = [];
     const first = await open(path.join(dir, 'two'));
-    await runOnce(first, source(txs, Math.floor(txs.length / 2)), raised);
+    await runOnce(first, (pace) => source(txs, Math.floor(txs.length / 2), pace), raised);
     await first.close();
     const second = await open(path.join(dir, 'two'));
-    await runOnce(second, source(txs), raised);
+    await runOnce(second, (pace) => source(txs, undefined, pace), raised);
     expect((await second.status()).transfers).toBe(total);
     expect(raised.sort()).toEqual(once.sort());
     await second.close();
