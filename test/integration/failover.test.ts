@@ -90,18 +90,22 @@ function expectRecovered({ outcomes, killedAt, backMs }: { outcomes: readonly Ou
   }
 }
 
+// Natively every writing org's peer and chaincode service; on Docker (the second pass, where time is shorter) one of
+// each kind, the regulator's chaincode included, since the restart policy is the same for every container.
+const KILLED =
+  process.env.REGCHAIN_RUNTIME === 'docker'
+    ? ['peer-bank', 'chaincode-bank', 'chaincode-regulator', 'ca-bank']
+    : ['peer-regulator', 'peer-bank', 'peer-enterprise', 'chaincode-bank', 'chaincode-enterprise', 'chaincode-regulator', 'ca-bank'];
+
 // Every kind of process, killed under load: a peer of each writing org, a member's chaincode service (endorsed
 // around: the other member's stands in) and the regulator's (which none can replace: writes answer 503 with
 // Retry-After until it is back), a CA, and the Raft leader.
 describe('a process killed under load', () => {
-  it.each(['peer-regulator', 'peer-bank', 'peer-enterprise', 'chaincode-bank', 'chaincode-enterprise', 'chaincode-regulator', 'ca-bank'])(
-    '%s is back within 5 s, loses no acknowledged transaction, and every org writes again within 5 s',
-    async (name) => {
-      const killed = await killUnderLoad(name, name);
-      expectRecovered(killed, name);
-      expect(await lost(target, killed.outcomes)).toBe(0);
-    },
-  );
+  it.each(KILLED)('%s is back within 5 s, loses no acknowledged transaction, and every org writes again within 5 s', async (name) => {
+    const killed = await killUnderLoad(name, name);
+    expectRecovered(killed, name);
+    expect(await lost(target, killed.outcomes)).toBe(0);
+  });
 
   it('the Raft leader is back and replaced within 5 s, and loses no acknowledged transaction', async () => {
     const leader = await waitForRaftLeader();

@@ -107,6 +107,8 @@ function service(proc: NodeProcess, host: Host): Record<string, unknown> {
       return {
         ...common,
         image: IMAGES.node,
+        // Node as PID 1 ignores SIGTERM: Docker's init passes it on, so a stop takes a moment, not the 10 s grace.
+        init: true,
         working_dir: path.join(REPO_ROOT, 'chaincode'),
         command: ['node', path.join(REPO_ROOT, 'node_modules', 'fabric-shim', 'cli.js'), 'server'],
         // The code, read-only (what it runs and nothing else of the checkout, where a state folder may live);
