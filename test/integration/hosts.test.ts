@@ -17,7 +17,7 @@ import { peerAdminEnv } from '../../network/src/config';
 import { CODE, containerMounts, hosts, startHost, stopHost } from '../../network/src/docker/hosts';
 import { run } from '../../network/src/exec';
 import { dirs } from '../../network/src/paths';
-import { CHAINCODE_NAME, CHANNEL, layout, PEER_ORGS } from '../../network/src/topology';
+import { CHAINCODE_NAME, CHANNEL, layout, orgByKey, PEER_ORGS } from '../../network/src/topology';
 import { suiteServices } from '../support/gateway';
 import { load, lost, post, type Target } from '../support/load';
 
@@ -39,6 +39,7 @@ afterAll(async () => {
   await services.close();
 });
 
+const ENT = orgByKey('enterprise').users[0]?.entityId as string;
 const within = (dir: string, file: string): boolean => !path.relative(dir, file).startsWith('..');
 
 describe('each organisation on its own host', () => {
@@ -71,14 +72,29 @@ describe('each organisation on its own host', () => {
     expect(ids.size).toBe(PEER_ORGS.length);
   });
 
-  it('endorses a write across hosts and reads it back on another host', async () => {
-    const res = await post(target, 'bank1', '/v1/accounts', {
-      accountId: `hosts-${Date.now().toString(36)}`,
-      ownerEntityId: '91500000MA5U0ENT1W',
-      name: 'across hosts',
+  it('endorses a transfer across hosts, verified from the auditor’s own host', async () => {
+    const tag = Date.now().toString(36);
+    for (const id of [`hosts-a-${tag}`, `hosts-b-${tag}`]) {
+      expect((await post(target, 'bank1', '/v1/accounts', { accountId: id, ownerEntityId: ENT, name: id })).status).toBe(201);
+    }
+    const res = await post(target, 'bank1', '/v1/transfers', {
+      fromAccount: `hosts-a-${tag}`,
+      toAccount: `hosts-b-${tag}`,
+      amount: 100,
+      currency: 'CNY',
+      purpose: 'goods',
+      reference: `hosts-${tag}`,
     });
     expect(res.status).toBe(201);
-    expect(await lost(target, [{ org: 'bank', at: Date.now(), ok: true, transactionId: res.body.transactionId as string }])).toBe(0);
+    const audit = await fetch(`${target.url}/v1/audit/transactions/${res.body.transactionId}`, {
+      headers: { authorization: `Bearer ${target.keys.auditor1}` },
+    });
+    const report = (await audit.json()) as { verified: boolean; endorsements: { mspId: string }[] };
+    expect(report.verified).toBe(true);
+    // The regulator's host and a member's: two organisations' hosts endorsed it, each with its own chaincode service.
+    const endorsers = new Set(report.endorsements.map((e) => e.mspId));
+    expect(endorsers.has('RegulatorMSP')).toBe(true);
+    expect([...endorsers].some((m) => m === 'BankMSP' || m === 'EnterpriseMSP')).toBe(true);
   });
 
   it("loses nothing acknowledged when one organisation's whole host stops under load and starts again", async () => {

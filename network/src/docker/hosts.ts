@@ -209,6 +209,10 @@ export const hostsRuntime: Runtime = {
     if (!fs.existsSync(composeFile(host))) return false;
     const running = await this.isRunning(name);
     await composeHost(host, ['rm', '--force', '--stop', name]);
+    // The host's last node gone, the host goes too: it holds the published ports, which a later start (or a
+    // start-up that failed and stops what it started) must find free.
+    const { stdout } = await composeHost(host, ['ps', '--all', '--services']);
+    if (stdout.split('\n').filter((s) => s && s !== 'host').length === 0) await composeHost(host, ['rm', '--force', '--stop', 'host']);
     return running;
   },
   async isRunning(name) {
