@@ -7,7 +7,8 @@ source scripts/lib.sh
 
 prepare
 # The tests' network lives in its own state folder and port range (+20000), so a network that `npm start`
-# runs keeps answering throughout; the Docker pass below has its own again (+30000).
+# runs keeps answering throughout; the Docker passes below have their own (+10000). Every port stays below 32768,
+# where Linux picks the source ports of outgoing connections: a service port above it can be taken by one.
 export REGCHAIN_HOME="${REGCHAIN_HOME:-$PWD/.regchain-test}"
 export REGCHAIN_PORT_OFFSET="${REGCHAIN_PORT_OFFSET:-20000}"
 ensure_schemathesis
@@ -39,15 +40,16 @@ for arg in "$@"; do
 done
 docker=0
 if [ "${REGCHAIN_DOCKER_SUITES:-1}" = 1 ] && [ "$narrowed" = 0 ]; then
-  step "running the Docker suites (Docker Compose through testcontainers, ports +30000)"
-  REGCHAIN_RUNTIME=docker REGCHAIN_HOME="$PWD/.regchain-docker" REGCHAIN_PORT_OFFSET=30000 \
+  step "running the Docker suites (Docker Compose through testcontainers, ports +10000)"
+  REGCHAIN_RUNTIME=docker REGCHAIN_HOME="$PWD/.regchain-docker" REGCHAIN_PORT_OFFSET=10000 \
     npx jest --selectProjects integration --testPathPatterns 'test/integration/(lifecycle|gateway|failover)\.test' "${docker_args[@]}" || docker=$?
 fi
 # Each organisation on a Docker host of its own (a Compose project and network namespace per org, reaching the
-# others only by name): its own state folder and ports (+40000), its results in F.hosts.
+# others only by name): its own state folder, the Docker pass's ports (+10000: that pass has taken its network
+# down; no third range fits below 32768), its results in F.hosts.
 hosts=0
 if [ "${REGCHAIN_DOCKER_SUITES:-1}" = 1 ] && [ "$narrowed" = 0 ]; then
-  step "running the multi-host suite (a Docker host per organisation, ports +40000)"
+  step "running the multi-host suite (a Docker host per organisation, ports +10000)"
   hosts_args=()
   for arg in "${docker_args[@]}"; do
     case "$arg" in
@@ -55,7 +57,7 @@ if [ "${REGCHAIN_DOCKER_SUITES:-1}" = 1 ] && [ "$narrowed" = 0 ]; then
       *) hosts_args+=("$arg") ;;
     esac
   done
-  REGCHAIN_RUNTIME=hosts REGCHAIN_HOME="$PWD/.regchain-hosts" REGCHAIN_PORT_OFFSET=40000 \
+  REGCHAIN_RUNTIME=hosts REGCHAIN_HOME="$PWD/.regchain-hosts" REGCHAIN_PORT_OFFSET=10000 \
     npx jest --selectProjects integration --testPathPatterns 'test/integration/hosts\.test' "${hosts_args[@]}" || hosts=$?
 fi
 exit $((native != 0 ? native : docker != 0 ? docker : hosts))

@@ -1,5 +1,6 @@
 // Chooses where the integration tests run Fabric: native processes, or Docker Compose driven by testcontainers.
 import * as path from 'node:path';
+import type { WaitStrategy } from 'testcontainers';
 import { ensureFabric } from '../../network/src/binaries';
 import { ensureDockerEngine } from '../../network/src/docker/engine';
 import { ensureImages } from '../../network/src/docker/images';
@@ -15,13 +16,31 @@ import {
 } from '../../network/src/runtime';
 import type { NodeProcess } from '../../network/src/topology';
 
-/** What each kind of node logs once it serves; its /healthz (or port) is then asked as well. */
-const READY: Record<NodeProcess['kind'], RegExp | undefined> = {
-  orderer: /Beginning to serve requests/,
-  peer: /Started peer with ID/,
-  ca: /Listening on/,
-  chaincode: undefined,
-};
+/**
+ * testcontainers' wait strategy for one node: its /healthz (or, for a chaincode service, its port) answering on
+ * the host network, as `network up` waits for it. A node that crashes while starting and is brought back by its
+ * restart policy is waited for, not failed (a log-line wait ends with the first container's log stream); one that
+ * never becomes healthy fails with its container's last lines.
+ */
+class HealthWait implements WaitStrategy {
+  #timeoutMs = 120_000;
+  #set = false;
+  constructor(private readonly proc: NodeProcess) {}
+  async waitUntilReady(): Promise<void> {
+    await waitContainersHealthy([this.proc], this.#timeoutMs);
+  }
+  withStartupTimeout(startupTimeoutMs: number): WaitStrategy {
+    this.#timeoutMs = startupTimeoutMs;
+    this.#set = true;
+    return this;
+  }
+  isStartupTimeoutSet(): boolean {
+    return this.#set;
+  }
+  getStartupTimeout(): number {
+    return this.#timeoutMs;
+  }
+}
 
 /**
  * The compose services started through testcontainers' DockerComposeEnvironment, in the engine found or started
@@ -35,7 +54,7 @@ async function testcontainersRuntime(): Promise<Runtime> {
   Object.assign(process.env, engine.env, { TESTCONTAINERS_RYUK_DISABLED: 'true', TESTCONTAINERS_HOST_OVERRIDE: '127.0.0.1' });
   // The suite downloads no image: the missing ones are built from the pinned archives.
   await ensureImages(await ensureFabric(), { ...engine.env }, { pull: false });
-  const { DockerComposeEnvironment, Wait } = await import('testcontainers');
+  const { DockerComposeEnvironment } = await import('testcontainers');
   return {
     name: 'docker',
     async start(_fabric, procs) {
@@ -46,12 +65,8 @@ async function testcontainersRuntime(): Promise<Runtime> {
         .withEnvironment(composeEnv())
         .withClientOptions({ commandOptions: ['--no-deps'] })
         .withStartupTimeout(120_000);
-      for (const proc of procs) {
-        const ready = READY[proc.kind];
-        if (ready) environment = environment.withWaitStrategy(`${proc.name}-1`, Wait.forLogMessage(ready));
-      }
+      for (const proc of procs) environment = environment.withWaitStrategy(`${proc.name}-1`, new HealthWait(proc));
       await environment.up(procs.map((p) => p.name));
-      await waitContainersHealthy(procs);
     },
     stop: (name) => dockerRuntime.stop(name),
     isRunning: (name) => dockerRuntime.isRunning(name),
