@@ -259,13 +259,36 @@ export interface ProcessStatus {
   readonly ports: string;
 }
 
+/**
+ * Resident memory of a process and everything under it: a container's main process may be Docker's init, the
+ * node it runs a child of it.
+ */
 function rssKiB(pid: number): number | undefined {
-  try {
-    const m = /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m?.[1] ? Number(m[1]) : undefined;
-  } catch {
-    return undefined;
+  const own = (p: number): number | undefined => {
+    try {
+      const m = /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${p}/status`, 'utf8'));
+      return m ? Number(m[1]) : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const children = (p: number): number[] => {
+    try {
+      return fs.readdirSync(`/proc/${p}/task`).flatMap((t) => fs.readFileSync(`/proc/${p}/task/${t}/children`, 'utf8').split(' ').filter(Boolean).map(Number));
+    } catch {
+      return [];
+    }
+  };
+  const first = own(pid);
+  if (first === undefined) return undefined;
+  let total = first;
+  const queue = children(pid);
+  while (queue.length > 0) {
+    const next = queue.shift() as number;
+    total += own(next) ?? 0;
+    queue.push(...children(next));
   }
+  return total;
 }
 
 /** Each process of the network on this runtime: running or not (native: or a stale PID file), healthy, PID and memory. */
