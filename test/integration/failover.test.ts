@@ -2,41 +2,26 @@
 // back by the runtime alone (a keeper per process natively, the restart policy on Docker) within 5 s. Nothing
 // acknowledged is lost (each is read back from the auditor's peer) and every org's submits succeed again within 5 s.
 import { sleep } from '@regchain/common';
-import type { FastifyInstance } from 'fastify';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { buildApp } from '../../gateway/src/app';
-import { bootstrapCallers } from '../../gateway/src/fabric/bootstrap';
-import type { createServices } from '../../gateway/src/services';
 import { ensureFabric } from '../../network/src/binaries';
 import { waitForRaftLeader } from '../../network/src/channel';
 import { isHealthy } from '../../network/src/process';
 import { networkProcesses } from '../../network/src/topology';
 import { selectRuntime } from '../support/runtime';
-import { suiteServices } from '../support/gateway';
-import { load, lost, type Outcome, type Target } from '../support/load';
+import { load, lost, type Outcome, startTarget, type Target } from '../support/load';
 
 const RECOVERY_MS = 5000;
 /** How long the runtime may take to bring a killed process back: its health check answers again. */
 const BACK_WITHIN_MS = 5000;
 
-let app: FastifyInstance;
 let target: Target;
-let services: ReturnType<typeof createServices>;
+let close: () => Promise<void>;
 
 beforeAll(async () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'regchain-failover-it-'));
-  services = suiteServices(dataDir);
-  const keys = await bootstrapCallers(services.config, services.callers);
-  app = await buildApp(services);
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  target = { url: `http://127.0.0.1:${(app.server.address() as { port: number }).port}`, keys };
+  ({ target, close } = await startTarget('failover'));
 });
 
 afterAll(async () => {
-  await app.close();
-  await services.close();
+  await close();
 });
 
 /**

@@ -4,13 +4,7 @@
 // write is endorsed across hosts, and one org's whole host stopped under load and started again loses nothing
 // acknowledged.
 import { sleep } from '@regchain/common';
-import type { FastifyInstance } from 'fastify';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildApp } from '../../gateway/src/app';
-import { bootstrapCallers } from '../../gateway/src/fabric/bootstrap';
-import type { createServices } from '../../gateway/src/services';
 import { ensureFabric } from '../../network/src/binaries';
 import { readCurrent } from '../../network/src/chaincode';
 import { peerAdminEnv } from '../../network/src/config';
@@ -18,25 +12,17 @@ import { CODE, containerMounts, hosts, startHost, stopHost } from '../../network
 import { run } from '../../network/src/exec';
 import { dirs } from '../../network/src/paths';
 import { CHAINCODE_NAME, CHANNEL, layout, orgByKey, PEER_ORGS } from '../../network/src/topology';
-import { suiteServices } from '../support/gateway';
-import { load, lost, post, type Target } from '../support/load';
+import { load, lost, post, startTarget, type Target } from '../support/load';
 
-let app: FastifyInstance;
 let target: Target;
-let services: ReturnType<typeof createServices>;
+let close: () => Promise<void>;
 
 beforeAll(async () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'regchain-hosts-it-'));
-  services = suiteServices(dataDir);
-  const keys = await bootstrapCallers(services.config, services.callers);
-  app = await buildApp(services);
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  target = { url: `http://127.0.0.1:${(app.server.address() as { port: number }).port}`, keys };
+  ({ target, close } = await startTarget('hosts'));
 });
 
 afterAll(async () => {
-  await app.close();
-  await services.close();
+  await close();
 });
 
 const ENT = orgByKey('enterprise').users[0]?.entityId as string;

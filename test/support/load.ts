@@ -1,6 +1,12 @@
 // Write load from every org through a gateway the suite runs on the real network, and the read-back of what was
 // acknowledged: the failover and multi-host suites' measure of "nothing acknowledged lost".
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { buildApp } from '../../gateway/src/app';
+import { bootstrapCallers } from '../../gateway/src/fabric/bootstrap';
 import { orgByKey } from '../../network/src/topology';
+import { suiteServices } from './gateway';
 
 const ENT = orgByKey('enterprise').users[0]?.entityId as string;
 const BANK = orgByKey('bank').users[0]?.entityId as string;
@@ -24,6 +30,24 @@ export interface Outcome {
 export interface Target {
   readonly url: string;
   readonly keys: Readonly<Record<string, string>>;
+}
+
+/**
+ * A gateway for the suite on a free port, with every local user's API key; `close` stops it and its services.
+ * Call in beforeAll; the answer's `target` is set once it listens.
+ */
+export async function startTarget(tag: string): Promise<{ target: Target; close: () => Promise<void> }> {
+  const services = suiteServices(fs.mkdtempSync(path.join(os.tmpdir(), `regchain-${tag}-it-`)));
+  const keys = await bootstrapCallers(services.config, services.callers);
+  const app = await buildApp(services);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  return {
+    target: { url: `http://127.0.0.1:${(app.server.address() as { port: number }).port}`, keys },
+    close: async () => {
+      await app.close();
+      await services.close();
+    },
+  };
 }
 
 export async function post(target: Target, as: string, route: string, body: unknown): Promise<Answer> {
