@@ -1,6 +1,7 @@
 // Chaincode entry point: the contracts fabric-chaincode-node serves.
 import { AccountContract } from './contracts/account';
 import { AlertContract } from './contracts/alert';
+import { CreditContract } from './contracts/credit';
 import { FilingContract } from './contracts/filing';
 import { ProjectContract } from './contracts/project';
 import { RuleContract } from './contracts/rule';
@@ -18,5 +19,6 @@ export const contracts = [
   TransferContract,
   TraceContract,
   AlertContract,
+  CreditContract,
   SystemContract,
 ];

@@ -29,6 +29,10 @@ export const EVENT_TYPES = [
   'AlertResolved',
   'AlertMarkedFalsePositive',
   'ProbeRecorded',
+  'CreditEntryRecorded',
+  'CreditModelPublished',
+  'CreditObjectionRaised',
+  'CreditObjectionDecided',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -10,8 +10,15 @@ export function statusForCode(code: string): number {
   if (code === 'ACCESS_DENIED' || code === 'IDENTITY_INVALID') return 403;
   if (code.endsWith('_NOT_FOUND')) return 404;
   if (code.endsWith('_EXISTS') || code.endsWith('_TRANSITION_INVALID') || code === 'RULE_INACTIVE' || code === 'TRANSFER_DUPLICATE') return 409;
-  if (code === 'RULE_BLOCKED' || code === 'PURPOSE_NOT_APPROVED' || code === 'BUDGET_EXCEEDED') return 422;
-  if (code === 'VALIDATION_FAILED' || code === 'RULE_INVALID' || code === 'PERSONAL_DATA_MISSING' || code === 'TRANSFER_INVALID') return 400;
+  if (code === 'RULE_BLOCKED' || code === 'PURPOSE_NOT_APPROVED' || code === 'BUDGET_EXCEEDED' || code === 'CREDIT_NOT_LATE') return 422;
+  if (
+    code === 'VALIDATION_FAILED' ||
+    code === 'RULE_INVALID' ||
+    code === 'PERSONAL_DATA_MISSING' ||
+    code === 'TRANSFER_INVALID' ||
+    code === 'CREDIT_MODEL_INVALID'
+  )
+    return 400;
   return 500;
 }
 

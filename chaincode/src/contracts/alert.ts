@@ -9,6 +9,8 @@ import { parseInput } from '../validation';
 import { type Alert, alertKey, alertStatusIndex, type AlertStatus, patternAlertId, saveNewAlert } from '../state/alerts';
 import { type Transfer, transferKey } from '../state/transfers';
 import type { Severity } from '../domain/rules';
+import { type Account, accountKey } from '../state/accounts';
+import { appendEntry } from '../state/credit';
 import { RegchainContext, RegchainContract } from './base';
 
 const ALERT_TRANSITIONS: Readonly<Record<'acknowledge' | 'resolve' | 'markFalsePositive', { from: readonly AlertStatus[]; to: AlertStatus }>> = {
@@ -44,6 +46,22 @@ export class AlertContract extends RegchainContract {
     await l.put(alertKey(after.alertId), after);
     await l.del(alertStatusIndex(before.status, after.alertId));
     await l.put(alertStatusIndex(after.status, after.alertId), { alertId: after.alertId });
+    // Only a pattern the regulator resolved as real after review enters credit files: the entities holding its accounts.
+    if (action === 'resolve' && after.pattern) {
+      await l.prefetch(after.pattern.accounts.map(accountKey));
+      const entities = new Set<string>();
+      for (const accountId of after.pattern.accounts) {
+        const account = await l.get<Account>(accountKey(accountId));
+        if (account) entities.add(account.ownerEntityId);
+      }
+      for (const entityId of [...entities].sort()) {
+        await appendEntry(ctx, entityId, {
+          kind: 'pattern_confirmed',
+          summary: `${after.pattern.typology} pattern confirmed: ${req.note}`,
+          source: after.alertId,
+        });
+      }
+    }
     const type = ({ acknowledge: 'AlertAcknowledged', resolve: 'AlertResolved', markFalsePositive: 'AlertMarkedFalsePositive' } as const)[action];
     ctx.emit({ type, alertId: after.alertId, status: after.status });
     return canonical(after);

@@ -6,6 +6,7 @@ import { applyRules, type FailedRule, type FiredRule, type Rule, type TransferFa
 import { ChaincodeError } from '../errors';
 import type { Ledger } from '../ledger';
 import { type Account, accountKey } from '../state/accounts';
+import { gradeNow } from '../state/credit';
 import { entityFilingStatus } from '../state/filings';
 import { type Project, projectKey, spentOn } from '../state/projects';
 import { isWatchlisted, watchKey } from '../state/rules';
@@ -31,6 +32,7 @@ function factSource(ledger: Ledger): FactSource {
   const recorded = ledger.txSeconds();
   return {
     filingStatus: (entityId) => entityFilingStatus(ledger, entityId),
+    creditGrade: async (entityId) => (await gradeNow(ledger, entityId)).grade,
     watchlisted: (kind, value) => isWatchlisted(ledger, kind, value),
     payerWindow: (entityId, executedAt) => payerWindow(ledger, entityId, executedAt, recorded),
     paid: (fromEntity, from, to, fromTime, toTime) => paid(ledger, fromEntity, from, to, fromTime, toTime, recorded),

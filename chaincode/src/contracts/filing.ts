@@ -8,6 +8,7 @@ import { requireOwnEntity, requireRole } from '../identity';
 import { canonical, fromBytes } from '../json';
 import type { Page } from '../ledger';
 import {
+  type CreditEntryKind,
   FilingAmendInput,
   FilingDecisionInput,
   FilingIdInput,
@@ -19,7 +20,16 @@ import {
 } from '@regchain/common';
 import { parseInput, validate } from '../validation';
 import { CLOSED, entityIndex, filingKey, numberKey, PERSON_IN_CHARGE_TRANSIENT, PERSONAL_DATA_COLLECTION, serviceKey, statusIndex } from '../state/filings';
+import { appendEntry } from '../state/credit';
 import { RegchainContext, RegchainContract } from './base';
+
+/** The credit file entry each final filing decision makes. */
+const CREDIT_KIND: Partial<Record<FilingAction, CreditEntryKind>> = {
+  approve: 'filing_approved',
+  return: 'filing_returned',
+  reject: 'filing_rejected',
+  deregister: 'filing_deregistered',
+};
 
 export const personHash = (p: PersonInCharge): string => createHash('sha256').update(canonical(p)).digest('hex');
 
@@ -177,6 +187,15 @@ export class FilingContract extends RegchainContract {
     };
     await this.save(ctx, before, after);
     if (CLOSED.includes(status)) await l.del(serviceKey(before.applicant.creditCode, before.service.name));
+    // A final decision enters the applicant's credit file; starting a review decides nothing.
+    const credit = CREDIT_KIND[action];
+    if (credit) {
+      await appendEntry(ctx, before.applicant.creditCode, {
+        kind: credit,
+        summary: `${before.service.name}${number && action === 'approve' ? ` (${number})` : ''}${note ? `: ${note}` : ''}`,
+        source: filingId,
+      });
+    }
     const type = (
       {
         startReview: 'FilingReviewStarted',

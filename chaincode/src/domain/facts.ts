@@ -1,12 +1,12 @@
 // A transfer's facts for the rules, gathered through a small FactSource (as traces walk an EdgeSource), and
 // only the groups the active rules read: a rule set's facts are known from its logic.
-import { chinaHour, DAY, HOUR } from '@regchain/common';
+import { chinaHour, DAY, type Grade, HOUR } from '@regchain/common';
 import type { Rule, TransferFacts } from './rules';
 import { lowerBound, lowerBoundBy } from './sorted';
 
 /** Groups of facts that each cost reads; the rest (amount, purpose, project, parties' ids) come with the transfer. */
-export type FactGroup = 'filingStatus' | 'watchlist' | 'window' | 'roundTrip';
-export const ALL_FACT_GROUPS: readonly FactGroup[] = ['filingStatus', 'watchlist', 'window', 'roundTrip'];
+export type FactGroup = 'filingStatus' | 'watchlist' | 'window' | 'roundTrip' | 'creditGrade';
+export const ALL_FACT_GROUPS: readonly FactGroup[] = ['filingStatus', 'watchlist', 'window', 'roundTrip', 'creditGrade'];
 
 /**
  * The payer entity's other transfers in the heaviest window of each length (1 h, 24 h) that contains this one,
@@ -23,6 +23,8 @@ export interface PayerWindow {
 /** Where facts come from: the ledger in the chaincode, a fake in tests. */
 export interface FactSource {
   filingStatus(entityId: string): Promise<string>;
+  /** The entity's credit grade now, by the model in force (public to every member, so a dry run may show it). */
+  creditGrade(entityId: string): Promise<Grade>;
   watchlisted(kind: 'entity' | 'account', value: string): Promise<boolean>;
   /** The payer entity's heaviest windows around executedAt among its transfers known so far; this one is not yet among them. */
   payerWindow(entityId: string, executedAt: number): Promise<PayerWindow>;
@@ -58,6 +60,7 @@ export function factsNeeded(rules: readonly Rule[]): Set<FactGroup> {
     else if (p.endsWith('.watchlisted') || p.endsWith('.accountWatchlisted')) needed.add('watchlist');
     else if (p.startsWith('window.')) needed.add('window');
     else if (p === 'pattern.roundTrip') needed.add('roundTrip');
+    else if (p.endsWith('.creditGrade')) needed.add('creditGrade');
   }
   return needed;
 }
@@ -84,6 +87,7 @@ export async function gatherFacts(t: TransferBasis, needed: ReadonlySet<FactGrou
     filingStatus: needed.has('filingStatus') ? await source.filingStatus(p.entityId) : 'none',
     watchlisted: needed.has('watchlist') ? await source.watchlisted('entity', p.entityId) : false,
     accountWatchlisted: needed.has('watchlist') ? await source.watchlisted('account', p.accountId) : false,
+    creditGrade: needed.has('creditGrade') ? await source.creditGrade(p.entityId) : ('M' as Grade),
   });
   const window = needed.has('window') ? await source.payerWindow(t.payer.entityId, t.executedAt) : { sum1h: 0, count1h: 0, sum24h: 0, count24h: 0 };
   return {

@@ -50,6 +50,8 @@ export interface PartyFacts {
   readonly filingStatus: string;
   readonly watchlisted: boolean;
   readonly accountWatchlisted: boolean;
+  /** The entity's credit grade (A, B, M, C, D) when the transfer is recorded, by the scoring model in force. */
+  readonly creditGrade: string;
 }
 
 export interface ProjectFacts {
@@ -81,7 +83,7 @@ export const FACT_PATHS: readonly string[] = [
   'currency',
   'purpose',
   'hourOfDay',
-  ...['payer', 'payee'].flatMap((p) => ['entityId', 'accountId', 'filingStatus', 'watchlisted', 'accountWatchlisted'].map((f) => `${p}.${f}`)),
+  ...['payer', 'payee'].flatMap((p) => ['entityId', 'accountId', 'filingStatus', 'watchlisted', 'accountWatchlisted', 'creditGrade'].map((f) => `${p}.${f}`)),
   ...['id', 'type', 'purposeApproved', 'budget', 'spent', 'remaining'].map((f) => `project.${f}`),
   ...['payerSum1h', 'payerCount1h', 'payerSum24h', 'payerCount24h'].map((f) => `window.${f}`),
   'pattern.roundTrip',
@@ -179,8 +181,8 @@ export const SAMPLE_FACTS: readonly TransferFacts[] = [
     currency: 'CNY',
     purpose: 'general',
     hourOfDay: 0,
-    payer: { entityId: '', accountId: '', filingStatus: 'none', watchlisted: false, accountWatchlisted: false },
-    payee: { entityId: '', accountId: '', filingStatus: 'none', watchlisted: false, accountWatchlisted: false },
+    payer: { entityId: '', accountId: '', filingStatus: 'none', watchlisted: false, accountWatchlisted: false, creditGrade: 'M' },
+    payee: { entityId: '', accountId: '', filingStatus: 'none', watchlisted: false, accountWatchlisted: false, creditGrade: 'M' },
     project: { id: '', type: '', purposeApproved: false, budget: 0, spent: 0, remaining: 0 },
     window: { payerSum1h: 0, payerCount1h: 0, payerSum24h: 0, payerCount24h: 0 },
     pattern: { roundTrip: false },
@@ -190,8 +192,8 @@ export const SAMPLE_FACTS: readonly TransferFacts[] = [
     currency: 'CNY',
     purpose: 'construction',
     hourOfDay: 23,
-    payer: { entityId: '91500000MA5U0ENT1W', accountId: 'acc-a', filingStatus: 'approved', watchlisted: true, accountWatchlisted: true },
-    payee: { entityId: '91500000MA5U0BNK10', accountId: 'acc-b', filingStatus: 'under_review', watchlisted: true, accountWatchlisted: true },
+    payer: { entityId: '91500000MA5U0ENT1W', accountId: 'acc-a', filingStatus: 'approved', watchlisted: true, accountWatchlisted: true, creditGrade: 'A' },
+    payee: { entityId: '91500000MA5U0BNK10', accountId: 'acc-b', filingStatus: 'under_review', watchlisted: true, accountWatchlisted: true, creditGrade: 'D' },
     project: { id: 'p-1', type: 'public_fund', purposeApproved: true, budget: 5_000_000, spent: 4_000_000, remaining: 1_000_000 },
     window: { payerSum1h: 10_000_000, payerCount1h: 12, payerSum24h: 90_000_000, payerCount24h: 40 },
     pattern: { roundTrip: true },

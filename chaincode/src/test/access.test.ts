@@ -1,5 +1,5 @@
 // Every role against every transaction: the allowed succeed, the others are refused with ACCESS_DENIED.
-import { TRANSACTIONS } from '@regchain/common';
+import { DEFAULT_CREDIT_MODEL, TRANSACTIONS } from '@regchain/common';
 import 'reflect-metadata';
 import type { Role } from '../identity';
 import { alertsOf, as, BANK, BANK2, ENT1, ENT2, filingInput, person, submitFiling, typologyParameters, World } from './fixtures';
@@ -10,6 +10,8 @@ interface Fixture {
   transferId: string;
   alertId: string;
   filingNumber?: string;
+  /** Credit entries by entity, for objections. */
+  entries?: Record<string, string>;
 }
 
 async function baseWorld(): Promise<{ world: World; f: Fixture }> {
@@ -130,6 +132,53 @@ const CASES: Record<string, Case> = {
   'alert:get': { allowed: ['regulator', 'auditor'], input: (f) => ({ alertId: f.alertId }) },
   'alert:list': { allowed: ['regulator', 'auditor'], input: () => ({}) },
   'alert:history': { allowed: ['regulator', 'auditor'], input: (f) => ({ alertId: f.alertId }) },
+  'credit:publishModel': { allowed: ['regulator'], input: () => DEFAULT_CREDIT_MODEL },
+  'credit:model': { allowed: ['regulator', 'auditor', 'enterprise', 'bank'], input: () => ({}) },
+  'credit:recordSanction': {
+    allowed: ['regulator'],
+    input: () => ({ entityId: ENT2, legalBasis: 'art. 20', decisionNumber: 'D-1', amount: 0, publicationDays: 30, summary: 's' }),
+  },
+  'credit:recordCommendation': { allowed: ['regulator'], input: () => ({ entityId: ENT2, summary: 's' }) },
+  'credit:recordLateReport': {
+    allowed: ['regulator'],
+    prep: async (w, f) => {
+      const late = new Date(Date.parse('2026-11-01T00:00:00Z')).toISOString();
+      const t = await w.call<{ transferId: string }>(
+        'transfer:record',
+        { fromAccount: 'fund-1', toAccount: 'ent1-main', amount: 5, currency: 'CNY', purpose: 'aid', reference: 'late', executedAt: late },
+        as.bank,
+      );
+      f.transferId = t.transferId;
+    },
+    input: (f) => ({ transferId: f.transferId }),
+  },
+  'credit:object': {
+    allowed: ['enterprise', 'bank'],
+    // Each member objects to an entry in its own file.
+    prep: async (w, f) => {
+      for (const entityId of [ENT1, BANK]) {
+        const e = await w.call<{ entryId: string }>('credit:recordCommendation', { entityId, summary: 's' }, as.regulator);
+        f.entries = { ...f.entries, [entityId]: e.entryId };
+      }
+    },
+    input: (f, who) => ({ entryId: f.entries?.[who.entityId ?? ''] ?? 'CE-none', note: 'n' }),
+  },
+  'credit:decideObjection': {
+    allowed: ['regulator'],
+    prep: async (w, f) => {
+      const e = await w.call<{ entryId: string }>('credit:recordCommendation', { entityId: ENT1, summary: 's' }, as.regulator);
+      await w.call('credit:object', { entryId: e.entryId, note: 'n' }, as.enterprise);
+      f.entries = { [ENT1]: e.entryId };
+    },
+    input: (f) => ({ entityId: ENT1, entryId: f.entries?.[ENT1], decision: 'uphold', note: 'n' }),
+  },
+  'credit:file': {
+    allowed: ['regulator', 'auditor', 'enterprise', 'bank'],
+    input: (_f, who) => ({ entityId: who.role === 'bank' || who.role === 'enterprise' ? who.entityId : ENT1 }),
+  },
+  'credit:lookup': { allowed: ['regulator', 'auditor', 'enterprise', 'bank'], input: () => ({ entityId: ENT2 }) },
+  'credit:objections': { allowed: ['regulator', 'auditor'], input: () => ({}) },
+  'credit:statistics': { allowed: ['regulator', 'auditor'], input: () => ({}) },
 };
 // The transfer contract's old names for one release: the same rules as the new ones.
 CASES['transfer:openAccount'] = CASES['account:open'] as Case;

@@ -1,6 +1,7 @@
 // Identities, contracts and helpers shared by the chaincode's unit tests.
 import { AccountContract } from '../contracts/account';
 import { AlertContract } from '../contracts/alert';
+import { CreditContract } from '../contracts/credit';
 import { FilingContract } from '../contracts/filing';
 import { ProjectContract } from '../contracts/project';
 import { RuleContract } from '../contracts/rule';
@@ -39,6 +40,7 @@ export const contracts = {
   transfer: new TransferContract(),
   trace: new TraceContract(),
   alert: new AlertContract(),
+  credit: new CreditContract(),
   system: new SystemContract(),
 };
 export type ContractName = keyof typeof contracts;
