@@ -25,6 +25,7 @@ import consoleFiles from './plugins/external/console';
 import operations from './routes/operations';
 import accounts from './routes/v1/accounts';
 import alerts from './routes/v1/alerts';
+import credit from './routes/v1/credit';
 import audit from './routes/v1/audit';
 import events from './routes/v1/events';
 import filings from './routes/v1/filings';
@@ -94,6 +95,7 @@ const RESOURCES = [
   transfers,
   traces,
   alerts,
+  credit,
   statistics,
   transactions,
   events,

@@ -4,7 +4,7 @@
 // with a record of the documented shape, blocks and evidence recorded from the real network, and offline steps
 // the role signs with its own key); any other role gets 403 ACCESS_DENIED, and the ledger hears nothing.
 import { type TSchema } from '@sinclair/typebox';
-import { DEFAULT_TYPOLOGY_PARAMETERS, type Role } from '@regchain/common';
+import { DEFAULT_CREDIT_MODEL, DEFAULT_TYPOLOGY_PARAMETERS, type Role } from '@regchain/common';
 import { gateway as gatewayProtos } from '@hyperledger/fabric-protos';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
@@ -19,6 +19,7 @@ const EVERYONE = [R, E, B, A];
 const SUPERVISORS = [R, A];
 
 const note = { note: 'checked' };
+const ENTITY = '91500000MA5U0ENT1W';
 const transfer = { fromAccount: 'acc-a', toAccount: 'acc-b', amount: 100, currency: 'CNY', purpose: 'goods', reference: 'ref-1' };
 const service = { name: 'svc', category: 'application', form: 'website', applicationField: 'finance', serverAddresses: ['10.1.1.1'], description: 'x' };
 const filing = {
@@ -94,6 +95,26 @@ const TABLE: Record<string, Expectation> = {
   'POST /v1/alerts/:alertId/resolve': { roles: [R], status: 200, payload: note },
   'POST /v1/alerts/:alertId/false-positive': { roles: [R], status: 200, payload: note },
   'GET /v1/statistics': { roles: SUPERVISORS, status: 200 },
+  'POST /v1/credit/model': { roles: [R], status: 201, payload: DEFAULT_CREDIT_MODEL },
+  'GET /v1/credit/model': { roles: EVERYONE, status: 200 },
+  'POST /v1/credit/sanctions': {
+    roles: [R],
+    status: 201,
+    payload: { entityId: ENTITY, legalBasis: 'art. 20', decisionNumber: 'D-1', amount: 0, publicationDays: 30, summary: 's' },
+  },
+  'POST /v1/credit/commendations': { roles: [R], status: 201, payload: { entityId: ENTITY, summary: 's' } },
+  'POST /v1/credit/late-reports': { roles: [R], status: 201, payload: { transferId: 't-1' } },
+  'GET /v1/credit/entities/:entityId': { roles: EVERYONE, status: 200, url: `/v1/credit/entities/${ENTITY}` },
+  'GET /v1/credit/entities/:entityId/file': { roles: EVERYONE, status: 200, url: `/v1/credit/entities/${ENTITY}/file` },
+  'POST /v1/credit/objections': { roles: [E, B], status: 201, payload: { entryId: 'CE-1', note: 'n' } },
+  'GET /v1/credit/objections': { roles: SUPERVISORS, status: 200 },
+  'POST /v1/credit/objections/:entityId/:entryId/decision': {
+    roles: [R],
+    status: 200,
+    url: `/v1/credit/objections/${ENTITY}/CE-1/decision`,
+    payload: { decision: 'uphold', note: 'n' },
+  },
+  'GET /v1/credit/statistics': { roles: SUPERVISORS, status: 200 },
   'GET /v1/transactions/:transactionId': { roles: EVERYONE, status: 200 },
   'GET /v1/events': { roles: SUPERVISORS, status: 200 },
   'GET /v1/audit/transactions/:transactionId': { roles: SUPERVISORS, status: 200, url: `/v1/audit/transactions/${RECORDED.transactionId}` },

@@ -1,6 +1,6 @@
-// What anyone may check without a key: a filing number's public fields.
+// What anyone may check without a key: a filing number's public fields, and an entity's credit standing.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { PublicFilingRecord } from '@regchain/common';
+import { CreditCode, CreditStandingRecord, PublicFilingRecord } from '@regchain/common';
 import { Type } from '@sinclair/typebox';
 import { strict } from '../../../schemas/query';
 import { answers } from '../../../schemas/responses';
@@ -19,6 +19,20 @@ const publicRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     // Runs under the gateway's own read-only identity.
     async (request) => fastify.ledger.evaluate(await fastify.publicCaller(), { fn: 'filing:lookup', input: { filingNumber: request.params.filingNumber } }),
+  );
+
+  fastify.get(
+    '/v1/public/credit/:entityId',
+    {
+      schema: {
+        tags: ['public'],
+        summary: "An entity's credit standing by its unified social credit code: grade and sanctions in publication",
+        security: [],
+        params: Type.Object({ entityId: CreditCode }, strict),
+        response: answers(CreditStandingRecord),
+      },
+    },
+    async (request) => fastify.ledger.evaluate(await fastify.publicCaller(), { fn: 'credit:lookup', input: { entityId: request.params.entityId } }),
   );
 };
 
