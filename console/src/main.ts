@@ -4,6 +4,7 @@ import { initI18n } from './i18n';
 import { RcAlerts } from './views/alerts';
 import { RcApp, RcSignin } from './views/app';
 import { RcAudit } from './views/audit';
+import { RcCredit, RcCreditLookup } from './views/credit';
 import { RcFilings } from './views/filings';
 import { RcTrace } from './views/trace';
 import { RcLookup } from './views/lookup';
@@ -25,6 +26,8 @@ const ELEMENTS: [string, CustomElementConstructor][] = [
   ['rc-transfers', RcTransfers],
   ['rc-audit', RcAudit],
   ['rc-network', RcNetwork],
+  ['rc-credit', RcCredit],
+  ['rc-credit-lookup', RcCreditLookup],
   ['rc-app', RcApp],
 ];
 

@@ -31,7 +31,9 @@ export const SCREENS: readonly Screen[] = [
   },
   { id: 'audit', roles: ['regulator', 'auditor'], reads: ['GET /v1/audit/transactions/:transactionId', 'POST /v1/audit/verifications'] },
   { id: 'network', roles: ['regulator', 'auditor'], reads: ['GET /v1/network/nodes', 'GET /v1/network/chaincode', 'GET /v1/network/blocks'] },
+  { id: 'credit', roles: ['regulator', 'auditor', 'enterprise', 'bank'], reads: ['GET /v1/credit/entities/:entityId/file'] },
   { id: 'lookup', roles: ['regulator', 'auditor', 'bank', 'enterprise'], reads: ['GET /v1/public/filings/:filingNumber'] },
+  { id: 'creditLookup', roles: ['regulator', 'auditor', 'bank', 'enterprise'], reads: ['GET /v1/public/credit/:entityId'] },
 ];
 
 export const screensFor = (role: Role): Screen[] => SCREENS.filter((s) => s.roles.includes(role));
@@ -49,6 +51,11 @@ export const MAY = {
   openAccounts: { route: 'POST /v1/accounts', may: (r: Role) => r !== 'auditor' },
   counterparties: { route: 'GET /v1/accounts/:accountId/counterparties', may: (r: Role) => r !== 'enterprise' },
   indexTraces: { route: 'GET /v1/traces', may: (r: Role) => r !== 'enterprise' },
+  recordSanctions: { route: 'POST /v1/credit/sanctions', may: (r: Role) => r === 'regulator' },
+  publishCreditModel: { route: 'POST /v1/credit/model', may: (r: Role) => r === 'regulator' },
+  reviewObjections: { route: 'GET /v1/credit/objections', may: (r: Role) => r === 'regulator' || r === 'auditor' },
+  decideObjections: { route: 'POST /v1/credit/objections/:entityId/:entryId/decision', may: (r: Role) => r === 'regulator' },
+  counterpartyGrade: { route: 'GET /v1/credit/entities/:entityId', may: (_r: Role) => true },
 } as const;
 
 export const may = (action: keyof typeof MAY, role: Role): boolean => MAY[action].may(role);

@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import gatewayApp, { buildApp } from '../../gateway/src/app';
 import { bootstrapCallers } from '../../gateway/src/fabric/bootstrap';
+import { checkCharacter } from '../../chaincode/src/domain/creditcode';
 import { orgByKey } from '../../network/src/topology';
 import { addMember, suiteServices } from '../support/gateway';
 
@@ -17,6 +18,7 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'regchain-ntk-it-'));
 const ENT = orgByKey('enterprise').users[0]?.entityId as string;
 const BANK = orgByKey('bank').users[0]?.entityId as string;
 const ENT2 = '91500000MA5U0ENT20';
+const NOBODY = '91500000MA5UNTK00';
 const BANK2 = '91500000MA5U0BNK23';
 const services = suiteServices(dataDir);
 
@@ -25,7 +27,7 @@ let keys: Record<string, string>;
 let routes: RouteOptions[] = [];
 
 type Member = 'bank' | 'enterprise';
-type Kind = 'account' | 'transfer' | 'project' | 'filing' | 'upload' | 'transaction' | 'rule' | 'alert';
+type Kind = 'account' | 'transfer' | 'project' | 'filing' | 'upload' | 'transaction' | 'rule' | 'alert' | 'entity' | 'creditEntry';
 interface Request {
   readonly method: string;
   readonly url: string;
@@ -43,6 +45,9 @@ const ids: Record<Kind, { own: Record<Member, string>; other: string; missing: s
   transaction: { own: { bank: '', enterprise: '' }, other: '', missing: '0'.repeat(64) },
   rule: { own: { bank: `ntk-block-${run}`, enterprise: `ntk-block-${run}` }, other: `ntk-alert-${run}`, missing: `ntk-rx-${run}` },
   alert: { own: { bank: '', enterprise: '' }, other: '', missing: 'ALR-000000000000000000000000-1' },
+  // An entity: the member's own, another with a credit file, and a well-formed code nobody holds.
+  entity: { own: { bank: BANK, enterprise: ENT }, other: ENT2, missing: `${NOBODY}${checkCharacter(NOBODY)}` },
+  creditEntry: { own: { bank: '', enterprise: '' }, other: '', missing: `CE-${'0'.repeat(24)}-1` },
 };
 
 const transfer = (from: string, to: string, reference: string) => ({
@@ -58,12 +63,21 @@ const amendment = {
   attachments: [],
 };
 const note = { note: 'ntk' };
+const sanction = (entityId: string, extra: Record<string, unknown> = {}) => ({
+  entityId,
+  legalBasis: 'ntk',
+  decisionNumber: `ntk-${entityId}-${run}`,
+  amount: 100,
+  publicationDays: 30,
+  summary: 'ntk',
+  ...extra,
+});
 
 /**
  * Every route, written out: which members it serves at all (the rest get the same 403 whatever the id), the kind
  * of id it takes (none: it takes no member's id) and the request that carries one.
  */
-const TABLE: Record<string, { members: Member[]; kind?: Kind; request?: (id: string, who: Member) => Request }> = {
+const TABLE: Record<string, { members: Member[]; kind?: Kind; request?: (id: string, who: Member) => Request; ownOnly?: boolean }> = {
   'GET /health': { members: ['bank', 'enterprise'] },
   'GET /ready': { members: ['bank', 'enterprise'] },
   'GET /metrics': { members: [] },
@@ -91,6 +105,44 @@ const TABLE: Record<string, { members: Member[]; kind?: Kind; request?: (id: str
     request: (id) => ({ method: 'GET', url: `/v1/audit/transactions/${id}/evidence` }),
   },
   'GET /v1/public/filings/:filingNumber': { members: ['bank', 'enterprise'] },
+  'GET /v1/public/credit/:entityId': { members: ['bank', 'enterprise'], kind: 'entity', request: (id) => ({ method: 'GET', url: `/v1/public/credit/${id}` }) },
+  'GET /v1/credit/model': { members: ['bank', 'enterprise'] },
+  'POST /v1/credit/model': { members: [] },
+  'POST /v1/credit/sanctions': { members: [], kind: 'entity', request: (id) => ({ method: 'POST', url: '/v1/credit/sanctions', payload: sanction(id) }) },
+  'POST /v1/credit/commendations': {
+    members: [],
+    kind: 'entity',
+    request: (id) => ({ method: 'POST', url: '/v1/credit/commendations', payload: { entityId: id, summary: 'ntk' } }),
+  },
+  'POST /v1/credit/late-reports': {
+    members: [],
+    kind: 'transfer',
+    request: (id) => ({ method: 'POST', url: '/v1/credit/late-reports', payload: { transferId: id } }),
+  },
+  'GET /v1/credit/entities/:entityId': {
+    members: ['bank', 'enterprise'],
+    kind: 'entity',
+    request: (id) => ({ method: 'GET', url: `/v1/credit/entities/${id}` }),
+  },
+  // A member reads its own file only: any other code, held or not, is refused alike.
+  'GET /v1/credit/entities/:entityId/file': {
+    members: ['bank', 'enterprise'],
+    ownOnly: true,
+    kind: 'entity',
+    request: (id) => ({ method: 'GET', url: `/v1/credit/entities/${id}/file` }),
+  },
+  'POST /v1/credit/objections': {
+    members: ['bank', 'enterprise'],
+    kind: 'creditEntry',
+    request: (id) => ({ method: 'POST', url: '/v1/credit/objections', payload: { entryId: id, note: 'ntk' } }),
+  },
+  'GET /v1/credit/objections': { members: [] },
+  'POST /v1/credit/objections/:entityId/:entryId/decision': {
+    members: [],
+    kind: 'creditEntry',
+    request: (id) => ({ method: 'POST', url: `/v1/credit/objections/${ENT2}/${id}/decision`, payload: { decision: 'uphold', note: 'ntk' } }),
+  },
+  'GET /v1/credit/statistics': { members: [] },
   'GET /v1/alerts': { members: [] },
   'POST /v1/alerts/patterns': { members: [] },
   'GET /v1/alerts/:alertId': { members: [], kind: 'alert', request: (id) => ({ method: 'GET', url: `/v1/alerts/${id}` }) },
@@ -292,6 +344,21 @@ beforeAll(async () => {
   ids.upload.own.bank = await upload('bank1', ids.account.own.bank, `ntk-u1-${run}`);
   ids.upload.own.enterprise = await upload('enterprise1', ids.account.own.bank, `ntk-u2-${run}`);
   ids.upload.other = await upload(bank2, ids.account.other, `ntk-u3-${run}`);
+  // Credit: an entry in each member's own file, and in the neighbour's a sanction in publication, one already
+  // repaired and a commendation: a member may learn the neighbour's grade and the first sanction, nothing else.
+  const entry = async (url: string, payload: unknown): Promise<string> =>
+    ((await ok('regulator1', { method: 'POST', url, payload })).result as { entryId: string }).entryId;
+  ids.creditEntry.own.bank = await entry('/v1/credit/commendations', { entityId: BANK, summary: `ntk-${run}` });
+  ids.creditEntry.own.enterprise = await entry('/v1/credit/commendations', { entityId: ENT, summary: `ntk-${run}` });
+  await entry('/v1/credit/sanctions', sanction(ENT2));
+  const repaired = sanction(ENT2, {
+    decisionNumber: `ntk-repaired-${run}`,
+    publicationDays: 1,
+    decidedAt: new Date(Date.now() - 3 * 86_400_000).toISOString(),
+  });
+  await entry('/v1/credit/sanctions', repaired);
+  ids.creditEntry.other = await entry('/v1/credit/commendations', { entityId: ENT2, summary: `ntk-praise-${run}` });
+  secrets.push(`ntk-repaired-${run}`, `ntk-praise-${run}`, ids.creditEntry.other);
 });
 
 afterAll(async () => {
@@ -337,8 +404,10 @@ describe('need to know on every route', () => {
           expect([where, answers.other.status, answers.other.body.code]).toEqual([where, 403, 'ACCESS_DENIED']);
           continue;
         }
-        // Answered as missing, or (a list by entity) as empty; never as forbidden, which would say it exists.
-        expect([where, answers.other.status]).not.toEqual([where, 403]);
+        // Answered as missing, or (a list by entity) as empty; never as forbidden, which would say it exists. A
+        // route that serves a member's own only refuses every other id alike, so the refusal says nothing.
+        if (entry.ownOnly) expect([where, answers.other.status, answers.other.body.code]).toEqual([where, 403, 'ACCESS_DENIED']);
+        else expect([where, answers.other.status]).not.toEqual([where, 403]);
         if (answers.own) expect([where, String(answers.own.body.code ?? '')]).not.toEqual([where, expect.stringMatching(/_NOT_FOUND$/)]);
         for (const [which, a] of Object.entries(answers)) {
           if (!a) continue;

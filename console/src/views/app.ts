@@ -11,6 +11,9 @@ export interface Route {
   readonly params: URLSearchParams;
 }
 
+/** Screens anyone may open without a key. */
+const PUBLIC_SCREENS = ['lookup', 'creditLookup'];
+
 export function parseRoute(hash: string): Route {
   const [screen = '', query = ''] = hash.replace(/^#\/?/, '').split('?');
   return { screen, params: new URLSearchParams(query) };
@@ -72,7 +75,7 @@ export class RcApp extends LitElement {
   /** Each screen titles the page, so a screen reader and the browser's history name where one is. */
   override updated(): void {
     const known = SCREENS.some((s) => s.id === this.route.screen);
-    const screen = known && (this.me || this.route.screen === 'lookup') ? t(`nav.${this.route.screen}`) : t('signin.title');
+    const screen = known && (this.me || PUBLIC_SCREENS.includes(this.route.screen)) ? t(`nav.${this.route.screen}`) : t('signin.title');
     document.title = `${screen} · ${t('app.title')}`;
   }
 
@@ -97,6 +100,10 @@ export class RcApp extends LitElement {
         return html`<rc-audit .me=${me} .transactionId=${p.get('transactionId') ?? ''}></rc-audit>`;
       case 'network':
         return html`<rc-network .me=${me}></rc-network>`;
+      case 'credit':
+        return html`<rc-credit .me=${me}></rc-credit>`;
+      case 'creditLookup':
+        return html`<rc-credit-lookup></rc-credit-lookup>`;
       default:
         return html`<rc-lookup></rc-lookup>`;
     }
@@ -114,7 +121,7 @@ export class RcApp extends LitElement {
 
   override render(): TemplateResult {
     const me = this.me;
-    const publicLookup = !me && this.route.screen === 'lookup';
+    const publicLookup = !me && PUBLIC_SCREENS.includes(this.route.screen);
     return html`
       <a class="skip" href="#main" @click=${(e: Event) => (e.preventDefault(), document.getElementById('main')?.focus())}>${t('app.skip')}</a>
       <header class="top">
@@ -148,7 +155,7 @@ export class RcApp extends LitElement {
           me
             ? this.screen(me)
             : publicLookup
-              ? html`<rc-lookup></rc-lookup>
+              ? html`${this.route.screen === 'creditLookup' ? html`<rc-credit-lookup></rc-credit-lookup>` : html`<rc-lookup></rc-lookup>`}
                   <p><a href="#/">${t('signin.back')}</a></p>`
               : this.checking
                 ? html`<p role="status">${t('signin.checking')}</p>`
@@ -183,6 +190,7 @@ export class RcSignin extends View {
       <section class="card narrow">
         <h2>${t('lookup.title')}</h2>
         <p>${t('signin.publicHint')} <a href="#/lookup">${t('signin.publicLink')}</a></p>
+        <p>${t('signin.creditHint')} <a href="#/creditLookup">${t('signin.creditLink')}</a></p>
       </section>`;
   }
 }

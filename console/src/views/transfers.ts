@@ -3,10 +3,11 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { api } from '../api';
 import { yuan } from '../money';
-import { t } from '../i18n';
+import { t, word } from '../i18n';
 import { may } from '../screens';
 import type { Account, Counterparties, Transfer, Verdict } from '../types';
 import { errorBox, formValues, okBox, problem, short, time, View } from './base';
+import { gradeBadge } from './credit';
 import { transferFields, transferOf, verdictView } from './transfer-form';
 
 interface UploadStatus {
@@ -27,6 +28,7 @@ export class RcTransfers extends View {
     verdict: { state: true },
     recorded: { state: true },
     account: { state: true },
+    ownerGrade: { state: true },
     counterparties: { state: true },
     transfer: { state: true },
     upload: { state: true },
@@ -36,6 +38,8 @@ export class RcTransfers extends View {
   declare verdict: Verdict | undefined;
   declare recorded: Transfer | undefined;
   declare account: Account | undefined;
+  /** The account owner's credit grade, beside the account (what any member may know of it). */
+  declare ownerGrade: { grade: string; sanctions: unknown[] } | undefined;
   declare counterparties: Counterparties | undefined;
   declare transfer: Transfer | undefined;
   declare upload: UploadStatus | undefined;
@@ -105,6 +109,10 @@ export class RcTransfers extends View {
         return;
       }
       this.account = await api<Account>('GET', `/v1/accounts/${encodeURIComponent(v.id ?? '')}`);
+      this.ownerGrade = undefined;
+      if (may('counterpartyGrade', this.me.role)) {
+        this.ownerGrade = await api<{ grade: string; sanctions: unknown[] }>('GET', `/v1/credit/entities/${this.account.ownerEntityId}`).catch(() => undefined);
+      }
       if (may('counterparties', this.me.role)) {
         this.counterparties = await api<Counterparties>('GET', `/v1/accounts/${encodeURIComponent(v.id ?? '')}/counterparties`).catch(() => undefined);
       }
@@ -211,6 +219,16 @@ export class RcTransfers extends View {
                     <dd>${this.account.accountId} · ${this.account.name}</dd>
                     <dt>${t('transfers.owner')}</dt>
                     <dd>${this.account.ownerEntityId}</dd>
+                    ${
+                      this.ownerGrade
+                        ? html`<dt>${t('credit.ownerGrade')}</dt>
+                            <dd data-testid="owner-grade">
+                              ${gradeBadge(this.ownerGrade.grade)} ${word('grade', this.ownerGrade.grade)}
+                              ${this.ownerGrade.sanctions.length ? html` · ${t('credit.inPublication', { count: this.ownerGrade.sanctions.length })}` : nothing}
+                              <a href="#/creditLookup">${t('nav.creditLookup')}</a>
+                            </dd>`
+                        : nothing
+                    }
                     <dt>${t('transfers.bank')}</dt>
                     <dd>${this.account.holderBankId}</dd>
                     ${

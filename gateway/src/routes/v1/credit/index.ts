@@ -35,7 +35,10 @@ const DecisionBody = Type.Object(decision, strict);
 const credit: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.post(
     '/v1/credit/model',
-    { config: { roles: ['regulator'] }, schema: submitting('credit', 'Publish the next version of the credit scoring model', 201, { body: CreditModelPublishInput }) },
+    {
+      config: { roles: ['regulator'] },
+      schema: submitting('credit', 'Publish the next version of the credit scoring model', 201, { body: CreditModelPublishInput }),
+    },
     async (request, reply) => fastify.submit(request, reply, callerOf(request), { fn: 'credit:publishModel', input: request.body }, answer(201, request.query)),
   );
 
@@ -55,8 +58,12 @@ const credit: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.post(
     '/v1/credit/sanctions',
-    { config: { roles: ['regulator'] }, schema: submitting('credit', 'Record an administrative sanction, published for its period', 201, { body: SanctionInput }) },
-    async (request, reply) => fastify.submit(request, reply, callerOf(request), { fn: 'credit:recordSanction', input: request.body }, answer(201, request.query)),
+    {
+      config: { roles: ['regulator'] },
+      schema: submitting('credit', 'Record an administrative sanction, published for its period', 201, { body: SanctionInput }),
+    },
+    async (request, reply) =>
+      fastify.submit(request, reply, callerOf(request), { fn: 'credit:recordSanction', input: request.body }, answer(201, request.query)),
   );
 
   fastify.post(
