@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import { parseArgs, promisify } from 'node:util';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { checkCharacter } from '../chaincode/src/domain/creditcode';
 import { buildApp } from '../gateway/src/app';
 import { loadConfig } from '../gateway/src/config';
 import { bootstrapCallers } from '../gateway/src/fabric/bootstrap';
@@ -115,6 +116,24 @@ async function main(): Promise<void> {
     traces.push(await time(async () => (trace = (await rest('GET', `/v1/traces?accountId=${accounts[0]}&direction=forward&depth=5`)) as typeof trace)));
   }
 
+  // Credit: recording an entry (a sanction, as the regulator) and looking a grade up (as a partner bank), on an
+  // entity new to this run whose file grows to N entries.
+  const first17 = `915000007${String(Date.now()).slice(-8)}`;
+  const subject = `${first17}${checkCharacter(first17)}`;
+  const asRegulator = { authorization: `Bearer ${keys.regulator1}`, 'content-type': 'application/json' };
+  const entries: number[] = [];
+  for (let i = 0; i < N; i += 1) {
+    const body = { entityId: subject, legalBasis: 'bench', decisionNumber: `bench-${run}-${i}`, amount: 100, publicationDays: 30, summary: 'bench' };
+    entries.push(
+      await time(async () => {
+        const res = await fetch(`${url}/v1/credit/sanctions`, { method: 'POST', headers: asRegulator, body: JSON.stringify(body) });
+        if (res.status !== 201) throw new Error(`POST /v1/credit/sanctions: ${res.status} ${await res.text()}`);
+      }),
+    );
+  }
+  const grades: number[] = [];
+  for (let i = 0; i < N * 3; i += 1) grades.push(await time(() => rest('GET', `/v1/credit/entities/${subject}`)));
+
   // Throughput, each path driven from a separate load process (so the load's own CPU is not the gateway's),
   // at 8 and 32 in flight; the gateway's CPU per request is measured here, where it runs.
   const loadLines: string[] = [];
@@ -162,6 +181,8 @@ async function main(): Promise<void> {
       `  REST overhead on query, p50: ${(p50(queryRest) - p50(queryDirect)).toFixed(1)} ms`,
       `transfer record (rules checked) through REST:         ${stats(transfers)}`,
       `transfer dry-run check through REST:                  ${stats(checks)}`,
+      `credit entry (a sanction) recorded through REST:      ${stats(entries)}  (file grows to ${N} entries)`,
+      `credit grade lookup through REST:                     ${stats(grades)}  (file of ${N} entries)`,
       `5-hop trace through REST:                             ${stats(traces)}  edges ${trace.edges.length}, ledger range reads ${trace.reads}`,
       'throughput, load from a separate process:',
       ...loadLines,

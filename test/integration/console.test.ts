@@ -18,7 +18,8 @@ import { buildApp } from '../../gateway/src/app';
 import { bootstrapCallers } from '../../gateway/src/fabric/bootstrap';
 import type { createServices } from '../../gateway/src/services';
 import { orgByKey } from '../../network/src/topology';
-import { suiteServices } from '../support/gateway';
+import { checkCharacter } from '../../chaincode/src/domain/creditcode';
+import { addMember, suiteServices } from '../support/gateway';
 
 const run = Date.now().toString(36);
 const PURPOSE = `console_${run}`;
@@ -398,6 +399,80 @@ describe('the console', () => {
     expect(await newest.textContent()).toMatch(/peer0\.\w+\.regchain\.local/);
     await shot(page, 'network');
     await tablet(page, 'network');
+  });
+
+  it('lets the regulator sanction an entity, its bank see the grade beside its account, the public look it up, the entity object and the regulator correct it', async () => {
+    const first17 = `915000008${String(Date.now()).slice(-8)}`;
+    const entity = `${first17}${checkCharacter(first17)}`;
+    keys.subject = await addMember(services, { name: `console-credit-${run}`, org: 'enterprise', entityId: entity });
+    expect((await api('bank1', 'POST', '/v1/accounts', { accountId: acct('credit'), ownerEntityId: entity, name: 'credit' })).status).toBe(201);
+    const decisionNumber = `渝网信罚〔2026〕${run}号`;
+
+    const reg = await signIn('regulator1', 'credit');
+    await reg.getByTestId('grade-distribution').waitFor({ timeout: 30_000 });
+    await reg.getByLabel(zh.credit.entity).fill(entity);
+    await reg.getByLabel(zh.credit.decisionNumber).fill(decisionNumber);
+    await reg.getByLabel(zh.credit.legalBasis).fill('《区块链信息服务管理规定》第二十条');
+    await reg.getByLabel(zh.credit.fineYuan).fill('150000');
+    await reg.getByLabel(zh.credit.publicationDays).fill('180');
+    await reg.getByLabel(zh.credit.summary).fill('未履行备案手续');
+    await reg.getByRole('button', { name: zh.credit.record, exact: true }).click();
+    await reg.getByText(zh.credit.sanctionRecorded.replace('{{number}}', decisionNumber)).waitFor({ timeout: 30_000 });
+    await shot(reg, 'credit-regulator');
+
+    // The bank sees the owner's grade beside the account.
+    const bank = await signIn('bank1', 'transfers');
+    await bank.getByLabel(zh.transfers.id, { exact: true }).fill(acct('credit'));
+    await bank
+      .locator('form', { has: bank.getByLabel(zh.transfers.id, { exact: true }) })
+      .getByRole('button', { name: zh.common.show })
+      .click();
+    await until('the owner grade', async () =>
+      (
+        (await bank
+          .getByTestId('owner-grade')
+          .textContent()
+          .catch(() => '')) ?? ''
+      ).includes(zh.vocab.grade.B),
+    );
+
+    // Anyone, without a key, in Chinese and in English.
+    const pub = await newPage({ width: 820, height: 1180 });
+    await pub.goto(`${base}/console/#/creditLookup`);
+    await pub.getByLabel(zh.credit.entity).fill(entity);
+    await pub.getByRole('button', { name: zh.lookup.submit }).click();
+    const standing = pub.getByTestId('credit-standing');
+    await standing.waitFor();
+    expect(await standing.getByTestId('grade').textContent()).toBe('B');
+    expect(await standing.textContent()).toContain(decisionNumber);
+    await shot(pub, 'public-credit-tablet');
+    await pub.getByLabel(zh.app.language).selectOption('en');
+    await pub.getByRole('heading', { name: 'Credit lookup' }).waitFor();
+    await pub.getByRole('button', { name: 'Look up' }).click();
+    await pub.getByText('Sanctions in publication').waitFor();
+
+    // The entity sees its file with the arithmetic and objects to the sanction.
+    const ent = await signIn('subject', 'credit');
+    const file = ent.getByTestId('credit-file');
+    await file.waitFor({ timeout: 30_000 });
+    expect(await file.getByTestId('score').textContent()).toBe('80');
+    await file.getByRole('button', { name: zh.credit.object }).click();
+    await file.getByLabel(zh.credit.objectionNote).fill('处罚决定已被复议撤销');
+    await file.getByRole('button', { name: zh.credit.objectIt }).click();
+    await ent.getByText(zh.credit.objectionRaised).waitFor({ timeout: 30_000 });
+    await shot(ent, 'credit-enterprise');
+
+    // The regulator corrects it to nothing: the grade goes back to M, and the sanction out of public view.
+    const entryId = (await api('subject', 'GET', `/v1/credit/entities/${entity}/file`)).body.entries[0].entryId as string;
+    const review = await signIn('regulator1', 'credit');
+    const objection = review.locator(`article[data-entry="${entryId}"]`);
+    await objection.waitFor({ timeout: 30_000 });
+    await objection.getByLabel(zh.credit.outcome).selectOption('void');
+    await objection.getByLabel(zh.credit.decisionNote).fill('复议撤销');
+    await objection.getByRole('button', { name: zh.credit.decide }).click();
+    await review.getByText(zh.credit.objectionDecided).waitFor({ timeout: 30_000 });
+    const after = (await fetch(`${base}/v1/public/credit/${entity}`).then((r) => r.json())) as { grade: string; sanctions: unknown[] };
+    expect(after).toMatchObject({ grade: 'M', sanctions: [] });
   });
 
   it('draws the statistics and lets a bank upload a CSV with its progress', async () => {
