@@ -104,8 +104,13 @@ export const SanctionInput = Type.Object(
 );
 export type SanctionInput = Static<typeof SanctionInput>;
 export const CommendationInput = Type.Object({ entityId: CreditCode, summary: Text(1000), decidedAt: Type.Optional(IsoTime) }, strict);
-export const LateReportInput = Type.Object({ transferId: Id }, strict);
+/** Late transfers to file (any reporters, any days): each enters its reporter's late-reporting entry of its day once. */
+export const LateReportInput = Type.Object({ transferIds: Type.Array(Id, { minItems: 1, maxItems: 200, uniqueItems: true }) }, strict);
 export const CreditFileInput = Type.Object({ entityId: CreditCode, at: Type.Optional(IsoTime) }, strict);
+export const LateReportRecord = Type.Object(
+  { filed: Type.Array(Type.String()), already: Type.Array(Type.String()), entries: Type.Array(Type.String({ description: 'entry ids written or extended' })) },
+  { description: 'Which transfers were filed now and which were filed before' },
+);
 export const CreditLookupInput = Type.Object({ entityId: CreditCode }, strict);
 export const ObjectionInput = Type.Object({ entryId: Id, note: Text(1000) }, strict);
 export const ObjectionDecisionInput = Type.Object(
@@ -150,6 +155,16 @@ export const CreditEntryRecord = Type.Object(
     summary: Type.String(),
     source: Type.Optional(Type.String({ description: 'what it came from: a filing, an alert, a transfer' })),
     sanction: Type.Optional(SanctionRecord),
+    late: Type.Optional(
+      Type.Object(
+        {
+          day: Type.String({ description: 'China date, yyyymmdd' }),
+          count: Type.Integer(),
+          transferIds: Type.Array(Type.String(), { description: 'the first 50' }),
+        },
+        { description: 'a late-reporting entry: the transfers its reporter recorded late that day' },
+      ),
+    ),
     objection: Type.Optional(
       Type.Object({
         note: Type.String(),

@@ -47,7 +47,7 @@ export const TRANSACTIONS = [
   'credit:model',
   'credit:recordSanction',
   'credit:recordCommendation',
-  'credit:recordLateReport',
+  'credit:recordLateReports',
   'credit:object',
   'credit:decideObjection',
   'credit:file',

@@ -16,7 +16,7 @@ import {
   mspIdentity,
   transactionsOf,
 } from '@regchain/fabric';
-import type { Committed, EventSource, Raiser } from './follower';
+import type { Committed, EventSource, LateReporting, Raiser } from './follower';
 import { DEFAULT_PARAMETERS, type Parameters, withDefaults } from './parameters';
 import type { Checkpoint } from './store';
 
@@ -137,6 +137,28 @@ export function fabricRaiser(link: FabricLink): Raiser {
       if ((err as { code?: number }).code === grpc.status.UNAVAILABLE) link.failover();
       throw err;
     }
+  };
+}
+
+/** Late reporting through the chain: the model's limit, and credit:recordLateReports (a transfer not late is an answer too). */
+export function fabricLateReporting(link: FabricLink): LateReporting {
+  const contract = () => link.network().getContract(CHAINCODE_NAME);
+  return {
+    lateReportDays: async () => {
+      const out = await contract().evaluateTransaction('credit:model', '{}');
+      return (JSON.parse(Buffer.from(out).toString('utf8')) as { model: { lateReportDays: number } }).model.lateReportDays;
+    },
+    file: async (transferIds) => {
+      try {
+        const out = await contract().submitTransaction('credit:recordLateReports', JSON.stringify({ transferIds }));
+        return JSON.parse(Buffer.from(out).toString('utf8')) as { filed: string[]; already: string[] };
+      } catch (err) {
+        const refusal = chaincodeErrorOf(err);
+        if (refusal?.code === 'CREDIT_NOT_LATE' && typeof refusal.details?.transferId === 'string') return { notLate: refusal.details.transferId };
+        if ((err as { code?: number }).code === grpc.status.UNAVAILABLE) link.failover();
+        throw err;
+      }
+    },
   };
 }
 

@@ -191,6 +191,49 @@ describe.each(databases)('the monitor on %s', (_name, open) => {
     await store.close();
   });
 
+  it('files each transfer recorded later than the credit model allows in its reporter’s file once, across refusals and a restart', async () => {
+    const store = await open(dir);
+    const day = 86_400;
+    const recorded = Date.UTC(2026, 10, 20) / 1000;
+    const pay = (id: string, daysLate: number): DomainEvent => ({
+      type: 'TransferRecorded',
+      transferId: id,
+      from: 'A',
+      to: 'B',
+      amount: 100,
+      purpose: 'goods',
+      projectId: '',
+      executedAt: new Date((recorded - daysLate * day) * 1000).toISOString(),
+    });
+    const blocks: Committed[] = [
+      { block: 1n, transactions: [{ txId: 'a', time: recorded, events: [pay('late-10', 10), pay('timely-3', 3)] }] },
+      { block: 2n, transactions: [{ txId: 'b', time: recorded, events: [pay('late-8', 8), pay('exactly-7', 7)] }] },
+    ];
+    const filed: string[][] = [];
+    let refusing = true;
+    const late = {
+      lateReportDays: async () => 7,
+      file: async (transferIds: readonly string[]) => {
+        if (refusing) throw new Error('14 UNAVAILABLE: no peer');
+        filed.push([...transferIds]);
+        return { filed: transferIds.filter((id) => id !== 'late-8'), already: transferIds.filter((id) => id === 'late-8') };
+      },
+    };
+    const run = async (): Promise<void> =>
+      new Monitor({ store, source: source(blocks), parameters: async () => DEFAULT_PARAMETERS, log: quiet, raise: async () => 'ALR-1', late }).run(
+        new AbortController().signal,
+      );
+    await run();
+    expect(await store.pendingLateReports()).toEqual(['late-10', 'late-8']);
+    refusing = false;
+    // Restarted: nothing new on the chain, the pending reports go out; a third start files nothing again.
+    await run();
+    await run();
+    expect(filed).toEqual([['late-10', 'late-8']]);
+    expect(await store.pendingLateReports()).toEqual([]);
+    await store.close();
+  });
+
   it('answers traces and counterparties over the whole history from the index, time order respected', async () => {
     const store = await open(dir);
     const at = (h: number): string => new Date(Date.UTC(2026, 2, 1) + h * 3_600_000).toISOString();

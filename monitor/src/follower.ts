@@ -1,7 +1,7 @@
 // The monitor: follows committed blocks from a checkpoint, indexes their transfers, runs the detectors, and raises
 // each new pattern alert on the chain once. Where the events come from and how an alert is raised are
 // interfaces (Fabric in `fabric.ts`, fakes in tests), as the chaincode's trace walks an EdgeSource.
-import type { DomainEvent } from '@regchain/common';
+import { DAY, type DomainEvent } from '@regchain/common';
 import { chaincodeErrorOf } from '@regchain/fabric';
 import { type Alert, Engine, materialAmount } from './engine';
 import { DEFAULT_PARAMETERS, horizonOf, type Parameters } from './parameters';
@@ -25,6 +25,19 @@ export const MAX_EVIDENCE = 200;
 
 /** Raises a pattern alert on the chain; answers its alert id, also when the chain already had it. */
 export type Raiser = (alert: PendingAlert) => Promise<string>;
+
+/**
+ * Late reporting for credit files: how late (days) the model in force lets a transfer be recorded, and the filing
+ * of some in their reporters' files (credit:recordLateReports, which checks each lateness itself): which were
+ * filed now and which before, or the one that was not late after all (the model changed), which refused the call.
+ */
+export interface LateReporting {
+  lateReportDays(): Promise<number>;
+  file(transferIds: readonly string[]): Promise<{ filed: readonly string[]; already: readonly string[] } | { notLate: string }>;
+}
+
+/** Late transfers filed in one transaction. */
+export const LATE_BATCH = 200;
 
 export interface MonitorLog {
   info(obj: object, msg: string): void;
@@ -58,6 +71,19 @@ export function transfersOf(block: Committed): Transfer[] {
 }
 
 const text = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : fallback);
+
+/** The transfers of a block recorded more than `days` after they were executed: for their reporters' credit files. */
+export function lateReportsOf(block: Committed, days: number): Change[] {
+  const out: Change[] = [];
+  for (const tx of block.transactions) {
+    for (const e of tx.events) {
+      if (e.type !== 'TransferRecorded' || typeof e.transferId !== 'string' || typeof e.executedAt !== 'string' || tx.time === undefined) continue;
+      const executedAt = Math.floor(Date.parse(e.executedAt) / 1000);
+      if (tx.time - executedAt > days * DAY) out.push({ kind: 'lateReport', transferId: e.transferId, executedAt, time: tx.time });
+    }
+  }
+  return out;
+}
 
 /** What the block did to alerts and filings, in order: the index's statistics count them. */
 export function changesOf(block: Committed): Change[] {
@@ -100,6 +126,13 @@ export class Monitor {
   readonly #parametersInForce: () => Promise<Parameters>;
   readonly #log: MonitorLog;
   readonly #retryMs: number;
+  readonly #late: LateReporting | undefined;
+  /** Until read from the chain (at the start of a run), no transfer counts as late. */
+  #lateReportDays = Infinity;
+  #lateFailed = false;
+  /** The run's: once it aborts, filing stops after the batch in flight and the rest stays pending for the next start. */
+  #signal: AbortSignal | undefined;
+  #filing: Promise<void> = Promise.resolve();
   #engine: Engine;
   #parameters: Parameters;
   #raising: Promise<void> = Promise.resolve();
@@ -108,9 +141,19 @@ export class Monitor {
   /**
    * `parameters`: the set in force on the chain (read at start and whenever the regulator publishes one).
    * `retryMs`: how soon a raise that failed is tried again, whether or not another pattern turns up.
+   * `late`: files transfers recorded late in their reporters' credit files (none: not done).
    */
-  constructor(deps: { store: Store; source: EventSource; raise: Raiser; parameters: () => Promise<Parameters>; log: MonitorLog; retryMs?: number }) {
+  constructor(deps: {
+    store: Store;
+    source: EventSource;
+    raise: Raiser;
+    parameters: () => Promise<Parameters>;
+    log: MonitorLog;
+    retryMs?: number;
+    late?: LateReporting;
+  }) {
     this.#retryMs = deps.retryMs ?? 10_000;
+    this.#late = deps.late;
     this.#store = deps.store;
     this.#source = deps.source;
     this.#raise = deps.raise;
@@ -126,6 +169,7 @@ export class Monitor {
    */
   async #rebuild(): Promise<void> {
     this.#parameters = await this.#parametersInForce();
+    if (this.#late) this.#lateReportDays = await this.#late.lateReportDays();
     this.#engine = new Engine(this.#parameters);
     this.#engine.restore(await this.#store.raisedAlertKeys());
     const latest = await this.#store.latestExecutedAt();
@@ -143,6 +187,7 @@ export class Monitor {
 
   /** Rebuilds the detectors (see #rebuild), then follows the chain from the checkpoint until the signal aborts. */
   async run(signal: AbortSignal): Promise<void> {
+    this.#signal = signal;
     await this.#rebuild();
     const checkpoint = await this.#store.checkpoint();
     this.#log.info(
@@ -154,9 +199,11 @@ export class Monitor {
       'monitor resumes',
     );
     this.#raisePending();
+    this.#fileLateReports();
     // A raise that failed is tried again on its own schedule, not only when the next pattern appears.
     const retry = setInterval(() => {
       if (this.#failed) this.#raisePending();
+      if (this.#lateFailed) this.#fileLateReports();
     }, this.#retryMs);
     try {
       for await (const block of this.#source.follow(checkpoint, signal)) {
@@ -167,6 +214,7 @@ export class Monitor {
       clearInterval(retry);
     }
     await this.#raising;
+    await this.#filing;
   }
 
   get parametersVersion(): number {
@@ -187,8 +235,13 @@ export class Monitor {
     for (const alert of this.#engine.settle()) changed.set(alert.key, alert);
     const found = [...changed.values()];
     const last = block.transactions[block.transactions.length - 1];
-    await this.#store.record({ block: block.block, txId: last?.txId ?? '' }, transfers, found, changesOf(block));
+    const late = this.#late ? lateReportsOf(block, this.#lateReportDays) : [];
+    await this.#store.record({ block: block.block, txId: last?.txId ?? '' }, transfers, found, [...changesOf(block), ...late]);
     if (found.length > 0) this.#raisePending();
+    if (late.length > 0) this.#fileLateReports();
+    if (this.#late && block.transactions.some((tx) => tx.events.some((e) => e.type === 'CreditModelPublished'))) {
+      this.#lateReportDays = await this.#late.lateReportDays();
+    }
     if (block.transactions.some((tx) => tx.events.some((e) => e.type === 'TypologiesPublished'))) {
       await this.#rebuild();
       this.#log.info({ parametersVersion: this.#parameters.version, block: block.block.toString() }, 'typology parameters changed; detectors rebuilt');
@@ -196,9 +249,40 @@ export class Monitor {
     return found;
   }
 
-  /** Waits for the alerts being raised now. */
+  /** Waits for the alerts being raised and the late reports being filed now. */
   async settled(): Promise<void> {
     await this.#raising;
+    await this.#filing;
+  }
+
+  /** Files what the index holds as late and unanswered, one after another; a failure leaves it for the next round. */
+  #fileLateReports(): void {
+    const late = this.#late;
+    if (!late) return;
+    this.#filing = this.#filing.then(async () => {
+      this.#lateFailed = false;
+      for (
+        let pending = await this.#store.pendingLateReports();
+        pending.length > 0 && !this.#signal?.aborted;
+        pending = await this.#store.pendingLateReports()
+      ) {
+        const batch = pending.slice(0, LATE_BATCH);
+        try {
+          const answer = await late.file(batch);
+          if ('notLate' in answer) {
+            await this.#store.markLateReport(answer.notLate, 'not late');
+            continue;
+          }
+          for (const id of answer.filed) await this.#store.markLateReport(id, 'filed');
+          for (const id of answer.already) await this.#store.markLateReport(id, 'exists');
+          this.#log.info({ filed: answer.filed.length, already: answer.already.length }, 'late reports filed');
+        } catch (err) {
+          this.#lateFailed = true;
+          this.#log.warn({ transfers: batch.length, err }, 'late reports not filed yet; tried again shortly');
+          return;
+        }
+      }
+    });
   }
 
   /**

@@ -7,7 +7,7 @@ import { LOG_LEVELS, ownerSecret, PortSetting, readSettings, stateDir, stateLayo
 import { Type } from '@sinclair/typebox';
 import pino from 'pino';
 import { type Deadlines, DeadlineSettings, deadlinesOf } from '@regchain/fabric';
-import { fabricEvents, fabricRaiser, FabricLink, parametersFromChain } from './fabric';
+import { fabricEvents, fabricLateReporting, fabricRaiser, FabricLink, parametersFromChain } from './fabric';
 import { Monitor } from './follower';
 import { monitorApp } from './http';
 import { Store } from './store';
@@ -65,6 +65,7 @@ export async function startMonitor(config: MonitorConfig): Promise<{ close: () =
     source: fabricEvents(link, (err) => log.warn({ err: err.message, peer: link.peer }, 'event stream broke; resuming on the next peer')),
     raise: fabricRaiser(link),
     parameters: parametersFromChain(link),
+    late: fabricLateReporting(link),
     log,
   });
   const stop = new AbortController();

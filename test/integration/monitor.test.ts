@@ -213,6 +213,15 @@ it('raises on chain the alerts the back-test finds in a file loaded with the CSV
   // The set reaches months back (dormant accounts wake after a long rest): the regulator lifts the back-dating limit, as on a back-test network.
   const settings = (await api('regulator1', 'GET', '/v1/transfers/settings')).body;
   expect((await api('regulator1', 'PUT', '/v1/transfers/settings', { maxBackdateDays: null })).status).toBe(200);
+  // Late reporting: transfers recorded more than 7 days after they were executed (the default model's limit) go
+  // into the reporter's credit file, one entry a day; the count before this upload, whatever earlier runs filed.
+  const lateFiled = async (): Promise<number> =>
+    ((await api('regulator1', 'GET', `/v1/credit/entities/${BANK}/file`)).body.entries as { kind: string; late?: { count: number } }[])
+      .filter((e) => e.kind === 'late_report')
+      .reduce((n, e) => n + (e.late?.count ?? 0), 0);
+  const lateBefore = await lateFiled();
+  const uploadedAt = Math.floor(Date.now() / 1000);
+  const olderThan = (seconds: number): number => transfers.filter((t) => t.executedAt < seconds).length;
   const monitor = await startAndAsk();
   try {
     const upload = await app.inject({
@@ -272,6 +281,17 @@ it('raises on chain the alerts the back-test finds in a file loaded with the CSV
     // Every transfer an alert carries on chain is in the back-test's alert of the same instance.
     const byInstance = new Map(backtested.map((x) => [x.instance, x.transfers]));
     for (const a of onChain) expect(a.transfers.filter((r) => !byInstance.get(a.instance)?.has(r))).toEqual([]);
+
+    // The monitor filed the file's late transfers in the bank's credit file (the chaincode checked each).
+    const week = 7 * 86_400;
+    const atLeast = olderThan(uploadedAt - week - 3600);
+    expect(atLeast).toBeGreaterThan(10);
+    let filed = 0;
+    for (let i = 0; i < 120 && filed < atLeast; i += 1) {
+      filed = (await lateFiled()) - lateBefore;
+      if (filed < atLeast) await sleep(500);
+    }
+    expect(filed).toBeGreaterThanOrEqual(atLeast);
   } finally {
     await monitor.close();
     await api('regulator1', 'PUT', '/v1/transfers/settings', settings);

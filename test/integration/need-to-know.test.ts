@@ -117,7 +117,7 @@ const TABLE: Record<string, { members: Member[]; kind?: Kind; request?: (id: str
   'POST /v1/credit/late-reports': {
     members: [],
     kind: 'transfer',
-    request: (id) => ({ method: 'POST', url: '/v1/credit/late-reports', payload: { transferId: id } }),
+    request: (id) => ({ method: 'POST', url: '/v1/credit/late-reports', payload: { transferIds: [id] } }),
   },
   'GET /v1/credit/entities/:entityId': {
     members: ['bank', 'enterprise'],

@@ -8,6 +8,7 @@ const DAY = 86_400;
 
 interface Entry {
   entryId: string;
+  late?: { count: number; transferIds: string[] };
   kind: string;
   txId: string;
   source?: string;
@@ -258,42 +259,66 @@ describe('objections', () => {
 });
 
 describe('late reporting', () => {
-  it('files a transfer reported later than the model allows against its reporter, once; a timely one is refused', async () => {
+  const record = (world: World, reference: string, daysBack: number) =>
+    world.call<{ transferId: string }>(
+      'transfer:record',
+      {
+        fromAccount: 'bank-a',
+        toAccount: 'ent1-a',
+        amount: 100,
+        currency: 'CNY',
+        purpose: 'goods',
+        reference,
+        executedAt: new Date((world.peer.clock - daysBack * DAY) * 1000).toISOString(),
+      },
+      as.bank,
+    );
+
+  it('files transfers reported later than the model allows in one entry per reporter and day, however they are batched; a timely one is refused', async () => {
     const world = new World();
     await accounts(world);
-    const now = world.peer.clock;
-    const late = await world.call<{ transferId: string }>(
-      'transfer:record',
-      {
-        fromAccount: 'bank-a',
-        toAccount: 'ent1-a',
-        amount: 100,
-        currency: 'CNY',
-        purpose: 'goods',
-        reference: 'late',
-        executedAt: new Date((now - 10 * DAY) * 1000).toISOString(),
-      },
-      as.bank,
+    const late = [await record(world, 'l1', 10), await record(world, 'l2', 12), await record(world, 'l3', 20)].map((t) => t.transferId);
+    const timely = await record(world, 'ok', 3);
+    const first = await world.call<{ filed: string[]; already: string[]; entries: string[] }>(
+      'credit:recordLateReports',
+      { transferIds: [late[0]] },
+      as.regulator,
     );
-    const timely = await world.call<{ transferId: string }>(
-      'transfer:record',
-      {
-        fromAccount: 'bank-a',
-        toAccount: 'ent1-a',
-        amount: 100,
-        currency: 'CNY',
-        purpose: 'goods',
-        reference: 'ok',
-        executedAt: new Date((now - 3 * DAY) * 1000).toISOString(),
-      },
-      as.bank,
+    const second = await world.call<{ filed: string[]; already: string[]; entries: string[] }>(
+      'credit:recordLateReports',
+      { transferIds: [late[1], late[0], late[2]] },
+      as.regulator,
     );
-    const entry = await world.call<Entry>('credit:recordLateReport', { transferId: late.transferId }, as.regulator);
-    expect(entry).toMatchObject({ kind: 'late_report', entityId: BANK, source: late.transferId });
-    await world.refuses('CREDIT_ENTRY_EXISTS', 'credit:recordLateReport', { transferId: late.transferId }, as.regulator);
-    await world.refuses('CREDIT_NOT_LATE', 'credit:recordLateReport', { transferId: timely.transferId }, as.regulator);
-    await world.refuses('TRANSFER_NOT_FOUND', 'credit:recordLateReport', { transferId: 'no-such' }, as.regulator);
-    expect((await fileOf(world, BANK, as.bank)).grade.score).toBe(99);
+    expect([second.filed, second.already, second.entries]).toEqual([[late[1], late[2]], [late[0]], first.entries]);
+    const file = await fileOf(world, BANK, as.bank);
+    expect(file.entries).toEqual([
+      expect.objectContaining({ kind: 'late_report', late: expect.objectContaining({ count: 3, transferIds: late.slice(0, 1).concat(late.slice(1)) }) }),
+    ]);
+    expect(file.grade.score).toBe(99);
+    // The same three filed at once on another ledger: the same file.
+    const other = new World();
+    await accounts(other);
+    const again = [await record(other, 'l1', 10), await record(other, 'l2', 12), await record(other, 'l3', 20)].map((t) => t.transferId);
+    await other.call('credit:recordLateReports', { transferIds: [...again].reverse() }, as.regulator);
+    const otherFile = await fileOf(other, BANK, as.bank);
+    expect([otherFile.grade.score, otherFile.entries.length, otherFile.entries[0]?.late?.count]).toEqual([99, 1, 3]);
+
+    await world.refuses('CREDIT_NOT_LATE', 'credit:recordLateReports', { transferIds: [late[0], timely.transferId] }, as.regulator);
+    await world.refuses('TRANSFER_NOT_FOUND', 'credit:recordLateReports', { transferIds: ['no-such'] }, as.regulator);
+    await world.refuses('VALIDATION_FAILED', 'credit:recordLateReports', { transferIds: [] }, as.regulator);
+  });
+
+  it('deducts one point per day of late reporting, up to the cap', async () => {
+    const world = new World();
+    await accounts(world);
+    const ids: string[] = [];
+    for (let d = 0; d < 12; d += 1) {
+      ids.push((await record(world, `d${d}`, 9)).transferId);
+      world.peer.clock += DAY;
+    }
+    await world.call('credit:recordLateReports', { transferIds: ids }, as.regulator);
+    const file = await fileOf(world, BANK, as.bank);
+    expect([file.entries.length, file.grade.score]).toEqual([12, 90]);
   });
 });
 

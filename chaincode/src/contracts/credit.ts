@@ -11,6 +11,7 @@ import {
   CreditModelInput,
   CreditModelPublishInput,
   CreditStatisticsInput,
+  chinaDate,
   DAY,
   GRADES,
   type Grade,
@@ -138,35 +139,71 @@ export class CreditContract extends RegchainContract {
   }
 
   /**
-   * A transfer its reporter recorded later than the model in force then allows: an entry in the reporter's file,
-   * once per transfer. The chaincode checks the lateness from the transfer's own times; nobody asserts it.
+   * Transfers their reporters recorded later than the model in force then allowed. Each goes into its reporter's
+   * late-reporting entry of the China day it was recorded: one entry per reporter and day, however the transfers
+   * were batched, ordered or filed. The chaincode checks each lateness from the transfer's own times; a transfer
+   * filed before is skipped; one that was not late, or does not exist, refuses the whole call.
    */
   @Transaction()
   @Returns('string')
-  async recordLateReport(ctx: RegchainContext, input: string): Promise<string> {
+  async recordLateReports(ctx: RegchainContext, input: string): Promise<string> {
     requireRole(ctx.caller, ['regulator'], 'record late reports');
-    const req = parseInput(LateReportInput, input, 'late report');
+    const req = parseInput(LateReportInput, input, 'late reports');
     const l = ctx.ledger;
-    const t = await l.mustGet<Transfer>(transferKey(req.transferId), 'TRANSFER_NOT_FOUND', `transfer ${req.transferId}`);
-    const { model } = await modelInForce(l, t.recordedAt);
-    const days = (Date.parse(t.recordedAt) - Date.parse(t.executedAt)) / 1000 / DAY;
-    if (days <= model.lateReportDays) {
-      throw new ChaincodeError(
-        'CREDIT_NOT_LATE',
-        `transfer ${t.transferId} was recorded ${days.toFixed(1)} days after it was executed: within ${model.lateReportDays}`,
-        {
-          lateReportDays: model.lateReportDays,
-        },
-      );
+    await l.prefetch([...req.transferIds.map(transferKey), ...req.transferIds.map((id) => creditSourceKey(`transfer~${id}`))]);
+    const groups = new Map<string, { entityId: string; day: string; at: string; limit: number; ids: string[] }>();
+    const already: string[] = [];
+    for (const id of req.transferIds) {
+      const t = await l.mustGet<Transfer>(transferKey(id), 'TRANSFER_NOT_FOUND', `transfer ${id}`);
+      const { model } = await modelInForce(l, t.recordedAt);
+      const days = (Date.parse(t.recordedAt) - Date.parse(t.executedAt)) / 1000 / DAY;
+      if (days <= model.lateReportDays) {
+        throw new ChaincodeError(
+          'CREDIT_NOT_LATE',
+          `transfer ${id} was recorded ${days.toFixed(1)} days after it was executed: within ${model.lateReportDays}`,
+          {
+            transferId: id,
+            lateReportDays: model.lateReportDays,
+          },
+        );
+      }
+      if (await l.exists(creditSourceKey(`transfer~${id}`))) {
+        already.push(id);
+        continue;
+      }
+      await this.claim(ctx, `transfer~${id}`, `late report of transfer ${id}`);
+      const day = chinaDate(Date.parse(t.recordedAt) / 1000);
+      const k = `${t.recordedBy.entityId}~${day}`;
+      const g = groups.get(k) ?? { entityId: t.recordedBy.entityId, day, at: t.recordedAt, limit: model.lateReportDays, ids: [] };
+      g.ids.push(id);
+      if (t.recordedAt < g.at) g.at = t.recordedAt;
+      groups.set(k, g);
     }
-    await this.claim(ctx, `transfer~${t.transferId}`, `late report of transfer ${t.transferId}`);
-    const entry = await appendEntry(ctx, t.recordedBy.entityId, {
-      kind: 'late_report',
-      at: t.recordedAt,
-      summary: `transfer executed ${t.executedAt} reported ${t.recordedAt}: ${Math.floor(days)} days late (limit ${model.lateReportDays})`,
-      source: t.transferId,
-    });
-    return canonical(entry);
+    const entries: string[] = [];
+    for (const g of [...groups.values()].sort((a, b) => (a.entityId + a.day < b.entityId + b.day ? -1 : 1))) {
+      const file = await fileOf(l, g.entityId);
+      const same = file.entries.find((e) => e.kind === 'late_report' && e.late?.day === g.day);
+      const summary = (count: number) => `${count} transfer(s) recorded on ${g.day} more than ${g.limit} days after they were executed`;
+      if (same?.late) {
+        const count = same.late.count + g.ids.length;
+        await this.replace(ctx, file, {
+          ...same,
+          summary: summary(count),
+          late: { day: g.day, count, transferIds: [...same.late.transferIds, ...g.ids].slice(0, 50) },
+        });
+        entries.push(same.entryId);
+      } else {
+        const e = await appendEntry(ctx, g.entityId, {
+          kind: 'late_report',
+          at: g.at,
+          summary: summary(g.ids.length),
+          source: `late:${g.day}`,
+          late: { day: g.day, count: g.ids.length, transferIds: g.ids.slice(0, 50) },
+        });
+        entries.push(e.entryId);
+      }
+    }
+    return canonical({ filed: [...groups.values()].flatMap((g) => g.ids), already, entries });
   }
 
   /** The entity objects (异议) to an entry in its own file; the entry counts as it is until the regulator decides. */

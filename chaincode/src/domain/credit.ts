@@ -41,6 +41,8 @@ export interface CreditEntry {
   /** What it came from: a filing id, an alert id, a transfer id. */
   readonly source?: string;
   readonly sanction?: Sanction;
+  /** A late-reporting entry: one per reporter and China day, however the transfers were batched or filed. */
+  readonly late?: { readonly day: string; readonly count: number; readonly transferIds: readonly string[] };
   readonly objection?: Objection;
 }
 

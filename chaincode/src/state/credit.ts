@@ -53,6 +53,7 @@ export interface NewEntry {
   readonly summary: string;
   readonly source?: string;
   readonly sanction?: CreditEntry['sanction'];
+  readonly late?: CreditEntry['late'];
 }
 
 /**
@@ -75,6 +76,7 @@ export async function appendEntry(ctx: RegchainContext, entityId: string, entry:
     summary: entry.summary,
     ...(entry.source ? { source: entry.source } : {}),
     ...(entry.sanction ? { sanction: entry.sanction } : {}),
+    ...(entry.late ? { late: entry.late } : {}),
   };
   await l.put(creditFileKey(entityId), { entityId, entries: [...(before?.entries ?? []), recorded] });
   if (!before) await protect(ctx, creditFileKey(entityId));

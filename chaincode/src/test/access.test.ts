@@ -139,7 +139,7 @@ const CASES: Record<string, Case> = {
     input: () => ({ entityId: ENT2, legalBasis: 'art. 20', decisionNumber: 'D-1', amount: 0, publicationDays: 30, summary: 's' }),
   },
   'credit:recordCommendation': { allowed: ['regulator'], input: () => ({ entityId: ENT2, summary: 's' }) },
-  'credit:recordLateReport': {
+  'credit:recordLateReports': {
     allowed: ['regulator'],
     prep: async (w, f) => {
       const late = new Date(Date.parse('2026-11-01T00:00:00Z')).toISOString();
@@ -150,7 +150,7 @@ const CASES: Record<string, Case> = {
       );
       f.transferId = t.transferId;
     },
-    input: (f) => ({ transferId: f.transferId }),
+    input: (f) => ({ transferIds: [f.transferId] }),
   },
   'credit:object': {
     allowed: ['enterprise', 'bank'],

@@ -9,7 +9,7 @@ import type { Alert } from '../engine';
 import type { Transfer } from '../transfer';
 import * as queries from './queries';
 import { type IndexStatistics, statisticsOf } from './statistics';
-import { type Change, type Checkpoint, markRaised, recordBlock } from './writes';
+import { type Change, type Checkpoint, markLateReport, markRaised, recordBlock } from './writes';
 
 export type { IndexStatistics } from './statistics';
 export type { PendingAlert, StoreStatus } from './queries';
@@ -47,6 +47,16 @@ export class Store {
 
   markRaised(key: string, alertId: string): Promise<void> {
     return markRaised(this.#db, key, alertId);
+  }
+
+  markLateReport(transferId: string, outcome: 'filed' | 'exists' | 'not late'): Promise<void> {
+    return markLateReport(this.#db, transferId, outcome);
+  }
+
+  /** Late transfers the chain has not answered for yet, oldest first. */
+  async pendingLateReports(): Promise<string[]> {
+    const rows = await this.#db.query<{ transfer_id: string }>('SELECT transfer_id FROM late_reports WHERE outcome IS NULL ORDER BY recorded_at, transfer_id');
+    return rows.rows.map((r) => r.transfer_id);
   }
 
   checkpoint(): Promise<Checkpoint | undefined> {
@@ -96,7 +106,7 @@ export class Store {
 
   /** Empties the index: the monitor then rebuilds it from the chain's first block. */
   async reset(): Promise<void> {
-    await this.#db.query('DROP TABLE IF EXISTS transfers, pattern_alerts, checkpoint, alerts, filings, schema_migrations, migrations');
+    await this.#db.query('DROP TABLE IF EXISTS transfers, pattern_alerts, checkpoint, alerts, filings, late_reports, schema_migrations, migrations');
     await this.#migrate();
   }
 

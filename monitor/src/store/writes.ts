@@ -19,7 +19,9 @@ export type Change =
       readonly status: string;
       readonly time: number;
     }
-  | { readonly kind: 'filingStatus'; readonly filingId: string; readonly status: string; readonly category?: string; readonly time: number };
+  | { readonly kind: 'filingStatus'; readonly filingId: string; readonly status: string; readonly category?: string; readonly time: number }
+  /** A transfer recorded later than the credit model in force allows (`time`: when it was recorded). */
+  | { readonly kind: 'lateReport'; readonly transferId: string; readonly executedAt: number; readonly time: number };
 
 export interface Checkpoint {
   /** The last block indexed, whole, and its last regchain transaction ('' when it had none). */
@@ -43,6 +45,13 @@ async function applyChange(tx: Sql, c: Change): Promise<void> {
         `INSERT INTO filings (filing_id, entity_id, category, status, submitted_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (filing_id) DO NOTHING`,
         [c.filingId, c.entityId, c.category, c.status, c.time],
       );
+      return;
+    case 'lateReport':
+      await tx.query('INSERT INTO late_reports (transfer_id, executed_at, recorded_at) VALUES ($1, $2, $3) ON CONFLICT (transfer_id) DO NOTHING', [
+        c.transferId,
+        c.executedAt,
+        c.time,
+      ]);
       return;
     case 'filingStatus':
       await tx.query('UPDATE filings SET status = $2, category = coalesce($3, category), updated_at = $4 WHERE filing_id = $1', [
@@ -103,6 +112,11 @@ export async function recordBlock(
       [at.block.toString(), at.txId],
     );
   });
+}
+
+/** The chain's answer to a late report: filed now, exists (filed before), not late (by the model in force then). */
+export async function markLateReport(db: Database, transferId: string, outcome: 'filed' | 'exists' | 'not late'): Promise<void> {
+  await db.query('UPDATE late_reports SET outcome = $2 WHERE transfer_id = $1', [transferId, outcome]);
 }
 
 export async function markRaised(db: Database, key: string, alertId: string): Promise<void> {

@@ -103,7 +103,7 @@ const TABLE: Record<string, Expectation> = {
     payload: { entityId: ENTITY, legalBasis: 'art. 20', decisionNumber: 'D-1', amount: 0, publicationDays: 30, summary: 's' },
   },
   'POST /v1/credit/commendations': { roles: [R], status: 201, payload: { entityId: ENTITY, summary: 's' } },
-  'POST /v1/credit/late-reports': { roles: [R], status: 201, payload: { transferId: 't-1' } },
+  'POST /v1/credit/late-reports': { roles: [R], status: 201, payload: { transferIds: ['t-1'] } },
   'GET /v1/credit/entities/:entityId': { roles: EVERYONE, status: 200, url: `/v1/credit/entities/${ENTITY}` },
   'GET /v1/credit/entities/:entityId/file': { roles: EVERYONE, status: 200, url: `/v1/credit/entities/${ENTITY}/file` },
   'POST /v1/credit/objections': { roles: [E, B], status: 201, payload: { entryId: 'CE-1', note: 'n' } },

@@ -11,11 +11,11 @@ const sanction = { entityId: ENTITY, legalBasis: '第二十条', decisionNumber:
 it('records a sanction, a commendation and a late report as the regulator, each its own transaction', async () => {
   expect((await send('regulator', 'POST', '/v1/credit/sanctions', sanction)).statusCode).toBe(201);
   expect((await send('regulator', 'POST', '/v1/credit/commendations', { entityId: ENTITY, summary: '守信' })).statusCode).toBe(201);
-  expect((await send('regulator', 'POST', '/v1/credit/late-reports', { transferId: 'T-1' })).statusCode).toBe(201);
+  expect((await send('regulator', 'POST', '/v1/credit/late-reports', { transferIds: ['T-1'] })).statusCode).toBe(201);
   expect(t.ledger.calls.map((c) => c.call)).toEqual([
     { fn: 'credit:recordSanction', input: sanction },
     { fn: 'credit:recordCommendation', input: { entityId: ENTITY, summary: '守信' } },
-    { fn: 'credit:recordLateReport', input: { transferId: 'T-1' } },
+    { fn: 'credit:recordLateReports', input: { transferIds: ['T-1'] } },
   ]);
 });
 

@@ -77,10 +77,10 @@ const credit: FastifyPluginAsyncTypebox = async (fastify) => {
     '/v1/credit/late-reports',
     {
       config: { roles: ['regulator'] },
-      schema: submitting('credit', "File a transfer reported later than the model allows in its reporter's file", 201, { body: LateReportInput }),
+      schema: submitting('credit', 'File transfers recorded later than the model allows: one entry per reporter and day', 201, { body: LateReportInput }),
     },
     async (request, reply) =>
-      fastify.submit(request, reply, callerOf(request), { fn: 'credit:recordLateReport', input: request.body }, answer(201, request.query)),
+      fastify.submit(request, reply, callerOf(request), { fn: 'credit:recordLateReports', input: request.body }, answer(201, request.query)),
   );
 
   fastify.get(
