@@ -294,6 +294,8 @@ export class Monitor {
     this.#raising = this.#raising.then(async () => {
       this.#failed = false;
       for (const row of await this.#store.pendingAlerts()) {
+        // Stopping: what is not raised yet stays pending in the index for the next start.
+        if (this.#signal?.aborted) break;
         this.#engine.seal(row.key);
         const live = this.#engine.alert(row.key);
         const pending = live ? { ...row, score: live.score, accounts: live.accounts, transferIds: live.transfers.map((t) => t.id) } : row;

@@ -35,8 +35,8 @@ let services: ReturnType<typeof createServices>;
 /** The monitor the index answers (source=index) come from: the contract covers them too. */
 let monitor: Awaited<ReturnType<typeof startMonitor>> | undefined;
 
-/** What the regulator's rules and watchlist hold: fuzzing publishes rules and watches entries for the whole channel. */
-async function regulatorState(): Promise<{ rules: Set<string>; watched: Set<string>; settings: unknown }> {
+/** What the regulator's rules, watchlist and credit model hold: fuzzing publishes rules, models and watches entries for the whole channel. */
+async function regulatorState(): Promise<{ rules: Set<string>; watched: Set<string>; settings: unknown; creditModel: { version: number; model: unknown } }> {
   const get = async <T>(url: string): Promise<T> =>
     (await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${keys.regulator1}` } })).json() as T;
   const rules = await get<{ ruleId: string }[]>('/v1/rules');
@@ -45,6 +45,7 @@ async function regulatorState(): Promise<{ rules: Set<string>; watched: Set<stri
     rules: new Set(rules.map((r) => r.ruleId)),
     watched: new Set(watched.map((w) => `${w.kind}/${w.value}`)),
     settings: await get<unknown>('/v1/transfers/settings'),
+    creditModel: await get<{ version: number; model: unknown }>('/v1/credit/model'),
   };
 }
 let before: Awaited<ReturnType<typeof regulatorState>>;
@@ -74,7 +75,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  // The suites after this one share the channel: rules, watchlist entries and transfer settings the fuzzer made are undone.
+  // The suites after this one share the channel: rules, watchlist entries, transfer settings and credit models the fuzzer made are undone.
   if (app && before) {
     const after = await regulatorState();
     const post = (url: string, payload: unknown) =>
@@ -86,6 +87,8 @@ afterAll(async () => {
       headers: { authorization: `Bearer ${keys.regulator1}` },
       payload: before.settings as object,
     });
+    // A model the fuzzer published grades everyone from then on: the one in force before comes back, as a new version.
+    if (after.creditModel.version !== before.creditModel.version) await post('/v1/credit/model', before.creditModel.model);
     for (const entry of after.watched)
       if (!before.watched.has(entry))
         await post(`/v1/watchlist/${entry.split('/').map(encodeURIComponent).join('/')}/remove`, { note: 'contract test clean-up' });
