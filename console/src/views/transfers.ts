@@ -7,7 +7,7 @@ import { t, word } from '../i18n';
 import { may } from '../screens';
 import type { Account, Counterparties, Transfer, Verdict } from '../types';
 import { errorBox, formValues, okBox, problem, short, time, View } from './base';
-import { gradeBadge } from './credit';
+import { gradeBadge } from './credit-lookup';
 import { transferFields, transferOf, verdictView } from './transfer-form';
 
 interface UploadStatus {
