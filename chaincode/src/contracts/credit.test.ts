@@ -292,7 +292,7 @@ describe('late reporting', () => {
     expect([second.filed, second.already, second.entries]).toEqual([[late[1], late[2]], [late[0]], first.entries]);
     const file = await fileOf(world, BANK, as.bank);
     expect(file.entries).toEqual([
-      expect.objectContaining({ kind: 'late_report', late: expect.objectContaining({ count: 3, transferIds: late.slice(0, 1).concat(late.slice(1)) }) }),
+      expect.objectContaining({ kind: 'late_report', late: expect.objectContaining({ count: 3, transferIds: [...late].sort() }) }),
     ]);
     expect(file.grade.score).toBe(99);
     // The same three filed at once on another ledger: the same file.

@@ -11,7 +11,6 @@ import {
   CreditModelInput,
   CreditModelPublishInput,
   CreditStatisticsInput,
-  chinaDate,
   DAY,
   GRADES,
   type Grade,
@@ -22,7 +21,20 @@ import {
   ObjectionListInput,
   SanctionInput,
 } from '@regchain/common';
-import { asAt, checkModel, type CreditEntry, DEFAULT_MODEL, grade, type ModelVersion, modelAt, standing } from '../domain/credit';
+import {
+  asAt,
+  checkModel,
+  type CreditEntry,
+  DEFAULT_MODEL,
+  grade,
+  lateDayOf,
+  lateness,
+  lateSummary,
+  type ModelVersion,
+  modelAt,
+  standing,
+  withLateTransfers,
+} from '../domain/credit';
 import { isValidCreditCode } from '../domain/creditcode';
 import { ChaincodeError } from '../errors';
 import { requireRole } from '../identity';
@@ -156,7 +168,7 @@ export class CreditContract extends RegchainContract {
     for (const id of req.transferIds) {
       const t = await l.mustGet<Transfer>(transferKey(id), 'TRANSFER_NOT_FOUND', `transfer ${id}`);
       const { model } = await modelInForce(l, t.recordedAt);
-      const days = (Date.parse(t.recordedAt) - Date.parse(t.executedAt)) / 1000 / DAY;
+      const days = lateness(t);
       if (days <= model.lateReportDays) {
         throw new ChaincodeError(
           'CREDIT_NOT_LATE',
@@ -172,34 +184,22 @@ export class CreditContract extends RegchainContract {
         continue;
       }
       await this.claim(ctx, `transfer~${id}`, `late report of transfer ${id}`);
-      const day = chinaDate(Date.parse(t.recordedAt) / 1000);
+      const { day, at } = lateDayOf(t.recordedAt);
       const k = `${t.recordedBy.entityId}~${day}`;
-      const g = groups.get(k) ?? { entityId: t.recordedBy.entityId, day, at: t.recordedAt, limit: model.lateReportDays, ids: [] };
+      const g = groups.get(k) ?? { entityId: t.recordedBy.entityId, day, at, limit: model.lateReportDays, ids: [] };
       g.ids.push(id);
-      if (t.recordedAt < g.at) g.at = t.recordedAt;
       groups.set(k, g);
     }
     const entries: string[] = [];
     for (const g of [...groups.values()].sort((a, b) => (a.entityId + a.day < b.entityId + b.day ? -1 : 1))) {
       const file = await fileOf(l, g.entityId);
       const same = file.entries.find((e) => e.kind === 'late_report' && e.late?.day === g.day);
-      const summary = (count: number) => `${count} transfer(s) recorded on ${g.day} more than ${g.limit} days after they were executed`;
-      if (same?.late) {
-        const count = same.late.count + g.ids.length;
-        await this.replace(ctx, file, {
-          ...same,
-          summary: summary(count),
-          late: { day: g.day, count, transferIds: [...same.late.transferIds, ...g.ids].slice(0, 50) },
-        });
+      const late = withLateTransfers(same?.late, g.day, g.ids);
+      if (same) {
+        await this.replace(ctx, file, { ...same, summary: lateSummary(late, g.limit), late });
         entries.push(same.entryId);
       } else {
-        const e = await appendEntry(ctx, g.entityId, {
-          kind: 'late_report',
-          at: g.at,
-          summary: summary(g.ids.length),
-          source: `late:${g.day}`,
-          late: { day: g.day, count: g.ids.length, transferIds: g.ids.slice(0, 50) },
-        });
+        const e = await appendEntry(ctx, g.entityId, { kind: 'late_report', at: g.at, summary: lateSummary(late, g.limit), source: `late:${g.day}`, late });
         entries.push(e.entryId);
       }
     }

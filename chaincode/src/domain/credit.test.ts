@@ -1,7 +1,19 @@
 // The scoring arithmetic: deductions from 100 by the published model, periods by business time, repair of a
 // sanction after its publication, objections, caps, bands, and the same answer whatever order the file is in.
 import { DEFAULT_CREDIT_MODEL } from '@regchain/common';
-import { bandOf, checkModel, type CreditEntry, DEFAULT_MODEL, grade, inPublication, type ModelVersion, modelAt, standing } from './credit';
+import {
+  bandOf,
+  checkModel,
+  type CreditEntry,
+  DEFAULT_MODEL,
+  grade,
+  inPublication,
+  lateDayOf,
+  type ModelVersion,
+  modelAt,
+  standing,
+  withLateTransfers,
+} from './credit';
 
 const ENT = '91500000MA5U0ENT1W';
 let n = 0;
@@ -222,5 +234,20 @@ describe('a model the regulator may publish', () => {
     ['a severe sanction lighter than an ordinary one', { severePoints: -5 }],
   ])('refuses %s', (_what, change) => {
     expect(() => checkModel({ ...DEFAULT_CREDIT_MODEL, ...change } as typeof DEFAULT_CREDIT_MODEL)).toThrow(/CREDIT_MODEL_INVALID/);
+  });
+});
+
+describe('late reporting by day', () => {
+  it('puts a transfer in its China day, dated at the day’s start, whatever hour it was recorded', () => {
+    expect(lateDayOf('2026-11-21T15:59:59Z')).toEqual({ day: '20261121', at: '2026-11-20T16:00:00.000Z' });
+    expect(lateDayOf('2026-11-21T16:00:00Z')).toEqual({ day: '20261122', at: '2026-11-21T16:00:00.000Z' });
+    expect(lateDayOf('2026-11-22T15:00:00Z')).toEqual(lateDayOf('2026-11-21T16:00:00Z'));
+  });
+
+  it('counts a day’s transfers the same however they were filed', () => {
+    const once = withLateTransfers(undefined, '20261122', ['t3', 't1', 't2']);
+    const inTwo = withLateTransfers(withLateTransfers(undefined, '20261122', ['t2']), '20261122', ['t3', 't1']);
+    expect(inTwo).toEqual(once);
+    expect(once).toEqual({ day: '20261122', count: 3, transferIds: ['t1', 't2', 't3'] });
   });
 });

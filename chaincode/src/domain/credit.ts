@@ -4,7 +4,16 @@
 // repaired and leaves public view), and objections the regulator upholds or corrects. Plain functions: the
 // contract stores and reads, this decides.
 
-import { type CreditEntryKind, DAY, DEFAULT_CREDIT_MODEL, type Grade, type ObjectionStatus, type ScoringModel } from '@regchain/common';
+import {
+  CHINA_OFFSET,
+  chinaDate,
+  type CreditEntryKind,
+  DAY,
+  DEFAULT_CREDIT_MODEL,
+  type Grade,
+  type ObjectionStatus,
+  type ScoringModel,
+} from '@regchain/common';
 import { ChaincodeError } from '../errors';
 
 export interface Sanction {
@@ -230,3 +239,26 @@ export function standing(entityId: string, file: readonly CreditEntry[], mv: Mod
     });
   return { entityId, grade: g.grade, modelVersion: g.modelVersion, at, sanctions };
 }
+
+/** How many days after it was executed a transfer was recorded. */
+export const lateness = (t: { readonly executedAt: string; readonly recordedAt: string }): number =>
+  (Date.parse(t.recordedAt) - Date.parse(t.executedAt)) / 1000 / DAY;
+
+/**
+ * The late-reporting entry a transfer recorded at `recordedAt` belongs to: its reporter's China day, dated at
+ * the day's start, so neither which transfer came first nor how they were batched moves it.
+ */
+export function lateDayOf(recordedAt: string): { readonly day: string; readonly at: string } {
+  const seconds = Math.floor(Date.parse(recordedAt) / 1000);
+  const start = Math.floor((seconds + CHINA_OFFSET) / DAY) * DAY - CHINA_OFFSET;
+  return { day: chinaDate(seconds), at: new Date(start * 1000).toISOString() };
+}
+
+/** A day's late reporting with more transfers in it: the count, and the first 50 ids in id order (whatever the filing order). */
+export function withLateTransfers(late: CreditEntry['late'] | undefined, day: string, transferIds: readonly string[]): NonNullable<CreditEntry['late']> {
+  const ids = [...new Set([...(late?.transferIds ?? []), ...transferIds])].sort();
+  return { day, count: (late?.count ?? 0) + transferIds.length, transferIds: ids.slice(0, 50) };
+}
+
+export const lateSummary = (late: NonNullable<CreditEntry['late']>, limitDays: number): string =>
+  `${late.count} transfer(s) recorded on ${late.day} more than ${limitDays} days after they were executed`;
