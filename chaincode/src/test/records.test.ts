@@ -2,6 +2,14 @@
 // its responses with those schemas and Schemathesis holds the running network to them.
 import {
   AccountRecord,
+  CreditEntryRecord,
+  CreditFileRecord,
+  CreditModelRecord,
+  CreditStandingRecord,
+  CreditStatisticsRecord,
+  DEFAULT_CREDIT_MODEL,
+  LateReportRecord,
+  ObjectionRecord,
   AlertHistory,
   AlertRecord,
   FilingHistory,
@@ -28,6 +36,34 @@ function conforms(schema: TSchema, value: unknown): void {
 }
 
 describe('query answers match their published schemas', () => {
+  it('for credit files, standings, models, objections, statistics and late reports', async () => {
+    const world = new World();
+    await world.call('account:open', { accountId: 'b', ownerEntityId: BANK, name: 'b' }, as.bank);
+    await world.call('account:open', { accountId: 'e', ownerEntityId: ENT1, name: 'e' }, as.bank);
+    const executedAt = new Date((world.peer.clock - 10 * 86_400) * 1000).toISOString();
+    const late = await world.call<{ transferId: string }>(
+      'transfer:record',
+      { fromAccount: 'b', toAccount: 'e', amount: 1, currency: 'CNY', purpose: 'goods', reference: 'late', executedAt },
+      as.bank,
+    );
+    conforms(LateReportRecord, await world.call('credit:recordLateReports', { transferIds: [late.transferId] }, as.regulator));
+    const sanction = { entityId: ENT1, legalBasis: 'art. 20', decisionNumber: 'D-1', amount: 100_000_00, publicationDays: 90, summary: 's' };
+    const entry = await world.call<{ entryId: string }>('credit:recordSanction', sanction, as.regulator);
+    conforms(CreditEntryRecord, entry);
+    conforms(CreditEntryRecord, await world.call('credit:object', { entryId: entry.entryId, note: 'n' }, as.enterprise));
+    conforms(Type.Array(ObjectionRecord), await world.call('credit:objections', {}, as.auditor));
+    conforms(
+      CreditEntryRecord,
+      await world.call('credit:decideObjection', { entityId: ENT1, entryId: entry.entryId, decision: 'uphold', note: 'n' }, as.regulator),
+    );
+    conforms(CreditFileRecord, await world.call('credit:file', { entityId: ENT1 }, as.enterprise));
+    conforms(CreditFileRecord, await world.call('credit:file', { entityId: BANK }, as.bank));
+    conforms(CreditStandingRecord, await world.call('credit:lookup', { entityId: ENT1 }, as.bank));
+    conforms(CreditModelRecord, await world.call('credit:model', {}, as.enterprise));
+    conforms(CreditModelRecord, await world.call('credit:publishModel', DEFAULT_CREDIT_MODEL, as.regulator));
+    conforms(CreditStatisticsRecord, await world.call('credit:statistics', { points: 3 }, as.regulator));
+  });
+
   it('for filings, rules, watchlists, accounts, projects, transfers, traces and alerts', async () => {
     const world = new World();
     const filingId = await submitFiling(world);
