@@ -29,6 +29,10 @@ export type Grade = (typeof GRADES)[number];
 export const OBJECTION_STATUSES = ['open', 'upheld', 'corrected'] as const;
 export type ObjectionStatus = (typeof OBJECTION_STATUSES)[number];
 
+/** Why an entry counts as it does, as a code a console words in its own language (`reason` says it in English). */
+export const CONTRIBUTION_CAUSES = ['in_force', 'severe_fine', 'cap_reached', 'objection_open', 'corrected', 'voided', 'repaired', 'period_over'] as const;
+export type ContributionCause = (typeof CONTRIBUTION_CAUSES)[number];
+
 const Points = (description: string) => Type.Integer({ minimum: -100, maximum: 100, description });
 const Days = (description: string) => Type.Integer({ minimum: 1, maximum: 3650, description: `${description}, days` });
 
@@ -193,6 +197,7 @@ export const CreditGradeRecord = Type.Object(
         kind: union([...CREDIT_ENTRY_KINDS, 'void'] as const),
         points: Type.Integer(),
         counts: Type.Boolean(),
+        cause: union(CONTRIBUTION_CAUSES),
         reason: Type.String(),
       }),
       { description: 'every entry’s part in the score: the arithmetic shown' },

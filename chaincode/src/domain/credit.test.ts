@@ -68,7 +68,7 @@ describe('the grade', () => {
     const after = grade(ENT, [s], DEFAULT_MODEL, '2026-05-30T00:00:00Z');
     expect([during.score, inPublication(s, DEFAULT_CREDIT_MODEL, during.at)]).toEqual([89, true]);
     expect([after.score, inPublication(s, DEFAULT_CREDIT_MODEL, after.at)]).toEqual([100, false]);
-    expect(after.contributions[0]).toMatchObject({ counts: false, reason: 'publication period over: repaired' });
+    expect(after.contributions[0]).toMatchObject({ counts: false, cause: 'repaired', reason: 'publication period over: repaired' });
     // Repaired, the file still remembers it: the grade is not M.
     expect(after.grade).toBe('A');
   });

@@ -7,6 +7,7 @@
 import {
   CHINA_OFFSET,
   chinaDate,
+  type ContributionCause,
   type CreditEntryKind,
   DAY,
   DEFAULT_CREDIT_MODEL,
@@ -86,7 +87,8 @@ export interface Contribution {
   readonly entryId: string;
   readonly kind: CreditEntryKind | 'void';
   readonly points: number;
-  /** Why it counts as it does, or why it does not count now. */
+  /** Why it counts as it does, or why it does not count now: a code, and the same in English. */
+  readonly cause: ContributionCause;
   readonly reason: string;
   readonly counts: boolean;
 }
@@ -171,12 +173,13 @@ export function grade(entityId: string, file: readonly CreditEntry[], mv: ModelV
   for (const entry of entries) {
     const kind = effectiveKind(entry);
     if (kind === 'void') {
-      contributions.push({ entryId: entry.entryId, kind, points: 0, counts: false, reason: 'corrected to no entry after an objection' });
+      contributions.push({ entryId: entry.entryId, kind, points: 0, counts: false, cause: 'voided', reason: 'corrected to no entry after an objection' });
       continue;
     }
     if (now >= countsUntil(entry, model)) {
-      const reason = kind === 'sanction' ? 'publication period over: repaired' : `counted for ${model.rules[kind].countsDays} days`;
-      contributions.push({ entryId: entry.entryId, kind, points: 0, counts: false, reason });
+      const repaired = kind === 'sanction';
+      const reason = repaired ? 'publication period over: repaired' : `counted for ${model.rules[kind].countsDays} days`;
+      contributions.push({ entryId: entry.entryId, kind, points: 0, counts: false, cause: repaired ? 'repaired' : 'period_over', reason });
       continue;
     }
     let points = pointsOf(entry, kind, model);
@@ -189,17 +192,17 @@ export function grade(entityId: string, file: readonly CreditEntry[], mv: ModelV
       points = allowed;
     }
     total += points;
-    const reason =
+    const [cause, reason]: [ContributionCause, string] =
       kind === 'sanction' && entry.sanction && entry.sanction.amount >= model.severeSanctionAmount
-        ? `fine of at least ${model.severeSanctionAmount / 100} yuan`
+        ? ['severe_fine', `fine of at least ${model.severeSanctionAmount / 100} yuan`]
         : points === 0 && model.rules[kind].points !== 0
-          ? `cap of ${cap} points reached`
+          ? ['cap_reached', `cap of ${cap} points reached`]
           : entry.objection?.status === 'open'
-            ? 'counts while the objection is open'
+            ? ['objection_open', 'counts while the objection is open']
             : entry.objection?.status === 'corrected'
-              ? `counted as ${kind} after the objection`
-              : 'in force';
-    contributions.push({ entryId: entry.entryId, kind, points: points === 0 ? 0 : points, counts: true, reason });
+              ? ['corrected', `counted as ${kind} after the objection`]
+              : ['in_force', 'in force'];
+    contributions.push({ entryId: entry.entryId, kind, points: points === 0 ? 0 : points, counts: true, cause, reason });
   }
   const score = Math.max(0, Math.min(model.base, total));
   // New (M): nothing in the file by then but entries corrected away. A repaired sanction is history, not newness.

@@ -104,6 +104,16 @@ const en = {
     entities: '{{count}} entities with a credit file',
     ownerGrade: "Owner's credit grade",
     inPublication: '{{count}} sanction(s) in publication',
+    causes: {
+      in_force: 'in force',
+      severe_fine: 'a fine at or above the severe threshold',
+      cap_reached: 'cap for this kind reached',
+      objection_open: 'counts while the objection is reviewed',
+      corrected: 'as corrected after the objection',
+      voided: 'corrected to no entry',
+      repaired: 'publication over: repaired',
+      period_over: 'no longer counts',
+    },
   },
   lookup: {
     title: 'Filing number lookup',

@@ -105,6 +105,16 @@ const zhCN: Dictionary = {
     entities: '{{count}} 个主体有信用档案',
     ownerGrade: '开户主体信用等级',
     inPublication: '{{count}} 条处罚公示中',
+    causes: {
+      in_force: '有效',
+      severe_fine: '罚款达到重大处罚标准',
+      cap_reached: '该类记录已达分值上限',
+      objection_open: '异议审核期间照常计分',
+      corrected: '按异议更正后的类别计分',
+      voided: '已更正为撤销',
+      repaired: '公示期满，信用已修复',
+      period_over: '已过计分期限',
+    },
   },
   lookup: {
     title: '备案编号查询',

@@ -159,7 +159,7 @@ export class RcCredit extends View {
                     <td>${word('creditKind', e.kind)}</td>
                     <td>${e.summary}</td>
                     <td class="num">${c ? (c.points > 0 ? `+${c.points}` : String(c.points)) : ''}</td>
-                    <td>${c?.reason ?? ''}</td>
+                    <td>${c ? t(`credit.causes.${c.cause}`) : ''}</td>
                     <td>
                       ${
                         e.objection
@@ -201,7 +201,7 @@ export class RcCredit extends View {
       <p class="muted">${t('credit.modelInForce', { version: m.version, at: time(m.publishedAt, this.locale) })}</p>
       <form @submit=${(e: Event) => this.publishModel(e)}>
         <label for="credit-model">${t('credit.modelJson')}</label>
-        <textarea id="credit-model" name="model" rows="12" spellcheck="false">${JSON.stringify(m.model, null, 2)}</textarea>
+        <textarea id="credit-model" name="model" rows="14" spellcheck="false" class="mono wide">${JSON.stringify(m.model, null, 2)}</textarea>
         <button type="submit">${t('credit.publish')}</button>
       </form>
     </section>`;
@@ -249,7 +249,7 @@ export class RcCredit extends View {
         <thead>
           <tr>
             <th scope="col">${t('credit.at')}</th>
-            ${GRADES.map((g) => html`<th scope="col">${g}</th>`)}
+            ${GRADES.map((g) => html`<th scope="col" class="num">${g}</th>`)}
             <th scope="col">${t('credit.model')}</th>
           </tr>
         </thead>
