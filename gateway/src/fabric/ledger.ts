@@ -1,25 +1,22 @@
-// The gateway's one way to the ledger (FabricLedger): one gRPC connection per profile peer, a Gateway per caller and peer, failover along the caller's route.
+// The gateway's one way to the ledger (FabricLedger): evaluate and submit with failover along the caller's route, system
+// queries, events and readiness; connections in ./connections.ts, the route's order in ./routes.ts, qscc in ./qscc.ts.
 import type * as grpc from '@grpc/grpc-js';
 import {
   type ChaincodeEvent,
   type Checkpoint,
   type CloseableAsyncIterable,
-  CommitError,
   type Gateway,
   GatewayError,
   type Signer,
   type Status,
   type SubmittedTransaction,
 } from '@hyperledger/fabric-gateway';
-import { common, gateway as gatewayProtos, peer } from '@hyperledger/fabric-protos';
+import { gateway as gatewayProtos } from '@hyperledger/fabric-protos';
 import {
   chaincodeUnavailableAt,
-  connectGateway,
-  creatorOf,
   toTransient,
   type Deadlines,
   DEFAULT_DEADLINES,
-  dial,
   type GatewayPeer,
   GRPC,
   isChaincodeUnavailable,
@@ -27,71 +24,27 @@ import {
 } from '@regchain/fabric';
 import { ApiError, fromFabric, invalidCommit } from '../errors';
 import type { Metrics } from '../metrics';
-import type { LedgerPort, OfflinePort } from '../plugins/app/ledger';
+import type { Invocation, LedgerPort, OfflinePort, Readiness, SubmitResult, TransactionStatus } from '../plugins/app/ledger';
 import type { Caller, CallerRegistry } from './identities';
 import { offlineSigning } from './offline';
-
-export interface SubmitResult {
-  readonly transactionId: string;
-  readonly blockNumber: string;
-  readonly validationCode: string;
-  readonly result: unknown;
-}
-
-export interface TransactionStatus {
-  readonly transactionId: string;
-  readonly status: 'committed';
-  readonly validationCode: string;
-  readonly valid: boolean;
-  readonly blockNumber: string;
-  /** Who signed it: the route answers a member only about its own transactions. */
-  readonly creator: { readonly mspId: string; readonly certificate: string };
-}
-
-export interface Readiness {
-  /** Each peer by its profile name: reachable or not. */
-  readonly peers: Record<string, boolean>;
-  /** Each org by MSP id: at least one of its peers reachable. */
-  readonly orgs: Record<string, boolean>;
-  readonly chaincode: boolean;
-}
-
-export interface Invocation {
-  readonly fn: string;
-  readonly input: unknown;
-  readonly transient?: Record<string, unknown>;
-}
+import { Connections } from './connections';
+import { askEveryPeer, statusOf } from './qscc';
+import { PeerRoutes, unreachable } from './routes';
 
 const decode = (bytes: Uint8Array): unknown => {
   const text = Buffer.from(bytes).toString('utf8');
   return text.length === 0 ? null : (JSON.parse(text) as unknown);
 };
 
-/**
- * gRPC statuses that say "this peer cannot be reached now", not "the request is wrong": worth another peer.
- * A commit-status wait that hits its deadline says the transaction has not committed yet, not that the
- * peer is gone, so only UNAVAILABLE moves it.
- */
 /** Commits take well under a second (250 ms batches); one still missing after this may have been lost. */
 const COMMIT_SLICE_MS = 3000;
 const COMMIT_WAIT_MS = 60_000;
-const unreachable = (err: unknown, step: string): boolean =>
-  err instanceof GatewayError && !(err instanceof CommitError) && (err.code === GRPC.UNAVAILABLE || (err.code === GRPC.DEADLINE_EXCEEDED && step !== 'commit'));
-
-/**
- * How long an org whose chaincode service did not answer goes behind the others when choosing where to endorse
- * and evaluate: about what a supervisor or Docker takes to bring it back. After it, one request tries it again.
- */
-const CHAINCODE_DOWN_MS = 3000;
 
 export class FabricLedger implements LedgerPort {
-  readonly #clients = new Map<string, grpc.Client>();
-  /** By caller id and peer: the connection and the certificate it signs for. */
-  readonly #gateways = new Map<string, { certificate: string; gateway: Gateway }>();
-  /** Each peer's last known state: reachable or not, from the last request that went through it. */
-  readonly #up = new Map<string, boolean>();
-  /** Orgs whose chaincode service did not answer, until when they go behind the others (CHAINCODE_DOWN_MS). */
-  readonly #chaincodeDown = new Map<string, number>();
+  /** The connections to the peers, and each caller's Gateway over them. */
+  readonly #connections: Connections;
+  /** Which peer to ask next, from what the requests before met. */
+  readonly #routes: PeerRoutes;
   readonly #callers: CallerRegistry;
   readonly #metrics: Metrics;
   /** The peers of the connection profile. */
@@ -100,91 +53,34 @@ export class FabricLedger implements LedgerPort {
   readonly #chaincode: string;
   #inFlight = 0;
 
-  readonly #deadlines: Deadlines;
-
   constructor(
     callers: CallerRegistry,
     metrics: Metrics,
     peers: readonly GatewayPeer[],
     target: { readonly channel: string; readonly chaincode: string; readonly deadlines?: Deadlines },
   ) {
-    this.#deadlines = target.deadlines ?? DEFAULT_DEADLINES;
+    this.#connections = new Connections(callers, target.deadlines ?? DEFAULT_DEADLINES);
     this.#callers = callers;
     this.#metrics = metrics;
     this.#peers = peers;
+    this.#routes = new PeerRoutes(peers, metrics);
     this.#channel = target.channel;
     this.#chaincode = target.chaincode;
   }
 
-  /** The single shared gRPC connection to a peer, trusting the TLS root its profile entry gives. */
+  /** The single shared gRPC connection to a peer. */
   client(node: GatewayPeer): grpc.Client {
-    let client = this.#clients.get(node.name);
-    if (!client) {
-      client = dial(node);
-      this.#clients.set(node.name, client);
-    }
-    return client;
+    return this.#connections.client(node);
   }
 
-  /**
-   * The gateway peers a caller's requests go through, in order: its own org's peers, then the other orgs'
-   * (endorsing orgs first); a peer last seen unreachable goes behind the reachable ones.
-   */
+  /** The gateway peers a caller's requests go through, in order (see PeerRoutes). */
   route(caller: Caller): GatewayPeer[] {
-    const rank = (p: GatewayPeer): number => (p.mspId === caller.mspId ? 0 : p.endorsing ? 1 : 2) + this.#penalty(p);
-    return [...this.#peers].sort((a, b) => rank(a) - rank(b));
+    return this.#routes.route(caller);
   }
 
-  /** A peer last seen unreachable, or whose org's chaincode service did not answer lately, goes behind the others. */
-  #penalty(p: GatewayPeer): number {
-    return (this.#up.get(p.name) === false ? 3 : 0) + (this.#chaincodeIsDown(p.mspId) ? 3 : 0);
-  }
-
-  #chaincodeIsDown(mspId: string): boolean {
-    const until = this.#chaincodeDown.get(mspId);
-    if (until === undefined) return false;
-    if (until > Date.now()) return true;
-    this.#chaincodeDown.delete(mspId);
-    return false;
-  }
-
-  /**
-   * Who endorses a regulator's write. Its keys carry a key-level policy of the regulator's org beside the
-   * chaincode's AND(regulator, one member org); left to itself the gateway may plan for one of the two only (a
-   * 503 or an ENDORSEMENT_POLICY_FAILURE under concurrent writes). Naming the regulator's org and one other
-   * endorsing org, reachable ones first, satisfies both, so two writes racing for one key end as one commit
-   * and one MVCC conflict (409, retryable). Other callers' writes keep the gateway's own plan.
-   */
-  #endorsers(caller: Caller): string[] | undefined {
-    if (caller.role !== 'regulator') return undefined;
-    const others = this.#peers.filter((p) => p.endorsing && p.mspId !== caller.mspId).sort((a, b) => this.#penalty(a) - this.#penalty(b));
-    const other = others[0];
-    return other ? [caller.mspId, other.mspId] : undefined;
-  }
-
-  #mark(node: GatewayPeer, up: boolean): void {
-    this.#up.set(node.name, up);
-    this.#metrics.peerUp.set({ peer: node.name }, up ? 1 : 0);
-  }
-
-  /**
-   * A Gateway for the caller on one peer; without a signer for members who sign offline. Cached by caller,
-   * certificate and peer, so a rotated identity never signs with the old one.
-   */
+  /** A Gateway for the caller on one peer (see Connections). */
   gatewayAt(caller: Caller, node: GatewayPeer): Gateway {
-    const cacheKey = `${caller.id}\n${node.name}`;
-    const cached = this.#gateways.get(cacheKey);
-    if (cached?.certificate === caller.certificate) return cached.gateway;
-    // A rotated identity never signs with the old one: every connection of the caller's old certificate goes.
-    for (const [k, c] of this.#gateways) {
-      if (k.startsWith(`${caller.id}\n`) && c.certificate !== caller.certificate) {
-        c.gateway.close();
-        this.#gateways.delete(k);
-      }
-    }
-    const gateway = connectGateway(this.client(node), this.#callers.identity(caller), this.#callers.signing(caller), this.#deadlines);
-    this.#gateways.set(cacheKey, { certificate: caller.certificate, gateway });
-    return gateway;
+    return this.#connections.gatewayAt(caller, node);
   }
 
   /** The caller's Gateway on the first peer of its route. */
@@ -245,13 +141,13 @@ export class FabricLedger implements LedgerPort {
     for (const node of route) {
       try {
         const result = await op(this.gatewayAt(caller, node), node);
-        this.#mark(node, true);
+        this.#routes.mark(node, true);
         return result;
       } catch (err) {
         const chaincodeDown = (step === 'endorse' || step === 'evaluate') && isChaincodeUnavailable(err);
         if (!chaincodeDown && !unreachable(err, step)) throw err;
-        if (chaincodeDown) for (const mspId of chaincodeUnavailableAt(err)) this.#chaincodeDown.set(mspId, Date.now() + CHAINCODE_DOWN_MS);
-        else this.#mark(node, false);
+        if (chaincodeDown) this.#routes.chaincodeDown(chaincodeUnavailableAt(err));
+        else this.#routes.mark(node, false);
         this.#metrics.failovers.inc({ step, peer: node.name });
         last = err;
       }
@@ -299,7 +195,7 @@ export class FabricLedger implements LedgerPort {
       let endorsedOn: GatewayPeer | undefined;
       const transaction = await this.#failover(caller, 'endorse', (gateway, node) => {
         endorsedOn = node;
-        const endorsers = this.#endorsers(caller);
+        const endorsers = this.#routes.endorsers(caller);
         const proposal = gateway
           .getNetwork(this.#channel)
           .getContract(this.#chaincode)
@@ -398,18 +294,7 @@ export class FabricLedger implements LedgerPort {
           qscc.evaluateTransaction('GetBlockByTxID', this.#channel, transactionId),
         ]);
       });
-      const processed = peer.ProcessedTransaction.deserializeBinary(processedBytes);
-      const block = common.Block.deserializeBinary(blockBytes);
-      const code = processed.getValidationcode();
-      const envelope = processed.getTransactionenvelope();
-      return {
-        transactionId,
-        status: 'committed',
-        validationCode: validationName(code),
-        valid: code === peer.TxValidationCode.VALID,
-        blockNumber: String(block.getHeader()?.getNumber() ?? ''),
-        creator: (envelope && creatorOf(envelope)) ?? { mspId: '', certificate: '' },
-      };
+      return statusOf(transactionId, processedBytes, blockBytes);
     } catch (err) {
       const mapped = fromFabric(err);
       if (mapped.statusCode === 503) throw mapped;
@@ -433,44 +318,16 @@ export class FabricLedger implements LedgerPort {
     const signed = gateway.newSignedProposal(unsigned.getBytes(), await sign(unsigned.getDigest()));
     const request = gatewayProtos.ProposedTransaction.deserializeBinary(signed.getBytes()).getProposal();
     if (!request) throw new ApiError(500, 'INTERNAL', 'the attestation proposal could not be built');
-    const bytes = Buffer.from(request.serializeBinary());
-    const answers = await Promise.all(
-      this.#peers.map(
-        (node) =>
-          new Promise<Uint8Array | undefined>((resolve) => {
-            this.client(node).makeUnaryRequest(
-              '/protos.Endorser/ProcessProposal',
-              (b: Buffer) => b,
-              (b: Buffer) => b,
-              bytes,
-              { deadline: Date.now() + 10_000 },
-              (err, value) => {
-                if (err || !value) return resolve(undefined);
-                const status = peer.ProposalResponse.deserializeBinary(value).getResponse()?.getStatus();
-                resolve(status === 200 ? value : undefined);
-              },
-            );
-          }),
-      ),
+    return askEveryPeer(
+      this.#peers.map((node) => this.client(node)),
+      request.serializeBinary(),
     );
-    return answers.filter((a): a is Uint8Array => a !== undefined);
   }
 
   /** Each peer reachable or not, each org served by at least one, and the chaincode answering. */
   async ready(caller: Caller | undefined): Promise<Readiness> {
-    const peers: Record<string, boolean> = {};
-    await Promise.all(
-      this.#peers.map(
-        (node) =>
-          new Promise<void>((resolve) => {
-            this.client(node).waitForReady(Date.now() + 2000, (err) => {
-              peers[node.name] = !err;
-              this.#mark(node, !err);
-              resolve();
-            });
-          }),
-      ),
-    );
+    const peers = await this.#connections.reachable(this.#peers);
+    for (const node of this.#peers) this.#routes.mark(node, peers[node.name] ?? false);
     const orgs: Record<string, boolean> = {};
     for (const p of this.#peers) orgs[p.mspId] = (orgs[p.mspId] ?? false) || (peers[p.name] ?? false);
     let chaincode = false;
@@ -488,9 +345,6 @@ export class FabricLedger implements LedgerPort {
   }
 
   close(): void {
-    for (const c of this.#gateways.values()) c.gateway.close();
-    for (const c of this.#clients.values()) c.close();
-    this.#gateways.clear();
-    this.#clients.clear();
+    this.#connections.close();
   }
 }

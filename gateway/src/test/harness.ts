@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import gatewayApp, { buildApp, type LedgerPort, type Services } from '../app';
 import type { GatewayConfig } from '../config';
 import { type Caller, CallerRegistry, Vault } from '../fabric/identities';
-import type { Invocation, Readiness, SubmitResult, TransactionStatus } from '../fabric/ledger';
+import type { Invocation, Readiness, SubmitResult, TransactionStatus } from '../plugins/app/ledger';
 import type { EvidenceBundle } from '../audit/bundle';
 import type { OfflinePort } from '../plugins/app/ledger';
 import { ApiError } from '../errors';

@@ -5,7 +5,37 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ApiError } from '../../errors';
 import type { Caller } from '../../fabric/identities';
-import type { Invocation, Readiness, SubmitResult, TransactionStatus } from '../../fabric/ledger';
+
+export interface SubmitResult {
+  readonly transactionId: string;
+  readonly blockNumber: string;
+  readonly validationCode: string;
+  readonly result: unknown;
+}
+
+export interface TransactionStatus {
+  readonly transactionId: string;
+  readonly status: 'committed';
+  readonly validationCode: string;
+  readonly valid: boolean;
+  readonly blockNumber: string;
+  /** Who signed it: the route answers a member only about its own transactions. */
+  readonly creator: { readonly mspId: string; readonly certificate: string };
+}
+
+export interface Readiness {
+  /** Each peer by its profile name: reachable or not. */
+  readonly peers: Record<string, boolean>;
+  /** Each org by MSP id: at least one of its peers reachable. */
+  readonly orgs: Record<string, boolean>;
+  readonly chaincode: boolean;
+}
+
+export interface Invocation {
+  readonly fn: string;
+  readonly input: unknown;
+  readonly transient?: Record<string, unknown>;
+}
 
 /** What the routes need of the ledger: the real one in production, a fake in route tests. */
 export interface LedgerPort {
