@@ -88,7 +88,7 @@ export class CreditContract extends RegchainContract {
   /** Claims a source (a decision number, a transfer) for one entry only. */
   private async claim(ctx: RegchainContext, source: string, what: string): Promise<void> {
     const k = creditSourceKey(source);
-    const held = await ctx.ledger.get<{ entityId: string; txId: string }>(k);
+    const held = await ctx.ledger.get<{ txId: string }>(k);
     if (held) throw new ChaincodeError('CREDIT_ENTRY_EXISTS', `${what} is already in a credit file`, { source });
     await ctx.ledger.put(k, { txId: ctx.ledger.txId() });
     await this.protect(ctx, k);
