@@ -41,13 +41,41 @@ export interface PeerEndpoint {
   readonly serverNameOverride?: string;
 }
 
-/** One gRPC connection to a peer, trusting the TLS root its entry gives. */
-export function dial(peer: PeerEndpoint): grpc.Client {
+/**
+ * A call the peer ended as CANCELLED once the call's own deadline had passed ended because of that deadline. A
+ * Fabric peer (grpc-go) resets a stream whose deadline it saw expire, and when that reset reaches a busy Node
+ * process before its own deadline timer fires, grpc-js reports CANCELLED; the gRPC protocol asks clients to check
+ * the deadline in that case (PROTOCOL-HTTP2, RST_STREAM). Answers DEADLINE_EXCEEDED for it, so every caller sees one
+ * code for "the deadline passed" (a commit wait then sends its transaction again instead of giving up). `now` is
+ * the clock, for tests.
+ */
+export function deadlineKept(now: () => number = Date.now): grpc.Interceptor {
+  return (options, nextCall) => {
+    const { deadline } = options;
+    const ms = deadline === undefined ? Infinity : deadline instanceof Date ? deadline.getTime() : deadline;
+    return new grpc.InterceptingCall(nextCall(options), {
+      start: (metadata, _listener, next) => {
+        next(metadata, {
+          onReceiveStatus: (status, nextStatus) => {
+            nextStatus(
+              status.code === grpc.status.CANCELLED && now() >= ms
+                ? { ...status, code: grpc.status.DEADLINE_EXCEEDED, details: `Deadline exceeded (the peer reset the call: ${status.details})` }
+                : status,
+            );
+          },
+        });
+      },
+    });
+  };
+}
+
+/** One gRPC connection to a peer, trusting the TLS root its entry gives; `now` is the clock, for tests. */
+export function dial(peer: PeerEndpoint, now: () => number = Date.now): grpc.Client {
   const override = peer.serverNameOverride
     ? { 'grpc.ssl_target_name_override': peer.serverNameOverride, 'grpc.default_authority': peer.serverNameOverride }
     : {};
   const credentials = peer.tlsRootCert ? grpc.credentials.createSsl(peer.tlsRootCert) : grpc.credentials.createInsecure();
-  return new grpc.Client(peer.address, credentials, override);
+  return new grpc.Client(peer.address, credentials, { ...override, interceptors: [deadlineKept(now)] });
 }
 
 /**

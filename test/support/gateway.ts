@@ -1,5 +1,5 @@
 // The gateway's services as an integration suite builds them: the suite's network (REGCHAIN_HOME), its own
-// store and vault key in `dataDir`, quiet logs, and rate limits lifted (suites send far above a caller's pace).
+// store and vault key in `dataDir`, quiet logs (REGCHAIN_SUITE_LOG_LEVEL=warn to read them), and rate limits lifted (suites send far above a caller's pace).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type GatewayConfig, loadConfig } from '../../gateway/src/config';
@@ -14,7 +14,7 @@ export function suiteServices(dataDir: string, overrides: Partial<GatewayConfig>
     dataDir,
     secret: 'suite-secret',
     secretFile: path.join(dataDir, 'vault.key'),
-    logLevel: 'silent',
+    logLevel: process.env.REGCHAIN_SUITE_LOG_LEVEL ?? 'silent',
     rateLimitPerMinute: 1_000_000,
     addressRateLimitPerMinute: 1_000_000,
     ...overrides,
